@@ -1,0 +1,52 @@
+/** Any value JSON can carry. Session data is JSON so every store can keep it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** The data of one session: a JSON object. */
+export type SessionData = { [key: string]: JsonValue }
+
+/** Device metadata and per-session expiry overrides, kept beside the data. */
+export interface SessionMeta {
+  /** `User-Agent` of the request that created the session (truncated). */
+  userAgent?: string
+  /** Client address of the request that created the session. */
+  ip?: string
+  /** Per-session idle timeout in seconds set by `session.setExpiry(seconds)`. */
+  idleTimeout?: number
+  /** `true` when `session.setExpiry(0)` asked for a cookie that ends with the browser. */
+  browserSession?: boolean
+}
+
+/**
+ * A session as stores keep it. Plain data: no methods, no framework types.
+ *
+ * `id` is a random 128-bit identifier that locates the record. It is never a credential
+ * on its own: a client must also present a secret whose SHA-256 hash is in
+ * `credentials`. Times are milliseconds since the Unix epoch.
+ */
+export interface SessionRecord {
+  id: string
+  data: SessionData
+  userId: string | null
+  /** Hash derived from the user's password hash (Django's session auth hash). */
+  authHash: string | null
+  /**
+   * Live credentials pointing at this session: kind (`cookie`, `token`, …) to the
+   * base64url SHA-256 hash of that credential's secret. Rotation replaces the map, so
+   * every old credential dies at once.
+   */
+  credentials: Record<string, string>
+  createdAt: number
+  lastSeenAt: number
+  /** Sliding expiry: pushed forward on activity, at most once per renewal interval. */
+  idleExpiresAt: number
+  /** Hard expiry fixed at creation; activity never moves it. */
+  absoluteExpiresAt: number
+  /** Incremented by every successful `update`; the basis of compare-and-set. */
+  version: number
+  meta: SessionMeta
+}
+
+/** The instant a record stops being valid: the earlier of its idle and absolute expiry. */
+export function expiresAt(record: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>): number {
+  return Math.min(record.idleExpiresAt, record.absoluteExpiresAt)
+}

@@ -1,0 +1,42 @@
+import type { SessionRecord } from './session-record.js'
+
+/** Outcome of a compare-and-set {@link SessionStore.update}. */
+export type UpdateResult = 'ok' | 'conflict' | 'missing'
+
+/**
+ * The whole storage contract: eight small methods over plain {@link SessionRecord}s.
+ *
+ * Guarantees every implementation gives (the conformance suite in
+ * `@tessera/core/testing` checks each one):
+ * - `get` returns `null` for a missing record and for one whose
+ *   `min(idleExpiresAt, absoluteExpiresAt)` is not in the future by the store's clock.
+ * - `create` is an atomic insert-if-absent (Django's `must_create`): it returns `false`
+ *   and changes nothing when a live record with that id exists.
+ * - `update` writes `record` only when the stored version equals `expectedVersion`
+ *   (`'ok'`), otherwise changes nothing and answers `'conflict'`, or `'missing'` when
+ *   there is no live record. The caller sets `record.version` to `expectedVersion + 1`.
+ * - `touch` moves `lastSeenAt`/`idleExpiresAt` of a live record without changing its
+ *   version, so sliding expiry never causes write conflicts.
+ * - `listByUser`/`deleteByUser` see exactly the live records whose `userId` matches.
+ * - `deleteExpired` removes expired records and returns how many; stores that expire
+ *   natively (Redis TTLs) may return 0.
+ *
+ * Stores throw whatever their driver throws; the session manager wraps every call in a
+ * timeout and turns failures into a `StoreError`.
+ */
+export interface SessionStore {
+  get(id: string): Promise<SessionRecord | null>
+  create(record: SessionRecord): Promise<boolean>
+  update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult>
+  touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean>
+  delete(id: string): Promise<void>
+  listByUser(userId: string): Promise<SessionRecord[]>
+  /** Deletes the user's sessions, keeping `exceptId` when given; returns how many went. */
+  deleteByUser(userId: string, exceptId?: string): Promise<number>
+  deleteExpired(): Promise<number>
+  /** Releases connections or file handles. Optional. */
+  close?(): Promise<void>
+}
+
+/** A source of the current time in milliseconds; injectable so tests freeze time. */
+export type Clock = () => number
