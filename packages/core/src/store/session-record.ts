@@ -1,5 +1,11 @@
 /** Any value JSON can carry. Session data is JSON so every store can keep it. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue }
 
 /** The data of one session: a JSON object. */
 export type SessionData = { [key: string]: JsonValue }
@@ -47,6 +53,8 @@ export interface SessionRecord {
 }
 
 /** The instant a record stops being valid: the earlier of its idle and absolute expiry. */
-export function expiresAt(record: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>): number {
+export function expiresAt(
+  record: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>,
+): number {
   return Math.min(record.idleExpiresAt, record.absoluteExpiresAt)
 }

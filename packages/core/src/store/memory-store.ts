@@ -1,0 +1,148 @@
+import { expiresAt, type SessionRecord } from './session-record.js'
+import type { Clock, SessionStore, UpdateResult } from './session-store.js'
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Source of the current time, used to decide which records have expired.
+   * @default Date.now
+   */
+  clock?: Clock
+}
+
+/**
+ * A {@link SessionStore} that keeps records in a `Map` of this process.
+ *
+ * For tests and single-process development only: every session dies with the process
+ * and is invisible to every other process, so with two app instances behind a load
+ * balancer users appear to be logged out at random.
+ *
+ * Guarantees: every method runs to completion without yielding between its read and
+ * its write, so `create` is an atomic insert-if-absent and `update` an atomic
+ * compare-and-set, exactly as the contract demands of real stores. Records are deep
+ * copied (`structuredClone`) on the way in and out: mutating an object passed to or
+ * returned from the store never changes what it holds. Expired records are invisible
+ * from the instant `min(idleExpiresAt, absoluteExpiresAt)` is reached and are dropped
+ * lazily when met, or all at once by `deleteExpired`.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore()
+ * const record = makeRecord({ userId: 'u1' })
+ * await store.create(record)                               // true
+ * await store.update({ ...record, version: 2 }, 1)         // 'ok'
+ * await store.update({ ...record, version: 2 }, 1)         // 'conflict'
+ * await store.deleteByUser('u1')                           // 1
+ * ```
+ */
+export class MemoryStore implements SessionStore {
+  readonly #clock: Clock
+  readonly #records = new Map<string, SessionRecord>()
+  readonly #byUser = new Map<string, Set<string>>()
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#clock = options.clock ?? Date.now
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const record = this.#live(id, this.#clock())
+    return record ? structuredClone(record) : null
+  }
+
+  async create(record: SessionRecord): Promise<boolean> {
+    if (this.#live(record.id, this.#clock())) return false
+    this.#put(structuredClone(record))
+    return true
+  }
+
+  async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
+    const stored = this.#live(record.id, this.#clock())
+    if (!stored) return 'missing'
+    if (stored.version !== expectedVersion) return 'conflict'
+    this.#remove(stored.id)
+    this.#put(structuredClone(record))
+    return 'ok'
+  }
+
+  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+    const stored = this.#live(id, this.#clock())
+    if (!stored) return false
+    stored.lastSeenAt = lastSeenAt
+    stored.idleExpiresAt = idleExpiresAt
+    return true
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#remove(id)
+  }
+
+  async listByUser(userId: string): Promise<SessionRecord[]> {
+    const ids = this.#byUser.get(userId)
+    if (!ids) return []
+    const now = this.#clock()
+    const out: SessionRecord[] = []
+    // Copy the ids first: #live may drop expired entries from the set being walked.
+    for (const id of [...ids]) {
+      const record = this.#live(id, now)
+      if (record) out.push(structuredClone(record))
+    }
+    return out
+  }
+
+  async deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    const ids = this.#byUser.get(userId)
+    if (!ids) return 0
+    const now = this.#clock()
+    let deleted = 0
+    for (const id of [...ids]) {
+      if (id === exceptId) continue
+      const record = this.#records.get(id)
+      if (record && now < expiresAt(record)) deleted++
+      this.#remove(id)
+    }
+    return deleted
+  }
+
+  async deleteExpired(): Promise<number> {
+    const now = this.#clock()
+    let deleted = 0
+    for (const [id, record] of this.#records) {
+      if (now >= expiresAt(record)) {
+        this.#remove(id)
+        deleted++
+      }
+    }
+    return deleted
+  }
+
+  /** The stored record when it is live; an expired one is dropped on the spot. */
+  #live(id: string, now: number): SessionRecord | undefined {
+    const record = this.#records.get(id)
+    if (!record) return undefined
+    if (now < expiresAt(record)) return record
+    this.#remove(id)
+    return undefined
+  }
+
+  #put(record: SessionRecord): void {
+    this.#records.set(record.id, record)
+    if (record.userId === null) return
+    let ids = this.#byUser.get(record.userId)
+    if (!ids) {
+      ids = new Set()
+      this.#byUser.set(record.userId, ids)
+    }
+    ids.add(record.id)
+  }
+
+  #remove(id: string): void {
+    const record = this.#records.get(id)
+    if (!record) return
+    this.#records.delete(id)
+    if (record.userId === null) return
+    const ids = this.#byUser.get(record.userId)
+    ids?.delete(id)
+    // Drop empty sets so a long-running dev server does not accumulate one per user ever seen.
+    if (ids?.size === 0) this.#byUser.delete(record.userId)
+  }
+}

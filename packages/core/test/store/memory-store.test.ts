@@ -1,0 +1,59 @@
+import { MemoryStore } from '@tessera/core'
+import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/testing'
+import { describe, expect, it } from 'vitest'
+
+describeSessionStore('memory store', () => {
+  const clock = new ManualClock()
+  return { store: new MemoryStore({ clock: clock.now }), clock }
+})
+
+describe('memory store: copies and defaults', () => {
+  it('mutating a record after create does not change the stored one', async () => {
+    const store = new MemoryStore()
+    const record = makeRecord({ userId: 'alice', data: { cart: [1] } })
+    await store.create(record)
+    const snapshot = structuredClone(record)
+    ;(record.data.cart as number[]).push(2)
+    record.userId = 'mallory'
+    record.credentials.cookie = 'forged'
+    record.meta.ip = '203.0.113.9'
+    expect(await store.get(record.id)).toEqual(snapshot)
+    expect(await store.listByUser('mallory')).toEqual([])
+  })
+
+  it('mutating a record returned by get or listByUser does not change the stored one', async () => {
+    const store = new MemoryStore()
+    const record = makeRecord({ userId: 'alice', data: { nested: { n: 1 } } })
+    await store.create(record)
+    const got = await store.get(record.id)
+    if (!got) throw new Error('record not found')
+    ;(got.data.nested as { n: number }).n = 99
+    got.version = 42
+    const [listed] = await store.listByUser('alice')
+    if (!listed) throw new Error('record not listed')
+    listed.data.injected = true
+    expect(await store.get(record.id)).toEqual(record)
+    expect(await store.update({ ...record, version: 2 }, 1)).toBe('ok')
+  })
+
+  it('mutating a record after update does not change the stored one', async () => {
+    const store = new MemoryStore()
+    const record = makeRecord()
+    await store.create(record)
+    const next = { ...record, data: { a: [1] }, version: 2 }
+    await store.update(next, 1)
+    ;(next.data.a as number[]).push(2)
+    expect((await store.get(record.id))?.data).toEqual({ a: [1] })
+  })
+
+  it('reads the current time from Date.now when no clock is given', async () => {
+    const store = new MemoryStore()
+    const now = Date.now()
+    const live = makeRecord({ idleExpiresAt: now + 60_000 }, now)
+    const dead = makeRecord({ idleExpiresAt: now - 1 }, now)
+    await store.create(live)
+    await store.create(dead)
+    expect(await store.get(live.id)).toEqual(live)
+    expect(await store.get(dead.id)).toBeNull()
+  })
+})

@@ -1,0 +1,260 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import {
+  type Clock,
+  ConfigError,
+  expiresAt,
+  type SessionRecord,
+  type SessionStore,
+  type UpdateResult,
+} from '@tessera/core'
+import Database from 'better-sqlite3'
+
+/** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
+export interface SqliteStoreOptions {
+  /** File to open (created when absent), or `':memory:'`. The store closes what it opens. */
+  path?: string
+  /** An open better-sqlite3 connection; the store never closes it. */
+  database?: Database.Database
+  /**
+   * Table holding the sessions; must match `/^[A-Za-z_][A-Za-z0-9_]{0,62}$/`.
+   * @default 'tessera_sessions'
+   */
+  table?: string
+  /**
+   * Source of the current time, used to decide which records have expired.
+   * @default Date.now
+   */
+  clock?: Clock
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+const BATCH = 1000
+// better-sqlite3 waits synchronously: a busy database blocks this process's event loop
+// for up to this long, so keep it well below any request timeout.
+const BUSY_TIMEOUT_MS = 2000
+
+/**
+ * A {@link SessionStore} in one SQLite table, on better-sqlite3: the embedded default.
+ *
+ * Each record is one row: the whole {@link SessionRecord} as JSON in `record`, beside
+ * the columns the store queries (`user_id`, `expires_at` =
+ * `min(idleExpiresAt, absoluteExpiresAt)`, `version`), both indexed. The table and its
+ * indexes are created on first use; a file database is switched to WAL so readers never
+ * block the writer.
+ *
+ * Guarantees: `create` is an atomic insert-if-absent and `update` an atomic
+ * compare-and-set, also across several connections or processes on the same file, as
+ * SQLite serialises writers. `touch` rewrites only `lastSeenAt`/`idleExpiresAt` and
+ * `expires_at`, never `version`. Expired rows are invisible to every read from the
+ * instant they expire; `deleteExpired` removes them in batches. Methods return promises
+ * for the contract, but run synchronously: a slow query blocks the event loop.
+ *
+ * @throws {ConfigError} `CONFIG_INVALID` when not exactly one of `path` and `database`
+ * is given, `path` is empty, or `table` is not a plain identifier.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: 'data/sessions.db' })
+ * const manager = new SessionManager({ store, secret: process.env.TESSERA_SECRET! })
+ * setInterval(() => void store.deleteExpired(), 60 * 60_000).unref()
+ * process.on('SIGTERM', () => void store.close())
+ * ```
+ */
+export class SqliteStore implements SessionStore {
+  readonly #clock: Clock
+  readonly #table: string
+  readonly #path: string | undefined
+  readonly #owned: boolean
+  #db: Database.Database | undefined
+  #statements: Statements | undefined
+
+  constructor(options: SqliteStoreOptions) {
+    const { path, database } = options
+    if ((path === undefined) === (database === undefined)) {
+      throw new ConfigError('SqliteStore: give exactly one of "path" and "database"')
+    }
+    if (path !== undefined && (typeof path !== 'string' || path === '')) {
+      throw new ConfigError('SqliteStore: "path" must be a non-empty string')
+    }
+    const table = options.table ?? 'tessera_sessions'
+    if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
+      throw new ConfigError('SqliteStore: "table" must match /^[A-Za-z_][A-Za-z0-9_]{0,62}$/')
+    }
+    if (options.clock !== undefined && typeof options.clock !== 'function') {
+      throw new ConfigError('SqliteStore: "clock" must be a function returning milliseconds')
+    }
+    this.#clock = options.clock ?? Date.now
+    this.#table = table
+    this.#path = path
+    this.#owned = database === undefined
+    this.#db = database
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const json = this.#use().get.get(id, this.#clock())
+    return json === undefined ? null : (JSON.parse(json) as SessionRecord)
+  }
+
+  async create(record: SessionRecord): Promise<boolean> {
+    return this.#use().create(record, this.#clock())
+  }
+
+  async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
+    return this.#use().compareAndSet(record, expectedVersion, this.#clock())
+  }
+
+  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+    const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
+    const { changes } = this.#use().touch.run(...json, idleExpiresAt, id, this.#clock())
+    return changes === 1
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#use().delete.run(id)
+  }
+
+  async listByUser(userId: string): Promise<SessionRecord[]> {
+    return this.#use()
+      .listByUser.all(userId, this.#clock())
+      .map((json) => JSON.parse(json) as SessionRecord)
+  }
+
+  async deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    const now = this.#clock()
+    // Expired rows of the user go too (they are dead weight), but only live ones count.
+    return this.#use()
+      .deleteByUser.all(userId, exceptId ?? null)
+      .filter((expires) => expires > now).length
+  }
+
+  async deleteExpired(): Promise<number> {
+    const statement = this.#use().deleteExpired
+    const now = this.#clock()
+    let total = 0
+    for (;;) {
+      // One short write transaction per batch: a single DELETE over millions of rows
+      // would hold the write lock, and this process's event loop, for its whole run.
+      const { changes } = statement.run(now, BATCH)
+      total += changes
+      if (changes < BATCH) return total
+      await yieldToEventLoop()
+    }
+  }
+
+  /** Closes the connection when the store opened it from `path`; a given `database` stays open. */
+  async close(): Promise<void> {
+    if (this.#owned && this.#db?.open) this.#db.close()
+    this.#statements = undefined
+  }
+
+  #use(): Statements {
+    this.#statements ??= this.#init()
+    return this.#statements
+  }
+
+  #init(): Statements {
+    this.#db ??= new Database(this.#path as string)
+    const db = this.#db
+    if (!db.memory) db.pragma('journal_mode = WAL')
+    // NORMAL is durable against application crashes in WAL mode; a power loss may drop
+    // the last transactions, which for sessions means a few users log in again.
+    db.pragma('synchronous = NORMAL')
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    const t = `"${this.#table}"`
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${t} (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NULL,
+        expires_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS "${this.#table}_expires_at" ON ${t} (expires_at);
+      CREATE INDEX IF NOT EXISTS "${this.#table}_user_id" ON ${t} (user_id) WHERE user_id IS NOT NULL;
+    `)
+    return prepareStatements(db, t)
+  }
+}
+
+type Statements = ReturnType<typeof prepareStatements>
+
+/** Every statement the store runs, prepared once per connection. `t` is the quoted table. */
+function prepareStatements(db: Database.Database, t: string) {
+  const get = db
+    .prepare<[string, number], string>(`SELECT record FROM ${t} WHERE id = ? AND expires_at > ?`)
+    .pluck()
+  const deleteExpiredId = db.prepare<[string, number]>(
+    `DELETE FROM ${t} WHERE id = ? AND expires_at <= ?`,
+  )
+  // ON CONFLICT (id) rather than OR IGNORE: OR IGNORE would also swallow a NOT NULL
+  // violation and report a malformed record as an id collision.
+  const insert = db.prepare<[string, string | null, number, number, string]>(
+    `INSERT INTO ${t} (id, user_id, expires_at, version, record) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO NOTHING`,
+  )
+  const update = db.prepare<[string | null, number, number, string, string, number, number]>(
+    `UPDATE ${t} SET user_id = ?, expires_at = ?, version = ?, record = ?
+     WHERE id = ? AND version = ? AND expires_at > ?`,
+  )
+  const exists = db
+    .prepare<[string, number], number>(`SELECT 1 FROM ${t} WHERE id = ? AND expires_at > ?`)
+    .pluck()
+
+  // Insert-if-absent, where an expired row no longer counts as present. Both steps in
+  // one IMMEDIATE transaction, or another connection could slip a live row in between.
+  const create = db.transaction((record: SessionRecord, now: number): boolean => {
+    deleteExpiredId.run(record.id, now)
+    const json = JSON.stringify(record)
+    return (
+      insert.run(record.id, record.userId, expiresAt(record), record.version, json).changes === 1
+    )
+  })
+
+  // The follow-up SELECT only labels a failed compare-and-set; inside the same
+  // transaction the label is true of the moment the UPDATE saw.
+  const compareAndSet = db.transaction(
+    (record: SessionRecord, expected: number, now: number): UpdateResult => {
+      const json = JSON.stringify(record)
+      const args = [
+        record.userId,
+        expiresAt(record),
+        record.version,
+        json,
+        record.id,
+        expected,
+        now,
+      ] as const
+      if (update.run(...args).changes === 1) return 'ok'
+      return exists.get(record.id, now) === undefined ? 'missing' : 'conflict'
+    },
+  )
+
+  return {
+    get,
+    create: (record: SessionRecord, now: number): boolean => create.immediate(record, now),
+    compareAndSet: (record: SessionRecord, expected: number, now: number): UpdateResult =>
+      compareAndSet.immediate(record, expected, now),
+    // json_set leaves version and data alone, so sliding expiry never conflicts with a
+    // concurrent update; json(?) takes the numbers as JSON text, so none is rounded.
+    touch: db.prepare<[string, string, number, string, number]>(
+      `UPDATE ${t}
+       SET record = json_set(record, '$.lastSeenAt', json(?), '$.idleExpiresAt', json(?)),
+           expires_at = min(?, json_extract(record, '$.absoluteExpiresAt'))
+       WHERE id = ? AND expires_at > ?`,
+    ),
+    delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE id = ?`),
+    listByUser: db
+      .prepare<[string, number], string>(
+        `SELECT record FROM ${t} WHERE user_id = ? AND expires_at > ?`,
+      )
+      .pluck(),
+    deleteByUser: db
+      .prepare<[string, string | null], number>(
+        `DELETE FROM ${t} WHERE user_id = ? AND id IS NOT ? RETURNING expires_at`,
+      )
+      .pluck(),
+    deleteExpired: db.prepare<[number, number]>(
+      `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE expires_at <= ? LIMIT ?)`,
+    ),
+  }
+}
