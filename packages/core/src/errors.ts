@@ -7,6 +7,7 @@ export type TesseraErrorCode =
   | 'CONFIG_INVALID'
   | 'STORE_UNAVAILABLE'
   | 'STORE_TIMEOUT'
+  | 'STORE_CONFLICT'
   | 'COOKIE_INVALID'
   | 'COOKIE_TOO_LARGE'
 
@@ -31,6 +32,12 @@ export class TesseraError extends Error {
   }
 }
 
+const STORE_MESSAGES = {
+  STORE_UNAVAILABLE: 'Session store failed during "%s"',
+  STORE_TIMEOUT: 'Session store did not answer "%s" in time',
+  STORE_CONFLICT: 'Session store kept rejecting "%s" as concurrent writes collided',
+} as const
+
 /** Thrown at setup when options are wrong. The message names the option and the rule it breaks. */
 export class ConfigError extends TesseraError {
   constructor(message: string) {
@@ -39,8 +46,9 @@ export class ConfigError extends TesseraError {
 }
 
 /**
- * A store call failed (`STORE_UNAVAILABLE`) or did not answer within the configured
- * timeout (`STORE_TIMEOUT`). Adapters turn it into a `503` JSON response. The original
+ * A store call failed (`STORE_UNAVAILABLE`), did not answer within the configured
+ * timeout (`STORE_TIMEOUT`), or a save kept losing compare-and-set races past the retry
+ * limit (`STORE_CONFLICT`). Adapters turn it into a `503` JSON response. The original
  * driver error is kept as `cause` for operators; it is never sent to a client.
  */
 export class StoreError extends TesseraError {
@@ -48,17 +56,11 @@ export class StoreError extends TesseraError {
   readonly operation: string
 
   constructor(
-    code: 'STORE_UNAVAILABLE' | 'STORE_TIMEOUT',
+    code: 'STORE_UNAVAILABLE' | 'STORE_TIMEOUT' | 'STORE_CONFLICT',
     operation: string,
     options?: { cause?: unknown },
   ) {
-    super(
-      code,
-      code === 'STORE_TIMEOUT'
-        ? `Session store did not answer "${operation}" in time`
-        : `Session store failed during "${operation}"`,
-      options,
-    )
+    super(code, STORE_MESSAGES[code].replace('%s', operation), options)
     this.operation = operation
   }
 }

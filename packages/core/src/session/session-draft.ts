@@ -1,0 +1,86 @@
+import type { JsonValue, SessionData, SessionMeta, SessionRecord } from '../store/session-record.js'
+
+/**
+ * One change a request made to its session. A save that loses a compare-and-set race
+ * re-applies exactly these, in order, to the record that won — so two requests that
+ * change different keys both land, and neither overwrites the other's keys.
+ */
+export type SessionOp =
+  | { t: 'set'; key: string; value: JsonValue }
+  | { t: 'delete'; key: string }
+  | { t: 'clear' }
+  | { t: 'user'; userId: string | null; authHash: string | null }
+  | { t: 'rotate'; hash: string }
+  | { t: 'expiry'; idleTimeout: number | undefined; browserSession: boolean | undefined }
+  | { t: 'expireBy'; at: number }
+
+/** The mutable view of a session a request works on: a record's fields plus its ops. */
+export interface SessionDraft {
+  data: SessionData
+  userId: string | null
+  authHash: string | null
+  meta: SessionMeta
+  /** Earliest absolute expiry asked for by `setExpiry(date)`, if any. */
+  expireBy: number | null
+  /** Hash of the cookie secret issued by `cycleKey()`, when this request rotated. */
+  rotatedHash: string | null
+}
+
+/** A draft holding a copy of `record` (or an empty one for a new session). */
+export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): SessionDraft {
+  if (!record)
+    return {
+      data: {},
+      userId: null,
+      authHash: null,
+      meta: { ...meta },
+      expireBy: null,
+      rotatedHash: null,
+    }
+  return {
+    data: structuredClone(record.data),
+    userId: record.userId,
+    authHash: record.authHash,
+    meta: { ...record.meta },
+    expireBy: null,
+    rotatedHash: null,
+  }
+}
+
+/** Applies one op to a draft, in place. */
+export function applyOp(draft: SessionDraft, op: SessionOp): void {
+  switch (op.t) {
+    case 'set':
+      draft.data[op.key] = structuredClone(op.value)
+      return
+    case 'delete':
+      delete draft.data[op.key]
+      return
+    case 'clear':
+      draft.data = {}
+      return
+    case 'user':
+      draft.userId = op.userId
+      draft.authHash = op.authHash
+      return
+    case 'rotate':
+      draft.rotatedHash = op.hash
+      return
+    case 'expiry':
+      if (op.idleTimeout === undefined) delete draft.meta.idleTimeout
+      else draft.meta.idleTimeout = op.idleTimeout
+      if (op.browserSession === undefined) delete draft.meta.browserSession
+      else draft.meta.browserSession = op.browserSession
+      return
+    case 'expireBy':
+      draft.expireBy = draft.expireBy === null ? op.at : Math.min(draft.expireBy, op.at)
+      return
+  }
+}
+
+/** Whether saving the draft would store nothing worth keeping (Django's `is_empty`). */
+export function isEmptyDraft(draft: SessionDraft): boolean {
+  if (draft.userId !== null) return false
+  for (const _ in draft.data) return false
+  return true
+}

@@ -1,0 +1,446 @@
+import { type CookieAttributes, deleteCookie, getCookie, serializeCookie } from '../cookie/index.js'
+import { ConfigError, CookieError, StoreError } from '../errors.js'
+import { Keyring } from '../keys/keyring.js'
+import { constantTimeEqual } from '../lib/constant-time-equal.js'
+import { type RandomSource, secureRandom } from '../lib/random.js'
+import { sha256 } from '../lib/sha256.js'
+import { withTimeout } from '../lib/with-timeout.js'
+import { expiresAt, type SessionRecord } from '../store/session-record.js'
+import type { Clock, SessionStore } from '../store/session-store.js'
+import { type Credential, newCredential, newSessionId, parseCredential } from './credential.js'
+import { Session } from './session.js'
+import { applyOp, draftOf, isEmptyDraft } from './session-draft.js'
+import type { SessionEvent, SessionEventListener, SessionEventType } from './session-events.js'
+import type { SessionManagerOptions } from './session-options.js'
+import { type SessionRequest, type SessionState, STATE } from './session-state.js'
+
+/** What a response must carry after a request used its session. */
+export interface CommitResult {
+  /** `Set-Cookie` header values, in order. */
+  setCookie: string[]
+  /** Add `Vary: Cookie`: the response depends on the session. */
+  vary: boolean
+  /** Set `Cache-Control: no-store`: the response carries a credential. */
+  noStore: boolean
+}
+
+const NOTHING: CommitResult = Object.freeze({
+  setCookie: [],
+  vary: false,
+  noStore: false,
+}) as CommitResult
+const MAX_USER_AGENT = 512
+const MAX_IP = 64
+
+interface Resolved {
+  store: SessionStore
+  cookieName: string
+  cookie: Omit<CookieAttributes, 'secure' | 'maxAge' | 'expires'>
+  secure: boolean | 'auto'
+  idleMs: number
+  absoluteMs: number
+  renewalMs: number
+  browserClose: boolean
+  timeout: number
+  retries: number
+  clock: Clock
+  random: RandomSource
+}
+
+/**
+ * Loads and saves sessions for one application: Django's `SessionMiddleware` and
+ * `SessionStore` engine, framework-free. Adapters call {@link open} when a request
+ * arrives and {@link commit} before the response leaves.
+ *
+ * Guarantees: a request that never awaits a session method makes no store call; a
+ * malformed, unknown, tampered or expired credential yields a new empty session and
+ * writes nothing; an empty session is never stored; concurrent requests that change
+ * different keys of one session all land; store failures and timeouts surface as one
+ * {@link StoreError}.
+ *
+ * @example
+ * ```ts
+ * const sessions = new SessionManager({
+ *   store: new SqliteStore({ path: 'data/sessions.sqlite3' }),
+ *   secret: process.env.TESSERA_SECRET!,
+ *   idleTimeout: 60 * 60 * 24, // a day of inactivity
+ * })
+ * const session = sessions.open({ cookie: request.headers.get('cookie'), secure: true })
+ * await session.set('theme', 'dark')
+ * const { setCookie } = await sessions.commit(session)
+ * ```
+ */
+export class SessionManager {
+  readonly #o: Resolved
+  readonly #keys: Keyring
+  readonly #listeners = new Map<SessionEventType, Set<(event: SessionEvent) => void>>()
+  #events: Promise<void> = Promise.resolve()
+
+  constructor(options: SessionManagerOptions) {
+    this.#o = resolve(options)
+    this.#keys = new Keyring(options.secret, options.fallbackSecrets ?? [])
+  }
+
+  /** The signing keys (current secret plus fallbacks), for features built on sessions. */
+  get keys(): Keyring {
+    return this.#keys
+  }
+
+  /** Name of the session cookie. */
+  get cookieName(): string {
+    return this.#o.cookieName
+  }
+
+  /** Starts a request's session. Synchronous and free: no parsing, no store call yet. */
+  open(request: SessionRequest): Session {
+    const meta: SessionRecord['meta'] = {}
+    if (request.userAgent) meta.userAgent = request.userAgent.slice(0, MAX_USER_AGENT)
+    if (request.ip) meta.ip = request.ip.slice(0, MAX_IP)
+    const state: SessionState = {
+      request,
+      loader: this.#loader,
+      loading: null,
+      base: null,
+      credential: null,
+      credentialHash: null,
+      draft: draftOf(null, meta),
+      ops: [],
+      accessed: false,
+      modified: false,
+      destroyedId: null,
+      rotated: null,
+      meta,
+    }
+    return new Session(state)
+  }
+
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<T extends SessionEventType>(type: T, listener: SessionEventListener<T>): () => void {
+    const set = this.#listeners.get(type) ?? new Set()
+    this.#listeners.set(type, set)
+    const l = listener as (event: SessionEvent) => void
+    set.add(l)
+    return () => set.delete(l)
+  }
+
+  /**
+   * Saves what the request changed and says which headers the response needs. Throws
+   * {@link StoreError} when the store fails or times out; adapters answer 503.
+   */
+  async commit(session: Session): Promise<CommitResult> {
+    const state = session[STATE]
+    if (!state.accessed && !state.modified) return NOTHING
+    if (state.loading) await state.loading
+    const o = this.#o
+    const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: false }
+    const now = o.clock()
+
+    if (state.destroyedId) {
+      const id = state.destroyedId
+      await this.#call('delete', () => o.store.delete(id))
+      this.#emit(() => ({ type: 'destroyed', session: id, at: now, reason: 'flush' }))
+    }
+
+    if (!state.base) {
+      if (isEmptyDraft(state.draft)) {
+        // Tell the browser to drop a cookie that leads nowhere (flushed, expired, forged).
+        if (
+          state.request.cookie != null &&
+          getCookie(state.request.cookie, o.cookieName) !== undefined
+        ) {
+          this.#clearCookie(state, out)
+        } else if (state.destroyedId) this.#clearCookie(state, out)
+        return out
+      }
+      await this.#create(state, now, out)
+      return out
+    }
+
+    if (state.modified) {
+      await this.#save(state, out)
+      return out
+    }
+
+    const base = state.base
+    if (now - base.lastSeenAt >= o.renewalMs && state.credential) {
+      const idleExpiresAt = now + this.#idleMs(base.meta)
+      const touched = await this.#call('touch', () => o.store.touch(base.id, now, idleExpiresAt))
+      if (touched) this.#sendCookie(state, state.credential, { ...base, idleExpiresAt }, now, out)
+    }
+    return out
+  }
+
+  readonly #loader = {
+    load: (state: SessionState) => this.#load(state),
+    hashSecret: (secret: string) => sha256(secret),
+    newCredential: (id: string) => newCredential(id, this.#o.random),
+  }
+
+  async #load(state: SessionState): Promise<void> {
+    const raw = getCookie(state.request.cookie, this.#o.cookieName)
+    if (raw === undefined) return
+    const now = this.#o.clock()
+    const credential = parseCredential(raw)
+    if (!credential) {
+      this.#emit(() => ({ type: 'invalidCredential', at: now, reason: 'malformed' }))
+      return
+    }
+    const record = await this.#call('get', () => this.#o.store.get(credential.id))
+    if (!record) {
+      this.#emit(() => ({ type: 'invalidCredential', at: now, reason: 'unknown' }))
+      return
+    }
+    const hash = await sha256(credential.secret)
+    if (!constantTimeEqual(hash, record.credentials.cookie ?? '')) {
+      this.#emit(() => ({
+        type: 'invalidCredential',
+        at: now,
+        reason: 'mismatch',
+        session: record.id,
+      }))
+      return
+    }
+    if (now >= expiresAt(record)) {
+      // Enforced here as well as in the store: the manager's clock is the one that counts.
+      const reason = now >= record.absoluteExpiresAt ? 'absolute' : 'idle'
+      await this.#call('delete', () => this.#o.store.delete(record.id))
+      this.#emit(() => ({ type: 'expired', session: record.id, at: now, reason }))
+      return
+    }
+    state.base = record
+    state.credential = credential
+    state.credentialHash = hash
+    state.draft = draftOf(record)
+  }
+
+  async #create(state: SessionState, now: number, out: CommitResult): Promise<void> {
+    const o = this.#o
+    const draft = state.draft
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const credential = newCredential(newSessionId(o.random), o.random)
+      const absoluteExpiresAt = Math.min(
+        now + o.absoluteMs,
+        draft.expireBy ?? Number.POSITIVE_INFINITY,
+      )
+      const record: SessionRecord = {
+        id: credential.id,
+        data: draft.data,
+        userId: draft.userId,
+        authHash: draft.authHash,
+        credentials: { cookie: await sha256(credential.secret) },
+        createdAt: now,
+        lastSeenAt: now,
+        idleExpiresAt: now + this.#idleMs(draft.meta),
+        absoluteExpiresAt,
+        version: 1,
+        meta: draft.meta,
+      }
+      // Insert-if-absent: a colliding id (2^-128) must never overwrite someone's session.
+      if (await this.#call('create', () => o.store.create(record))) {
+        state.base = record
+        state.credential = credential
+        this.#sendCookie(state, credential, record, now, out)
+        this.#emit(() => ({ type: 'created', session: record.id, at: now }))
+        return
+      }
+    }
+    throw new StoreError('STORE_CONFLICT', 'create')
+  }
+
+  async #save(state: SessionState, out: CommitResult): Promise<void> {
+    const o = this.#o
+    let base = state.base as SessionRecord
+    for (let attempt = 0; ; attempt++) {
+      const now = o.clock()
+      const draft = state.draft
+      if (isEmptyDraft(draft)) {
+        // Everything was removed: the session ends rather than lingering empty.
+        await this.#call('delete', () => o.store.delete(base.id))
+        this.#emit(() => ({ type: 'destroyed', session: base.id, at: now, reason: 'emptied' }))
+        this.#clearCookie(state, out)
+        return
+      }
+      const next: SessionRecord = {
+        ...base,
+        data: draft.data,
+        userId: draft.userId,
+        authHash: draft.authHash,
+        meta: draft.meta,
+        credentials: draft.rotatedHash ? { cookie: draft.rotatedHash } : base.credentials,
+        lastSeenAt: now,
+        idleExpiresAt: now + this.#idleMs(draft.meta),
+        absoluteExpiresAt: Math.min(
+          base.absoluteExpiresAt,
+          draft.expireBy ?? Number.POSITIVE_INFINITY,
+        ),
+        version: base.version + 1,
+      }
+      const result = await this.#call('update', () => o.store.update(next, base.version))
+      if (result === 'ok') {
+        state.base = next
+        const credential = state.rotated ?? state.credential
+        if (credential) this.#sendCookie(state, credential, next, now, out)
+        if (state.rotated) this.#emit(() => ({ type: 'rotated', session: next.id, at: now }))
+        return
+      }
+      // 'missing': logged out or revoked meanwhile. Never resurrect it, and send no
+      // cookie: a later login may already have given the browser a new one.
+      if (result === 'missing') return
+      if (attempt >= o.retries) throw new StoreError('STORE_CONFLICT', 'update')
+      await backoff(attempt, o.random)
+      const fresh = await this.#call('get', () => o.store.get(base.id))
+      // The credential this request was authenticated with must still be live on the
+      // winning record; if another request rotated or revoked it, these changes die too.
+      if (
+        !fresh ||
+        !state.credentialHash ||
+        !constantTimeEqual(state.credentialHash, fresh.credentials.cookie ?? '')
+      ) {
+        return
+      }
+      base = fresh
+      state.base = fresh
+      state.draft = draftOf(fresh)
+      for (const op of state.ops) applyOp(state.draft, op)
+    }
+  }
+
+  #idleMs(meta: SessionRecord['meta']): number {
+    return meta.idleTimeout !== undefined ? meta.idleTimeout * 1000 : this.#o.idleMs
+  }
+
+  #attributes(state: SessionState): CookieAttributes {
+    const secure = this.#o.secure === 'auto' ? state.request.secure : this.#o.secure
+    return { ...this.#o.cookie, secure }
+  }
+
+  #sendCookie(
+    state: SessionState,
+    credential: Credential,
+    record: SessionRecord,
+    now: number,
+    out: CommitResult,
+  ): void {
+    const attributes = this.#attributes(state)
+    if (!(this.#o.browserClose || record.meta.browserSession)) {
+      attributes.maxAge = Math.max(0, Math.ceil((expiresAt(record) - now) / 1000))
+    }
+    out.setCookie.push(serializeCookie(this.#o.cookieName, credential.value, attributes))
+    out.noStore = true
+  }
+
+  #clearCookie(state: SessionState, out: CommitResult): void {
+    out.setCookie.push(deleteCookie(this.#o.cookieName, this.#attributes(state)))
+    out.noStore = true
+  }
+
+  #call<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return withTimeout(operation, this.#o.timeout, call)
+  }
+
+  #emit(make: () => SessionEvent): void {
+    const event = make()
+    const set = this.#listeners.get(event.type)
+    if (!set || set.size === 0) return
+    // Listeners never see the raw id: it is replaced by a salted hash first. Hashing is
+    // async, so events go through one queue to reach listeners in the order they happened.
+    const raw = 'session' in event ? event.session : undefined
+    this.#events = this.#events
+      .then(async () => {
+        const safe =
+          raw === undefined
+            ? event
+            : { ...event, session: (await this.#keys.sign('tessera.event-id', raw)).slice(0, 22) }
+        for (const listener of set) {
+          try {
+            listener(safe)
+          } catch {
+            // A failing listener must not fail the request that triggered the event.
+          }
+        }
+      })
+      .catch(() => undefined)
+  }
+}
+
+function backoff(attempt: number, random: RandomSource): Promise<void> {
+  // Full jitter, capped: contention clears in a few rounds without synchronised retries.
+  const cap = Math.min(2 ** attempt, 25)
+  const ms = ((random(1)[0] as number) / 256) * cap
+  return new Promise((r) => setTimeout(r, ms))
+}
+
+function positiveInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive whole number, got ${String(value)}`)
+  }
+  return value
+}
+
+function resolve(options: SessionManagerOptions): Resolved {
+  if (!options || typeof options !== 'object')
+    throw new ConfigError('SessionManager needs an options object')
+  const store = options.store
+  for (const method of [
+    'get',
+    'create',
+    'update',
+    'touch',
+    'delete',
+    'listByUser',
+    'deleteByUser',
+    'deleteExpired',
+  ] as const) {
+    if (!store || typeof store[method] !== 'function') {
+      throw new ConfigError(`store must implement the SessionStore contract (missing ${method}())`)
+    }
+  }
+  const idle = positiveInt('idleTimeout', options.idleTimeout, 1_209_600)
+  const absolute = positiveInt('absoluteTimeout', options.absoluteTimeout, 2_592_000)
+  if (idle > absolute) throw new ConfigError('idleTimeout must not exceed absoluteTimeout')
+  const renewal =
+    options.renewalInterval === 0
+      ? 0
+      : positiveInt('renewalInterval', options.renewalInterval, Math.min(300, Math.floor(idle / 4)))
+  if (renewal > idle / 2)
+    throw new ConfigError('renewalInterval must be at most half of idleTimeout')
+  const c = options.cookie ?? {}
+  const cookieName = c.name ?? 'sessionid'
+  const secure = c.secure ?? 'auto'
+  if (secure !== true && secure !== false && secure !== 'auto') {
+    throw new ConfigError(`cookie.secure must be true, false or 'auto'`)
+  }
+  const cookie: Resolved['cookie'] = {
+    path: c.path ?? '/',
+    httpOnly: c.httpOnly ?? true,
+    sameSite: c.sameSite ?? 'Lax',
+  }
+  if (c.domain !== undefined) cookie.domain = c.domain
+  if (c.partitioned) cookie.partitioned = true
+  // Serialise once now so a bad name, attribute or prefix fails at startup, not on a request.
+  const sample = `${'A'.repeat(22)}.${'A'.repeat(43)}`
+  for (const s of secure === 'auto' ? [true, false] : [secure]) {
+    try {
+      serializeCookie(cookieName, sample, { ...cookie, secure: s, maxAge: 1 })
+    } catch (e) {
+      if (!(e instanceof CookieError)) throw e
+      const hint = secure === 'auto' && !s ? ' (cookie.secure is "auto": set it to true)' : ''
+      throw new ConfigError(`Invalid session cookie options: ${e.message}${hint}`)
+    }
+  }
+  return {
+    store,
+    cookieName,
+    cookie,
+    secure,
+    idleMs: idle * 1000,
+    absoluteMs: absolute * 1000,
+    renewalMs: renewal * 1000,
+    browserClose: options.expireAtBrowserClose ?? false,
+    timeout: positiveInt('storeTimeout', options.storeTimeout, 1000),
+    retries: positiveInt('maxConflictRetries', options.maxConflictRetries, 128),
+    clock: options.clock ?? Date.now,
+    random: options.random ?? secureRandom,
+  }
+}

@@ -1,0 +1,73 @@
+import type { CookieAttributes } from '../cookie/index.js'
+import type { RandomSource } from '../lib/random.js'
+import type { Clock, SessionStore } from '../store/session-store.js'
+
+/** Options of the session cookie. */
+export interface SessionCookieOptions {
+  /**
+   * Cookie name. Prefix it with `__Host-` for the strongest binding (requires
+   * `secure: true`, no `domain`, path `/`).
+   * @default 'sessionid'
+   */
+  name?: string
+  /** @default '/' */
+  path?: string
+  /** Leave unset (host-only) unless sessions must span subdomains. */
+  domain?: string
+  /**
+   * `'auto'` marks the cookie Secure when the request came over HTTPS (behind a proxy
+   * only when the adapter trusts it).
+   * @default 'auto'
+   */
+  secure?: boolean | 'auto'
+  /** @default true */
+  httpOnly?: boolean
+  /** @default 'Lax' */
+  sameSite?: CookieAttributes['sameSite']
+  /** CHIPS partitioned cookie (requires Secure). @default false */
+  partitioned?: boolean
+}
+
+/** Options of {@link SessionManager}; validated once, at construction. */
+export interface SessionManagerOptions {
+  /** Where sessions live. */
+  store: SessionStore
+  /**
+   * Application secret (≥ 32 characters) used to sign derived values and to salt the
+   * identifiers in events and logs.
+   */
+  secret: string
+  /** Previous secrets still accepted while a rotation is rolled out. @default [] */
+  fallbackSecrets?: readonly string[]
+  cookie?: SessionCookieOptions
+  /**
+   * Seconds of inactivity after which a session ends (sliding).
+   * @default 1209600 (two weeks, Django's SESSION_COOKIE_AGE)
+   */
+  idleTimeout?: number
+  /**
+   * Seconds after creation after which a session ends whatever its activity.
+   * @default 2592000 (30 days)
+   */
+  absoluteTimeout?: number
+  /**
+   * Minimum seconds between two writes that only slide the idle expiry of a session
+   * that is read but not modified. Must be at most half of `idleTimeout`.
+   * @default Math.min(300, Math.floor(idleTimeout / 4))
+   */
+  renewalInterval?: number
+  /** Cookies without Max-Age, gone when the browser closes. The server still enforces both timeouts. @default false */
+  expireAtBrowserClose?: boolean
+  /** Milliseconds a store call may take before it fails with `STORE_TIMEOUT`. @default 1000 */
+  storeTimeout?: number
+  /**
+   * How many times a save retries after a compare-and-set conflict. Each conflict means
+   * another writer succeeded, so n concurrent writers all land within n retries.
+   * @default 128
+   */
+  maxConflictRetries?: number
+  /** @default Date.now */
+  clock?: Clock
+  /** @default crypto.getRandomValues */
+  random?: RandomSource
+}

@@ -1,0 +1,48 @@
+import type { SessionMeta, SessionRecord } from '../store/session-record.js'
+import type { Credential } from './credential.js'
+import type { SessionDraft, SessionOp } from './session-draft.js'
+
+/** What the request brought and what the adapter knows about it. */
+export interface SessionRequest {
+  /** The raw `Cookie` header, untrusted. */
+  cookie: string | null | undefined
+  /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
+  secure: boolean
+  userAgent?: string | null | undefined
+  ip?: string | null | undefined
+}
+
+/** The engine a session loads through; implemented by the manager. */
+export interface SessionLoader {
+  load(state: SessionState): Promise<void>
+  hashSecret(secret: string): Promise<string>
+  newCredential(id: string): Credential
+}
+
+/**
+ * Per-request state behind a {@link Session}. Internal: reachable only through the
+ * `STATE` symbol, which the package does not export.
+ */
+export interface SessionState {
+  request: SessionRequest
+  loader: SessionLoader
+  loading: Promise<void> | null
+  /** The record as loaded (null: no live session, a new one will be created if needed). */
+  base: SessionRecord | null
+  /** The request's credential, once verified against `base`. */
+  credential: Credential | null
+  /** Hash of the verified credential's secret, re-checked on every conflict retry. */
+  credentialHash: string | null
+  draft: SessionDraft
+  ops: SessionOp[]
+  accessed: boolean
+  modified: boolean
+  /** Id of a session flushed by this request, deleted at commit. */
+  destroyedId: string | null
+  /** Credential issued by `cycleKey()` in this request. */
+  rotated: Credential | null
+  /** Metadata recorded on sessions this request creates. */
+  meta: SessionMeta
+}
+
+export const STATE: unique symbol = Symbol('tessera.session.state')

@@ -1,0 +1,181 @@
+import type { JsonValue, SessionData } from '../store/session-record.js'
+import { applyOp, draftOf, isEmptyDraft, type SessionOp } from './session-draft.js'
+import { type SessionState, STATE } from './session-state.js'
+
+/**
+ * One request's session, Django's `request.session` made async and safe under
+ * concurrency. It is lazy: nothing touches the store until a method is awaited.
+ * Reading marks it `accessed` (the response gets `Vary: Cookie`); writing marks it
+ * `modified` (it is saved and its cookie re-sent). A session with no data and no user
+ * is never stored.
+ *
+ * @example
+ * ```ts
+ * app.get('/cart', async (c) => {
+ *   const cart = (await c.var.session.get<string[]>('cart')) ?? []
+ *   await c.var.session.set('cart', [...cart, 'apple'])
+ *   return c.json({ cart })
+ * })
+ * ```
+ */
+export class Session {
+  /** @internal */
+  readonly [STATE]: SessionState
+
+  /** @internal Sessions are opened by `SessionManager.open()`. */
+  constructor(state: SessionState) {
+    this[STATE] = state
+  }
+
+  /** Whether this request read or wrote the session (the response then varies on Cookie). */
+  get accessed(): boolean {
+    return this[STATE].accessed
+  }
+
+  /** Whether this request changed the session (it will be saved). */
+  get modified(): boolean {
+    return this[STATE].modified
+  }
+
+  /** The value under `key`, or `undefined`. Returns a copy: mutate it and `set` it back. */
+  async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
+    const state = await this.#read()
+    const value = state.draft.data[key]
+    return value === undefined ? undefined : (structuredClone(value) as T)
+  }
+
+  async has(key: string): Promise<boolean> {
+    return Object.hasOwn((await this.#read()).draft.data, key)
+  }
+
+  async keys(): Promise<string[]> {
+    return Object.keys((await this.#read()).draft.data)
+  }
+
+  /** A copy of all data. */
+  async data(): Promise<SessionData> {
+    return structuredClone((await this.#read()).draft.data)
+  }
+
+  /** Stores a JSON value under `key`. Throws `TypeError` for values JSON cannot carry. */
+  async set(key: string, value: JsonValue): Promise<void> {
+    assertKey(key)
+    // A JSON round trip both validates and copies: functions, undefined, BigInt,
+    // cycles and class instances fail here, at the call site, not at save time.
+    const json = JSON.stringify(value)
+    if (json === undefined) throw new TypeError(`Session value for "${key}" is not JSON`)
+    await this.#write({ t: 'set', key, value: JSON.parse(json) as JsonValue })
+  }
+
+  async delete(key: string): Promise<void> {
+    assertKey(key)
+    if (!Object.hasOwn((await this.#read()).draft.data, key)) return
+    await this.#write({ t: 'delete', key })
+  }
+
+  /** Removes all data but keeps the session, its user and its credential. */
+  async clear(): Promise<void> {
+    await this.#write({ t: 'clear' })
+  }
+
+  /** Whether the session has neither data nor a user (such a session is never stored). */
+  async isEmpty(): Promise<boolean> {
+    return isEmptyDraft((await this.#read()).draft)
+  }
+
+  /** Id of the user logged in on this session, or `null`. */
+  async getUserId(): Promise<string | null> {
+    return (await this.#read()).draft.userId
+  }
+
+  /** The session auth hash recorded at login, or `null`. */
+  async getAuthHash(): Promise<string | null> {
+    return (await this.#read()).draft.authHash
+  }
+
+  /**
+   * Records which user this session belongs to. Low level: log users in with the auth
+   * helpers, which also rotate the credential and the CSRF token.
+   */
+  async setUser(userId: string | null, authHash: string | null = null): Promise<void> {
+    await this.#write({ t: 'user', userId, authHash })
+  }
+
+  /**
+   * Issues a new credential for the same data and kills every old one (cookie, header
+   * token, transfer codes) — Django's `cycle_key()`. Call it on login and on every
+   * privilege change, so a credential planted before login (fixation) is worthless.
+   */
+  async cycleKey(): Promise<void> {
+    const state = await this.#read()
+    state.modified = true
+    if (!state.base) return // a new session gets a fresh credential when it is created anyway
+    const credential = state.loader.newCredential(state.base.id)
+    state.rotated = credential
+    this.#apply({ t: 'rotate', hash: await state.loader.hashSecret(credential.secret) })
+  }
+
+  /**
+   * Ends the session: deletes it from the store, drops its data and user, and starts a
+   * new empty one. The cookie is cleared (`Max-Age=0`) unless something is stored in the
+   * new session before the response. Django's `flush()`; use it on logout.
+   */
+  async flush(): Promise<void> {
+    const state = await this.#read()
+    if (state.base) state.destroyedId = state.base.id
+    state.base = null
+    state.credential = null
+    state.credentialHash = null
+    state.rotated = null
+    state.ops = []
+    state.draft = draftOf(null, state.meta)
+    state.modified = true
+  }
+
+  /**
+   * Changes how this session expires (Django's `set_expiry`):
+   * a positive number is a per-session idle timeout in seconds; `0` makes the cookie
+   * end with the browser; a `Date` ends the session at that instant at the latest;
+   * `null` returns to the configured policy. The absolute timeout always still applies.
+   */
+  async setExpiry(value: number | Date | null): Promise<void> {
+    if (value instanceof Date) {
+      const at = value.getTime()
+      if (!Number.isFinite(at)) throw new TypeError('setExpiry() needs a valid Date')
+      return this.#write({ t: 'expireBy', at })
+    }
+    if (value === null)
+      return this.#write({ t: 'expiry', idleTimeout: undefined, browserSession: undefined })
+    if (!Number.isInteger(value) || value < 0) {
+      throw new TypeError('setExpiry() needs a whole number of seconds ≥ 0, a Date or null')
+    }
+    if (value === 0)
+      return this.#write({ t: 'expiry', idleTimeout: undefined, browserSession: true })
+    return this.#write({ t: 'expiry', idleTimeout: value, browserSession: undefined })
+  }
+
+  async #read(): Promise<SessionState> {
+    const state = this[STATE]
+    state.accessed = true
+    state.loading ??= state.loader.load(state)
+    await state.loading
+    return state
+  }
+
+  async #write(op: SessionOp): Promise<void> {
+    const state = await this.#read()
+    state.modified = true
+    this.#apply(op)
+  }
+
+  #apply(op: SessionOp): void {
+    const state = this[STATE]
+    state.ops.push(op)
+    applyOp(state.draft, op)
+  }
+}
+
+function assertKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0)
+    throw new TypeError('Session keys are non-empty strings')
+}
