@@ -1,0 +1,1 @@
+export { type SessionEnv, type SessionMiddlewareOptions, session } from './session-middleware.js'

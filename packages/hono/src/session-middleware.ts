@@ -1,0 +1,80 @@
+import {
+  applyCommit,
+  isSecureRequest,
+  type Session,
+  type SessionManager,
+  StoreError,
+  storeUnavailableResponse,
+} from '@tessera/core'
+import type { Context, MiddlewareHandler } from 'hono'
+
+/** Hono environment carrying the session: `new Hono<SessionEnv>()`, then `c.var.session`. */
+export type SessionEnv = { Variables: { session: Session } }
+
+/** Options of {@link session}. */
+export interface SessionMiddlewareOptions {
+  /**
+   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS. Set it only
+   * behind a proxy you control that overwrites that header.
+   * @default false
+   */
+  trustProxy?: boolean
+  /** Client address to record on new sessions (e.g. from `getConnInfo`). */
+  clientIp?: (c: Context) => string | undefined
+}
+
+/**
+ * Sessions for Hono. Puts a lazy {@link Session} on `c.var.session`, saves it after the
+ * handler, and sets `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed.
+ * A store failure or timeout — in the handler or while saving — answers `503` JSON
+ * instead of a crash or a hang.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<SessionEnv>()
+ * app.use(session(new SessionManager({ store, secret })))
+ * app.get('/', async (c) => c.json({ visits: (await c.var.session.get<number>('visits')) ?? 0 }))
+ * ```
+ */
+export function session(
+  manager: SessionManager,
+  options: SessionMiddlewareOptions = {},
+): MiddlewareHandler<SessionEnv> {
+  const trustProxy = options.trustProxy ?? false
+  const clientIp = options.clientIp
+  return async function tesseraSession(c, next) {
+    const s = manager.open({
+      cookie: c.req.header('cookie'),
+      secure: isSecureRequest(c.req.raw, trustProxy),
+      userAgent: c.req.header('user-agent'),
+      ip: clientIp?.(c),
+    })
+    c.set('session', s)
+    await next()
+    // Hono has already turned a handler's exception into c.res through onError; a
+    // store failure deserves 503, not the generic 500.
+    if (c.error instanceof StoreError) return replace(c, storeUnavailableResponse(c.error))
+    let result: Awaited<ReturnType<SessionManager['commit']>>
+    try {
+      result = await manager.commit(s)
+    } catch (e) {
+      if (e instanceof StoreError) return replace(c, storeUnavailableResponse(e))
+      throw e
+    }
+    if (result.setCookie.length === 0 && !result.vary && !result.noStore) return
+    try {
+      applyCommit(c.res.headers, result)
+    } catch {
+      // Responses built by fetch() or Response.redirect() have immutable headers; Hono's
+      // res setter copies them into a fresh, mutable response.
+      c.res = new Response(c.res.body, c.res)
+      applyCommit(c.res.headers, result)
+    }
+  }
+}
+
+/** Swaps the response whole: Hono's setter would otherwise merge the old one's headers in. */
+function replace(c: Context, res: Response): void {
+  c.res = undefined
+  c.res = res
+}
