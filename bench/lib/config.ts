@@ -1,0 +1,49 @@
+import { type Target, targets } from './targets.js'
+
+/** Everything one `npm run bench` does, read from the environment. */
+export interface BenchConfig {
+  targets: readonly Target[]
+  /** BENCH_DURATION: seconds of measured load per target. @default 10 */
+  durationSeconds: number
+  /** Seconds of uncounted load before measuring, so JIT and caches are warm. */
+  warmupSeconds: number
+  /** Concurrent keep-alive connections from autocannon. */
+  connections: number
+}
+
+/**
+ * Reads BENCH_TARGETS (comma list of target ids, default all) and BENCH_DURATION (whole
+ * seconds, default 10). Throws with an exact message on anything it does not understand,
+ * rather than silently measuring something else.
+ */
+export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
+  return {
+    targets: readTargets(env.BENCH_TARGETS),
+    durationSeconds: readDuration(env.BENCH_DURATION),
+    warmupSeconds: 2,
+    connections: 50,
+  }
+}
+
+function readTargets(raw: string | undefined): readonly Target[] {
+  if (raw === undefined || raw.trim() === '') return targets
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
+  const unknown = ids.filter((id) => !targets.some((t) => t.id === id))
+  if (unknown.length > 0) {
+    const known = targets.map((t) => t.id).join(', ')
+    throw new Error(`BENCH_TARGETS: unknown target ${unknown.join(', ')} (known: ${known})`)
+  }
+  return targets.filter((t) => ids.includes(t.id))
+}
+
+function readDuration(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 10
+  const seconds = Number(raw)
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new Error(`BENCH_DURATION: expected a whole number of seconds >= 1, got "${raw}"`)
+  }
+  return seconds
+}

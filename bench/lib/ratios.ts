@@ -1,0 +1,34 @@
+import type { Measurement } from './measure.js'
+import type { Target, TargetId } from './targets.js'
+
+/** One target's fate in a run: a trusted measurement, or why there is none. */
+export type Outcome =
+  | { target: Target; measurement: Measurement }
+  | { target: Target; failure: string }
+
+/** The ratios the bench exists for; `null` when either side was not measured in this run. */
+export interface Ratios {
+  tesseraVsNodeHttp: number | null
+  tesseraVsExpressSession: number | null
+  tesseraVsFastifySession: number | null
+}
+
+/** Requests per second of a target in this run, or null if it failed or was not selected. */
+export function rateOf(outcomes: readonly Outcome[], id: TargetId): number | null {
+  const outcome = outcomes.find((o) => o.target.id === id)
+  return outcome && 'measurement' in outcome ? outcome.measurement.requestsPerSecond : null
+}
+
+/** `a / b`, or null when either is missing or `b` is zero. */
+export function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : a / b
+}
+
+export function ratios(outcomes: readonly Outcome[]): Ratios {
+  const tessera = rateOf(outcomes, 'tessera-hono')
+  return {
+    tesseraVsNodeHttp: ratio(tessera, rateOf(outcomes, 'node-http')),
+    tesseraVsExpressSession: ratio(tessera, rateOf(outcomes, 'express-session')),
+    tesseraVsFastifySession: ratio(tessera, rateOf(outcomes, 'fastify-session')),
+  }
+}

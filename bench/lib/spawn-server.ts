@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ListeningMessage } from './report-listening.js'
+
+const benchDir = fileURLToPath(new URL('..', import.meta.url))
+
+/** A server child that reported its port and can be stopped. */
+export interface RunningServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string
+  /** Terminates the child and resolves once it has exited. Safe to call twice. */
+  stop(): Promise<void>
+}
+
+export interface SpawnServerOptions {
+  /** How long the child may take to compile and listen. @default 20_000 */
+  startTimeoutMs?: number
+  /** How long SIGTERM may take before SIGKILL. @default 5_000 */
+  stopTimeoutMs?: number
+}
+
+// Children still alive when this process exits for any reason (a thrown error, a failed
+// assertion) are killed here; the children also exit on their own when IPC disconnects.
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
+
+/**
+ * Starts a server file in its own Node process, so the load generator never shares an event
+ * loop (or, on a multi-core machine, a core) with the server it measures. The child runs the
+ * TypeScript source through tsx's ESM loader with the `@tessera/source` condition, and reports
+ * its port over IPC (see `reportListening`).
+ *
+ * @example
+ * const server = await spawnServer(fileURLToPath(new URL('../servers/node-http.ts', import.meta.url)))
+ * try { await fetch(server.url) } finally { await server.stop() }
+ */
+export function spawnServer(
+  file: string,
+  options: SpawnServerOptions = {},
+): Promise<RunningServer> {
+  const { startTimeoutMs = 20_000, stopTimeoutMs = 5_000 } = options
+  const name = basename(file)
+  const child = spawn(process.execPath, ['--conditions=@tessera/source', '--import', 'tsx', file], {
+    cwd: benchDir,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+  const stop = (): Promise<void> => stopChild(child, stopTimeoutMs)
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(new Error(`${name} did not report a port within ${startTimeoutMs} ms`))
+    }, startTimeoutMs)
+    const onMessage = (message: unknown): void => {
+      if (!isListeningMessage(message)) return
+      settle()
+      resolve({ url: `http://127.0.0.1:${message.port}`, stop })
+    }
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      fail(new Error(`${name} exited before listening (code ${code}, signal ${signal})`))
+    }
+    const onError = (error: Error): void => fail(error)
+    function settle(): void {
+      clearTimeout(timer)
+      child.off('message', onMessage)
+      child.off('exit', onExit)
+      child.off('error', onError)
+    }
+    function fail(error: Error): void {
+      settle()
+      stop().then(
+        () => reject(error),
+        () => reject(error),
+      )
+    }
+    child.on('message', onMessage)
+    child.once('exit', onExit)
+    child.once('error', onError)
+  })
+}
+
+function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+function isListeningMessage(message: unknown): message is ListeningMessage {
+  if (typeof message !== 'object' || message === null) return false
+  const { type, port } = message as Partial<ListeningMessage>
+  return type === 'listening' && Number.isInteger(port) && (port ?? 0) > 0
+}
