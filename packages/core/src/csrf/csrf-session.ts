@@ -1,0 +1,81 @@
+import type { Session } from '../session/session.js'
+import { createCsrfSecret, isCsrfSecret, maskCsrfSecret } from './csrf-token.js'
+
+/**
+ * Session key under which the CSRF secret is kept (Django's `CSRF_USE_SESSIONS`, where
+ * the secret lives in the session instead of a cookie). Only the server ever sees it;
+ * clients get masked tokens. Do not read or write this key yourself.
+ *
+ * @example
+ * ```ts
+ * const hasSecret = await session.has(CSRF_SESSION_KEY)
+ * ```
+ */
+export const CSRF_SESSION_KEY = '_csrf'
+
+// Sessions whose response must (re)set the csrftoken cookie, with the masked token to
+// put there. A WeakMap keyed by the per-request Session: nothing leaks past the request
+// and nothing is added to the session's public surface.
+const pendingCookie = new WeakMap<Session, string>()
+
+/**
+ * The CSRF token for this session, to put in a form (`csrfmiddlewaretoken`) or send
+ * back in the `X-CSRFToken` header — Django's `get_token()`. Creates the secret (and so
+ * saves the session) when the session has none. Each call returns a freshly masked
+ * token, all valid together, so compression of a page that reflects attacker input next
+ * to the token leaks nothing (BREACH). The response also gets the `csrftoken` cookie
+ * (see {@link takeCsrfCookie}) so a SPA can read a token from `document.cookie`.
+ *
+ * @example
+ * ```ts
+ * app.get('/form', async (c) =>
+ *   c.html(`<input type="hidden" name="csrfmiddlewaretoken" value="${await getCsrfToken(c.var.session)}">`),
+ * )
+ * ```
+ */
+export async function getCsrfToken(session: Session): Promise<string> {
+  let secret = await session.get(CSRF_SESSION_KEY)
+  if (!isCsrfSecret(secret)) {
+    secret = createCsrfSecret()
+    await session.set(CSRF_SESSION_KEY, secret)
+  }
+  pendingCookie.set(session, maskCsrfSecret(secret))
+  return maskCsrfSecret(secret)
+}
+
+/**
+ * Replaces the session's CSRF secret, so every token issued before is refused —
+ * Django's `rotate_token()`. Login calls it: a token an attacker obtained before the
+ * victim logged in (login CSRF, token fixation) must not work after. The response gets
+ * the new `csrftoken` cookie.
+ *
+ * @example
+ * ```ts
+ * await session.cycleKey()
+ * await session.setUser(user.id)
+ * await rotateCsrfToken(session)
+ * ```
+ */
+export async function rotateCsrfToken(session: Session): Promise<void> {
+  const secret = createCsrfSecret()
+  await session.set(CSRF_SESSION_KEY, secret)
+  pendingCookie.set(session, maskCsrfSecret(secret))
+}
+
+/**
+ * The masked token to send in the `csrftoken` cookie when {@link getCsrfToken} or
+ * {@link rotateCsrfToken} ran during this request, else `undefined`. Returns it once:
+ * adapters call it after the handler and set the cookie. The cookie is a convenience
+ * for scripts; it is never trusted when checking a request.
+ *
+ * @example
+ * ```ts
+ * const token = takeCsrfCookie(session)
+ * if (token) response.headers.append('set-cookie', csrfCookie(token, secure, options))
+ * ```
+ */
+export function takeCsrfCookie(session: Session): string | undefined {
+  const token = pendingCookie.get(session)
+  pendingCookie.delete(session)
+  return token
+}

@@ -1,0 +1,17 @@
+export { type CsrfRequest, checkCsrf } from './check-csrf.js'
+export { csrfCookie } from './csrf-cookie.js'
+export { type CsrfFailure, type CsrfFailureCode, csrfFailureResponse } from './csrf-failure.js'
+export {
+  type CsrfCookieOptions,
+  type CsrfOptions,
+  type ResolvedCsrfOptions,
+  resolveCsrfOptions,
+} from './csrf-options.js'
+export { CSRF_SESSION_KEY, getCsrfToken, rotateCsrfToken, takeCsrfCookie } from './csrf-session.js'
+export {
+  CSRF_SECRET_LENGTH,
+  CSRF_TOKEN_LENGTH,
+  createCsrfSecret,
+  maskCsrfSecret,
+  unmaskCsrfToken,
+} from './csrf-token.js'

@@ -1,0 +1,146 @@
+import {
+  ConfigError,
+  type CsrfRequest,
+  checkCsrf,
+  csrfFailureResponse,
+  getCsrfToken,
+  MemoryStore,
+  resolveCsrfOptions,
+  rotateCsrfToken,
+  SessionManager,
+  takeCsrfCookie,
+} from '@tessera/core'
+import { describe, expect, it } from 'vitest'
+
+const manager = new SessionManager({
+  store: new MemoryStore(),
+  secret: 'core-csrf-test-secret-core-csrf-test-secret',
+})
+const options = resolveCsrfOptions({ trustedOrigins: ['https://trusted.example'] })
+
+function post(headers: Record<string, string>, extra: Partial<CsrfRequest> = {}): CsrfRequest {
+  return {
+    method: 'POST',
+    url: 'https://app.test/action',
+    headers: new Headers(headers),
+    secure: true,
+    ...extra,
+  }
+}
+
+describe('checkCsrf', () => {
+  it('refuses on headers alone without reading the session (no store call)', async () => {
+    const cases: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example' },
+      { referer: 'https://evil.example/page' },
+      {},
+    ]
+    for (const headers of cases) {
+      const session = manager.open({ cookie: 'sessionid=whatever', secure: true })
+      expect(await checkCsrf(post(headers), session, options)).not.toBeNull()
+      expect(session.accessed).toBe(false)
+    }
+  })
+
+  it('passes safe methods and exempt requests untouched', async () => {
+    const exempt = resolveCsrfOptions({ exempt: (r) => r.url.endsWith('/hook') })
+    const session = manager.open({ cookie: undefined, secure: true })
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) {
+      expect(await checkCsrf(post({ origin: 'null' }, { method }), session, exempt)).toBeNull()
+    }
+    const hook = post({ origin: 'null' }, { url: 'https://app.test/hook' })
+    expect(await checkCsrf(hook, session, exempt)).toBeNull()
+    expect(session.accessed).toBe(false)
+    // Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET.
+    expect((await checkCsrf(post({}, { method: 'get' }), session, exempt))?.code).toBe(
+      'CSRF_REFERER',
+    )
+  })
+
+  it('a token from getCsrfToken passes; after rotateCsrfToken it does not', async () => {
+    const s1 = manager.open({ cookie: undefined, secure: true })
+    const token = await getCsrfToken(s1)
+    expect(takeCsrfCookie(s1)).toMatch(/^[a-zA-Z0-9]{64}$/)
+    expect(takeCsrfCookie(s1)).toBeUndefined()
+    const cookie = ((await manager.commit(s1)).setCookie[0] as string).split(';')[0] as string
+    const req = () => post({ origin: 'https://app.test', 'x-csrftoken': token })
+    expect(await checkCsrf(req(), manager.open({ cookie, secure: true }), options)).toBeNull()
+
+    const s2 = manager.open({ cookie, secure: true })
+    await rotateCsrfToken(s2)
+    await manager.commit(s2)
+    const failure = await checkCsrf(req(), manager.open({ cookie, secure: true }), options)
+    expect(failure).toEqual({ code: 'CSRF_TOKEN_INCORRECT', reason: 'CSRF token incorrect.' })
+  })
+
+  it('never echoes more than 100 characters of a header', async () => {
+    const session = manager.open({ cookie: undefined, secure: true })
+    const long = `https://${'a'.repeat(300)}.example`
+    const failure = await checkCsrf(post({ origin: long }), session, options)
+    expect(failure?.reason).toBe(
+      `Origin checking failed - ${long.slice(0, 100)}… does not match any trusted origins.`,
+    )
+  })
+
+  it('csrfFailureResponse is a 403 JSON with no-store', async () => {
+    const res = csrfFailureResponse({ code: 'CSRF_TOKEN_MISSING', reason: 'CSRF token missing.' })
+    expect(res.status).toBe(403)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(await res.json()).toEqual({
+      detail: 'CSRF Failed: CSRF token missing.',
+      code: 'CSRF_TOKEN_MISSING',
+    })
+  })
+})
+
+describe('resolveCsrfOptions', () => {
+  it.each([
+    ['https://x.example/path', 0],
+    ['*.example.com', 0],
+    ['https://x.example/', 0],
+    ['https://X.example', 0],
+    ['https://x.example:443', 0],
+    ['https://*.example.com', 0],
+    ['null', 0],
+    ['ftp://x.example', 0],
+    ['https://user@x.example', 0],
+    ['https://x.example?q', 0],
+  ])('refuses %s', (entry) => {
+    expect(() => resolveCsrfOptions({ trustedOrigins: ['https://ok.example', entry] })).toThrow(
+      new ConfigError(
+        `trustedOrigins[1] must be an exact origin "scheme://host[:port]" as browsers send it (http or https, lowercase, no default port, path, wildcard or trailing slash), got ${JSON.stringify(entry)}`,
+      ),
+    )
+  })
+
+  it('accepts exact origins, with ports and http', () => {
+    const o = resolveCsrfOptions({
+      trustedOrigins: ['https://a.example', 'http://localhost:5173', 'https://[::1]:8443'],
+    })
+    expect([...o.trustedOrigins]).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+      'https://[::1]:8443',
+    ])
+    expect(o.headerName).toBe('X-CSRFToken')
+    expect(o.formField).toBe('csrfmiddlewaretoken')
+    expect(o.cookie).toEqual({
+      name: 'csrftoken',
+      secure: 'auto',
+      attributes: { path: '/', httpOnly: false, sameSite: 'Lax' },
+    })
+  })
+
+  it('validates the cookie at setup', () => {
+    expect(() => resolveCsrfOptions({ cookie: { name: '__Host-csrftoken' } })).toThrow(
+      'Invalid CSRF cookie options: Cookie "__Host-csrftoken": the __Host- prefix requires secure: true (RFC 6265bis §4.1.3.2) (cookie.secure is "auto": set it to true)',
+    )
+    expect(() => resolveCsrfOptions({ cookie: { sameSite: 'None', secure: false } })).toThrow(
+      ConfigError,
+    )
+    expect(() => resolveCsrfOptions({ headerName: 'X CSRF' })).toThrow(ConfigError)
+    expect(() => resolveCsrfOptions({ formField: '' })).toThrow(ConfigError)
+  })
+})
