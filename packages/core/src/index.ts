@@ -1,3 +1,11 @@
+export { type AuthenticateOptions, authenticate } from './auth/authenticate.js'
+export { getSessionUser } from './auth/get-session-user.js'
+export { login } from './auth/login.js'
+export { logout } from './auth/logout.js'
+export type { PasswordHasher } from './auth/password-hasher.js'
+export { safeRedirectPath } from './auth/safe-redirect.js'
+export { sessionAuthHash, verifySessionAuthHash } from './auth/session-auth-hash.js'
+export type { AuthUser, UserProvider } from './auth/user-provider.js'
 export type { CookieAttributes } from './cookie/index.js'
 export {
   deleteCookie,
@@ -6,6 +14,27 @@ export {
   parseCookieHeader,
   serializeCookie,
 } from './cookie/index.js'
+export {
+  CSRF_SECRET_LENGTH,
+  CSRF_SESSION_KEY,
+  CSRF_TOKEN_LENGTH,
+  type CsrfCookieOptions,
+  type CsrfFailure,
+  type CsrfFailureCode,
+  type CsrfOptions,
+  type CsrfRequest,
+  checkCsrf,
+  createCsrfSecret,
+  csrfCookie,
+  csrfFailureResponse,
+  getCsrfToken,
+  maskCsrfSecret,
+  type ResolvedCsrfOptions,
+  resolveCsrfOptions,
+  rotateCsrfToken,
+  takeCsrfCookie,
+  unmaskCsrfToken,
+} from './csrf/index.js'
 export * from './errors.js'
 export { applyCommit } from './http/apply-commit.js'
 export { isSecureRequest } from './http/is-secure-request.js'
@@ -25,3 +54,11 @@ export { MemoryStore } from './store/memory-store.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'
 export type { Clock, SessionStore, UpdateResult } from './store/session-store.js'
+export {
+  LoginThrottle,
+  type LoginThrottleOptions,
+  type ThrottleDecision,
+  type ThrottleLimit,
+} from './throttle/login-throttle.js'
+export { MemoryRateLimitStore } from './throttle/memory-rate-limit-store.js'
+export type { RateLimitCount, RateLimitStore } from './throttle/rate-limit-store.js'

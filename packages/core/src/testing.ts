@@ -21,3 +21,4 @@ export { describeSessionStore } from './store/conformance/describe-session-store
 export { makeRecord } from './store/conformance/make-record.js'
 export { ManualClock } from './store/conformance/manual-clock.js'
 export type { StoreHarness } from './store/conformance/store-harness.js'
+export { describeRateLimitStore } from './throttle/describe-rate-limit-store.js'

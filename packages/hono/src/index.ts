@@ -1,1 +1,2 @@
+export { type CsrfMiddlewareOptions, csrf } from './csrf-middleware.js'
 export { type SessionEnv, type SessionMiddlewareOptions, session } from './session-middleware.js'

@@ -26,7 +26,10 @@ export interface SessionDraft {
   rotatedHash: string | null
 }
 
-/** A draft holding a copy of `record` (or an empty one for a new session). */
+/**
+ * A draft over `record` (or an empty one for a new session). It takes over the record's
+ * `data` object without copying: stores hand out records the caller owns.
+ */
 export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): SessionDraft {
   if (!record)
     return {
@@ -38,7 +41,7 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
       rotatedHash: null,
     }
   return {
-    data: structuredClone(record.data),
+    data: record.data,
     userId: record.userId,
     authHash: record.authHash,
     meta: { ...record.meta },
@@ -51,7 +54,8 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
 export function applyOp(draft: SessionDraft, op: SessionOp): void {
   switch (op.t) {
     case 'set':
-      draft.data[op.key] = structuredClone(op.value)
+      // op.value is a private JSON copy made by set() and never mutated in place.
+      draft.data[op.key] = op.value
       return
     case 'delete':
       delete draft.data[op.key]

@@ -12,7 +12,12 @@ import { Session } from './session.js'
 import { applyOp, draftOf, isEmptyDraft } from './session-draft.js'
 import type { SessionEvent, SessionEventListener, SessionEventType } from './session-events.js'
 import type { SessionManagerOptions } from './session-options.js'
-import { type SessionRequest, type SessionState, STATE } from './session-state.js'
+import {
+  type SessionLoader,
+  type SessionRequest,
+  type SessionState,
+  STATE,
+} from './session-state.js'
 
 /** What a response must carry after a request used its session. */
 export interface CommitResult {
@@ -73,12 +78,19 @@ interface Resolved {
 export class SessionManager {
   readonly #o: Resolved
   readonly #keys: Keyring
+  readonly #loader: SessionLoader
   readonly #listeners = new Map<SessionEventType, Set<(event: SessionEvent) => void>>()
   #events: Promise<void> = Promise.resolve()
 
   constructor(options: SessionManagerOptions) {
     this.#o = resolve(options)
     this.#keys = new Keyring(options.secret, options.fallbackSecrets ?? [])
+    this.#loader = {
+      keys: this.#keys,
+      load: (state) => this.#load(state),
+      hashSecret: (secret) => sha256(secret),
+      newCredential: (id) => newCredential(id, this.#o.random),
+    }
   }
 
   /** The signing keys (current secret plus fallbacks), for features built on sessions. */
@@ -168,12 +180,6 @@ export class SessionManager {
       if (touched) this.#sendCookie(state, state.credential, { ...base, idleExpiresAt }, now, out)
     }
     return out
-  }
-
-  readonly #loader = {
-    load: (state: SessionState) => this.#load(state),
-    hashSecret: (secret: string) => sha256(secret),
-    newCredential: (id: string) => newCredential(id, this.#o.random),
   }
 
   async #load(state: SessionState): Promise<void> {

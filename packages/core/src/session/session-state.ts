@@ -1,3 +1,4 @@
+import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { Credential } from './credential.js'
 import type { SessionDraft, SessionOp } from './session-draft.js'
@@ -14,6 +15,8 @@ export interface SessionRequest {
 
 /** The engine a session loads through; implemented by the manager. */
 export interface SessionLoader {
+  /** The manager's signing keys, for helpers that derive values from a session. */
+  keys: Keyring
   load(state: SessionState): Promise<void>
   hashSecret(secret: string): Promise<string>
   newCredential(id: string): Credential
@@ -46,3 +49,8 @@ export interface SessionState {
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')
+
+/** The keyring of the manager that opened `session` (internal to the core). */
+export function keysOf(session: { readonly [STATE]: SessionState }): Keyring {
+  return session[STATE].loader.keys
+}

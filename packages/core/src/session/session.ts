@@ -41,7 +41,10 @@ export class Session {
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
     const state = await this.#read()
     const value = state.draft.data[key]
-    return value === undefined ? undefined : (structuredClone(value) as T)
+    // Objects are copied so a caller cannot change the session without set(); primitives need no copy.
+    return (typeof value === 'object' && value !== null ? structuredClone(value) : value) as
+      | T
+      | undefined
   }
 
   async has(key: string): Promise<boolean> {

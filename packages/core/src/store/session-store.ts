@@ -21,6 +21,10 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  * - `deleteExpired` removes expired records and returns how many; stores that expire
  *   natively (Redis TTLs) may return 0.
  *
+ * - Records go in and out by value: `get` and `listByUser` return records the caller
+ *   owns (fresh objects, e.g. parsed from JSON), and a record passed to `create` or
+ *   `update` is not kept by reference. The manager relies on this to avoid copying.
+ *
  * Stores throw whatever their driver throws; the session manager wraps every call in a
  * timeout and turns failures into a `StoreError`.
  */

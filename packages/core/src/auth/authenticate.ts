@@ -1,0 +1,42 @@
+import type { PasswordHasher } from './password-hasher.js'
+import type { AuthUser, UserProvider } from './user-provider.js'
+
+/** What {@link authenticate} needs: where users are and how passwords are hashed. */
+export interface AuthenticateOptions<U extends AuthUser> {
+  users: UserProvider<U>
+  hasher: PasswordHasher
+}
+
+/**
+ * Checks a username and password, as Django's `authenticate()`. Returns the user, or
+ * `null` for an unknown user, a wrong password or a disabled user — the caller cannot
+ * tell which, and neither can an attacker timing it: an unknown user costs one full
+ * password hash, like a wrong password does. A correct password stored with an older
+ * algorithm (an imported Django `pbkdf2_sha256` hash) is re-hashed with the current one.
+ *
+ * @example
+ * ```ts
+ * const user = await authenticate({ users, hasher: createPasswordHasher() }, 'ada', 'correct horse')
+ * ```
+ */
+export async function authenticate<U extends AuthUser>(
+  options: AuthenticateOptions<U>,
+  username: string,
+  password: string,
+): Promise<U | null> {
+  const { users, hasher } = options
+  const user = await users.findByUsername(username)
+  if (!user) {
+    // Spend what a real check spends, so response time does not reveal which usernames exist.
+    await hasher.hash(password)
+    return null
+  }
+  const { valid, needsRehash } = await hasher.verify(password, user.passwordHash)
+  if (!valid || user.isActive === false) return null
+  if (needsRehash) {
+    const upgraded = await hasher.hash(password)
+    await users.setPasswordHash(user.id, upgraded)
+    return { ...user, passwordHash: upgraded }
+  }
+  return user
+}

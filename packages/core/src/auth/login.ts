@@ -1,0 +1,27 @@
+import { rotateCsrfToken } from '../csrf/csrf-session.js'
+import type { Session } from '../session/session.js'
+import { keysOf } from '../session/session-state.js'
+import { sessionAuthHash } from './session-auth-hash.js'
+import type { AuthUser } from './user-provider.js'
+
+/**
+ * Logs `user` in on `session`, as Django's `login()`: the session credential is
+ * rotated so any credential known before login (fixation) dies; if the session belonged
+ * to another user it is flushed instead, so nothing of theirs carries over; the user and
+ * the session auth hash are recorded; the CSRF token is rotated, so a token obtained
+ * before login is refused after it.
+ *
+ * @example
+ * ```ts
+ * const user = await authenticate({ users, hasher }, body.username, body.password)
+ * if (!user) return c.json({ detail: 'Invalid username or password.' }, 401)
+ * await login(c.var.session, user)
+ * ```
+ */
+export async function login(session: Session, user: AuthUser): Promise<void> {
+  const current = await session.getUserId()
+  if (current !== null && current !== user.id) await session.flush()
+  else await session.cycleKey()
+  await session.setUser(user.id, await sessionAuthHash(keysOf(session), user.passwordHash))
+  await rotateCsrfToken(session)
+}

@@ -1,0 +1,28 @@
+/** The fields of a user Tessera's auth helpers need. Apps keep any others beside them. */
+export interface AuthUser {
+  id: string
+  username: string
+  /** The encoded password hash (`scrypt$…`, or an imported Django `pbkdf2_sha256$…`). */
+  passwordHash: string
+  /** A disabled user cannot log in and loses every session at its next request. @default true */
+  isActive?: boolean
+}
+
+/**
+ * Where users live: the app implements these three methods over its own user table.
+ *
+ * @example
+ * ```ts
+ * const users: UserProvider = {
+ *   findByUsername: async (name) => db.get('SELECT … FROM users WHERE username = ?', name) ?? null,
+ *   findById: async (id) => db.get('SELECT … FROM users WHERE id = ?', id) ?? null,
+ *   setPasswordHash: async (id, hash) => void db.run('UPDATE users SET password = ? WHERE id = ?', hash, id),
+ * }
+ * ```
+ */
+export interface UserProvider<U extends AuthUser = AuthUser> {
+  findByUsername(username: string): Promise<U | null>
+  findById(id: string): Promise<U | null>
+  /** Stores a new hash: called when a legacy hash is upgraded at login. */
+  setPasswordHash(id: string, passwordHash: string): Promise<void>
+}

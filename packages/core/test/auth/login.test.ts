@@ -1,0 +1,144 @@
+import {
+  type AuthUser,
+  authenticate,
+  getCsrfToken,
+  getSessionUser,
+  login,
+  logout,
+  type PasswordHasher,
+  SessionManager,
+  type UserProvider,
+} from '@tessera/core'
+import { describe, expect, it } from 'vitest'
+import { cookieFrom, harness, request, SECRET } from '../support/harness.js'
+
+// A transparent "hasher": these tests are about sessions, not password cost.
+const plain: PasswordHasher = {
+  hash: async (p) => `plain$${p}`,
+  verify: async (p, e) => ({
+    valid: e === `plain$${p}` || e === `legacy$${p}`,
+    needsRehash: e.startsWith('legacy$'),
+  }),
+}
+
+function userTable(...list: AuthUser[]) {
+  const byId = new Map(list.map((u) => [u.id, { ...u }]))
+  const users: UserProvider = {
+    findByUsername: async (name) => [...byId.values()].find((u) => u.username === name) ?? null,
+    findById: async (id) => byId.get(id) ?? null,
+    setPasswordHash: async (id, hash) => {
+      const u = byId.get(id)
+      if (u) u.passwordHash = hash
+    },
+  }
+  return { users, byId }
+}
+
+const ada: AuthUser = { id: '1', username: 'ada', passwordHash: 'plain$pw' }
+const bob: AuthUser = { id: '2', username: 'bob', passwordHash: 'plain$pw' }
+
+describe('login and logout', () => {
+  it('keeps anonymous data across login but rotates the credential and the CSRF secret', async () => {
+    const { manager } = harness()
+    let token = ''
+    const anon = cookieFrom(
+      await request(manager, undefined, async (s) => {
+        await s.set('cart', ['apple'])
+        token = await getCsrfToken(s)
+      }),
+    )
+    const loggedIn = cookieFrom(await request(manager, anon, (s) => login(s, ada)))
+    expect(loggedIn).not.toBe(anon)
+    await request(manager, loggedIn, async (s) => {
+      expect(await s.get('cart')).toEqual(['apple'])
+      expect(await s.getUserId()).toBe('1')
+      expect(await getCsrfToken(s)).not.toBe(token)
+    })
+  })
+
+  it('switching user carries no data from the previous user', async () => {
+    const { manager } = harness()
+    const asAda = cookieFrom(
+      await request(manager, undefined, async (s) => {
+        await login(s, ada)
+        await s.set('secret-note', 'ada only')
+      }),
+    )
+    const asBob = cookieFrom(await request(manager, asAda, (s) => login(s, bob)))
+    expect(asBob.split('.')[0]).not.toBe(asAda.split('.')[0])
+    await request(manager, asBob, async (s) => {
+      expect(await s.getUserId()).toBe('2')
+      expect(await s.has('secret-note')).toBe(false)
+    })
+    await request(manager, asAda, async (s) => expect(await s.getUserId()).toBeNull())
+  })
+
+  it('logout ends the session on the server', async () => {
+    const { manager } = harness()
+    const c = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
+    const out = await request(manager, c, (s) => logout(s))
+    expect(out.setCookie[0]).toMatch(/^sessionid=; Max-Age=0/)
+    await request(manager, c, async (s) => expect(await s.getUserId()).toBeNull())
+  })
+})
+
+describe('getSessionUser', () => {
+  it('returns the user while their password is unchanged, and logs out once it changes', async () => {
+    const { manager } = harness()
+    const { users, byId } = userTable(ada)
+    const c = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
+    await request(manager, c, async (s) => expect((await getSessionUser(s, users))?.id).toBe('1'))
+    ;(byId.get('1') as AuthUser).passwordHash = 'plain$changed'
+    const r = await request(manager, c, async (s) =>
+      expect(await getSessionUser(s, users)).toBeNull(),
+    )
+    expect(r.setCookie[0]).toMatch(/Max-Age=0/)
+  })
+
+  it('logs out a disabled or deleted user', async () => {
+    const { manager } = harness()
+    const { users, byId } = userTable(ada, bob)
+    const c1 = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
+    const c2 = cookieFrom(await request(manager, undefined, (s) => login(s, bob)))
+    ;(byId.get('1') as AuthUser).isActive = false
+    byId.delete('2')
+    await request(manager, c1, async (s) => expect(await getSessionUser(s, users)).toBeNull())
+    await request(manager, c2, async (s) => expect(await getSessionUser(s, users)).toBeNull())
+  })
+
+  it('survives a secret rotation through fallbackSecrets', async () => {
+    const { manager, store, clock } = harness()
+    const { users } = userTable(ada)
+    const c = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
+    const rotated = new SessionManager({
+      store,
+      clock: clock.now,
+      secret: 'a-brand-new-secret-a-brand-new-secret-!!',
+      fallbackSecrets: [SECRET],
+    })
+    await request(rotated, c, async (s) => expect((await getSessionUser(s, users))?.id).toBe('1'))
+    const forgotten = new SessionManager({
+      store,
+      clock: clock.now,
+      secret: 'a-brand-new-secret-a-brand-new-secret-!!',
+    })
+    await request(forgotten, c, async (s) => expect(await getSessionUser(s, users)).toBeNull())
+  })
+})
+
+describe('authenticate', () => {
+  it('upgrades a legacy hash on success and refuses inactive users and wrong passwords', async () => {
+    const { users, byId } = userTable(
+      { id: '1', username: 'ada', passwordHash: 'legacy$pw' },
+      { id: '2', username: 'off', passwordHash: 'plain$pw', isActive: false },
+    )
+    expect(await authenticate({ users, hasher: plain }, 'ada', 'wrong')).toBeNull()
+    expect(byId.get('1')?.passwordHash).toBe('legacy$pw')
+    expect((await authenticate({ users, hasher: plain }, 'ada', 'pw'))?.passwordHash).toBe(
+      'plain$pw',
+    )
+    expect(byId.get('1')?.passwordHash).toBe('plain$pw')
+    expect(await authenticate({ users, hasher: plain }, 'off', 'pw')).toBeNull()
+    expect(await authenticate({ users, hasher: plain }, 'nobody', 'pw')).toBeNull()
+  })
+})

@@ -1,0 +1,82 @@
+import { ConfigError, type RateLimitCount, type RateLimitStore } from '@tessera/core'
+import Database from 'better-sqlite3'
+
+/** Options of {@link SqliteRateLimitStore}. Give exactly one of `path` and `database`. */
+export interface SqliteRateLimitStoreOptions {
+  path?: string
+  database?: Database.Database
+  /** @default 'tessera_rate_limits' */
+  table?: string
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/**
+ * Login-throttle counters in SQLite, shared by every process that opens the same file.
+ * A hit is one atomic upsert, so concurrent hits from several processes each count.
+ * The table is created on first use; rows of ended windows are reused in place.
+ *
+ * @example
+ * ```ts
+ * const throttle = new LoginThrottle({
+ *   store: new SqliteRateLimitStore({ path: 'data/sessions.sqlite3' }),
+ *   keys: manager.keys,
+ * })
+ * ```
+ */
+export class SqliteRateLimitStore implements RateLimitStore {
+  readonly #db: Database.Database
+  readonly #owned: boolean
+  readonly #hit: Database.Statement<[{ reset: number; now: number; key: string }], RateLimitCount>
+  readonly #peek: Database.Statement<[string, number], RateLimitCount>
+  readonly #reset: Database.Statement<[string]>
+
+  constructor(options: SqliteRateLimitStoreOptions) {
+    if ((options.path === undefined) === (options.database === undefined)) {
+      throw new ConfigError('SqliteRateLimitStore: give exactly one of "path" and "database"')
+    }
+    const table = options.table ?? 'tessera_rate_limits'
+    if (!TABLE_NAME.test(table)) {
+      throw new ConfigError(
+        'SqliteRateLimitStore: "table" must match /^[A-Za-z_][A-Za-z0-9_]{0,62}$/',
+      )
+    }
+    this.#owned = options.database === undefined
+    this.#db = options.database ?? new Database(options.path as string)
+    if (!this.#db.memory) this.#db.pragma('journal_mode = WAL')
+    this.#db.pragma('busy_timeout = 2000')
+    const t = `"${table}"`
+    this.#db.exec(
+      `CREATE TABLE IF NOT EXISTS ${t} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL)`,
+    )
+    // A window that ended starts over, in the same statement, so concurrent hits stay atomic.
+    this.#hit = this.#db.prepare(
+      `INSERT INTO ${t} (key, count, reset_at) VALUES (@key, 1, @reset)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN reset_at <= @now THEN 1 ELSE count + 1 END,
+         reset_at = CASE WHEN reset_at <= @now THEN @reset ELSE reset_at END
+       RETURNING count, reset_at AS resetAt`,
+    )
+    this.#peek = this.#db.prepare(
+      `SELECT count, reset_at AS resetAt FROM ${t} WHERE key = ? AND reset_at > ?`,
+    )
+    this.#reset = this.#db.prepare(`DELETE FROM ${t} WHERE key = ?`)
+  }
+
+  async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
+    return this.#hit.get({ reset: now + windowMs, now, key }) as RateLimitCount
+  }
+
+  async peek(key: string, now: number): Promise<RateLimitCount | null> {
+    return this.#peek.get(key, now) ?? null
+  }
+
+  async reset(key: string): Promise<void> {
+    this.#reset.run(key)
+  }
+
+  /** Closes the connection when the store opened it from `path`. */
+  async close(): Promise<void> {
+    if (this.#owned && this.#db.open) this.#db.close()
+  }
+}
