@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { rename, rm } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { Env, Hono } from 'hono'
+
+const demoDir = fileURLToPath(new URL('..', import.meta.url))
+const webDir = join(demoDir, 'web')
+const distDir = join(webDir, 'dist')
+const configFile = join(demoDir, 'vite.config.ts')
+
+/**
+ * The policy for every HTML page. Vite's production build emits only external module
+ * scripts, so no inline script is needed; Vue's scoped styles and `:style` bindings
+ * need `'unsafe-inline'` for styles only. `frame-ancestors 'none'` stops clickjacking
+ * of the login form.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+
+let building: Promise<string> | undefined
+
+/**
+ * Builds the SPA in `apps/demo/web` with Vite when `web/dist/index.html` is missing or
+ * older than any file under `web/` (outside `dist`) or `vite.config.ts`, and returns the
+ * absolute `dist` directory. Logs one line when it builds. Vite is imported only then,
+ * so a deployment with a prebuilt `dist` does not need it.
+ *
+ * @example
+ * ```ts
+ * mountWeb(app, await ensureWebBuild())
+ * ```
+ */
+export function ensureWebBuild(): Promise<string> {
+  if (!building) {
+    building = buildIfStale().finally(() => {
+      building = undefined
+    })
+  }
+  return building
+}
+
+async function buildIfStale(): Promise<string> {
+  const built = mtimeOf(join(distDir, 'index.html'))
+  const newestSource = Math.max(mtimeOf(configFile) ?? 0, newestMtime(webDir))
+  if (built !== undefined && built >= newestSource) return distDir
+
+  console.log(`Building the demo SPA with Vite: ${relative(process.cwd(), webDir) || '.'}`)
+  const { build } = await import('vite')
+  // Build beside dist, then swap: a server (or a second process starting at the same
+  // time, as in the test suite) never sees a half-emptied dist.
+  const staging = join(webDir, `.dist-${process.pid}-${randomBytes(4).toString('hex')}`)
+  try {
+    await build({ configFile, logLevel: 'warn', build: { outDir: staging, emptyOutDir: true } })
+    await swapIn(staging)
+  } finally {
+    await rm(staging, { recursive: true, force: true })
+  }
+  return distDir
+}
+
+async function swapIn(staging: string): Promise<void> {
+  const retired = `${staging}-old`
+  try {
+    if (existsSync(distDir)) await rename(distDir, retired)
+    await rename(staging, distDir)
+  } catch (e) {
+    // Another process swapped its identical build in between our two renames.
+    if (!existsSync(join(distDir, 'index.html'))) throw e
+  } finally {
+    await rm(retired, { recursive: true, force: true })
+  }
+}
+
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs
+  } catch {
+    return undefined
+  }
+}
+
+/** Newest mtime under `dir`, skipping the build output and dot-entries (staging dirs). */
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (path !== distDir) newest = Math.max(newest, newestMtime(path))
+    } else {
+      newest = Math.max(newest, mtimeOf(path) ?? 0)
+    }
+  }
+  return newest
+}
+
+/**
+ * Serves the built SPA from `distDir`: files as they are (hashed `/assets/*` cached for
+ * a year), and `index.html` for any other GET outside `/api/` so client-side routes
+ * survive a reload. Register it after the API routes: paths under `/api/` and missing
+ * assets fall through to the app's 404. HTML carries a strict CSP, `nosniff` and
+ * `Referrer-Policy: same-origin`.
+ *
+ * @example
+ * ```ts
+ * const app = createApp(manager)
+ * mountWeb(app, await ensureWebBuild())
+ * ```
+ */
+export function mountWeb<E extends Env>(app: Hono<E>, distDir: string): void {
+  // serveStatic joins `root` with the request path, so an absolute root works from any
+  // working directory; it refuses `..`, doubled slashes, backslashes and `%` itself.
+  const files = serveStatic<E>({ root: distDir })
+  const indexHtml = serveStatic<E>({ root: distDir, path: 'index.html' })
+  const fallThrough = async () => {}
+
+  app.get('*', async function spa(c, next) {
+    const path = c.req.path
+    if (path === '/api' || path.startsWith('/api/')) return next()
+    const file = await files(c, fallThrough)
+    if (file) return secure(file, path)
+    // A missing hashed asset must stay a 404: HTML under a .js URL only confuses.
+    if (path.startsWith('/assets/')) return next()
+    const page = await indexHtml(c, fallThrough)
+    return page ? secure(page, '/index.html') : next()
+  })
+}
+
+function secure(res: Response, path: string): Response {
+  const headers = res.headers
+  headers.set('X-Content-Type-Options', 'nosniff')
+  headers.set('Referrer-Policy', 'same-origin')
+  if (path.startsWith('/assets/')) {
+    headers.set('Cache-Control', 'public, max-age=31536000, immutable')
+  } else {
+    // Everything else keeps its URL across deploys, so revalidate every time.
+    headers.set('Cache-Control', 'no-cache')
+  }
+  if (headers.get('Content-Type')?.startsWith('text/html')) {
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  }
+  return res
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs'
+import { join } from 'node:path'
+import { Hono } from 'hono'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { CONTENT_SECURITY_POLICY, ensureWebBuild, mountWeb } from '../src/web.js'
+
+let dist = ''
+let app: Hono
+
+beforeAll(async () => {
+  dist = await ensureWebBuild()
+  app = new Hono()
+  app.get('/api/hello/', (c) => c.json({ message: 'Hello' }))
+  mountWeb(app, dist)
+  app.all('/api/*', (c) => c.json({ detail: 'Not found' }, 404))
+  app.notFound((c) => c.json({ detail: 'Not found' }, 404))
+}, 120_000)
+
+const indexMtime = () => statSync(join(dist, 'index.html')).mtimeMs
+
+function expectHtmlHeaders(res: Response) {
+  expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+  expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  expect(res.headers.get('referrer-policy')).toBe('same-origin')
+  expect(res.headers.get('cache-control')).toBe('no-cache')
+}
+
+describe('ensureWebBuild', () => {
+  it('builds dist/index.html and leaves an up-to-date build alone', async () => {
+    expect(existsSync(join(dist, 'index.html'))).toBe(true)
+    const before = indexMtime()
+    expect(await ensureWebBuild()).toBe(dist)
+    expect(indexMtime()).toBe(before)
+  })
+
+  it('rebuilds when the build is older than the sources', async () => {
+    utimesSync(join(dist, 'index.html'), new Date(0), new Date(0))
+    await ensureWebBuild()
+    expect(indexMtime()).toBeGreaterThan(Date.now() - 120_000)
+  }, 120_000)
+
+  it('emits no inline script, so the CSP needs no unsafe-inline for scripts', () => {
+    const html = readFileSync(join(dist, 'index.html'), 'utf8')
+    const scripts = html.match(/<script\b[^>]*>/g) ?? []
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const tag of scripts) expect(tag).toMatch(/\bsrc="\/assets\/[^"]+\.js"/)
+    expect(html).not.toMatch(/https?:\/\//)
+  })
+})
+
+describe('mountWeb', () => {
+  it('serves index.html for / with the security headers', async () => {
+    const res = await app.request('/')
+    expect(res.status).toBe(200)
+    expectHtmlHeaders(res)
+    expect(await res.text()).toContain('<div id="app"></div>')
+  })
+
+  it('falls back to index.html for client-side routes', async () => {
+    const res = await app.request('/some/spa/route')
+    expect(res.status).toBe(200)
+    expectHtmlHeaders(res)
+    expect(await res.text()).toContain('<div id="app"></div>')
+  })
+
+  it('serves hashed assets with their content type and a long cache', async () => {
+    const html = await (await app.request('/')).text()
+    const js = html.match(/src="(\/assets\/[^"]+\.js)"/)?.[1]
+    const css = html.match(/href="(\/assets\/[^"]+\.css)"/)?.[1]
+    expect(js && css).toBeTruthy()
+    for (const [path, type] of [
+      [js, /^text\/javascript/],
+      [css, /^text\/css/],
+    ] as const) {
+      const res = await app.request(path as string)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toMatch(type)
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('content-security-policy')).toBeNull()
+    }
+  })
+
+  it('serves public files without the long cache', async () => {
+    const res = await app.request('/favicon.svg')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/)
+    expect(res.headers.get('cache-control')).toBe('no-cache')
+  })
+
+  it('leaves /api/ to the API: routes answer, unknown paths keep their JSON 404', async () => {
+    expect(await (await app.request('/api/hello/')).json()).toEqual({ message: 'Hello' })
+    for (const path of ['/api/unknown', '/api/', '/api']) {
+      const res = await app.request(path)
+      expect(res.status, path).toBe(404)
+      expect(await res.json()).toEqual({ detail: 'Not found' })
+    }
+  })
+
+  it('answers a missing asset with 404, not with the page', async () => {
+    const res = await app.request('/assets/missing-abc123.js')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  })
+
+  it('never serves files outside dist', async () => {
+    for (const path of ['/../vite.config.ts', '/%2e%2e/vite.config.ts', '/..%2fvite.config.ts']) {
+      const res = await app.request(path)
+      const body = await res.text()
+      expect(body, path).not.toContain('defineConfig')
+    }
+  })
+
+  it('leaves unsafe methods alone', async () => {
+    const res = await app.request('/', { method: 'POST' })
+    expect(res.status).toBe(404)
+  })
+})
