@@ -1,26 +1,20 @@
 import type { SessionManager } from '@tessera/core'
-import { type SessionEnv, session } from '@tessera/hono'
+import { csrf, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
+import { type ApiDeps, createApi } from './api.js'
 
-/** The demo's HTTP app, independent of how it is served. */
-export function createApp(manager: SessionManager): Hono<SessionEnv> {
+/** Everything the demo app is built from. */
+export interface AppDeps extends ApiDeps {
+  manager: SessionManager
+  /** Exact origins allowed to send unsafe requests besides the app's own. */
+  trustedOrigins?: string[]
+}
+
+/** The demo's HTTP app (API only; `main.ts` adds the SPA), independent of how it is served. */
+export function createApp(deps: AppDeps): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
-  app.use(session(manager))
-
-  app.get('/', (c) =>
-    c.html(
-      '<!doctype html><title>Tessera demo</title><h1>Tessera demo</h1>' +
-        '<p>The API lives under <a href="/api/visits/">/api/visits/</a>.</p>',
-    ),
-  )
-
-  // A session-backed counter: the smallest thing that proves sessions persist.
-  app.get('/api/visits/', async (c) => {
-    const visits = ((await c.var.session.get<number>('visits')) ?? 0) + 1
-    await c.var.session.set('visits', visits)
-    return c.json({ visits })
-  })
-
-  app.notFound((c) => c.json({ detail: 'Not found' }, 404))
+  app.use(session(deps.manager))
+  app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
+  app.route('/api', createApi(deps))
   return app
 }

@@ -8,10 +8,12 @@ export interface DemoConfig {
   port: number
   dataDir: string
   secret: string
+  /** Exact origins (besides the app's own) allowed to send unsafe requests. */
+  trustedOrigins: string[]
 }
 
 /**
- * Reads `HOST`, `PORT`, `DATA_DIR` and `TESSERA_SECRET`. Without a secret, one is
+ * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated). Without a secret, one is
  * generated into `DATA_DIR/secret` (mode 0600) on first start and reused after, so
  * restarting the demo logs nobody out.
  */
@@ -23,7 +25,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   }
   const dataDir = resolve(env.DATA_DIR || 'data')
   mkdirSync(dataDir, { recursive: true })
-  return { host, port, dataDir, secret: env.TESSERA_SECRET || readOrCreateSecret(dataDir) }
+  const trustedOrigins = (env.TRUSTED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+  return {
+    host,
+    port,
+    dataDir,
+    secret: env.TESSERA_SECRET || readOrCreateSecret(dataDir),
+    trustedOrigins,
+  }
 }
 
 function readOrCreateSecret(dataDir: string): string {

@@ -1,14 +1,48 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { SessionManager } from '@tessera/core'
-import { SqliteStore } from '@tessera/store-sqlite'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { LoginThrottle, SessionManager } from '@tessera/core'
+import { createPasswordHasher } from '@tessera/password'
+import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
 import { createApp } from './app.js'
 import { loadConfig } from './config.js'
+import { SqliteUsers } from './users.js'
+import { ensureWebBuild, mountWeb } from './web.js'
 
 const config = loadConfig()
-const store = new SqliteStore({ path: join(config.dataDir, 'sessions.sqlite3') })
+const sessionsPath = join(config.dataDir, 'sessions.sqlite3')
+const store = new SqliteStore({ path: sessionsPath })
 const manager = new SessionManager({ store, secret: config.secret })
-const app = createApp(manager)
+const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
+const hasher = createPasswordHasher()
+const throttle = new LoginThrottle({
+  store: new SqliteRateLimitStore({ path: sessionsPath }),
+  keys: manager.keys,
+})
+
+if ((await users.count()) === 0) {
+  await users.create('admin', await hasher.hash('admin'))
+  console.warn('Created the demo user admin / admin.')
+  console.warn(
+    'WARNING: that password is public. Change it before the demo is reachable by anyone else.',
+  )
+}
+
+const app = createApp({
+  manager,
+  users,
+  hasher,
+  throttle,
+  trustedOrigins: config.trustedOrigins,
+  clientIp: (c) => {
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown'
+    } catch {
+      return 'unknown'
+    }
+  },
+})
+mountWeb(app, await ensureWebBuild())
 
 // Expired rows are invisible already; this only reclaims their space.
 const sweep = setInterval(
@@ -24,13 +58,14 @@ sweep.unref()
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
-  console.log(`Sessions: SQLite at ${join(config.dataDir, 'sessions.sqlite3')}`)
+  console.log(`Sessions: SQLite at ${sessionsPath}`)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close(() => {
-      void store.close?.().finally(() => process.exit(0))
+      users.close()
+      void store.close().finally(() => process.exit(0))
     })
   })
 }

@@ -9,6 +9,7 @@ const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-'))
 let child: ChildProcess
 let base = ''
+let output = ''
 
 /** Starts the demo exactly as `npm start` does (tsx on the sources), on a free port. */
 beforeAll(async () => {
@@ -24,17 +25,17 @@ beforeAll(async () => {
   let stderr = ''
   child.stderr?.on('data', (d) => {
     stderr += d
+    output += d
   })
   base = await new Promise<string>((resolve, reject) => {
-    let out = ''
     child.stdout?.on('data', (d) => {
-      out += d
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+      output += d
+      const m = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
       if (m) resolve(m[1] as string)
     })
     child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${stderr}`)))
   })
-}, 60_000)
+}, 180_000)
 
 afterAll(async () => {
   if (child.exitCode === null) {
@@ -45,20 +46,47 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-describe('the demo server', () => {
-  it('serves a session-backed counter on the SQLite store under DATA_DIR', async () => {
-    const first = await fetch(`${base}/api/visits/`)
-    expect(await first.json()).toEqual({ visits: 1 })
-    const cookie = (first.headers.getSetCookie()[0] as string).split(';')[0] as string
-    const second = await fetch(`${base}/api/visits/`, { headers: { cookie } })
-    expect(await second.json()).toEqual({ visits: 2 })
-    expect(await (await fetch(`${base}/api/visits/`)).json()).toEqual({ visits: 1 })
+describe('the demo server (as npm start runs it)', () => {
+  it('creates the demo user on first start and says so, with a warning', () => {
+    expect(output).toContain('Created the demo user admin / admin.')
+    expect(output).toMatch(/WARNING: that password is public/)
+  })
+
+  it('serves the session-auth API on the SQLite store under DATA_DIR', async () => {
+    const jar = new Map<string, string>()
+    const call = async (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers)
+      headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+      const res = await fetch(`${base}${path}`, { ...init, headers })
+      for (const c of res.headers.getSetCookie()) {
+        const [pair = ''] = c.split(';')
+        const i = pair.indexOf('=')
+        jar.set(pair.slice(0, i), pair.slice(i + 1))
+      }
+      return res
+    }
+    await call('/api/csrf/')
+    const login = await call('/api/login/', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-csrftoken': jar.get('csrftoken') ?? '',
+        origin: base,
+      },
+      body: JSON.stringify({ username: 'admin', password: 'admin' }),
+    })
+    expect(login.status).toBe(200)
+    expect(await (await call('/api/hello/')).json()).toEqual({ message: 'Hello admin' })
     expect(existsSync(join(dataDir, 'sessions.sqlite3'))).toBe(true)
+    expect(existsSync(join(dataDir, 'app.sqlite3'))).toBe(true)
     expect(existsSync(join(dataDir, 'secret'))).toBe(true)
   })
 
-  it('answers unknown paths with JSON 404', async () => {
-    const res = await fetch(`${base}/nope`)
+  it('serves the SPA at / and JSON 404s under /api', async () => {
+    const page = await fetch(`${base}/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toMatch(/<div id="app">/)
+    const res = await fetch(`${base}/api/nope/`)
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ detail: 'Not found' })
   })

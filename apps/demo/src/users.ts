@@ -1,0 +1,76 @@
+import type { AuthUser, UserProvider } from '@tessera/core'
+import Database from 'better-sqlite3'
+
+/** A user of the demo: what the auth helpers need and nothing else. */
+export type DemoUser = AuthUser
+
+interface Row {
+  id: number
+  username: string
+  password: string
+  is_active: number
+}
+
+const toUser = (row: Row): DemoUser => ({
+  id: String(row.id),
+  username: row.username,
+  passwordHash: row.password,
+  isActive: row.is_active === 1,
+})
+
+/**
+ * The demo's user table in SQLite, shaped like Django's `auth_user` (`username`,
+ * `password`, `is_active`), so a Django user table can be imported row for row.
+ */
+export class SqliteUsers implements UserProvider<DemoUser> {
+  readonly #db: Database.Database
+
+  constructor(path: string) {
+    this.#db = new Database(path)
+    if (!this.#db.memory) this.#db.pragma('journal_mode = WAL')
+    this.#db.pragma('busy_timeout = 2000')
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS users (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      username TEXT NOT NULL UNIQUE,
+      password TEXT NOT NULL,
+      is_active INTEGER NOT NULL DEFAULT 1
+    )`)
+  }
+
+  async findByUsername(username: string): Promise<DemoUser | null> {
+    const row = this.#db
+      .prepare<[string], Row>('SELECT * FROM users WHERE username = ?')
+      .get(username)
+    return row ? toUser(row) : null
+  }
+
+  async findById(id: string): Promise<DemoUser | null> {
+    if (!/^\d{1,15}$/.test(id)) return null
+    const row = this.#db.prepare<[number], Row>('SELECT * FROM users WHERE id = ?').get(Number(id))
+    return row ? toUser(row) : null
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    this.#db.prepare('UPDATE users SET password = ? WHERE id = ?').run(passwordHash, Number(id))
+  }
+
+  /** Adds a user with an already encoded password hash (new, or imported from Django). */
+  async create(username: string, passwordHash: string): Promise<DemoUser> {
+    const info = this.#db
+      .prepare('INSERT INTO users (username, password) VALUES (?, ?)')
+      .run(username, passwordHash)
+    return { id: String(info.lastInsertRowid), username, passwordHash, isActive: true }
+  }
+
+  async setActive(id: string, active: boolean): Promise<void> {
+    this.#db.prepare('UPDATE users SET is_active = ? WHERE id = ?').run(active ? 1 : 0, Number(id))
+  }
+
+  async count(): Promise<number> {
+    return this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0
+  }
+
+  close(): void {
+    this.#db.close()
+  }
+}

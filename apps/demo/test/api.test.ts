@@ -1,0 +1,408 @@
+import { describe, expect, it } from 'vitest'
+import { Client } from './client.js'
+import { demo } from './fixture.js'
+
+const json = async (res: Response) => (await res.json()) as Record<string, unknown>
+
+describe('the session-auth API contract', () => {
+  it('csrf → login → me → hello → logout → hello refused', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    const csrf = await browser.request('/api/csrf/')
+    expect(csrf.status).toBe(200)
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string }
+    expect(csrfToken).toMatch(/^[a-zA-Z0-9]{64}$/)
+    const csrfCookie = browser.lastSetCookies.find((c) => c.startsWith('csrftoken='))
+    expect(csrfCookie).toBeDefined()
+    expect(csrfCookie).not.toMatch(/HttpOnly/i)
+    expect(csrfCookie).toMatch(/SameSite=Lax/)
+
+    expect(await json(await browser.request('/api/me/'))).toEqual({ user: null })
+    const login = await browser.request('/api/login/', {
+      json: { username: 'admin', password: 'admin' },
+    })
+    expect(login.status).toBe(200)
+    expect(await login.json()).toEqual({ user: { id: '1', username: 'admin' } })
+    expect(browser.lastSetCookies.find((c) => c.startsWith('sessionid='))).toMatch(
+      /HttpOnly; SameSite=Lax/,
+    )
+    expect(login.headers.get('cache-control')).toBe('no-store')
+
+    expect(await json(await browser.request('/api/me/'))).toEqual({
+      user: { id: '1', username: 'admin' },
+    })
+    const hello = await browser.request('/api/hello/')
+    expect(hello.status).toBe(200)
+    expect(await hello.json()).toEqual({ message: 'Hello admin' })
+
+    const logout = await browser.request('/api/logout/', { method: 'POST' })
+    expect(logout.status).toBe(200)
+    expect(await logout.json()).toEqual({ detail: 'Logged out.' })
+    expect(logout.headers.get('clear-site-data')).toBe('"cache", "cookies", "storage"')
+    const hello2 = await browser.request('/api/hello/')
+    expect(hello2.status).toBe(401)
+    expect(await hello2.json()).toEqual({ detail: 'Authentication credentials were not provided.' })
+  })
+
+  it.each([
+    ['a missing field', { username: 'admin' }, 400],
+    ['an empty password', { username: 'admin', password: '' }, 400],
+    ['a non-string field', { username: 'admin', password: 12345 }, 400],
+    ['a wrong password', { username: 'admin', password: 'nope' }, 401],
+    ['an unknown user', { username: 'nobody', password: 'admin' }, 401],
+  ])('login with %s → %i and no session cookie', async (_, body, status) => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const res = await browser.request('/api/login/', { json: body })
+    expect(res.status).toBe(status)
+    expect(browser.lastSetCookies).toEqual([])
+  })
+
+  it('malformed JSON → 400, non-JSON content types → 415, never a session cookie', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const bad = await browser.request('/api/login/', {
+      body: '{"username": ',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(bad.status).toBe(400)
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+    ]) {
+      const res = await browser.request('/api/login/', {
+        body: type.includes('urlencoded')
+          ? 'username=admin&password=admin'
+          : '{"username":"admin","password":"admin"}',
+        headers: { 'content-type': type },
+      })
+      expect(res.status, type).toBe(415)
+      expect(browser.lastSetCookies).toEqual([])
+    }
+  })
+
+  it('GET on logout does nothing (405) and the session survives', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    const res = await browser.request('/api/logout/')
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST')
+    expect(await json(await browser.request('/api/me/'))).toMatchObject({
+      user: { username: 'admin' },
+    })
+  })
+
+  it('unknown paths under /api are JSON 404s', async () => {
+    const { app } = await demo()
+    const res = await new Client(app).request('/api/nope/')
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ detail: 'Not found' })
+  })
+})
+
+describe('login attacks (SECURITY.md)', () => {
+  it('fixation: the pre-login session credential is dead after login', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const before = browser.cookie('sessionid') as string
+    expect(before).toBeDefined()
+    await browser.request('/api/login/', { json: { username: 'admin', password: 'admin' } })
+    const after = browser.cookie('sessionid') as string
+    expect(after).not.toBe(before)
+    const attacker = new Client(app)
+    attacker.jar.set('sessionid', before)
+    expect(await json(await attacker.request('/api/me/'))).toEqual({ user: null })
+    expect((await attacker.request('/api/hello/')).status).toBe(401)
+  })
+
+  it('a CSRF token obtained before login is refused after it', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const preLogin = browser.cookie('csrftoken') as string
+    await browser.request('/api/login/', { json: { username: 'admin', password: 'admin' } })
+    expect(browser.cookie('csrftoken')).not.toBe(preLogin)
+    const res = await browser.request('/api/logout/', {
+      method: 'POST',
+      headers: { 'x-csrftoken': preLogin },
+    })
+    expect(res.status).toBe(403)
+    expect(await json(await browser.request('/api/me/'))).toMatchObject({
+      user: { username: 'admin' },
+    })
+  })
+
+  it.each([
+    ['no CSRF token', { csrf: false, headers: { origin: 'http://demo.test' } }],
+    ['an evil Origin', { headers: { origin: 'https://evil.example' } }],
+    ['a look-alike Origin', { headers: { origin: 'http://demo.test.evil.example' } }],
+    ['Origin null', { headers: { origin: 'null' } }],
+    ['Sec-Fetch-Site: cross-site', { headers: { 'sec-fetch-site': 'cross-site' } }],
+  ])('login with %s is refused (403) and sets no cookie', async (_, init) => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const res = await browser.request('/api/login/', {
+      json: { username: 'admin', password: 'admin' },
+      ...init,
+    })
+    expect(res.status).toBe(403)
+    expect((await json(res)).detail).toMatch(/^CSRF Failed: /)
+    expect(browser.lastSetCookies).toEqual([])
+  })
+
+  it('unknown user and wrong password get the same answer for the same work', async () => {
+    const { app, counts } = await demo()
+    const answers = []
+    for (const username of ['nobody', 'admin']) {
+      const browser = new Client(app)
+      await browser.request('/api/csrf/')
+      counts.hash = 0
+      counts.verify = 0
+      const res = await browser.request('/api/login/', {
+        json: { username, password: 'wrong-password' },
+      })
+      answers.push({
+        status: res.status,
+        body: await res.text(),
+        headers: [...res.headers].filter(([k]) => k !== 'date'),
+        cookies: browser.lastSetCookies,
+        // One full password hash either way: unknown users are hashed, not skipped.
+        expensiveOperations: counts.hash + counts.verify,
+      })
+    }
+    expect(answers[0]).toEqual(answers[1])
+    expect(answers[0]?.expensiveOperations).toBe(1)
+  })
+
+  it('throttles repeated failures with 429 and Retry-After, before checking the password', async () => {
+    const { app, counts } = await demo()
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (
+          await browser.request('/api/login/', {
+            json: { username: 'admin', password: `guess${i}` },
+          })
+        ).status,
+      ).toBe(401)
+    }
+    counts.verify = 0
+    const blocked = await browser.request('/api/login/', {
+      json: { username: 'admin', password: 'admin' },
+    })
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await blocked.json()).toMatchObject({ retryAfter: expect.any(Number) })
+    expect(browser.lastSetCookies).toEqual([])
+    expect(counts.verify).toBe(0)
+    // Another client can still log in to the same account.
+    const other = new Client(app)
+    await other.request('/api/csrf/')
+    const ok = await other.request('/api/login/', {
+      json: { username: 'admin', password: 'admin' },
+      headers: { 'x-test-client': '198.51.100.7' },
+    })
+    expect(ok.status).toBe(200)
+  })
+
+  it.each([
+    '//evil.com',
+    '/\\evil.com',
+    '/%5C/evil.com',
+    'https:evil.com',
+    'javascript:alert(1)',
+    'data:text/html,x',
+    'https://evil.com/',
+  ])('open redirect %s in ?next= falls back to /', async (next) => {
+    const { app } = await demo()
+    const res = await new Client(app).login('admin', 'admin', `?next=${encodeURIComponent(next)}`)
+    expect(await res.json()).toMatchObject({ next: '/' })
+  })
+
+  it('a same-origin ?next= path is kept', async () => {
+    const { app } = await demo()
+    const res = await new Client(app).login(
+      'admin',
+      'admin',
+      `?next=${encodeURIComponent('/account/sessions?tab=2')}`,
+    )
+    expect(await res.json()).toMatchObject({ next: '/account/sessions?tab=2' })
+  })
+
+  it('imports a real Django pbkdf2_sha256 hash, logs in with it and upgrades it to scrypt', async () => {
+    const { app, users } = await demo()
+    // Django's own known-answer vector (tests/auth_tests/test_hashers.py, test_pbkdf2).
+    const django = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c='
+    await users.create('ada', django)
+    const res = await new Client(app).login('ada', 'lètmein')
+    expect(res.status).toBe(200)
+    const upgraded = (await users.findByUsername('ada'))?.passwordHash as string
+    expect(upgraded).toMatch(/^scrypt\$/)
+    expect(upgraded).not.toBe(django)
+    // The upgraded hash still logs in.
+    expect((await new Client(app).login('ada', 'lètmein')).status).toBe(200)
+  })
+
+  it('a disabled user loses their session at the next request', async () => {
+    const { app, users, admin } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    await users.setActive(admin.id, false)
+    expect(await json(await browser.request('/api/me/'))).toEqual({ user: null })
+    expect(browser.cookie('sessionid')).toBeUndefined()
+  })
+
+  it('a password change ends sessions that logged in with the old one', async () => {
+    const { app, users, admin, hasher } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    await users.setPasswordHash(admin.id, await hasher.hash('new-password'))
+    expect((await browser.request('/api/hello/')).status).toBe(401)
+  })
+})
+
+describe('logout attacks (SECURITY.md)', () => {
+  it('replaying the old session cookie after logout fails; the cookie is cleared with Max-Age=0', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    const old = browser.cookie('sessionid') as string
+    await browser.request('/api/logout/', { method: 'POST' })
+    expect(browser.lastSetCookies.find((c) => c.startsWith('sessionid='))).toMatch(
+      /^sessionid=; Max-Age=0/,
+    )
+    const replay = new Client(app)
+    replay.jar.set('sessionid', old)
+    expect((await replay.request('/api/hello/')).status).toBe(401)
+  })
+
+  it('a cross-site logout is refused and the session survives', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ] as Record<string, string>[]) {
+      const res = await browser.request('/api/logout/', { method: 'POST', csrf: false, headers })
+      expect(res.status).toBe(403)
+    }
+    const formPost = await browser.request('/api/logout/', {
+      method: 'POST',
+      csrf: false,
+      body: 'x=1',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.example',
+      },
+    })
+    expect(formPost.status).toBe(403)
+    expect((await browser.request('/api/hello/')).status).toBe(200)
+  })
+})
+
+describe('CSRF through the demo (SECURITY.md)', () => {
+  it('two masked tokens differ and both pass; another session’s token is refused', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    const a = (await json(await browser.request('/api/csrf/'))).csrfToken as string
+    const b = (await json(await browser.request('/api/csrf/'))).csrfToken as string
+    expect(a).not.toBe(b)
+    // A wrong password answers 401 only once CSRF has passed (403 otherwise).
+    for (const token of [a, b]) {
+      const res = await browser.request('/api/login/', {
+        json: { username: 'admin', password: 'x' },
+        headers: { 'x-csrftoken': token },
+      })
+      expect(res.status).toBe(401)
+    }
+    const other = new Client(app)
+    await other.request('/api/csrf/')
+    const foreign = other.cookie('csrftoken') as string
+    const res = await browser.request('/api/login/', {
+      json: { username: 'admin', password: 'admin' },
+      headers: { 'x-csrftoken': foreign },
+    })
+    expect(res.status).toBe(403)
+    expect(await json(res)).toMatchObject({ code: 'CSRF_TOKEN_INCORRECT' })
+  })
+
+  it('an attacker-planted csrftoken cookie with a matching header is refused', async () => {
+    const { app } = await demo()
+    const victim = new Client(app)
+    await victim.login('admin', 'admin')
+    const attacker = new Client(app)
+    await attacker.request('/api/csrf/')
+    const planted = attacker.cookie('csrftoken') as string
+    victim.jar.set('csrftoken', planted)
+    const res = await victim.request('/api/logout/', {
+      method: 'POST',
+      headers: { 'x-csrftoken': planted },
+    })
+    expect(res.status).toBe(403)
+    expect((await victim.request('/api/hello/')).status).toBe(200)
+  })
+
+  it('PUT, PATCH and DELETE are protected; method-override headers are ignored', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      expect(
+        (
+          await browser.request('/api/logout/', {
+            method,
+            csrf: false,
+            headers: { origin: 'http://demo.test' },
+          })
+        ).status,
+      ).toBe(403)
+    }
+    const override = await browser.request('/api/logout/', {
+      method: 'POST',
+      csrf: false,
+      headers: {
+        'x-http-method-override': 'GET',
+        'x-method-override': 'GET',
+        origin: 'http://demo.test',
+      },
+    })
+    expect(override.status).toBe(403)
+    expect((await browser.request('/api/hello/')).status).toBe(200)
+  })
+
+  it('a token in the query string is ignored', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    await browser.login('admin', 'admin')
+    const token = browser.cookie('csrftoken') as string
+    const res = await browser.request(
+      `/api/logout/?csrfmiddlewaretoken=${token}&csrftoken=${token}`,
+      { method: 'POST', csrf: false },
+    )
+    expect(res.status).toBe(403)
+  })
+
+  it('no response echoes an untrusted origin for CORS', async () => {
+    const { app } = await demo()
+    const browser = new Client(app)
+    for (const res of [
+      await browser.request('/api/csrf/', { headers: { origin: 'https://evil.example' } }),
+      await browser.request('/api/login/', {
+        json: { username: 'admin', password: 'admin' },
+        headers: { origin: 'https://evil.example' },
+      }),
+    ]) {
+      expect(res.headers.get('access-control-allow-origin')).toBeNull()
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull()
+    }
+  })
+})
