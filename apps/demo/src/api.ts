@@ -8,7 +8,7 @@ import {
   type PasswordHasher,
   safeRedirectPath,
 } from '@tessera/core'
-import type { SessionEnv } from '@tessera/hono'
+import { requireUser, type SessionEnv } from '@tessera/hono'
 import { type Context, Hono } from 'hono'
 import type { DemoUser, SqliteUsers } from './users.js'
 
@@ -36,6 +36,12 @@ export function createApi(deps: ApiDeps): Hono<SessionEnv> {
   const api = new Hono<SessionEnv>()
 
   api.get('/csrf/', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
+
+  // Seed 000: a header token for clients that cannot keep cookies (webviews, sandboxed
+  // iframes). Every endpoint below accepts it in X-Session-Token instead of the cookie.
+  api.get('/session-token/', async (c) =>
+    c.json({ sessionToken: await c.var.session.getSessionToken() }),
+  )
 
   api.post('/login/', async (c) => {
     // JSON only: a cross-site form can send text/plain or urlencoded bodies without a
@@ -82,6 +88,11 @@ export function createApi(deps: ApiDeps): Hono<SessionEnv> {
     return c.json({
       user: publicUser(user),
       ...(next === undefined ? {} : { next: safeRedirectPath(next) }),
+      // Login rotated every credential, the header token included: a cookieless client
+      // gets its new token here.
+      ...(c.var.session.loadedFromSessionToken
+        ? { sessionToken: await c.var.session.getSessionToken() }
+        : {}),
     })
   })
 
@@ -97,11 +108,8 @@ export function createApi(deps: ApiDeps): Hono<SessionEnv> {
     return c.json({ user: user ? publicUser(user) : null })
   })
 
-  api.get('/hello/', async (c) => {
-    const user = await getSessionUser(c.var.session, users)
-    if (!user) return c.json({ detail: 'Authentication credentials were not provided.' }, 401)
-    return c.json({ message: `Hello ${user.username}` })
-  })
+  // Cookie or header token, either works: seed 000's SessionTokenAuthentication.
+  api.get('/hello/', requireUser(users), (c) => c.json({ message: `Hello ${c.var.user.username}` }))
 
   // Django's require_POST: the other methods are refused, never treated as a logout.
   for (const path of ['/login/', '/logout/']) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { LoginThrottle, SessionManager } from '@tessera/core'
+import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
 import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
 import { createApp } from './app.js'
@@ -42,7 +42,15 @@ const app = createApp({
     }
   },
 })
-mountWeb(app, await ensureWebBuild())
+mountWeb(app, await ensureWebBuild(), {
+  // Seed 000's template tag: pages of an existing session carry its header token on
+  // <html data-session-token>. Anonymous visitors get none, so no session is created
+  // for every page view.
+  html: async (c, html) =>
+    (await c.var.session.isEmpty())
+      ? html
+      : withSessionToken(html, await c.var.session.getSessionToken()),
+})
 
 // Expired rows are invisible already; this only reclaims their space.
 const sweep = setInterval(

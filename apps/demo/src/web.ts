@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Env, Hono } from 'hono'
+import type { Context, Env, Hono } from 'hono'
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url))
 const webDir = join(demoDir, 'web')
@@ -111,7 +111,24 @@ function newestMtime(dir: string): number {
  * mountWeb(app, await ensureWebBuild())
  * ```
  */
-export function mountWeb<E extends Env>(app: Hono<E>, distDir: string): void {
+export function mountWeb<E extends Env>(
+  app: Hono<E>,
+  distDir: string,
+  options: {
+    /** Rewrites every HTML page before it is sent (the demo adds the session token). */
+    html?: (c: Context<E>, html: string) => Promise<string>
+  } = {},
+): void {
+  const render = async (c: Context<E>, res: Response, path: string): Promise<Response> => {
+    const html = options.html
+    if (!html || !res.headers.get('Content-Type')?.startsWith('text/html')) return secure(res, path)
+    const headers = new Headers(res.headers)
+    headers.delete('Content-Length')
+    return secure(
+      new Response(await html(c, await res.text()), { status: res.status, headers }),
+      path,
+    )
+  }
   // serveStatic joins `root` with the request path, so an absolute root works from any
   // working directory; it refuses `..`, doubled slashes, backslashes and `%` itself.
   const files = serveStatic<E>({ root: distDir })
@@ -122,11 +139,11 @@ export function mountWeb<E extends Env>(app: Hono<E>, distDir: string): void {
     const path = c.req.path
     if (path === '/api' || path.startsWith('/api/')) return next()
     const file = await files(c, fallThrough)
-    if (file) return secure(file, path)
+    if (file) return render(c, file, path)
     // A missing hashed asset must stay a 404: HTML under a .js URL only confuses.
     if (path.startsWith('/assets/')) return next()
     const page = await indexHtml(c, fallThrough)
-    return page ? secure(page, '/index.html') : next()
+    return page ? render(c, page, '/index.html') : next()
   })
 }
 

@@ -77,6 +77,17 @@ describe('the demo server (as npm start runs it)', () => {
     })
     expect(login.status).toBe(200)
     expect(await (await call('/api/hello/')).json()).toEqual({ message: 'Hello admin' })
+    // The HTML shell carries the session's header token (seed 000's template tag)…
+    const shell = await (await call('/')).text()
+    const token = /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(shell)?.[1] as string
+    expect(token).toBeDefined()
+    // …which works on its own, without the cookie.
+    const viaToken = await fetch(`${base}/api/hello/`, { headers: { 'x-session-token': token } })
+    expect(await viaToken.json()).toEqual({ message: 'Hello admin' })
+    // Anonymous visitors get no token (and no session) with the page.
+    const anonymous = await fetch(`${base}/`)
+    expect(await anonymous.text()).not.toContain('data-session-token')
+    expect(anonymous.headers.getSetCookie()).toEqual([])
     expect(existsSync(join(dataDir, 'sessions.sqlite3'))).toBe(true)
     expect(existsSync(join(dataDir, 'app.sqlite3'))).toBe(true)
     expect(existsSync(join(dataDir, 'secret'))).toBe(true)

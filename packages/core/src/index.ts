@@ -62,3 +62,4 @@ export {
 } from './throttle/login-throttle.js'
 export { MemoryRateLimitStore } from './throttle/memory-rate-limit-store.js'
 export type { RateLimitCount, RateLimitStore } from './throttle/rate-limit-store.js'
+export { withSessionToken } from './token/session-token-attribute.js'

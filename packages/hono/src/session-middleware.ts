@@ -45,6 +45,7 @@ export function session(
   return async function tesseraSession(c, next) {
     const s = manager.open({
       cookie: c.req.header('cookie'),
+      header: (name) => c.req.header(name),
       secure: isSecureRequest(c.req.raw, trustProxy),
       userAgent: c.req.header('user-agent'),
       ip: clientIp?.(c),

@@ -44,6 +44,14 @@ export interface CsrfOptions {
    * @default () => false
    */
   exempt?: (request: CsrfRequest) => boolean
+  /**
+   * Let requests authenticated by a valid header token (`X-Session-Token`, seed 000)
+   * through without a CSRF token or Origin check: browsers never add that header to a
+   * cross-site request by themselves. A bogus or dead token never skips the check.
+   * Turn off only if header tokens are exposed to third-party scripts.
+   * @default true
+   */
+  sessionTokenExempt?: boolean
 }
 
 /** Options of the `csrftoken` cookie. It is never HttpOnly; see {@link CsrfOptions}. */
@@ -84,6 +92,7 @@ export interface ResolvedCsrfOptions {
     readonly attributes: Readonly<Omit<CookieAttributes, 'secure'>>
   }
   readonly exempt: ((request: CsrfRequest) => boolean) | undefined
+  readonly sessionTokenExempt: boolean
 }
 
 // RFC 9110 §5.6.2 token: what a header field name may be.
@@ -169,6 +178,7 @@ export function resolveCsrfOptions(options: CsrfOptions = {}): ResolvedCsrfOptio
     formField,
     cookie: Object.freeze({ name, secure, attributes: Object.freeze(attributes) }),
     exempt: options.exempt,
+    sessionTokenExempt: options.sessionTokenExempt ?? true,
   })
 }
 

@@ -11,6 +11,7 @@ export type SessionOp =
   | { t: 'clear' }
   | { t: 'user'; userId: string | null; authHash: string | null }
   | { t: 'rotate'; hash: string }
+  | { t: 'token'; key: string; hash: string }
   | { t: 'expiry'; idleTimeout: number | undefined; browserSession: boolean | undefined }
   | { t: 'expireBy'; at: number }
 
@@ -24,6 +25,8 @@ export interface SessionDraft {
   expireBy: number | null
   /** Hash of the cookie secret issued by `cycleKey()`, when this request rotated. */
   rotatedHash: string | null
+  /** Credentials issued by this request besides the cookie (header tokens), kind to hash. */
+  added: Record<string, string>
 }
 
 /**
@@ -39,6 +42,7 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
       meta: { ...meta },
       expireBy: null,
       rotatedHash: null,
+      added: {},
     }
   return {
     data: record.data,
@@ -47,6 +51,7 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
     meta: { ...record.meta },
     expireBy: null,
     rotatedHash: null,
+    added: {},
   }
 }
 
@@ -68,7 +73,12 @@ export function applyOp(draft: SessionDraft, op: SessionOp): void {
       draft.authHash = op.authHash
       return
     case 'rotate':
+      // Rotation replaces every credential, including tokens issued earlier in this request.
       draft.rotatedHash = op.hash
+      draft.added = {}
+      return
+    case 'token':
+      draft.added[op.key] = op.hash
       return
     case 'expiry':
       if (op.idleTimeout === undefined) delete draft.meta.idleTimeout
@@ -82,9 +92,13 @@ export function applyOp(draft: SessionDraft, op: SessionOp): void {
   }
 }
 
-/** Whether saving the draft would store nothing worth keeping (Django's `is_empty`). */
+/**
+ * Whether saving the draft would store nothing worth keeping (Django's `is_empty`). A
+ * session that handed out a header token is kept: the token must keep working.
+ */
 export function isEmptyDraft(draft: SessionDraft): boolean {
   if (draft.userId !== null) return false
+  for (const _ in draft.added) return false
   for (const _ in draft.data) return false
   return true
 }

@@ -50,6 +50,8 @@ interface Resolved {
   retries: number
   clock: Clock
   random: RandomSource
+  tokenHeader: string
+  bearer: boolean
 }
 
 /**
@@ -90,6 +92,9 @@ export class SessionManager {
       load: (state) => this.#load(state),
       hashSecret: (secret) => sha256(secret),
       newCredential: (id) => newCredential(id, this.#o.random),
+      newSessionId: () => newSessionId(this.#o.random),
+      tokenOf: (request) => this.#tokenOf(request),
+      clock: () => this.#o.clock(),
     }
   }
 
@@ -121,6 +126,10 @@ export class SessionManager {
       modified: false,
       destroyedId: null,
       rotated: null,
+      kind: null,
+      issuedToken: null,
+      tokenShown: false,
+      newId: null,
       meta,
     }
     return new Session(state)
@@ -144,7 +153,7 @@ export class SessionManager {
     if (!state.accessed && !state.modified) return NOTHING
     if (state.loading) await state.loading
     const o = this.#o
-    const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: false }
+    const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
     const now = o.clock()
 
     if (state.destroyedId) {
@@ -183,47 +192,73 @@ export class SessionManager {
   }
 
   async #load(state: SessionState): Promise<void> {
+    // A valid header token wins over the cookie; a bogus one is ignored, so the request
+    // is treated as the cookie request it is (and stays subject to CSRF checks).
+    const token = this.#tokenOf(state.request)
+    if (token !== undefined && (await this.#loadWith(state, token, 'token'))) return
     const raw = getCookie(state.request.cookie, this.#o.cookieName)
-    if (raw === undefined) return
+    if (raw !== undefined) await this.#loadWith(state, raw, 'cookie')
+  }
+
+  async #loadWith(state: SessionState, raw: string, kind: 'cookie' | 'token'): Promise<boolean> {
     const now = this.#o.clock()
     const credential = parseCredential(raw)
     if (!credential) {
       this.#emit(() => ({ type: 'invalidCredential', at: now, reason: 'malformed' }))
-      return
+      return false
     }
     const record = await this.#call('get', () => this.#o.store.get(credential.id))
     if (!record) {
       this.#emit(() => ({ type: 'invalidCredential', at: now, reason: 'unknown' }))
-      return
+      return false
     }
     const hash = await sha256(credential.secret)
-    if (!constantTimeEqual(hash, record.credentials.cookie ?? '')) {
+    if (!holdsCredential(record, kind, hash)) {
       this.#emit(() => ({
         type: 'invalidCredential',
         at: now,
         reason: 'mismatch',
         session: record.id,
       }))
-      return
+      return false
     }
     if (now >= expiresAt(record)) {
       // Enforced here as well as in the store: the manager's clock is the one that counts.
       const reason = now >= record.absoluteExpiresAt ? 'absolute' : 'idle'
       await this.#call('delete', () => this.#o.store.delete(record.id))
       this.#emit(() => ({ type: 'expired', session: record.id, at: now, reason }))
-      return
+      return false
     }
     state.base = record
     state.credential = credential
     state.credentialHash = hash
+    state.kind = kind
     state.draft = draftOf(record)
+    return true
+  }
+
+  #tokenOf(request: SessionRequest): string | undefined {
+    const header = request.header
+    if (!header) return undefined
+    const token = header(this.#o.tokenHeader)
+    if (token) return token.trim()
+    if (this.#o.bearer) {
+      const auth = header('authorization')
+      // RFC 6750 §2.1: the scheme is case-insensitive, one space before the token.
+      const m = auth ? /^Bearer +([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(auth) : null
+      if (m) return m[1]
+    }
+    return undefined
   }
 
   async #create(state: SessionState, now: number, out: CommitResult): Promise<void> {
     const o = this.#o
     const draft = state.draft
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const credential = newCredential(newSessionId(o.random), o.random)
+    // A session that handed out a token before it existed must be stored under the id
+    // inside that token; others may retry with a fresh id on the (2^-128) collision.
+    const attempts = state.newId ? 1 : 3
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const credential = newCredential(state.newId ?? newSessionId(o.random), o.random)
       const absoluteExpiresAt = Math.min(
         now + o.absoluteMs,
         draft.expireBy ?? Number.POSITIVE_INFINITY,
@@ -233,7 +268,7 @@ export class SessionManager {
         data: draft.data,
         userId: draft.userId,
         authHash: draft.authHash,
-        credentials: { cookie: await sha256(credential.secret) },
+        credentials: withTokens({ cookie: await sha256(credential.secret) }, draft.added),
         createdAt: now,
         lastSeenAt: now,
         idleExpiresAt: now + this.#idleMs(draft.meta),
@@ -272,7 +307,10 @@ export class SessionManager {
         userId: draft.userId,
         authHash: draft.authHash,
         meta: draft.meta,
-        credentials: draft.rotatedHash ? { cookie: draft.rotatedHash } : base.credentials,
+        credentials: withTokens(
+          draft.rotatedHash ? { cookie: draft.rotatedHash } : base.credentials,
+          draft.added,
+        ),
         lastSeenAt: now,
         idleExpiresAt: now + this.#idleMs(draft.meta),
         absoluteExpiresAt: Math.min(
@@ -300,7 +338,8 @@ export class SessionManager {
       if (
         !fresh ||
         !state.credentialHash ||
-        !constantTimeEqual(state.credentialHash, fresh.credentials.cookie ?? '')
+        !state.kind ||
+        !holdsCredential(fresh, state.kind, state.credentialHash)
       ) {
         return
       }
@@ -327,6 +366,8 @@ export class SessionManager {
     now: number,
     out: CommitResult,
   ): void {
+    // Cookieless clients authenticate with the header token; they get no session cookie.
+    if (state.kind === 'token') return
     const attributes = this.#attributes(state)
     if (!(this.#o.browserClose || record.meta.browserSession)) {
       attributes.maxAge = Math.max(0, Math.ceil((expiresAt(record) - now) / 1000))
@@ -336,6 +377,7 @@ export class SessionManager {
   }
 
   #clearCookie(state: SessionState, out: CommitResult): void {
+    if (state.kind === 'token') return
     out.setCookie.push(deleteCookie(this.#o.cookieName, this.#attributes(state)))
     out.noStore = true
   }
@@ -369,11 +411,51 @@ export class SessionManager {
   }
 }
 
+/** Most header tokens one session keeps alive: each render of a page may issue one. */
+const MAX_TOKENS = 8
+
+/** Whether `record` holds a credential of `kind` whose secret hashes to `hash` (constant time). */
+function holdsCredential(record: SessionRecord, kind: 'cookie' | 'token', hash: string): boolean {
+  if (kind === 'cookie') return constantTimeEqual(hash, record.credentials.cookie ?? '')
+  let found = false
+  for (const [key, stored] of Object.entries(record.credentials)) {
+    if (key.startsWith('token:') && constantTimeEqual(hash, stored)) found = true
+  }
+  return found
+}
+
+/** `credentials` plus newly issued tokens, keeping only the newest {@link MAX_TOKENS} tokens. */
+function withTokens(
+  credentials: Record<string, string>,
+  added: Record<string, string>,
+): Record<string, string> {
+  const all = { ...credentials, ...added }
+  const tokens = Object.keys(all)
+    .filter((k) => k.startsWith('token:'))
+    // Keys are `token:<issued ms>:<n>`; numeric order is issue order whatever a store
+    // does to key order (PostgreSQL's jsonb sorts keys).
+    .sort((a, b) => Number(a.split(':')[1]) - Number(b.split(':')[1]))
+  for (const key of tokens.slice(0, Math.max(0, tokens.length - MAX_TOKENS))) delete all[key]
+  return all
+}
+
 function backoff(attempt: number, random: RandomSource): Promise<void> {
   // Full jitter, capped: contention clears in a few rounds without synchronised retries.
   const cap = Math.min(2 ** attempt, 25)
   const ms = ((random(1)[0] as number) / 256) * cap
   return new Promise((r) => setTimeout(r, ms))
+}
+
+function tokenHeader(name: string | undefined): string {
+  if (name === undefined) return 'x-session-token'
+  if (
+    typeof name !== 'string' ||
+    !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) ||
+    /^(cookie|authorization)$/i.test(name)
+  ) {
+    throw new ConfigError('token.header must be a header name other than Cookie and Authorization')
+  }
+  return name.toLowerCase()
 }
 
 function positiveInt(name: string, value: unknown, fallback: number): number {
@@ -448,5 +530,7 @@ function resolve(options: SessionManagerOptions): Resolved {
     retries: positiveInt('maxConflictRetries', options.maxConflictRetries, 128),
     clock: options.clock ?? Date.now,
     random: options.random ?? secureRandom,
+    tokenHeader: tokenHeader(options.token?.header),
+    bearer: options.token?.bearer ?? false,
   }
 }

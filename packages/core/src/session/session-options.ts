@@ -66,6 +66,16 @@ export interface SessionManagerOptions {
    * @default 128
    */
   maxConflictRetries?: number
+  /**
+   * Cookieless sessions (seed 000): where clients send the header token that
+   * `session.getSessionToken()` hands out. Tokens are never read from the URL.
+   */
+  token?: {
+    /** @default 'X-Session-Token' */
+    header?: string
+    /** Also accept `Authorization: Bearer <token>`. @default false */
+    bearer?: boolean
+  }
   /** @default Date.now */
   clock?: Clock
   /** @default crypto.getRandomValues */

@@ -7,6 +7,12 @@ import type { SessionDraft, SessionOp } from './session-draft.js'
 export interface SessionRequest {
   /** The raw `Cookie` header, untrusted. */
   cookie: string | null | undefined
+  /**
+   * Reads another request header (untrusted), for the header token (`X-Session-Token`,
+   * or `Authorization: Bearer` when enabled). Adapters pass the request's headers here,
+   * never its URL: credentials in query strings are not accepted.
+   */
+  header?: ((name: string) => string | null | undefined) | undefined
   /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
   secure: boolean
   userAgent?: string | null | undefined
@@ -20,6 +26,10 @@ export interface SessionLoader {
   load(state: SessionState): Promise<void>
   hashSecret(secret: string): Promise<string>
   newCredential(id: string): Credential
+  newSessionId(): string
+  /** The header token the request carried, if any (not yet verified). */
+  tokenOf(request: SessionRequest): string | undefined
+  clock(): number
 }
 
 /**
@@ -44,6 +54,14 @@ export interface SessionState {
   destroyedId: string | null
   /** Credential issued by `cycleKey()` in this request. */
   rotated: Credential | null
+  /** Which credential authenticated the loaded session. */
+  kind: 'cookie' | 'token' | null
+  /** Header token issued by `getSessionToken()` in this request. */
+  issuedToken: Credential | null
+  /** The response body may carry a header token: it must not be cached. */
+  tokenShown: boolean
+  /** Id reserved for a new session that handed out a token before it was stored. */
+  newId: string | null
   /** Metadata recorded on sessions this request creates. */
   meta: SessionMeta
 }

@@ -37,6 +37,59 @@ export class Session {
     return this[STATE].modified
   }
 
+  /**
+   * Whether the session was loaded from a header token (`X-Session-Token`) rather than
+   * the cookie — seed 000's `loaded_from_session_token()`. Meaningful once the session
+   * was read; use {@link authenticatedByToken} to load and ask in one step.
+   */
+  get loadedFromSessionToken(): boolean {
+    return this[STATE].kind === 'token'
+  }
+
+  /**
+   * Whether this request is authenticated by a valid header token. Answers `false`
+   * without touching the store when the request carries no token header; a bogus
+   * token answers `false` (the request is then the cookie request it is).
+   */
+  async authenticatedByToken(): Promise<boolean> {
+    const state = this[STATE]
+    if (state.loader.tokenOf(state.request) === undefined) return false
+    await this.#read()
+    return state.kind === 'token'
+  }
+
+  /**
+   * The session's header token for cookieless clients (seed 000's
+   * `get_session_token()`), creating the session and the token when needed. A token is
+   * a credential of its own: a different secret from the cookie's (leaking it in HTML
+   * does not leak the cookie), stored only as a hash, dead when the session is flushed,
+   * cycled or revoked. A request that came in with a token gets that token back; other
+   * requests get a new one (a session keeps its 8 newest tokens alive). Send it in the
+   * `X-Session-Token` header.
+   *
+   * @example
+   * ```ts
+   * app.get('/api/session-token/', async (c) => c.json({ sessionToken: await c.var.session.getSessionToken() }))
+   * ```
+   */
+  async getSessionToken(): Promise<string> {
+    const state = await this.#read()
+    state.tokenShown = true
+    if (state.issuedToken) return state.issuedToken.value
+    if (state.kind === 'token' && state.credential && !state.rotated && state.base)
+      return state.credential.value
+    // A session not stored yet reserves its id now: the token must name it.
+    if (!state.base) state.newId ??= state.loader.newSessionId()
+    const id = state.base?.id ?? (state.newId as string)
+    const token = state.loader.newCredential(id)
+    state.issuedToken = token
+    state.modified = true
+    // The key orders tokens by issue time so the oldest can be dropped past the limit.
+    const key = `token:${state.loader.clock()}:${Object.keys(state.draft.added).length}`
+    this.#apply({ t: 'token', key, hash: await state.loader.hashSecret(token.secret) })
+    return token.value
+  }
+
   /** The value under `key`, or `undefined`. Returns a copy: mutate it and `set` it back. */
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
     const state = await this.#read()
@@ -115,6 +168,7 @@ export class Session {
     if (!state.base) return // a new session gets a fresh credential when it is created anyway
     const credential = state.loader.newCredential(state.base.id)
     state.rotated = credential
+    state.issuedToken = null
     this.#apply({ t: 'rotate', hash: await state.loader.hashSecret(credential.secret) })
   }
 
@@ -130,6 +184,8 @@ export class Session {
     state.credential = null
     state.credentialHash = null
     state.rotated = null
+    state.issuedToken = null
+    state.newId = null
     state.ops = []
     state.draft = draftOf(null, state.meta)
     state.modified = true
