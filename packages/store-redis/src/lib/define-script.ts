@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto'
+import type { Cluster, Redis } from 'ioredis'
+
+/** A standalone, Sentinel or Cluster client of ioredis. */
+export type RedisClient = Redis | Cluster
+
+/** Runs one single-key script: EVALSHA, falling back to EVAL when the server lacks it. */
+export type ScriptCall = (key: string, ...args: string[]) => Promise<unknown>
+
+type Invoke = (this: RedisClient, ...keysAndArgs: string[]) => Promise<unknown>
+
+/**
+ * Registers `lua` on `client` with `defineCommand` (ioredis sends EVALSHA and falls back
+ * to EVAL on NOSCRIPT, per connection, so a restarted or failed-over node is handled)
+ * and returns a function calling it with one key.
+ *
+ * The command name carries a hash of the script: the client belongs to the app and may
+ * be shared by several stores or Tessera versions, and none of them can then replace a
+ * script another still calls.
+ */
+export function defineScript(client: RedisClient, label: string, lua: string): ScriptCall {
+  const name = `tessera${label}_${createHash('sha1').update(lua).digest('hex').slice(0, 12)}`
+  const commands = client as unknown as Record<string, Invoke | undefined>
+  if (typeof commands[name] !== 'function') client.defineCommand(name, { lua, numberOfKeys: 1 })
+  const invoke = commands[name] as Invoke
+  return (key, ...args) => invoke.call(client, key, ...args)
+}

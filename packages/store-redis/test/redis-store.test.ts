@@ -1,0 +1,446 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomBytes } from 'node:crypto'
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
+import { delimiter, join } from 'node:path'
+import {
+  ConfigError,
+  SessionManager,
+  type SessionRecord,
+  type SessionStore,
+  StoreError,
+} from '@tessera/core'
+import {
+  describeRateLimitStore,
+  describeSessionStore,
+  ManualClock,
+  makeRecord,
+} from '@tessera/core/testing'
+import { RedisRateLimitStore, RedisStore } from '@tessera/store-redis'
+import { Cluster, Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
+import { isExecutableFile, serviceGate } from '../../../test-support/require-service.js'
+
+const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
+const HOST = REDIS.hostname
+const PORT = Number(REDIS.port || 6379)
+// The unreachable-server tests use ports of this machine that nothing (useful) listens on.
+const LOOPBACK = '127.0.0.1'
+const SECRET = 'test-secret-test-secret-test-secret-0123'
+
+const pong = await ping(HOST, PORT)
+const gate = serviceGate('redis', pong === null, `no PONG from ${HOST}:${PORT}: ${pong}`)
+const missing = ['redis-server', 'redis-cli'].filter((name) => !onPath(name))
+// The cluster is started by this file from the binaries: it needs no running Redis.
+const clusterGate = serviceGate(
+  'redis-cluster',
+  missing.length === 0,
+  `not on PATH: ${missing.join(', ')}`,
+)
+
+// Every key this file writes starts with this root, so a crashed run is easy to find.
+const root = `tessera-test:${randomBytes(4).toString('hex')}:`
+let prefixes = 0
+const freshPrefix = (): string => `${root}${++prefixes}:`
+
+describe.skipIf(gate.skip)('redis (standalone)', () => {
+  let client: Redis
+  const extra: Redis[] = []
+  const connect = (options = {}): Redis => {
+    const c = new Redis({ host: HOST, port: PORT, ...options })
+    extra.push(c)
+    return c
+  }
+
+  beforeAll(() => {
+    client = connect()
+  })
+  afterAll(async () => {
+    await deleteKeys(client, root)
+    await Promise.all(extra.map((c) => c.quit().catch(() => c.disconnect())))
+  })
+
+  describeSessionStore('redis (standalone)', () => harness(client), { nativeExpiry: true })
+  describeRateLimitStore(
+    'redis (standalone)',
+    () => new RedisRateLimitStore({ client, prefix: freshPrefix() }),
+  )
+
+  it('two stores with their own clients see each other’s writes (two app instances)', async () => {
+    await twoInstances(client, connect())
+  })
+
+  it('100 concurrent writers to one session through SessionManager: all keys land', async () => {
+    await hundredWriters(new RedisStore({ client, prefix: freshPrefix() }), 'standalone')
+  })
+
+  it('concurrent moves between users never lose the session from its owner’s index', async () => {
+    await movesBetweenUsers(new RedisStore({ client, prefix: freshPrefix() }))
+  })
+
+  it('lays out one hash per session and one sorted set per user, both with TTLs', async () => {
+    const prefix = freshPrefix()
+    const clock = new ManualClock(Date.now())
+    const store = new RedisStore({ client, prefix, clock: clock.now })
+    const record = makeRecord({ userId: 'alice', data: { n: 1 } }, clock.now())
+    await store.create(record)
+    const sessionKey = `${prefix}s:{${record.id}}`
+    const userKey = `${prefix}u:{alice}`
+    expect(await client.type(sessionKey)).toBe('hash')
+    expect(await client.type(userKey)).toBe('zset')
+    expect(JSON.parse((await client.hget(sessionKey, 'rec')) as string)).toEqual(record)
+    const ttl = await client.pttl(sessionKey)
+    expect(ttl).toBeGreaterThan(30 * 60_000 - 5000)
+    expect(ttl).toBeLessThanOrEqual(30 * 60_000)
+    expect(await client.pttl(userKey)).toBeGreaterThanOrEqual(ttl - 100)
+    expect(await client.zrange(userKey, '0', '-1')).toEqual([record.id])
+
+    // touch moves the TTL along with the idle deadline, and never the version.
+    clock.advance(60_000)
+    await store.touch(record.id, clock.now(), clock.now() + 60 * 60_000)
+    expect(await client.pttl(sessionKey)).toBeGreaterThan(60 * 60_000 - 5000)
+    expect(await client.pttl(userKey)).toBeGreaterThan(60 * 60_000 - 5000)
+    expect((await store.get(record.id))?.version).toBe(record.version)
+  })
+
+  it('deleteExpired answers 0 and prunes dead members from the user indexes via SCAN', async () => {
+    const prefix = freshPrefix()
+    const clock = new ManualClock()
+    const store = new RedisStore({ client, prefix, clock: clock.now })
+    const live = makeRecord({ userId: 'u1' }, clock.now())
+    const short = makeRecord({ userId: 'u1', idleExpiresAt: clock.now() + 1000 }, clock.now())
+    await store.create(live)
+    await store.create(short)
+    clock.advance(1000)
+    expect(await store.deleteExpired()).toBe(0)
+    expect(await client.zrange(`${prefix}u:{u1}`, '0', '-1')).toEqual([live.id])
+  })
+
+  it('works through a client with its own keyPrefix, SCAN included', async () => {
+    const prefixed = connect({ keyPrefix: `${root}kp:` })
+    const clock = new ManualClock()
+    const store = new RedisStore({ client: prefixed, clock: clock.now })
+    const a = makeRecord({ userId: 'u1' }, clock.now())
+    const b = makeRecord({ userId: 'u1', idleExpiresAt: clock.now() + 1000 }, clock.now())
+    await store.create(a)
+    await store.create(b)
+    expect(await client.exists(`${root}kp:tessera:s:{${a.id}}`)).toBe(1)
+    clock.advance(1000)
+    expect(await store.deleteExpired()).toBe(0)
+    expect(await client.zrange(`${root}kp:tessera:u:{u1}`, '0', '-1')).toEqual([a.id])
+    expect(await store.listByUser('u1')).toEqual([a])
+  })
+
+  it('rejects a missing client and a prefix with hash-tag braces', () => {
+    expect(() => new RedisStore({} as never)).toThrow(ConfigError)
+    expect(() => new RedisStore({ client, prefix: 'a{b}:' })).toThrow(ConfigError)
+    expect(() => new RedisRateLimitStore({ client, prefix: '{x}' })).toThrow(ConfigError)
+  })
+})
+
+describe.skipIf(clusterGate.skip)('redis (cluster)', () => {
+  let cluster: RedisCluster | undefined
+  let client: Cluster
+  const extra: Cluster[] = []
+  const connect = async (): Promise<Cluster> => {
+    const nodes = (cluster as RedisCluster).nodes
+    const c = new Cluster(nodes, { clusterRetryStrategy: () => null })
+    extra.push(c)
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('cluster client not ready in 10 s')), 10_000)
+      c.once('ready', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+    return c
+  }
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster()
+    client = await connect()
+  })
+  afterAll(async () => {
+    await Promise.all(extra.map((c) => c.quit().catch(() => c.disconnect())))
+    await cluster?.stop()
+  })
+
+  describeSessionStore('redis (cluster)', () => harness(client), { nativeExpiry: true })
+  describeRateLimitStore(
+    'redis (cluster)',
+    () => new RedisRateLimitStore({ client, prefix: freshPrefix() }),
+  )
+
+  it('spreads sessions over every master and keeps each session in its id’s slot', async () => {
+    const prefix = freshPrefix()
+    const store = new RedisStore({ client, prefix })
+    const records = Array.from({ length: 30 }, () => makeRecord({ userId: 'alice' }))
+    for (const r of records) expect(await store.create(r)).toBe(true)
+    for (const r of records.slice(0, 3)) {
+      const slot = await client.cluster('KEYSLOT', `${prefix}s:{${r.id}}`)
+      expect(slot).toBe(await client.cluster('KEYSLOT', r.id))
+    }
+    const perNode = await Promise.all(
+      client.nodes('master').map(async (node) => (await scanNode(node, prefix)).length),
+    )
+    expect(perNode.filter((n) => n > 0).length).toBe(3)
+    expect(await store.listByUser('alice')).toHaveLength(30)
+    expect(await store.deleteByUser('alice', records[0]?.id)).toBe(29)
+    expect(await store.listByUser('alice')).toEqual([records[0]])
+  })
+
+  it('two stores with their own clients see each other’s writes (two app instances)', async () => {
+    await twoInstances(client, await connect())
+  })
+
+  it('100 concurrent writers to one session through SessionManager: all keys land', async () => {
+    await hundredWriters(new RedisStore({ client, prefix: freshPrefix() }), 'cluster')
+  })
+
+  it('concurrent moves between users never lose the session from its owner’s index', async () => {
+    await movesBetweenUsers(new RedisStore({ client, prefix: freshPrefix() }))
+  })
+
+  it('deleteExpired scans every master and prunes dead index members', async () => {
+    const prefix = freshPrefix()
+    const clock = new ManualClock()
+    const store = new RedisStore({ client, prefix, clock: clock.now })
+    const users = Array.from({ length: 12 }, (_, i) => `user-${i}`)
+    for (const userId of users) {
+      await store.create(makeRecord({ userId, idleExpiresAt: clock.now() + 1000 }, clock.now()))
+    }
+    clock.advance(1000)
+    expect(await store.deleteExpired()).toBe(0)
+    for (const userId of users) expect(await client.zcard(`${prefix}u:{${userId}}`)).toBe(0)
+  })
+})
+
+describe('redis unreachable', () => {
+  const listeners: Server[] = []
+  const sockets: Socket[] = []
+  afterAll(async () => {
+    for (const s of sockets) s.destroy()
+    await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))))
+  })
+
+  const sessionOn = (client: Redis | Cluster) => {
+    const manager = new SessionManager({
+      store: new RedisStore({ client }),
+      secret: SECRET,
+      storeTimeout: 300,
+    })
+    return manager.open({ cookie: `sessionid=${'A'.repeat(22)}.${'B'.repeat(43)}`, secure: false })
+  }
+  const failFast = {
+    host: LOOPBACK,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  }
+
+  it('a dead port fails session.get() with STORE_UNAVAILABLE, fast', async () => {
+    const port = await deadPort()
+    const client = new Redis({ ...failFast, port })
+    client.on('error', () => undefined)
+    const started = Date.now()
+    const error = await sessionOn(client)
+      .get('a')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+    expect(Date.now() - started).toBeLessThan(1000)
+    client.disconnect()
+  })
+
+  it('a Cluster client whose nodes are all dead fails with STORE_UNAVAILABLE, fast', async () => {
+    const port = await deadPort()
+    const client = new Cluster([{ host: LOOPBACK, port }], {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: () => null,
+    })
+    client.on('error', () => undefined)
+    const started = Date.now()
+    const error = await sessionOn(client)
+      .get('a')
+      .catch((e: unknown) => e)
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+    expect(Date.now() - started).toBeLessThan(1000)
+    client.disconnect()
+  })
+
+  it('a server that accepts but never answers fails with STORE_TIMEOUT at storeTimeout', async () => {
+    const silent = createServer((socket) => sockets.push(socket))
+    listeners.push(silent)
+    await new Promise<void>((r) => silent.listen(0, LOOPBACK, r))
+    const port = (silent.address() as { port: number }).port
+    // ioredis's defaults: commands wait in the offline queue while the handshake hangs.
+    const client = new Redis({ host: LOOPBACK, port, retryStrategy: () => null })
+    client.on('error', () => undefined)
+    const started = Date.now()
+    const error = await sessionOn(client)
+      .get('a')
+      .catch((e: unknown) => e)
+    expect((error as StoreError).code).toBe('STORE_TIMEOUT')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+    expect(Date.now() - started).toBeLessThan(1000)
+    client.disconnect()
+  })
+})
+
+/** A fresh store under its own prefix on `client`, whose keys go when the test ends. */
+function harness(client: Redis | Cluster) {
+  const clock = new ManualClock()
+  const prefix = freshPrefix()
+  const store = new RedisStore({ client, prefix, clock: clock.now })
+  return { store, clock, teardown: () => deleteKeys(client, prefix) }
+}
+
+async function twoInstances(a: Redis | Cluster, b: Redis | Cluster): Promise<void> {
+  const prefix = freshPrefix()
+  const one = new RedisStore({ client: a, prefix })
+  const two = new RedisStore({ client: b, prefix })
+  const record = makeRecord({ userId: 'alice', data: { from: 'one' } })
+  expect(await one.create(record)).toBe(true)
+  expect(await two.get(record.id)).toEqual(record)
+  expect(await two.create({ ...record, data: { from: 'two' } })).toBe(false)
+  const next = { ...record, data: { from: 'two' }, version: 2 }
+  expect(await two.update(next, 1)).toBe('ok')
+  expect(await one.update({ ...record, version: 2 }, 1)).toBe('conflict')
+  expect(await one.get(record.id)).toEqual(next)
+  expect(await one.listByUser('alice')).toEqual([next])
+  expect(await two.deleteByUser('alice')).toBe(1)
+  expect(await one.get(record.id)).toBeNull()
+}
+
+/**
+ * 100 requests carrying the same cookie each set their own key and commit at once; the
+ * manager's compare-and-set retries must land every one. Reports the retries it took.
+ */
+async function hundredWriters(store: SessionStore, label: string): Promise<void> {
+  const retries = new AsyncLocalStorage<{ conflicts: number }>()
+  const counting: SessionStore = {
+    get: (id) => store.get(id),
+    create: (r) => store.create(r),
+    update: async (r, v) => {
+      const result = await store.update(r, v)
+      const count = retries.getStore()
+      if (result === 'conflict' && count) count.conflicts++
+      return result
+    },
+    touch: (id, seen, idle) => store.touch(id, seen, idle),
+    delete: (id) => store.delete(id),
+    listByUser: (u) => store.listByUser(u),
+    deleteByUser: (u, e) => store.deleteByUser(u, e),
+    deleteExpired: () => store.deleteExpired(),
+  }
+  const manager = new SessionManager({ store: counting, secret: SECRET, maxConflictRetries: 128 })
+  const first = manager.open({ cookie: undefined, secure: false })
+  await first.set('start', true)
+  const cookie = ((await manager.commit(first)).setCookie[0] as string).split(';')[0] as string
+
+  const sessions = Array.from({ length: 100 }, () => manager.open({ cookie, secure: false }))
+  await Promise.all(sessions.map((s, i) => s.set(`k${i}`, i)))
+  const conflicts = await Promise.all(
+    sessions.map(async (s) => {
+      const count = { conflicts: 0 }
+      await retries.run(count, () => manager.commit(s))
+      return count.conflicts
+    }),
+  )
+
+  const check = manager.open({ cookie, secure: false })
+  const data = await check.data()
+  expect(Object.keys(data)).toHaveLength(101)
+  for (let i = 0; i < 100; i++) expect(data[`k${i}`]).toBe(i)
+  const total = conflicts.reduce((a, b) => a + b, 0)
+  console.info(
+    `[${label}] 100 writers: ${total} conflicts in all, at most ${Math.max(...conflicts)} retries for one commit`,
+  )
+}
+
+/**
+ * Writers race to move one session between alice and bob (compare-and-set loops). At
+ * the end the owner's index must list it and the other user's must not: the index
+ * clean-up of one writer must never undo the indexing of the next.
+ */
+async function movesBetweenUsers(store: RedisStore): Promise<void> {
+  const initial = makeRecord({ userId: 'alice' })
+  await store.create(initial)
+  const writer = async (i: number): Promise<void> => {
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const current = (await store.get(initial.id)) as SessionRecord
+      const next = {
+        ...current,
+        userId: i % 2 === 0 ? 'bob' : 'alice',
+        data: { ...current.data, [`w${i}`]: i },
+        version: current.version + 1,
+      }
+      if ((await store.update(next, current.version)) === 'ok') return
+    }
+    throw new Error('no progress')
+  }
+  await Promise.all(Array.from({ length: 20 }, (_, i) => writer(i)))
+  const final = (await store.get(initial.id)) as SessionRecord
+  expect(Object.keys(final.data)).toHaveLength(20)
+  const other = final.userId === 'alice' ? 'bob' : 'alice'
+  expect(await store.listByUser(final.userId as string)).toEqual([final])
+  expect(await store.listByUser(other)).toEqual([])
+  expect(await store.deleteByUser(other)).toBe(0)
+  expect(await store.deleteByUser(final.userId as string)).toBe(1)
+}
+
+/** Deletes every key under `prefix`, on one server or every Cluster master (SCAN + UNLINK). */
+async function deleteKeys(client: Redis | Cluster, prefix: string): Promise<void> {
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client]
+  for (const node of nodes) {
+    // One key per UNLINK: on a Cluster a multi-key command must stay within one slot.
+    await Promise.all((await scanNode(node, prefix)).map((key) => node.unlink(key)))
+  }
+}
+
+async function scanNode(node: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = []
+  let cursor = '0'
+  do {
+    const [next, page] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
+    cursor = next
+    keys.push(...page)
+  } while (cursor !== '0')
+  return keys
+}
+
+/** `null` when the server answered PING with PONG within a second, else why not. */
+function ping(host: string, port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port })
+    let reply = ''
+    const done = (result: string | null) => {
+      socket.destroy()
+      resolve(result)
+    }
+    socket.setTimeout(1000, () => done('timed out'))
+    socket.once('error', (e) => done(e.message))
+    socket.once('connect', () => socket.write('PING\r\n'))
+    socket.on('data', (chunk) => {
+      reply += chunk.toString()
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') ? null : reply.trim())
+    })
+  })
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+function deadPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.listen(0, LOOPBACK, () => {
+      const port = (probe.address() as { port: number }).port
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir !== '' && isExecutableFile(join(dir, name)))
+}
