@@ -10,6 +10,7 @@ import {
   takeCsrfCookie,
 } from '@tessera/core'
 import type { Context, MiddlewareHandler } from 'hono'
+import { editResponseHeaders } from './lib/edit-response-headers.js'
 import type { SessionEnv } from './session-middleware.js'
 
 /** Options of {@link csrf}: the core {@link CsrfOptions} plus how to detect HTTPS. */
@@ -75,14 +76,7 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
     const token = takeCsrfCookie(session)
     if (token === undefined) return
     const cookie = csrfCookie(token, secure, resolved)
-    try {
-      setCookie(c.res.headers, cookie)
-    } catch {
-      // Responses built by fetch() or Response.redirect() have immutable headers; Hono's
-      // res setter copies them into a fresh, mutable response.
-      c.res = new Response(c.res.body, c.res)
-      setCookie(c.res.headers, cookie)
-    }
+    editResponseHeaders(c, (headers) => setCookie(headers, cookie))
   }
 }
 

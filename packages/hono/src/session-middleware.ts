@@ -7,6 +7,7 @@ import {
   storeUnavailableResponse,
 } from '@tessera/core'
 import type { Context, MiddlewareHandler } from 'hono'
+import { editResponseHeaders } from './lib/edit-response-headers.js'
 
 /** Hono environment carrying the session: `new Hono<SessionEnv>()`, then `c.var.session`. */
 export type SessionEnv = { Variables: { session: Session } }
@@ -63,14 +64,7 @@ export function session(
       throw e
     }
     if (result.setCookie.length === 0 && !result.vary && !result.noStore) return
-    try {
-      applyCommit(c.res.headers, result)
-    } catch {
-      // Responses built by fetch() or Response.redirect() have immutable headers; Hono's
-      // res setter copies them into a fresh, mutable response.
-      c.res = new Response(c.res.body, c.res)
-      applyCommit(c.res.headers, result)
-    }
+    editResponseHeaders(c, (headers) => applyCommit(headers, result))
   }
 }
 

@@ -1,9 +1,4 @@
-import {
-  isToken,
-  MAX_COOKIE_HEADER_LENGTH,
-  MAX_COOKIE_PAIRS,
-  readValue,
-} from './parse-cookie-header.js'
+import { isToken, readValue, scanCookiePairs } from './lib/cookie-grammar.js'
 
 /**
  * Reads one cookie from a `Cookie` request header without parsing the rest.
@@ -28,38 +23,13 @@ import {
  */
 export function getCookie(header: string | null | undefined, name: string): string | undefined {
   if (typeof header !== 'string' || typeof name !== 'string' || !isToken(name)) return undefined
-  const input =
-    header.length > MAX_COOKIE_HEADER_LENGTH
-      ? header.slice(0, MAX_COOKIE_HEADER_LENGTH + 1)
-      : header
   const nameLength = name.length
-  // The loop mirrors parseCookieHeader's step for step (the property tests hold the two
-  // together); it only replaces "is the name a token, then insert" with "is the name
-  // ours" — a name equal to a token is a token.
-  let eq = input.indexOf('=')
-  let pos = 0
-  for (let pairs = 0; pairs < MAX_COOKIE_PAIRS && eq !== -1; pairs++) {
-    let end = input.indexOf(';', pos)
-    if (end === -1) end = input.length
-    if (end > MAX_COOKIE_HEADER_LENGTH) break
-    if (eq < pos) {
-      eq = input.indexOf('=', pos)
-      if (eq === -1) break
-    }
-    if (eq < end) {
-      let nameStart = pos
-      let nameEnd = eq
-      while (nameStart < nameEnd && isWsp(input.charCodeAt(nameStart))) nameStart++
-      while (nameEnd > nameStart && isWsp(input.charCodeAt(nameEnd - 1))) nameEnd--
-      if (nameEnd - nameStart === nameLength && input.startsWith(name, nameStart)) {
-        return readValue(input, eq + 1, end)
-      }
-    }
-    pos = end + 1
-    if (pos > input.length) break
-  }
-  return undefined
+  let value: string | undefined
+  // A name equal to `name` is a token, so "is it ours" replaces the reader's "is it a token".
+  scanCookiePairs(header, (input, nameStart, nameEnd, valueStart, valueEnd) => {
+    if (nameEnd - nameStart !== nameLength || !input.startsWith(name, nameStart)) return false
+    value = readValue(input, valueStart, valueEnd)
+    return true
+  })
+  return value
 }
-
-// SP and HTAB only, never Unicode spaces; see parseCookieHeader.
-const isWsp = (c: number): boolean => c === 0x20 || c === 0x09

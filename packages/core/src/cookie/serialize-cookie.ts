@@ -1,6 +1,6 @@
 import { CookieError } from '../errors.js'
 import type { CookieAttributes } from './cookie-attributes.js'
-import { isToken } from './parse-cookie-header.js'
+import { isToken } from './lib/cookie-grammar.js'
 
 /**
  * The most bytes a cookie's name plus value may take. Browsers ignore a larger
