@@ -54,6 +54,7 @@ export { MemoryStore } from './store/memory-store.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'
 export type { Clock, SessionStore, UpdateResult } from './store/session-store.js'
+export { TieredStore, type TieredStoreOptions } from './store/tiered-store.js'
 export {
   LoginThrottle,
   type LoginThrottleOptions,

@@ -1,0 +1,230 @@
+import { ConfigError } from '../errors.js'
+import type { SessionRecord } from './session-record.js'
+import type { SessionStore, UpdateResult } from './session-store.js'
+
+/** Options of {@link TieredStore}. */
+export interface TieredStoreOptions {
+  /**
+   * The fast store that holds copies of records (e.g. a `RedisStore`). Every app instance
+   * must share it: a revocation deletes the copy here, so every instance sees it at once.
+   */
+  cache: SessionStore
+  /**
+   * The durable store that is the truth (e.g. a `PostgresStore`): versions,
+   * compare-and-set, the user index and `listByUser` all come from it.
+   */
+  primary: SessionStore
+}
+
+const METHODS = [
+  'get',
+  'create',
+  'update',
+  'touch',
+  'delete',
+  'listByUser',
+  'deleteByUser',
+  'deleteExpired',
+] as const
+
+/**
+ * A {@link SessionStore} that keeps a fast `cache` store in front of a durable `primary`
+ * store, like Django's `cached_db` backend: reads are served from the cache, every write
+ * goes to the primary first, then to the cache.
+ *
+ * The primary is the truth. The cache only ever holds copies of primary records, and
+ * each cache write is either a compare-and-set on the version the primary just moved
+ * from, or is followed by a check against the primary, so a copy that may be stale is
+ * deleted rather than kept (the next read repopulates it from the primary).
+ *
+ * - `get`: a cache hit is returned as is. On a miss the record is read from the primary,
+ *   copied into the cache with `cache.create`, and then **read from the primary again**:
+ *   when it is gone or has another version, the copy is deleted and the second read is
+ *   returned. Without that second read a revocation that runs between our primary read
+ *   and our cache write (it deletes the primary row, then the cache copy, which does not
+ *   exist yet) would be undone by our write: the revoked session would be served from
+ *   the cache to every instance until the copy expired. With it, the copy lives at most
+ *   for the span of two store round trips of the reading request. A miss therefore
+ *   costs two primary reads and one cache write; hits cost one cache read.
+ * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
+ *   means it holds an old copy under that id, which is deleted.
+ * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with
+ *   `cache.update(record, expectedVersion)`; if the cache answers `'conflict'` or
+ *   `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
+ *   cache copy is deleted (it was probably what made the caller stale) and the primary's
+ *   answer is returned, so the caller's re-read comes from the primary.
+ * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When
+ *   the primary has no live record, the cache copy is deleted.
+ * - `delete` (revocation): `cache.delete`, `primary.delete`, `cache.delete`. The first
+ *   cache delete makes an unreachable cache fail the revocation *before* the primary
+ *   changes, so a failed revocation never looks done in `listByUser` while a copy is
+ *   still served; the last one removes a copy a concurrent read put back meanwhile.
+ * - `listByUser`: the primary alone.
+ * - `deleteByUser`: lists the ids from the primary, `cache.deleteByUser` (fails early
+ *   like `delete`), `primary.deleteByUser`, then `cache.delete` of every listed id and
+ *   `cache.deleteByUser` again for copies whose ids the list could not know. Returns the
+ *   primary's count.
+ * - `deleteExpired`: both stores; returns the primary's count.
+ * - `close`: closes both stores (both are attempted; the first failure is rethrown), so
+ *   do not share one store object between a `TieredStore` and other users that outlive
+ *   it. The stores shipped with Tessera never end the app's client or pool anyway.
+ *
+ * Failures: any error of the primary is thrown before the cache is touched. When a cache
+ * write fails after the primary has changed, the store deletes the cache copy instead;
+ * if that delete fails too the cache may serve stale data, so the original error is
+ * thrown (the manager turns it into `STORE_UNAVAILABLE`, a 503) even though the primary
+ * write happened. A failure of `cache.get` is thrown too: the store does not bypass an
+ * unhealthy cache, since it could not keep it fresh either.
+ *
+ * Guarantees: records go in and out by value (both underlying stores copy). Both stores
+ * must read the same clock. Residual window: two concurrent `touch` calls may leave the
+ * cache copy with the other one's idle deadline; the difference is one request's time.
+ *
+ * @throws {ConfigError} `CONFIG_INVALID` when `cache` or `primary` is not a session
+ * store, or both are the same object.
+ *
+ * @example
+ * ```ts
+ * const store = new TieredStore({
+ *   cache: new RedisStore({ client: redis }),
+ *   primary: new PostgresStore({ pool }),
+ * })
+ * const manager = new SessionManager({ store, secret: process.env.TESSERA_SECRET! })
+ * ```
+ */
+export class TieredStore implements SessionStore {
+  readonly #cache: SessionStore
+  readonly #primary: SessionStore
+
+  constructor(options: TieredStoreOptions) {
+    const { cache, primary } = (options ?? {}) as Partial<TieredStoreOptions>
+    for (const [name, store] of [
+      ['cache', cache],
+      ['primary', primary],
+    ] as const) {
+      if (!isStore(store)) {
+        throw new ConfigError(
+          `TieredStore: "${name}" must be a session store (with ${METHODS.join(', ')})`,
+        )
+      }
+    }
+    if (cache === primary) {
+      throw new ConfigError('TieredStore: "cache" and "primary" must be different stores')
+    }
+    this.#cache = cache as SessionStore
+    this.#primary = primary as SessionStore
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    const cached = await this.#cache.get(id)
+    if (cached) return cached
+    const record = await this.#primary.get(id)
+    if (!record) return null
+    try {
+      // `false` means a copy is already there, put by someone who checks it as below.
+      await this.#cache.create(record)
+    } catch (error) {
+      await this.#invalidate(id, error)
+    }
+    // Verify after populating: a revocation or update that ran between our primary read
+    // and our cache write would otherwise stay hidden behind the copy we just wrote.
+    const again = await this.#primary.get(id)
+    if (!again || again.version !== record.version) await this.#invalidate(id)
+    return again
+  }
+
+  async create(record: SessionRecord): Promise<boolean> {
+    if (!(await this.#primary.create(record))) return false
+    let copied: boolean
+    try {
+      copied = await this.#cache.create(record)
+    } catch (error) {
+      await this.#invalidate(record.id, error)
+      return true
+    }
+    // The cache holds another copy under this id: an old record the primary already
+    // counts as gone, or this one put there by a concurrent read. Drop it either way.
+    if (!copied) await this.#invalidate(record.id)
+    return true
+  }
+
+  async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
+    const result = await this.#primary.update(record, expectedVersion)
+    if (result !== 'ok') {
+      await this.#invalidate(record.id)
+      return result
+    }
+    let cached: UpdateResult
+    try {
+      cached = await this.#cache.update(record, expectedVersion)
+    } catch (error) {
+      await this.#invalidate(record.id, error)
+      return 'ok'
+    }
+    if (cached !== 'ok') await this.#invalidate(record.id)
+    return 'ok'
+  }
+
+  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+    if (!(await this.#primary.touch(id, lastSeenAt, idleExpiresAt))) {
+      await this.#invalidate(id)
+      return false
+    }
+    try {
+      await this.#cache.touch(id, lastSeenAt, idleExpiresAt)
+    } catch (error) {
+      await this.#invalidate(id, error)
+    }
+    return true
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#cache.delete(id)
+    await this.#primary.delete(id)
+    await this.#cache.delete(id)
+  }
+
+  listByUser(userId: string): Promise<SessionRecord[]> {
+    return this.#primary.listByUser(userId)
+  }
+
+  async deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    const ids = (await this.#primary.listByUser(userId))
+      .map((record) => record.id)
+      .filter((id) => id !== exceptId)
+    await this.#cache.deleteByUser(userId, exceptId)
+    const deleted = await this.#primary.deleteByUser(userId, exceptId)
+    await Promise.all(ids.map((id) => this.#cache.delete(id)))
+    await this.#cache.deleteByUser(userId, exceptId)
+    return deleted
+  }
+
+  async deleteExpired(): Promise<number> {
+    const deleted = await this.#primary.deleteExpired()
+    await this.#cache.deleteExpired()
+    return deleted
+  }
+
+  async close(): Promise<void> {
+    const results = await Promise.allSettled([this.#cache.close?.(), this.#primary.close?.()])
+    for (const result of results) if (result.status === 'rejected') throw result.reason
+  }
+
+  /**
+   * Deletes the cache copy of `id`. When that fails the cache may serve stale data:
+   * throws `cause` (the failure that made the copy suspect) or else the delete's error.
+   */
+  async #invalidate(id: string, cause?: unknown): Promise<void> {
+    try {
+      await this.#cache.delete(id)
+    } catch (error) {
+      throw cause ?? error
+    }
+  }
+}
+
+function isStore(value: unknown): value is SessionStore {
+  if (typeof value !== 'object' || value === null) return false
+  const store = value as Record<string, unknown>
+  return METHODS.every((name) => typeof store[name] === 'function')
+}
