@@ -10,12 +10,29 @@ export interface DemoConfig {
   secret: string
   /** Exact origins (besides the app's own) allowed to send unsafe requests. */
   trustedOrigins: string[]
+  /** Milliseconds after which a session store call fails with `STORE_TIMEOUT` (503). */
+  storeTimeoutMs: number
+  /** Sessions (and login-throttle counters) in Redis when set. */
+  redisUrl?: string
+  /** Key prefix in Redis, for sessions and throttle counters alike. */
+  redisPrefix: string
+  /** Sessions (and login-throttle counters) in PostgreSQL when set. */
+  databaseUrl?: string
+  /** The PostgreSQL session table (`name` or `schema.name`). */
+  sessionTable: string
+  /** The PostgreSQL login-throttle table (`name` or `schema.name`). */
+  rateLimitTable: string
 }
 
 /**
  * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated). Without a secret, one is
  * generated into `DATA_DIR/secret` (mode 0600) on first start and reused after, so
  * restarting the demo logs nobody out.
+ *
+ * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
+ * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
+ * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
+ * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -29,12 +46,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean)
+  const storeTimeoutMs =
+    env.STORE_TIMEOUT_MS === undefined || env.STORE_TIMEOUT_MS === ''
+      ? 1000
+      : Number(env.STORE_TIMEOUT_MS)
+  if (!Number.isInteger(storeTimeoutMs) || storeTimeoutMs < 1) {
+    throw new Error(
+      `STORE_TIMEOUT_MS must be a whole number of milliseconds of at least 1, got "${env.STORE_TIMEOUT_MS}"`,
+    )
+  }
+  const redisUrl = env.REDIS_URL || undefined
+  if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl)) {
+    throw new Error('REDIS_URL must start with redis:// or rediss://')
+  }
+  const databaseUrl = env.DATABASE_URL || undefined
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
+  }
   return {
     host,
     port,
     dataDir,
     secret: env.TESSERA_SECRET || readOrCreateSecret(dataDir),
     trustedOrigins,
+    storeTimeoutMs,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    redisPrefix: env.REDIS_PREFIX || 'tessera:',
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    sessionTable: env.SESSION_TABLE || 'tessera_sessions',
+    rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',
   }
 }
 

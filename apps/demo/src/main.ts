@@ -3,21 +3,28 @@ import { serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
-import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
 import { createApp } from './app.js'
 import { loadConfig } from './config.js'
+import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
 import { ensureWebBuild, mountWeb } from './web.js'
 
 const config = loadConfig()
-const sessionsPath = join(config.dataDir, 'sessions.sqlite3')
-const store = new SqliteStore({ path: sessionsPath })
-const manager = new SessionManager({ store, secret: config.secret })
+// Sessions in SQLite, Redis, PostgreSQL or Redis in front of PostgreSQL (see stores.ts).
+const stores = openStores(config)
+const { store } = stores
+const manager = new SessionManager({
+  store,
+  secret: config.secret,
+  storeTimeout: config.storeTimeoutMs,
+})
+// Users are app data, not sessions: they stay in SQLite under DATA_DIR whatever the store.
 const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 const hasher = createPasswordHasher()
 const throttle = new LoginThrottle({
-  store: new SqliteRateLimitStore({ path: sessionsPath }),
+  store: stores.rateLimits,
   keys: manager.keys,
+  storeTimeout: config.storeTimeoutMs,
 })
 
 if ((await users.count()) === 0) {
@@ -66,14 +73,14 @@ sweep.unref()
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
-  console.log(`Sessions: SQLite at ${sessionsPath}`)
+  console.log(`Sessions: ${stores.describe}`)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close(() => {
       users.close()
-      void store.close().finally(() => process.exit(0))
+      void stores.close().finally(() => process.exit(0))
     })
   })
 }

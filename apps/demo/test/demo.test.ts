@@ -18,7 +18,16 @@ beforeAll(async () => {
     ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
     {
       cwd: demoDir,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+      // The SQLite default on purpose: a REDIS_URL or DATABASE_URL from the environment must
+      // not silently switch this test to another store.
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        REDIS_URL: '',
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js'
 import type { Keyring } from '../keys/keyring.js'
+import { withTimeout } from '../lib/with-timeout.js'
 import type { Clock } from '../store/session-store.js'
 import type { RateLimitStore } from './rate-limit-store.js'
 
@@ -31,6 +32,13 @@ export interface LoginThrottleOptions {
    * @default { max: 50, window: 900 }
    */
   perAccount?: ThrottleLimit
+  /**
+   * Milliseconds a counter-store call may take; a failure or timeout rejects with
+   * `StoreError` (`STORE_UNAVAILABLE`/`STORE_TIMEOUT`), which adapters answer with 503,
+   * like the session store's.
+   * @default 1000
+   */
+  storeTimeout?: number
   clock?: Clock
 }
 
@@ -57,6 +65,7 @@ export class LoginThrottle {
   readonly #keys: Keyring
   readonly #limits: readonly [ThrottleLimit, ThrottleLimit, ThrottleLimit]
   readonly #clock: Clock
+  readonly #timeout: number
 
   constructor(options: LoginThrottleOptions) {
     if (!options?.store || !options.keys)
@@ -69,6 +78,10 @@ export class LoginThrottle {
       limit('perAccount', options.perAccount, { max: 50, window: 900 }),
     ]
     this.#clock = options.clock ?? Date.now
+    const timeout = options.storeTimeout ?? 1000
+    if (!Number.isInteger(timeout) || timeout <= 0)
+      throw new ConfigError('storeTimeout must be a positive whole number')
+    this.#timeout = timeout
   }
 
   /** Whether `username` may try to log in from `client` now. */
@@ -77,7 +90,9 @@ export class LoginThrottle {
     const keys = await this.#counterKeys(username, client)
     let until = 0
     for (const [i, key] of keys.entries()) {
-      const count = await this.#store.peek(key, now)
+      const count = await withTimeout('rateLimit.peek', this.#timeout, () =>
+        this.#store.peek(key, now),
+      )
       if (count && count.count >= (this.#limits[i] as ThrottleLimit).max)
         until = Math.max(until, count.resetAt)
     }
@@ -90,9 +105,12 @@ export class LoginThrottle {
   async failed(username: string, client: string): Promise<void> {
     const now = this.#clock()
     const keys = await this.#counterKeys(username, client)
+    const windows = this.#limits.map((l) => l.window * 1000)
     await Promise.all(
       keys.map((key, i) =>
-        this.#store.hit(key, (this.#limits[i] as ThrottleLimit).window * 1000, now),
+        withTimeout('rateLimit.hit', this.#timeout, () =>
+          this.#store.hit(key, windows[i] as number, now),
+        ),
       ),
     )
   }
@@ -100,7 +118,7 @@ export class LoginThrottle {
   /** Clears the account-and-client counter after a successful login. */
   async succeeded(username: string, client: string): Promise<void> {
     const [pair] = await this.#counterKeys(username, client)
-    await this.#store.reset(pair as string)
+    await withTimeout('rateLimit.reset', this.#timeout, () => this.#store.reset(pair as string))
   }
 
   async #counterKeys(username: string, client: string): Promise<string[]> {

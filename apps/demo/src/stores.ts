@@ -1,0 +1,143 @@
+import { join } from 'node:path'
+import { type RateLimitStore, type SessionStore, TieredStore } from '@tessera/core'
+import { PostgresRateLimitStore, PostgresStore } from '@tessera/store-postgres'
+import { RedisRateLimitStore, RedisStore } from '@tessera/store-redis'
+import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import type { DemoConfig } from './config.js'
+
+/** The stores the demo runs on, chosen from its configuration. */
+export interface DemoStores {
+  /** Where sessions live. */
+  store: SessionStore
+  /** Where the login-throttle counters live. */
+  rateLimits: RateLimitStore
+  /** One line for the startup log, without credentials. */
+  describe: string
+  /** Closes the stores and the connections they were given. */
+  close(): Promise<void>
+}
+
+/**
+ * Picks the session store from the environment:
+ *
+ * - `REDIS_URL` → `RedisStore` (and `RedisRateLimitStore`);
+ * - `DATABASE_URL` → `PostgresStore` (and `PostgresRateLimitStore`);
+ * - both → `TieredStore` with Redis as the cache in front of PostgreSQL, and the
+ *   PostgreSQL throttle counters;
+ * - neither → SQLite in `DATA_DIR/sessions.sqlite3`.
+ *
+ * The clients are built for a web app: they fail fast while their server is down (the
+ * session manager answers 503) and reconnect by themselves when it is back, and a
+ * broken connection is logged, never fatal.
+ */
+export function openStores(config: DemoConfig): DemoStores {
+  const redis = config.redisUrl === undefined ? undefined : openRedis(config.redisUrl)
+  const pool = config.databaseUrl === undefined ? undefined : openPool(config.databaseUrl, config)
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([
+      redis?.quit().catch(() => redis.disconnect()),
+      pool?.end().catch(() => undefined),
+    ])
+  }
+
+  if (redis && pool) {
+    const cache = new RedisStore({ client: redis, prefix: config.redisPrefix })
+    const primary = new PostgresStore({ pool, table: config.sessionTable })
+    return {
+      store: new TieredStore({ cache, primary }),
+      rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
+      describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix})`,
+      close: closeAll,
+    }
+  }
+  if (redis) {
+    return {
+      store: new RedisStore({ client: redis, prefix: config.redisPrefix }),
+      rateLimits: new RedisRateLimitStore({ client: redis, prefix: config.redisPrefix }),
+      describe: `Redis at ${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix})`,
+      close: closeAll,
+    }
+  }
+  if (pool) {
+    return {
+      store: new PostgresStore({ pool, table: config.sessionTable }),
+      rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
+      describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable})`,
+      close: closeAll,
+    }
+  }
+  const path = join(config.dataDir, 'sessions.sqlite3')
+  const store = new SqliteStore({ path })
+  const rateLimits = new SqliteRateLimitStore({ path })
+  return {
+    store,
+    rateLimits,
+    describe: `SQLite at ${path}`,
+    close: async () => {
+      await Promise.all([store.close(), rateLimits.close()])
+    },
+  }
+}
+
+/**
+ * An ioredis client for a web app: commands fail at once while Redis is down
+ * (`enableOfflineQueue: false`, one retry) so requests answer 503 instead of queueing,
+ * and the client reconnects forever with a capped backoff, so the app recovers by
+ * itself when Redis is back. A broken connection is logged once per outage.
+ */
+function openRedis(url: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+  })
+  let down = false
+  client.on('error', (error: Error) => {
+    if (down) return
+    down = true
+    console.error(`Redis unavailable (${redactUrl(url)}): ${error.message}`)
+  })
+  client.on('ready', () => {
+    if (down) console.error(`Redis is back (${redactUrl(url)})`)
+    down = false
+  })
+  return client
+}
+
+/**
+ * A pg pool for a web app: connecting gives up within the store timeout, statements
+ * are cut off server-side after twice that, and an idle client's error (the server went
+ * away) is logged rather than crashing the process — pg emits it on the pool.
+ */
+function openPool(url: string, config: DemoConfig): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: Math.min(1000, config.storeTimeoutMs),
+    statement_timeout: Math.max(2000, 2 * config.storeTimeoutMs),
+  })
+  let lastLog = 0
+  pool.on('error', (error: Error) => {
+    const now = Date.now()
+    if (now - lastLog < 10_000) return
+    lastLog = now
+    console.error(`PostgreSQL connection lost (${redactUrl(url)}): ${error.message}`)
+  })
+  return pool
+}
+
+/** `url` with its password (and any password-like query parameter) replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '***')
+    }
+    return parsed.toString()
+  } catch {
+    return '(unparseable URL)'
+  }
+}

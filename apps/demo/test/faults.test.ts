@@ -1,0 +1,289 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Keyring, LoginThrottle, StoreError } from '@tessera/core'
+import { RedisRateLimitStore } from '@tessera/store-redis'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type PrivatePostgres,
+  privatePostgresUnavailable,
+  startPrivatePostgres,
+} from '../../../test-support/private-postgres.js'
+import { type PrivateRedis, startPrivateRedis } from '../../../test-support/private-redis.js'
+import { isExecutableFile, serviceGate } from '../../../test-support/require-service.js'
+
+// The demo against a store that goes away under load and comes back: every request
+// answers in bounded time (200, or 503 JSON with a store code), the process survives,
+// and the same cookie works again once the store is back, without restarting the app.
+// Private servers only: the shared ones on 6379/5432 serve other test files meanwhile.
+
+const SECRET = 'faults-test-secret-faults-test-secret-0123'
+const STORE_TIMEOUT_MS = 1000
+/** Every request must answer within this (the store timeout plus a margin). */
+const ANSWER_WITHIN_MS = 3000
+const CONCURRENCY = 20
+const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+const redisMissing = ['redis-server', 'redis-cli'].filter((name) => !onPath(name))
+const redisGate = serviceGate(
+  'redis-server',
+  redisMissing.length === 0,
+  `not on PATH: ${redisMissing.join(', ')}`,
+)
+const pgReason = privatePostgresUnavailable()
+const pgGate = serviceGate('initdb', pgReason === undefined, pgReason ?? '')
+
+describe.skipIf(redisGate.skip)('the demo on Redis that restarts', () => {
+  let redis: PrivateRedis
+  beforeAll(async () => {
+    redis = await startPrivateRedis()
+  })
+  afterAll(async () => {
+    await redis?.destroy()
+  })
+
+  it('answers 503 while Redis is down and resumes the session after', async () => {
+    await survivesRestart({ REDIS_URL: redis.url }, /Sessions: Redis at /, redis)
+  }, 50_000)
+
+  it('turns a throttle-counter failure into StoreError, as the session store does', async () => {
+    const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    client.on('error', () => undefined)
+    try {
+      await new Promise((r) => client.once('ready', r))
+      const throttle = new LoginThrottle({
+        store: new RedisRateLimitStore({ client }),
+        keys: new Keyring(SECRET),
+        storeTimeout: STORE_TIMEOUT_MS,
+      })
+      expect(await throttle.check('admin', '127.0.0.1')).toEqual({ allowed: true })
+      await redis.stop()
+      const failure = await throttle.check('admin', '127.0.0.1').catch((e: unknown) => e)
+      expect(failure).toBeInstanceOf(StoreError)
+      expect((failure as StoreError).code).toBe('STORE_UNAVAILABLE')
+    } finally {
+      client.disconnect()
+      await redis.start()
+    }
+  }, 20_000)
+})
+
+describe.skipIf(pgGate.skip)('the demo on PostgreSQL that restarts', () => {
+  let postgres: PrivatePostgres
+  beforeAll(async () => {
+    postgres = await startPrivatePostgres()
+  }, 60_000)
+  afterAll(async () => {
+    await postgres?.destroy()
+  })
+
+  it('answers 503 while PostgreSQL is down and resumes the session after', async () => {
+    await survivesRestart({ DATABASE_URL: postgres.url }, /Sessions: PostgreSQL at /, postgres)
+  }, 50_000)
+})
+
+interface Outcome {
+  status: number
+  ms: number
+  body: unknown
+}
+
+async function survivesRestart(
+  env: Record<string, string>,
+  describes: RegExp,
+  server: { start(): Promise<void>; stop(): Promise<void> },
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-faults-'))
+  const demo = await startDemo({ ...env, DATA_DIR: dataDir })
+  try {
+    expect(demo.output()).toMatch(describes)
+    const cookie = await loginCookie(demo.url)
+    const hello = (): Promise<Outcome> => timed(`${demo.url}/api/hello/`, cookie)
+    expect(await hello()).toMatchObject({ status: 200, body: { message: 'Hello admin' } })
+
+    // Requests in flight from before the stop until well after it.
+    let running = true
+    const outcomes: Outcome[] = []
+    const workers = Array.from({ length: CONCURRENCY }, async () => {
+      while (running) outcomes.push(await hello())
+    })
+    await sleep(300)
+    const before = outcomes.length
+    await server.stop()
+    const stoppedAt = outcomes.length
+    await sleep(2500)
+    running = false
+    await Promise.all(workers)
+
+    expect(before).toBeGreaterThan(0)
+    expect(outcomes.length).toBeGreaterThan(stoppedAt)
+    const slow = outcomes.filter((o) => o.ms >= ANSWER_WITHIN_MS)
+    expect(slow).toEqual([])
+    const failed = outcomes.filter((o) => o.status !== 200)
+    // The outage was seen, and seen only as 503 JSON with a store code.
+    expect(failed.length).toBeGreaterThan(0)
+    for (const o of failed) {
+      expect(o.status).toBe(503)
+      expect(o.body).toMatchObject({ code: expect.stringMatching(/^STORE_(UNAVAILABLE|TIMEOUT)$/) })
+    }
+    for (const o of outcomes.filter((x) => x.status === 200)) {
+      expect(o.body).toEqual({ message: 'Hello admin' })
+    }
+    // A login while the store is down (throttle counters included) is a 503 too.
+    const started = performance.now()
+    const login = await fetch(`${demo.url}/api/login/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: demo.url,
+        cookie,
+        'x-csrftoken': /(?:^|; )csrftoken=([^;]*)/.exec(cookie)?.[1] ?? '',
+      },
+      body: JSON.stringify({ username: 'admin', password: 'admin' }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(performance.now() - started).toBeLessThan(ANSWER_WITHIN_MS)
+    expect(login.status).toBe(503)
+    expect(await login.json()).toMatchObject({ code: expect.stringMatching(/^STORE_/) })
+    expect(demo.child.exitCode).toBeNull()
+    expect(demo.child.signalCode).toBeNull()
+
+    // Back: the same cookie, the same process, within a bounded window.
+    await server.start()
+    const deadline = Date.now() + 10_000
+    let last: Outcome = await hello()
+    while (last.status !== 200 && Date.now() < deadline) {
+      await sleep(200)
+      last = await hello()
+    }
+    expect(last).toMatchObject({ status: 200, body: { message: 'Hello admin' } })
+    expect(demo.child.exitCode).toBeNull()
+    expect(demo.stderr()).not.toMatch(/unhandled|uncaught/i)
+  } finally {
+    await demo.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** GET with the cookie; a hang becomes a 0 status after 10 s rather than a stuck test. */
+async function timed(url: string, cookie: string): Promise<Outcome> {
+  const started = performance.now()
+  try {
+    const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(10_000) })
+    const text = await res.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {}
+    return { status: res.status, ms: performance.now() - started, body }
+  } catch (e) {
+    return { status: 0, ms: performance.now() - started, body: (e as Error).message }
+  }
+}
+
+/** Logs in as admin/admin and answers the Cookie header of the new session. */
+async function loginCookie(base: string): Promise<string> {
+  const jar = new Map<string, string>()
+  const keep = (res: Response): void => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';')
+      const i = pair.indexOf('=')
+      jar.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim())
+    }
+  }
+  keep(await fetch(`${base}/api/csrf/`))
+  const header = (): string => [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  const res = await fetch(`${base}/api/login/`, {
+    method: 'POST',
+    headers: {
+      cookie: header(),
+      'content-type': 'application/json',
+      'x-csrftoken': jar.get('csrftoken') ?? '',
+      origin: base,
+    },
+    body: JSON.stringify({ username: 'admin', password: 'admin' }),
+  })
+  expect(res.status).toBe(200)
+  keep(res)
+  return header()
+}
+
+interface Demo {
+  url: string
+  child: ChildProcess
+  output(): string
+  stderr(): string
+  stop(): Promise<void>
+}
+
+/** Starts the demo as `npm start` does, on a free port, and waits for its startup lines. */
+async function startDemo(env: Record<string, string>, timeoutMs = 40_000): Promise<Demo> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: demoDir,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TESSERA_SECRET: SECRET,
+        STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
+        REDIS_URL: '',
+        DATABASE_URL: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let log = ''
+  let stderr = ''
+  child.stdout?.on('data', (d) => {
+    log += d
+  })
+  child.stderr?.on('data', (d) => {
+    log += d
+    stderr += d
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(killer)
+  }
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${log}`)),
+        timeoutMs,
+      )
+      const check = (): void => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(log)
+        if (m && /Sessions: [^\n]*\n/.test(log)) {
+          clearTimeout(timer)
+          resolve(m[1] as string)
+        }
+      }
+      child.stdout?.on('data', check)
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        reject(new Error(`demo exited (${code ?? signal}) before listening:\n${log}`))
+      })
+    })
+    return { url, child, output: () => log, stderr: () => stderr, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => d && isExecutableFile(join(d, name)))
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))

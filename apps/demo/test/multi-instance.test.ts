@@ -1,0 +1,322 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { serviceGate } from '../../../test-support/require-service.js'
+
+// Two demo processes on one shared store: a session made through one is the session
+// of the other, and a logout through either ends it for both.
+
+const REDIS_URL = process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379'
+const PG_URL = process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
+const SECRET = 'multi-instance-secret-multi-instance-0123'
+const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..')
+const run = randomBytes(4).toString('hex')
+
+const redisFailure = await probeRedis(REDIS_URL)
+const redisGate = serviceGate(
+  'redis',
+  redisFailure === null,
+  `no PONG from ${REDIS_URL}: ${redisFailure}`,
+)
+const pgFailure = await probePostgres(PG_URL)
+const pgGate = serviceGate(
+  'postgresql',
+  pgFailure === null,
+  `cannot connect to ${PG_URL}: ${pgFailure}`,
+)
+
+describe.skipIf(redisGate.skip)('two demo instances on one Redis', () => {
+  // Shared Redis: every key of this run under its own prefix, deleted after.
+  const prefix = `tessera-test:demo-multi:${run}:redis:`
+  afterAll(() => deleteRedisKeys(prefix))
+
+  it('shares sessions: login through one, use and log out through the other', async () => {
+    await sharedSessions(
+      { REDIS_URL, REDIS_PREFIX: prefix },
+      /Sessions: Redis at redis:\/\/127\.0\.0\.1:\d+ \(prefix /,
+      async () => (await redisKeys(`${prefix}s:*`)).length,
+    )
+  }, 45_000)
+})
+
+describe.skipIf(pgGate.skip)('two demo instances on one PostgreSQL', () => {
+  // Shared database: tables of this run only, dropped after.
+  const sessionTable = `tessera_demo_multi_${run}`
+  const rateLimitTable = `tessera_demo_multi_rl_${run}`
+  afterAll(() => dropTables(sessionTable, rateLimitTable))
+
+  it('shares sessions: login through one, use and log out through the other', async () => {
+    await sharedSessions(
+      { DATABASE_URL: PG_URL, SESSION_TABLE: sessionTable, RATE_LIMIT_TABLE: rateLimitTable },
+      /Sessions: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test \(table /,
+      () => countRows(sessionTable),
+    )
+  }, 45_000)
+})
+
+describe.skipIf(redisGate.skip || pgGate.skip)(
+  'two demo instances on Redis in front of PostgreSQL',
+  () => {
+    const prefix = `tessera-test:demo-multi:${run}:tiered:`
+    const sessionTable = `tessera_demo_tiered_${run}`
+    const rateLimitTable = `tessera_demo_tiered_rl_${run}`
+    afterAll(async () => {
+      await Promise.all([deleteRedisKeys(prefix), dropTables(sessionTable, rateLimitTable)])
+    })
+
+    it('shares sessions: login through one, use and log out through the other', async () => {
+      await sharedSessions(
+        {
+          REDIS_URL,
+          REDIS_PREFIX: prefix,
+          DATABASE_URL: PG_URL,
+          SESSION_TABLE: sessionTable,
+          RATE_LIMIT_TABLE: rateLimitTable,
+        },
+        /Sessions: PostgreSQL at .* with a Redis cache at /,
+        // The primary holds the truth: the session must be there, not only in the cache.
+        () => countRows(sessionTable),
+      )
+    }, 45_000)
+  },
+)
+
+async function redisKeys(pattern: string): Promise<string[]> {
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  const found: string[] = []
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+      cursor = next
+      found.push(...keys)
+    } while (cursor !== '0')
+  } finally {
+    client.disconnect()
+  }
+  return found
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const keys = await redisKeys(`${prefix}*`)
+  if (keys.length === 0) return
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  try {
+    await client.del(...keys)
+  } finally {
+    client.disconnect()
+  }
+}
+
+async function withClient<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 })
+  client.on('error', () => undefined)
+  await client.connect()
+  try {
+    return await use(client)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const countRows = (table: string): Promise<number> =>
+  withClient(async (c) => (await c.query(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0].n)
+
+const dropTables = (...tables: string[]): Promise<void> =>
+  withClient(async (c) => {
+    await c.query(`DROP TABLE IF EXISTS ${tables.map((t) => `"${t}"`).join(', ')}`)
+  })
+
+/**
+ * `countSessions` answers how many sessions the shared store holds, to prove the demos
+ * used it (the shared DATA_DIR would also let two SQLite demos share sessions).
+ */
+async function sharedSessions(
+  env: Record<string, string>,
+  describes: RegExp,
+  countSessions: () => Promise<number>,
+): Promise<void> {
+  // One DATA_DIR for both: the users live in its SQLite file, so both know `admin`.
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-multi-'))
+  const demos: Demo[] = []
+  try {
+    // One after the other: the first creates admin; the second must find it, not race it.
+    const a = await startDemo({ ...env, DATA_DIR: dataDir })
+    demos.push(a)
+    const b = await startDemo({ ...env, DATA_DIR: dataDir })
+    demos.push(b)
+    expect(a.url).not.toBe(b.url)
+    expect(a.output()).toMatch(describes)
+    expect(a.output()).toContain('Created the demo user admin / admin.')
+    expect(b.output()).not.toContain('Created the demo user')
+
+    const jar = new Jar()
+    await jar.fetch(`${a.url}/api/csrf/`)
+    const login = await jar.fetch(`${a.url}/api/login/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-csrftoken': jar.get('csrftoken'),
+        origin: a.url,
+      },
+      body: JSON.stringify({ username: 'admin', password: 'admin' }),
+    })
+    expect(login.status).toBe(200)
+    expect(await countSessions()).toBeGreaterThan(0)
+    expect(existsSync(join(dataDir, 'sessions.sqlite3'))).toBe(false)
+
+    const hello = await jar.fetch(`${b.url}/api/hello/`)
+    expect(hello.status).toBe(200)
+    expect(await hello.json()).toEqual({ message: 'Hello admin' })
+
+    const oldCookie = jar.header()
+    const logout = await jar.fetch(`${b.url}/api/logout/`, {
+      method: 'POST',
+      headers: { 'x-csrftoken': jar.get('csrftoken'), origin: b.url },
+    })
+    expect(logout.status).toBe(200)
+
+    const refused = await fetch(`${a.url}/api/hello/`, { headers: { cookie: oldCookie } })
+    expect(refused.status).toBe(401)
+    const refusedToo = await fetch(`${b.url}/api/hello/`, { headers: { cookie: oldCookie } })
+    expect(refusedToo.status).toBe(401)
+  } finally {
+    await Promise.all(demos.map((d) => d.stop()))
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** Keeps cookies as a browser does for 127.0.0.1 (cookies ignore the port). */
+class Jar {
+  readonly #cookies = new Map<string, string>()
+
+  get(name: string): string {
+    return this.#cookies.get(name) ?? ''
+  }
+
+  header(): string {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    if (this.#cookies.size > 0) headers.set('cookie', this.header())
+    const res = await fetch(url, { ...init, headers, signal: AbortSignal.timeout(10_000) })
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = '', ...attrs] = c.split(';')
+      const i = pair.indexOf('=')
+      const name = pair.slice(0, i).trim()
+      const value = pair.slice(i + 1).trim()
+      if (value === '' || attrs.some((a) => a.trim().toLowerCase() === 'max-age=0'))
+        this.#cookies.delete(name)
+      else this.#cookies.set(name, value)
+    }
+    return res
+  }
+}
+
+interface Demo {
+  url: string
+  child: ChildProcess
+  output(): string
+  stop(): Promise<void>
+}
+
+/** Starts the demo as `npm start` does, on a free port, and waits for its listening line. */
+async function startDemo(env: Record<string, string>, timeoutMs = 40_000): Promise<Demo> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: demoDir,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        TESSERA_SECRET: SECRET,
+        REDIS_URL: '',
+        DATABASE_URL: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let log = ''
+  child.stdout?.on('data', (d) => {
+    log += d
+  })
+  child.stderr?.on('data', (d) => {
+    log += d
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(killer)
+  }
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${log}`)),
+        timeoutMs,
+      )
+      const check = (): void => {
+        // Wait for the line after "listening" too: the test checks what it says.
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(log)
+        if (m && /Sessions: [^\n]*\n/.test(log)) {
+          clearTimeout(timer)
+          resolve(m[1] as string)
+        }
+      }
+      child.stdout?.on('data', check)
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        reject(new Error(`demo exited (${code ?? signal}) before listening:\n${log}`))
+      })
+    })
+    return { url, child, output: () => log, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+async function probeRedis(url: string): Promise<string | null> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    return (await client.ping()) === 'PONG' ? null : 'no PONG'
+  } catch (e) {
+    return (e as Error).message
+  } finally {
+    client.disconnect()
+  }
+}
+
+async function probePostgres(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return null
+  } catch (e) {
+    return (e as Error).message
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
