@@ -51,12 +51,14 @@ const app = createApp({
 })
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
-  // <html data-session-token>. Anonymous visitors get none, so no session is created
-  // for every page view.
+  // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
+  // created for every page view (bots create no rows). The embedding entry point
+  // `/embed/` always gets one, creating the session when needed: a cookieless webview
+  // has no other way to carry a session from one request to the next.
   html: async (c, html) =>
-    (await c.var.session.isEmpty())
-      ? html
-      : withSessionToken(html, await c.var.session.getSessionToken()),
+    c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
+      ? withSessionToken(html, await c.var.session.getSessionToken())
+      : html,
 })
 
 // Expired rows are invisible already; this only reclaims their space.

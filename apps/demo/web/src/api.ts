@@ -21,7 +21,41 @@ export class ApiError extends Error {
 }
 
 const CSRF_COOKIE = 'csrftoken'
+const SESSION_TOKEN_HEADER = 'X-Session-Token'
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * How this page authenticates, decided once at load (seed 000):
+ * - `'header token'`: the page carries a token on `<html data-session-token>` and is
+ *   the embedding entry point `/embed/` (which always gets one), or cookies are not
+ *   available to it at all. Every request carries the token in `X-Session-Token` with
+ *   `credentials: 'omit'`; cookies are never read or sent and no CSRF token is needed
+ *   (the server exempts requests with a valid header token).
+ * - `'cookie'`: the session cookie plus a CSRF token on every unsafe request. On `/` the
+ *   server also puts a token on pages of an existing session; a page whose cookies work
+ *   ignores it, so its login still rotates the session cookie.
+ */
+export type AuthMode = 'header token' | 'cookie'
+
+const pageToken = document.documentElement.dataset.sessionToken || undefined
+
+export const authMode: AuthMode =
+  pageToken !== undefined && (location.pathname.startsWith('/embed/') || !cookiesAvailable())
+    ? 'header token'
+    : 'cookie'
+
+/** The current header token; `undefined` in cookie mode, or after logout until renewed. */
+let sessionToken: string | undefined = authMode === 'header token' ? pageToken : undefined
+
+/** False in a sandboxed iframe (document.cookie throws) or with cookies switched off. */
+function cookiesAvailable(): boolean {
+  try {
+    void document.cookie
+    return navigator.cookieEnabled
+  } catch {
+    return false
+  }
+}
 
 /** Fetches a fresh CSRF token; the response also (re)sets the `csrftoken` cookie. */
 export async function fetchCsrfToken(): Promise<string> {
@@ -29,18 +63,45 @@ export async function fetchCsrfToken(): Promise<string> {
   return csrfToken
 }
 
-/** The user behind the current session cookie, or `null`. */
+/**
+ * Gets the page ready for its first unsafe request. Cookie mode plants the `csrftoken`
+ * cookie; header-token mode needs nothing (and must not create a cookie session).
+ */
+export async function prepareSession(): Promise<void> {
+  if (authMode === 'cookie') await fetchCsrfToken()
+}
+
+/** The user behind the current session (cookie or header token), or `null`. */
 export async function getMe(): Promise<User | null> {
   return (await request<{ user: User | null }>('GET', '/api/me/')).user
 }
 
-/** Logs in; the server answers with a new session cookie and a rotated CSRF cookie. */
+/**
+ * Logs in. Cookie mode: the server answers with a new session cookie and a rotated CSRF
+ * cookie. Header-token mode: login rotated the token too, and the answer carries the new
+ * one in `sessionToken`; the old one is dead from now on.
+ */
 export async function login(username: string, password: string): Promise<User> {
-  return (await request<{ user: User }>('POST', '/api/login/', { username, password })).user
+  const data = await request<{ user: User; sessionToken?: unknown }>('POST', '/api/login/', {
+    username,
+    password,
+  })
+  if (authMode === 'header token' && typeof data.sessionToken === 'string' && data.sessionToken)
+    sessionToken = data.sessionToken
+  return data.user
 }
 
+/**
+ * Logs out. In header-token mode the flushed session took its tokens with it, so a
+ * fresh anonymous token is fetched for the next login (retried lazily by the next
+ * request if this fetch fails).
+ */
 export async function logout(): Promise<void> {
   await request('POST', '/api/logout/')
+  if (authMode === 'header token') {
+    sessionToken = undefined
+    await renewSessionToken()
+  }
 }
 
 /** The greeting only a signed-in user gets ("Hello admin"). */
@@ -48,20 +109,49 @@ export async function getHello(): Promise<string> {
   return (await request<{ message: string }>('GET', '/api/hello/')).message
 }
 
+/** Replaces the header token with a new one for a new anonymous session. */
+async function renewSessionToken(): Promise<string> {
+  // Sent without a token (there is no live one) and without cookies: the server starts
+  // a new session and names it by the returned token only.
+  const { sessionToken: token } = await send<{ sessionToken: string }>(
+    'GET',
+    '/api/session-token/',
+    { Accept: 'application/json' },
+    undefined,
+    'omit',
+  )
+  sessionToken = token
+  return token
+}
+
 async function request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (authMode === 'header token') {
+    headers[SESSION_TOKEN_HEADER] = sessionToken ?? (await renewSessionToken())
+    return send<T>(method, path, headers, body, 'omit')
+  }
   // Read the cookie right before every unsafe request: login rotates the token, so a
   // value remembered from page load would be refused afterwards.
   if (UNSAFE.has(method))
     headers['X-CSRFToken'] = readCookie(CSRF_COOKIE) ?? (await fetchCsrfToken())
+  return send<T>(method, path, headers, body, 'same-origin')
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  credentials: RequestCredentials,
+): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
+      credentials,
     })
   } catch {
     throw new ApiError(0, 'The server could not be reached.')
