@@ -4,6 +4,7 @@ import { cpus } from 'node:os'
 import { benchTarget } from './lib/bench-target.js'
 import { type BenchConfig, readConfig } from './lib/config.js'
 import type { Outcome } from './lib/ratios.js'
+import { redisReachable } from './lib/redis.js'
 import { writeResults } from './lib/results.js'
 import { formatSummary, formatTable } from './lib/table.js'
 
@@ -20,9 +21,19 @@ console.log(
     `(Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
+// Probed once, before the first Redis target (127.0.0.1:6379): without Redis those targets
+// are skipped; the rest of the bench still runs and the run does not fail.
+let redisUp: Promise<boolean> | undefined
 const outcomes: Outcome[] = []
 for (const [index, target] of config.targets.entries()) {
   const step = `[${index + 1}/${config.targets.length}] ${target.label}`
+  if (target.redis) redisUp ??= redisReachable()
+  if (target.redis && !(await redisUp)) {
+    const skipped = 'redis unreachable'
+    outcomes.push({ target, skipped })
+    console.log(`${step}: SKIPPED: ${skipped}`)
+    continue
+  }
   try {
     const measurement = await benchTarget(target, config)
     outcomes.push({ target, measurement })

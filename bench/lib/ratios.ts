@@ -1,19 +1,26 @@
 import type { Measurement } from './measure.js'
 import type { Target, TargetId } from './targets.js'
 
-/** One target's fate in a run: a trusted measurement, or why there is none. */
+/**
+ * One target's fate in a run: a trusted measurement, why there is none (a failure fails the
+ * run), or why it was not run at all (a skip does not, e.g. `redis unreachable`).
+ */
 export type Outcome =
   | { target: Target; measurement: Measurement }
   | { target: Target; failure: string }
+  | { target: Target; skipped: string }
 
 /** The ratios the bench exists for; `null` when either side was not measured in this run. */
 export interface Ratios {
   tesseraVsNodeHttp: number | null
   tesseraVsExpressSession: number | null
   tesseraVsFastifySession: number | null
+  tesseraRedisVsNodeHttp: number | null
+  tesseraRedisVsExpressSessionRedis: number | null
+  tesseraRedisVsFastifySessionRedis: number | null
 }
 
-/** Requests per second of a target in this run, or null if it failed or was not selected. */
+/** Requests per second of a target in this run, or null if it failed, was skipped or not selected. */
 export function rateOf(outcomes: readonly Outcome[], id: TargetId): number | null {
   const outcome = outcomes.find((o) => o.target.id === id)
   return outcome && 'measurement' in outcome ? outcome.measurement.requestsPerSecond : null
@@ -26,9 +33,19 @@ export function ratio(a: number | null, b: number | null): number | null {
 
 export function ratios(outcomes: readonly Outcome[]): Ratios {
   const tessera = rateOf(outcomes, 'tessera-hono')
+  const tesseraRedis = rateOf(outcomes, 'tessera-hono-redis')
   return {
     tesseraVsNodeHttp: ratio(tessera, rateOf(outcomes, 'node-http')),
     tesseraVsExpressSession: ratio(tessera, rateOf(outcomes, 'express-session')),
     tesseraVsFastifySession: ratio(tessera, rateOf(outcomes, 'fastify-session')),
+    tesseraRedisVsNodeHttp: ratio(tesseraRedis, rateOf(outcomes, 'node-http')),
+    tesseraRedisVsExpressSessionRedis: ratio(
+      tesseraRedis,
+      rateOf(outcomes, 'express-session-redis'),
+    ),
+    tesseraRedisVsFastifySessionRedis: ratio(
+      tesseraRedis,
+      rateOf(outcomes, 'fastify-session-redis'),
+    ),
   }
 }

@@ -4,15 +4,37 @@ export interface ListeningMessage {
   port: number
 }
 
+const cleanupTimeoutMs = 3_000
+
 /**
  * Tells the parent which port the server got (IPC when spawned by the bench, a stdout line
  * when started by hand), and makes the child stop by itself: on SIGTERM/SIGINT, and when the
  * IPC channel closes because the parent died, so no orphaned server keeps a core busy.
+ * `cleanup` runs once before the exit and may return a promise (at most 3 s).
  */
-export function reportListening(port: number, cleanup: () => void = () => {}): void {
+export function reportListening(
+  port: number,
+  cleanup: () => void | Promise<void> = () => {},
+): void {
+  let stopping = false
   const stop = (): void => {
-    cleanup()
-    process.exit(0)
+    if (stopping) return
+    stopping = true
+    // Clean-up may be asynchronous (deleting Redis keys); it gets a bounded time, well
+    // under the parent's SIGKILL deadline, and a failing clean-up still exits.
+    setTimeout(() => {
+      console.error(`clean-up did not finish within ${cleanupTimeoutMs} ms`)
+      process.exit(1)
+    }, cleanupTimeoutMs)
+    Promise.resolve()
+      .then(cleanup)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('clean-up failed:', error)
+          process.exit(1)
+        },
+      )
   }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)

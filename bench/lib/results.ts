@@ -27,16 +27,18 @@ export async function writeResults(
       connections: config.connections,
       pipelining: 1,
     },
-    ok: outcomes.every((o) => 'measurement' in o),
+    ok: !outcomes.some((o) => 'failure' in o),
     targets: outcomes.map((outcome) =>
       'failure' in outcome
         ? { id: outcome.target.id, label: outcome.target.label, failure: outcome.failure }
-        : {
-            id: outcome.target.id,
-            label: outcome.target.label,
-            ...outcome.measurement,
-            vsNodeHttp: ratio(outcome.measurement.requestsPerSecond, baseline),
-          },
+        : 'skipped' in outcome
+          ? { id: outcome.target.id, label: outcome.target.label, skipped: outcome.skipped }
+          : {
+              id: outcome.target.id,
+              label: outcome.target.label,
+              ...outcome.measurement,
+              vsNodeHttp: ratio(outcome.measurement.requestsPerSecond, baseline),
+            },
     ),
     ratios: ratios(outcomes),
   }

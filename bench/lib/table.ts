@@ -13,6 +13,7 @@ export function formatTable(outcomes: readonly Outcome[]): string {
   const rows = outcomes.map((outcome) => {
     const label = outcome.target.label.padEnd(columns.target)
     if ('failure' in outcome) return `${label}FAILED: ${outcome.failure}`
+    if ('skipped' in outcome) return `${label}SKIPPED: ${outcome.skipped}`
     const { requestsPerSecond, p99Ms } = outcome.measurement
     return (
       label +
@@ -24,13 +25,19 @@ export function formatTable(outcomes: readonly Outcome[]): string {
   return [header, ...rows].join('\n')
 }
 
-/** The two lines that matter: Tessera against the bare baseline and against its peers. */
+/**
+ * The lines that matter: Tessera against the bare baseline and against its peers, then
+ * Tessera on Redis against the peers on the same Redis and against the baseline.
+ */
 export function formatSummary(outcomes: readonly Outcome[]): string {
   const r = ratios(outcomes)
   return [
     `tessera vs node:http: ${formatRatio(r.tesseraVsNodeHttp, '×')}`,
     `tessera vs express-session: ${formatRatio(r.tesseraVsExpressSession, '×')}, ` +
       `vs @fastify/session: ${formatRatio(r.tesseraVsFastifySession, '×')}`,
+    `tessera+redis vs express-session+redis: ${formatRatio(r.tesseraRedisVsExpressSessionRedis, '×')}, ` +
+      `vs @fastify/session+redis: ${formatRatio(r.tesseraRedisVsFastifySessionRedis, '×')}, ` +
+      `vs node:http: ${formatRatio(r.tesseraRedisVsNodeHttp, '×')}`,
   ].join('\n')
 }
 

@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url'
 
-export type TargetId = 'node-http' | 'hono' | 'tessera-hono' | 'express-session' | 'fastify-session'
+export type TargetId =
+  | 'node-http'
+  | 'hono'
+  | 'tessera-hono'
+  | 'express-session'
+  | 'fastify-session'
+  | 'tessera-hono-redis'
+  | 'express-session-redis'
+  | 'fastify-session-redis'
 
 /** One server the bench can measure. */
 export interface Target {
@@ -12,6 +20,8 @@ export interface Target {
   file: string
   /** Whether setup must log in (GET /login) and every measured request carry the cookie. */
   session: boolean
+  /** Whether the server needs the Redis at 127.0.0.1:6379; skipped when it is unreachable. */
+  redis: boolean
 }
 
 const serverFile = (id: TargetId): string =>
@@ -19,25 +29,55 @@ const serverFile = (id: TargetId): string =>
 
 /** Every target, in the order the table prints them. */
 export const targets: readonly Target[] = [
-  { id: 'node-http', label: 'node:http', file: serverFile('node-http'), session: false },
-  { id: 'hono', label: 'hono', file: serverFile('hono'), session: false },
+  {
+    id: 'node-http',
+    label: 'node:http',
+    file: serverFile('node-http'),
+    session: false,
+    redis: false,
+  },
+  { id: 'hono', label: 'hono', file: serverFile('hono'), session: false, redis: false },
   {
     id: 'tessera-hono',
     label: 'tessera (hono + sqlite)',
     file: serverFile('tessera-hono'),
     session: true,
+    redis: false,
   },
   {
     id: 'express-session',
     label: 'express-session (memory)',
     file: serverFile('express-session'),
     session: true,
+    redis: false,
   },
   {
     id: 'fastify-session',
     label: '@fastify/session (memory)',
     file: serverFile('fastify-session'),
     session: true,
+    redis: false,
+  },
+  {
+    id: 'tessera-hono-redis',
+    label: 'tessera (hono + redis)',
+    file: serverFile('tessera-hono-redis'),
+    session: true,
+    redis: true,
+  },
+  {
+    id: 'express-session-redis',
+    label: 'express-session (redis)',
+    file: serverFile('express-session-redis'),
+    session: true,
+    redis: true,
+  },
+  {
+    id: 'fastify-session-redis',
+    label: '@fastify/session (redis)',
+    file: serverFile('fastify-session-redis'),
+    session: true,
+    redis: true,
   },
 ]
 

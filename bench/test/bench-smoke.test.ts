@@ -1,9 +1,16 @@
 // Smoke test of the bench machinery, not of performance: no timing thresholds here.
+import { createServer } from 'node:net'
+import { Redis } from 'ioredis'
 import { afterEach, describe, expect, it } from 'vitest'
 import { measure, problems } from '../lib/measure.js'
+import type { Outcome } from '../lib/ratios.js'
+import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { openSession, prepareRequest, readEcho } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
+import { formatSummary, formatTable } from '../lib/table.js'
 import { targetById } from '../lib/targets.js'
+
+const redisUp = await redisReachable()
 
 describe('bench smoke', () => {
   let server: RunningServer | undefined
@@ -41,5 +48,45 @@ describe('bench smoke', () => {
     expect(m.requestsPerSecond).toBeGreaterThan(0)
     expect(m.non2xx).toBe(0)
     expect(problems(m)).toEqual([])
+  })
+
+  it.skipIf(!redisUp)(
+    'measures tessera on redis, then the stopped child has deleted its keys',
+    async () => {
+      server = await spawnServer(targetById('tessera-hono-redis').file)
+      const request = await prepareRequest(server.url, true)
+      expect(request.expectBody).toBe('{"user":"bench"}')
+      const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+      expect(problems(m)).toEqual([])
+
+      const redis = new Redis({ host: redisHost, port: redisPort, lazyConnect: true })
+      await redis.connect()
+      try {
+        const written: string[] = []
+        const stream = redis.scanStream({ match: 'tessera-bench:tessera-hono-redis:*' })
+        for await (const keys of stream) written.push(...(keys as string[]))
+        expect(written.length).toBeGreaterThan(0)
+        await server.stop()
+        expect(await redis.exists(...written)).toBe(0)
+      } finally {
+        await redis.quit()
+      }
+    },
+  )
+
+  it('reports a closed Redis port as unreachable and prints the Redis targets as SKIPPED', async () => {
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as { port: number }
+    await new Promise((resolve) => closed.close(resolve))
+    expect(await redisReachable({ port })).toBe(false)
+
+    const outcomes: Outcome[] = [
+      { target: targetById('tessera-hono-redis'), skipped: 'redis unreachable' },
+    ]
+    expect(formatTable(outcomes)).toContain('tessera (hono + redis)    SKIPPED: redis unreachable')
+    expect(formatSummary(outcomes)).toContain(
+      'tessera+redis vs express-session+redis: n/a, vs @fastify/session+redis: n/a, vs node:http: n/a',
+    )
   })
 })

@@ -1,5 +1,5 @@
 // Minimal declarations for the parts of express 5 and express-session that
-// servers/express-session.ts uses. The workspace does not install @types/express or
+// servers/express-session*.ts (and connect-redis's own declarations) use. The workspace does not install @types/express or
 // @types/express-session; if it ever does, delete this file and its reference.
 
 declare module 'express' {
@@ -30,10 +30,16 @@ declare module 'express-session' {
   import type { Handler } from 'express'
 
   namespace session {
+    /** What a session holds (connect-redis's declarations import this name). */
+    type SessionData = object
+    /** Base class of session stores, e.g. connect-redis's RedisStore. */
+    class Store {}
     interface Options {
       secret: string
       resave: boolean
       saveUninitialized: boolean
+      /** @default a MemoryStore */
+      store?: Store
     }
   }
 
