@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { Keyring, LoginThrottle, StoreError } from '@tessera/core'
 import { RedisRateLimitStore } from '@tessera/store-redis'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
 import {
   type PrivatePostgres,
   privatePostgresUnavailable,
@@ -25,7 +24,6 @@ const STORE_TIMEOUT_MS = 1000
 /** Every request must answer within this (the store timeout plus a margin). */
 const ANSWER_WITHIN_MS = 3000
 const CONCURRENCY = 20
-const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 const redisMissing = ['redis-server', 'redis-cli'].filter((name) => !onPath(name))
 const redisGate = serviceGate(
@@ -211,79 +209,17 @@ async function loginCookie(base: string): Promise<string> {
   return header()
 }
 
-interface Demo {
-  url: string
-  child: ChildProcess
-  output(): string
-  stderr(): string
-  stop(): Promise<void>
-}
-
 /** Starts the demo as `npm start` does, on a free port, and waits for its startup lines. */
-async function startDemo(env: Record<string, string>, timeoutMs = 40_000): Promise<Demo> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: demoDir,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        TESSERA_SECRET: SECRET,
-        STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS),
-        REDIS_URL: '',
-        DATABASE_URL: '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let log = ''
-  let stderr = ''
-  child.stdout?.on('data', (d) => {
-    log += d
-  })
-  child.stderr?.on('data', (d) => {
-    log += d
-    stderr += d
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(killer)
-  }
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${log}`)),
-        timeoutMs,
-      )
-      const check = (): void => {
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(log)
-        if (m && /Sessions: [^\n]*\n/.test(log)) {
-          clearTimeout(timer)
-          resolve(m[1] as string)
-        }
-      }
-      child.stdout?.on('data', check)
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        reject(new Error(`demo exited (${code ?? signal}) before listening:\n${log}`))
-      })
-    })
-    return { url, child, output: () => log, stderr: () => stderr, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
-}
 
 function onPath(name: string): boolean {
   return (process.env.PATH ?? '').split(':').some((d) => d && isExecutableFile(join(d, name)))
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+function startDemo(env: Record<string, string>, timeoutMs?: number): Promise<DemoProcess> {
+  return startDemoProcess(
+    { TESSERA_SECRET: SECRET, STORE_TIMEOUT_MS: String(STORE_TIMEOUT_MS), ...env },
+    timeoutMs,
+  )
+}

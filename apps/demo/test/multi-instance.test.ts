@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
 // Two demo processes on one shared store: a session made through one is the session
@@ -15,7 +14,6 @@ import { serviceGate } from '../../../test-support/require-service.js'
 const REDIS_URL = process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379'
 const PG_URL = process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const SECRET = 'multi-instance-secret-multi-instance-0123'
-const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const run = randomBytes(4).toString('hex')
 
 const redisFailure = await probeRedis(REDIS_URL)
@@ -144,7 +142,7 @@ async function sharedSessions(
 ): Promise<void> {
   // One DATA_DIR for both: the users live in its SQLite file, so both know `admin`.
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-multi-'))
-  const demos: Demo[] = []
+  const demos: DemoProcess[] = []
   try {
     // One after the other: the first creates admin; the second must find it, not race it.
     const a = await startDemo({ ...env, DATA_DIR: dataDir })
@@ -221,73 +219,7 @@ class Jar {
   }
 }
 
-interface Demo {
-  url: string
-  child: ChildProcess
-  output(): string
-  stop(): Promise<void>
-}
-
 /** Starts the demo as `npm start` does, on a free port, and waits for its listening line. */
-async function startDemo(env: Record<string, string>, timeoutMs = 40_000): Promise<Demo> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: demoDir,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        TESSERA_SECRET: SECRET,
-        REDIS_URL: '',
-        DATABASE_URL: '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let log = ''
-  child.stdout?.on('data', (d) => {
-    log += d
-  })
-  child.stderr?.on('data', (d) => {
-    log += d
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(killer)
-  }
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`demo did not start within ${timeoutMs} ms:\n${log}`)),
-        timeoutMs,
-      )
-      const check = (): void => {
-        // Wait for the line after "listening" too: the test checks what it says.
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(log)
-        if (m && /Sessions: [^\n]*\n/.test(log)) {
-          clearTimeout(timer)
-          resolve(m[1] as string)
-        }
-      }
-      child.stdout?.on('data', check)
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer)
-        reject(new Error(`demo exited (${code ?? signal}) before listening:\n${log}`))
-      })
-    })
-    return { url, child, output: () => log, stop }
-  } catch (error) {
-    await stop()
-    throw error
-  }
-}
 
 async function probeRedis(url: string): Promise<string | null> {
   const client = new Redis(url, {
@@ -319,4 +251,8 @@ async function probePostgres(url: string): Promise<string | null> {
   } finally {
     await client.end().catch(() => undefined)
   }
+}
+
+function startDemo(env: Record<string, string>, timeoutMs?: number): Promise<DemoProcess> {
+  return startDemoProcess({ TESSERA_SECRET: SECRET, ...env }, timeoutMs)
 }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import { createConnection } from 'node:net'
 import { SessionManager, type SessionRecord, type SessionStore, TieredStore } from '@tessera/core'
@@ -8,6 +7,7 @@ import { RedisStore } from '@tessera/store-redis'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
 // RedisStore (cache) in front of PostgresStore (primary), both on real servers.
@@ -91,7 +91,7 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
   })
 
   it('100 concurrent writers to one session through SessionManager: all keys land', async () => {
-    await hundredWriters(tiered(app, fresh()))
+    await hundredWriters(tiered(app, fresh()), 'tiered')
   })
 
   it('two app instances: log in through one, read and revoke through the other', async () => {
@@ -176,52 +176,6 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
     expect(await two.get(record.id)).toBeNull()
   })
 })
-
-/**
- * 100 requests carrying the same cookie each set their own key and commit at once; the
- * manager's compare-and-set retries must land every one. Reports the retries it took.
- */
-async function hundredWriters(store: SessionStore): Promise<void> {
-  const retries = new AsyncLocalStorage<{ conflicts: number }>()
-  const counting: SessionStore = {
-    get: (id) => store.get(id),
-    create: (r) => store.create(r),
-    update: async (r, v) => {
-      const result = await store.update(r, v)
-      const count = retries.getStore()
-      if (result === 'conflict' && count) count.conflicts++
-      return result
-    },
-    touch: (id, seen, idle) => store.touch(id, seen, idle),
-    delete: (id) => store.delete(id),
-    listByUser: (u) => store.listByUser(u),
-    deleteByUser: (u, e) => store.deleteByUser(u, e),
-    deleteExpired: () => store.deleteExpired(),
-  }
-  const manager = new SessionManager({ store: counting, secret: SECRET, maxConflictRetries: 128 })
-  const first = manager.open({ cookie: undefined, secure: false })
-  await first.set('start', true)
-  const cookie = ((await manager.commit(first)).setCookie[0] as string).split(';')[0] as string
-
-  const sessions = Array.from({ length: 100 }, () => manager.open({ cookie, secure: false }))
-  await Promise.all(sessions.map((s, i) => s.set(`k${i}`, i)))
-  const conflicts = await Promise.all(
-    sessions.map(async (s) => {
-      const count = { conflicts: 0 }
-      await retries.run(count, () => manager.commit(s))
-      return count.conflicts
-    }),
-  )
-
-  const check = manager.open({ cookie, secure: false })
-  const data = await check.data()
-  expect(Object.keys(data)).toHaveLength(101)
-  for (let i = 0; i < 100; i++) expect(data[`k${i}`]).toBe(i)
-  const total = conflicts.reduce((a, b) => a + b, 0)
-  console.info(
-    `[tiered] 100 writers: ${total} conflicts in all, at most ${Math.max(...conflicts)} retries for one commit`,
-  )
-}
 
 /** The id of the one session row `userId` has in `table`. */
 async function onlySessionOf(pool: pg.Pool, table: string, userId: string): Promise<string> {
