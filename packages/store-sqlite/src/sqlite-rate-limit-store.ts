@@ -19,7 +19,7 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * @example
  * ```ts
  * const throttle = new LoginThrottle({
- *   store: new SqliteRateLimitStore({ path: 'data/sessions.sqlite3' }),
+ *   store: new SqliteRateLimitStore({ path: 'sessions.sqlite3' }),
  *   keys: manager.keys,
  * })
  * ```

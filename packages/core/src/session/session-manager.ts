@@ -68,7 +68,7 @@ interface Resolved {
  * @example
  * ```ts
  * const sessions = new SessionManager({
- *   store: new SqliteStore({ path: 'data/sessions.sqlite3' }),
+ *   store: new SqliteStore({ path: 'sessions.sqlite3' }),
  *   secret: process.env.TESSERA_SECRET!,
  *   idleTimeout: 60 * 60 * 24, // a day of inactivity
  * })
