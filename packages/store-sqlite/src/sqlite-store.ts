@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import {
   type Clock,
@@ -11,7 +13,10 @@ import Database from 'better-sqlite3'
 
 /** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
 export interface SqliteStoreOptions {
-  /** File to open (created when absent), or `':memory:'`. The store closes what it opens. */
+  /**
+   * File to open (created, with its folder, when absent), or `':memory:'`. The store
+   * closes what it opens.
+   */
   path?: string
   /** An open better-sqlite3 connection; the store never closes it. */
   database?: Database.Database
@@ -82,6 +87,17 @@ export class SqliteStore implements SessionStore {
     }
     if (options.clock !== undefined && typeof options.clock !== 'function') {
       throw new ConfigError('SqliteStore: "clock" must be a function returning milliseconds')
+    }
+    // The folder is made now, at startup: the database itself opens on first use, and a
+    // path that cannot work must fail while the app starts, not on its first request.
+    if (path !== undefined && path !== ':memory:' && !path.startsWith('file:')) {
+      try {
+        mkdirSync(dirname(path), { recursive: true })
+      } catch (cause) {
+        throw new ConfigError(
+          `SqliteStore: cannot create the folder for "path" (${(cause as Error).message})`,
+        )
+      }
     }
     this.#clock = options.clock ?? Date.now
     this.#table = table

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -218,5 +219,20 @@ describe('sqlite store › setup and operations', () => {
     expect(await store.deleteExpired()).toBe(2500)
     expect(db.prepare('SELECT count(*) FROM tessera_sessions').pluck().get()).toBe(1)
     expect(await store.get(live.id)).toEqual(live)
+  })
+})
+
+describe('sqlite store setup', () => {
+  it('creates the folder of a new database file at construction', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'tessera-sqlite-dir-'))
+    try {
+      const path = join(root, 'nested', 'data', 'sessions.sqlite3')
+      const store = new SqliteStore({ path })
+      expect(existsSync(join(root, 'nested', 'data'))).toBe(true)
+      expect(await store.get('missing')).toBeNull()
+      await store.close()
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
   })
 })
