@@ -16,6 +16,7 @@
  *
  * @module
  */
+export * from './adapter-conformance/index.js'
 export type { SessionStoreSuiteOptions } from './store/conformance/describe-session-store.js'
 export { describeSessionStore } from './store/conformance/describe-session-store.js'
 export { makeRecord } from './store/conformance/make-record.js'

@@ -1,0 +1,32 @@
+import type { SessionManager } from '../session/session-manager.js'
+
+/** What {@link describeAdapter} hands the adapter's `setup` for one app. */
+export interface AdapterSetupOptions {
+  /**
+   * The manager to mount with the adapter's session middleware. The suite built it
+   * over a store it controls (a fresh `MemoryStore`, or one it makes fail or hang).
+   */
+  manager: SessionManager
+}
+
+/**
+ * One app under test, built by the adapter around the suite's `SessionManager` and
+ * implementing {@link AdapterRoutes}.
+ *
+ * Guarantees the suite relies on: `fetch` answers any `Request` whatever its URL's
+ * origin (the suite uses `http://adapter.test` and `https://adapter.test`, and reads
+ * the scheme as whether the request was HTTPS), and never rejects for an error the
+ * adapter could answer itself. `url`, when given, is the base URL
+ * (`http://127.0.0.1:port`) of the same app listening on a real socket. `close`
+ * runs after every test.
+ *
+ * @example
+ * ```ts
+ * const harness: AdapterApp = { fetch: async (request) => app.fetch(request) }
+ * ```
+ */
+export interface AdapterApp {
+  fetch(request: Request): Promise<Response>
+  url?: string
+  close?(): Promise<void>
+}

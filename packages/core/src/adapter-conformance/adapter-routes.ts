@@ -1,0 +1,55 @@
+import type { JsonValue, SessionData } from '../store/session-record.js'
+
+/**
+ * The route table every adapter under {@link describeAdapter} implements, the same way
+ * in every framework. Keys are `METHOD /path`; each value is the JSON body of a `200`
+ * answer. The suite reaches the app only through HTTP, so these routes are the whole
+ * contract between the suite and an adapter's test file.
+ *
+ * Wiring: the adapter's session middleware wraps every route, with the
+ * `SessionManager` the suite passes to `setup` and default adapter options (no trusted
+ * proxy). Only `POST /protected` goes through the adapter's CSRF middleware, with
+ * default CSRF options; no other route is CSRF-checked. Errors are left to the
+ * adapter: a store failure must surface as the adapter's `503` JSON.
+ *
+ * The JWT format is not part of the table yet: its routes and cases join the suite
+ * in the release that ships that format, and adapters then add them here.
+ *
+ * @example
+ * ```ts
+ * // Hono
+ * app.use(session(manager))
+ * app.get('/static', (c) => c.text('static'))
+ * app.get('/get/:key', async (c) =>
+ *   c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }))
+ * app.post('/protected', csrf(), async (c) => {
+ *   await c.var.session.set('done', true)
+ *   return c.json({ ok: true })
+ * })
+ * ```
+ */
+export interface AdapterRoutes {
+  /** Plain text; the handler never touches the session, so no session header may appear. */
+  'GET /static': string
+  /** `{ value }`: `session.get(key)`, or `null` when the key is absent. */
+  'GET /get/:key': { value: JsonValue | null }
+  /** `session.set(key, body)` where `body` is the parsed JSON request body; `{ ok: true }`. */
+  'POST /set/:key': { ok: true }
+  /** All of `session.data()`. */
+  'GET /data': SessionData
+  /** `session.flush()`; `{ ok: true }`. */
+  'POST /flush': { ok: true }
+  /** `{ csrfToken }` from `getCsrfToken(session)`. */
+  'GET /csrf-token': { csrfToken: string }
+  /** CSRF-checked; the handler runs `session.set('done', true)`; `{ ok: true }`. */
+  'POST /protected': { ok: true }
+  /** `{ sessionToken }` from `session.getSessionToken()`. */
+  'GET /session-token': { sessionToken: string }
+  /**
+   * `session.set('redirected', true)`, then a `302` to `/static` on the request's own
+   * origin, built the framework's usual way (`Response.redirect`, `c.redirect`,
+   * `reply.redirect`…). Headers of such responses may be immutable; the session
+   * cookie must still reach the client.
+   */
+  'GET /redirect': never
+}

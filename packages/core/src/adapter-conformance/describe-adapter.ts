@@ -1,0 +1,161 @@
+import { afterEach, describe } from 'vitest'
+import { SessionManager } from '../session/session-manager.js'
+import { MemoryStore } from '../store/memory-store.js'
+import type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
+import { concurrencyCases } from './cases/concurrency-cases.js'
+import { cookieCases } from './cases/cookie-cases.js'
+import { csrfCases } from './cases/csrf-cases.js'
+import { hostileInputCases } from './cases/hostile-input-cases.js'
+import { storeFailureCases } from './cases/store-failure-cases.js'
+import { tokenCases } from './cases/token-cases.js'
+import {
+  type AdapterSuiteContext,
+  buildRequest,
+  type OpenApp,
+  type OpenOptions,
+  SECRET,
+  type Send,
+} from './suite-context.js'
+
+/** The groups of cases {@link describeAdapter} can run. */
+export type AdapterCaseGroup =
+  | 'cookies'
+  | 'csrf'
+  | 'header-tokens'
+  | 'store-failure'
+  | 'concurrency'
+  | 'hostile-input'
+
+const ALL_GROUPS: readonly AdapterCaseGroup[] = [
+  'cookies',
+  'csrf',
+  'header-tokens',
+  'store-failure',
+  'concurrency',
+  'hostile-input',
+]
+
+/** Options of {@link describeAdapter}. */
+export interface AdapterSuiteOptions {
+  /**
+   * The adapter serves on a real socket: `setup` must return `url`, and the
+   * concurrency case then runs over real HTTP (the global `fetch`) to that URL instead
+   * of through `AdapterApp.fetch`. Every other case still uses `AdapterApp.fetch`.
+   * @default false
+   */
+  realPort?: boolean
+  /**
+   * Which groups of cases to run, e.g. only `['concurrency']` for a second, real-port
+   * registration of the same adapter.
+   * @default every group
+   */
+  cases?: readonly AdapterCaseGroup[]
+  /**
+   * How many writers race on one session.
+   * @default 100
+   */
+  concurrency?: number
+  /**
+   * How many random Cookie headers fast-check tries.
+   * @default 1000
+   */
+  hostileRuns?: number
+}
+
+/**
+ * Registers the conformance suite every framework adapter must pass, as one vitest
+ * `describe` block named `name`. The suite sees the adapter only through HTTP: for
+ * each test it builds a {@link SessionManager} over a store it controls (a fresh
+ * `MemoryStore`, or one it makes reject or hang, with a short `storeTimeout`) and asks
+ * `setup` for an app that mounts that manager with the adapter's middleware and
+ * implements the routes of {@link AdapterRoutes}. Apps are closed after each test.
+ *
+ * Cases, grouped as in {@link AdapterCaseGroup}:
+ * - `cookies`: the session cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`, has a
+ *   `Max-Age`, and is `Secure` only on `https://` URLs; `Vary: Cookie` whenever the
+ *   session is read; `Cache-Control: no-store` whenever a credential is set; a route
+ *   that never touches the session gets no session header; flush answers `Max-Age=0`;
+ *   a redirect response still carries the `Set-Cookie`.
+ * - `csrf`: `POST /protected` without a token is `403` JSON with a `code` and sets no
+ *   session cookie; with the token from `/csrf-token` and the same `Origin` it is `200`;
+ *   an evil `Origin` or `Sec-Fetch-Site: cross-site` is `403`; a bogus
+ *   `X-Session-Token` next to a valid cookie does not skip the check.
+ * - `header-tokens`: an `X-Session-Token` client keeps its session without cookies,
+ *   and a valid token is exempt from CSRF checks.
+ * - `store-failure`: a store that rejects answers `503` `STORE_UNAVAILABLE`, one that
+ *   hangs answers `503` `STORE_TIMEOUT`; the next request after the store heals works.
+ * - `concurrency`: `concurrency` concurrent writers on one session all land.
+ * - `hostile-input`: `hostileRuns` random `Cookie` headers (fast-check) never give a 5xx.
+ *
+ * The JWT format joins as a further group of cases once that format exists.
+ *
+ * Needs `vitest` and `fast-check` in the adapter's dev dependencies.
+ *
+ * @example
+ * ```ts
+ * import { describeAdapter } from '@tessera/core/testing'
+ *
+ * describeAdapter('hono', ({ manager }) => {
+ *   const app = routes(manager) // the AdapterRoutes table, with session() and csrf()
+ *   return { fetch: async (request) => app.fetch(request) }
+ * })
+ * ```
+ */
+export function describeAdapter(
+  name: string,
+  setup: (options: AdapterSetupOptions) => Promise<AdapterApp> | AdapterApp,
+  options: AdapterSuiteOptions = {},
+): void {
+  const concurrency = options.concurrency ?? 100
+  if (!Number.isInteger(concurrency) || concurrency < 2) {
+    throw new RangeError('describeAdapter: "concurrency" must be an integer of at least 2')
+  }
+  const hostileRuns = options.hostileRuns ?? 1000
+  if (!Number.isInteger(hostileRuns) || hostileRuns < 1) {
+    throw new RangeError('describeAdapter: "hostileRuns" must be a positive integer')
+  }
+  const realPort = options.realPort ?? false
+  const groups = new Set(options.cases ?? ALL_GROUPS)
+  for (const group of groups) {
+    if (!ALL_GROUPS.includes(group)) {
+      throw new RangeError(`describeAdapter: unknown case group ${JSON.stringify(group)}`)
+    }
+  }
+
+  let opened: AdapterApp[] = []
+  const open = async (openOptions: OpenOptions = {}): Promise<OpenApp> => {
+    const manager = new SessionManager({
+      store: openOptions.store ?? new MemoryStore(),
+      secret: SECRET,
+      ...(openOptions.storeTimeout === undefined ? {} : { storeTimeout: openOptions.storeTimeout }),
+    })
+    const app = await setup({ manager })
+    opened.push(app)
+    if (realPort && app.url === undefined) {
+      throw new Error('describeAdapter: with realPort, setup must return the server url')
+    }
+    const send = (path: string, init?: Send): Promise<Response> =>
+      app.fetch(buildRequest(path, init))
+    const sendOverNetwork = (path: string, init?: Send): Promise<Response> =>
+      realPort && app.url !== undefined
+        ? fetch(buildRequest(path, { ...init, base: app.url }))
+        : send(path, init)
+    return { app, send, sendOverNetwork }
+  }
+  const ctx: AdapterSuiteContext = { open, concurrency, hostileRuns, realPort }
+
+  describe(name, () => {
+    afterEach(async () => {
+      const done = opened
+      opened = []
+      for (const app of done) await app.close?.()
+    })
+
+    if (groups.has('cookies')) cookieCases(ctx)
+    if (groups.has('csrf')) csrfCases(ctx)
+    if (groups.has('header-tokens')) tokenCases(ctx)
+    if (groups.has('store-failure')) storeFailureCases(ctx)
+    if (groups.has('concurrency')) concurrencyCases(ctx)
+    if (groups.has('hostile-input')) hostileInputCases(ctx)
+  })
+}

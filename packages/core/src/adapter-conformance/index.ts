@@ -1,0 +1,7 @@
+export type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
+export type { AdapterRoutes } from './adapter-routes.js'
+export {
+  type AdapterCaseGroup,
+  type AdapterSuiteOptions,
+  describeAdapter,
+} from './describe-adapter.js'

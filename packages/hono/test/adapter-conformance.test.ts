@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { getCsrfToken, type SessionManager } from '@tessera/core'
+import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { csrf, type SessionEnv, session } from '@tessera/hono'
+import { Hono } from 'hono'
+
+/** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
+function routes(manager: SessionManager): Hono<SessionEnv> {
+  const app = new Hono<SessionEnv>()
+  app.use(session(manager))
+  app.get('/static', (c) => c.text('static'))
+  app.get('/get/:key', async (c) =>
+    c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }),
+  )
+  app.post('/set/:key', async (c) => {
+    await c.var.session.set(c.req.param('key'), await c.req.json())
+    return c.json({ ok: true })
+  })
+  app.get('/data', async (c) => c.json(await c.var.session.data()))
+  app.post('/flush', async (c) => {
+    await c.var.session.flush()
+    return c.json({ ok: true })
+  })
+  app.get('/csrf-token', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
+  app.post('/protected', csrf(), async (c) => {
+    await c.var.session.set('done', true)
+    return c.json({ ok: true })
+  })
+  app.get('/session-token', async (c) =>
+    c.json({ sessionToken: await c.var.session.getSessionToken() }),
+  )
+  app.get('/redirect', async (c) => {
+    await c.var.session.set('redirected', true)
+    return Response.redirect(new URL('/static', c.req.url).href, 302)
+  })
+  return app
+}
+
+/** Serves the app on 127.0.0.1 at a free port. */
+function listen(app: Hono<SessionEnv>): Promise<AdapterApp> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+      resolve({
+        fetch: async (request) => app.fetch(request),
+        url: `http://127.0.0.1:${(info as AddressInfo).port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      })
+    })
+  })
+}
+
+describeAdapter('hono', ({ manager }) => {
+  const app = routes(manager)
+  return { fetch: async (request) => app.fetch(request) }
+})
+
+describeAdapter('hono over a real port', ({ manager }) => listen(routes(manager)), {
+  realPort: true,
+  cases: ['concurrency'],
+})
