@@ -1,0 +1,7 @@
+export { requireUser } from './require-user.js'
+export {
+  type SessionContext,
+  type SessionHandler,
+  type WithSessionOptions,
+  withSession,
+} from './with-session.js'

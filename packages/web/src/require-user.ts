@@ -1,0 +1,31 @@
+import { type AuthUser, getSessionUser, type UserProvider } from '@tessera/core'
+import type { SessionContext } from './with-session.js'
+
+/**
+ * The logged-in user, or a ready `401` answer to return as is. The session may have
+ * come from the cookie or the `X-Session-Token` header (DRF's `SessionAuthentication`
+ * and seed 000's `SessionTokenAuthentication` in one). Others get
+ * `401 {"detail": "Authentication credentials were not provided."}` with
+ * `WWW-Authenticate: Session`. Disabled users and sessions from before a password change
+ * are logged out (see `getSessionUser`).
+ *
+ * @example
+ * ```ts
+ * export const GET = withSession(sessions, async (request, context) => {
+ *   const user = await requireUser(context, users)
+ *   if (user instanceof Response) return user
+ *   return Response.json({ message: `Hello ${user.username}` })
+ * })
+ * ```
+ */
+export async function requireUser<U extends AuthUser>(
+  context: SessionContext,
+  users: UserProvider<U>,
+): Promise<U | Response> {
+  const user = await getSessionUser(context.session, users)
+  if (user) return user
+  return Response.json(
+    { detail: 'Authentication credentials were not provided.' },
+    { status: 401, headers: { 'www-authenticate': 'Session' } },
+  )
+}

@@ -1,0 +1,149 @@
+import {
+  applyCommit,
+  type CommitResult,
+  type CsrfOptions,
+  checkCsrf,
+  csrfCookie,
+  csrfFailureResponse,
+  isSecureRequest,
+  type ResolvedCsrfOptions,
+  resolveCsrfOptions,
+  type Session,
+  type SessionManager,
+  StoreError,
+  storeUnavailableResponse,
+  takeCsrfCookie,
+} from '@tessera/core'
+import { editResponseHeaders } from './lib/edit-response-headers.js'
+import { formToken } from './lib/form-token.js'
+
+/** What a wrapped handler receives as its second argument. */
+export interface SessionContext {
+  /** The request's session: lazy, so a handler that never awaits it costs nothing. */
+  session: Session
+}
+
+/**
+ * A Web-standard handler with a session: the request, the {@link SessionContext}, then
+ * whatever else the runtime passed (Next.js `{ params }`, Bun's `server`, Deno's `info`,
+ * a worker's `env` and `ctx`).
+ */
+export type SessionHandler<Rest extends unknown[] = []> = (
+  request: Request,
+  context: SessionContext,
+  ...rest: Rest
+) => Response | Promise<Response>
+
+/** Options of {@link withSession}. */
+export interface WithSessionOptions<Rest extends unknown[] = []> {
+  /**
+   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which
+   * marks cookies `Secure` and, with `csrf`, turns on the Referer check). Set it only
+   * behind a proxy you control that overwrites that header.
+   * @default false
+   */
+  trustProxy?: boolean
+  /**
+   * Client address to record on new sessions, from the request and the runtime's extra
+   * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun.
+   */
+  clientIp?: (request: Request, ...rest: Rest) => string | null | undefined
+  /**
+   * Django's CSRF protection, bound to the session: `true` for the defaults, or the core
+   * {@link CsrfOptions}. Unsafe methods (anything but GET, HEAD, OPTIONS, TRACE) then need
+   * a masked token in `X-CSRFToken` or the `csrfmiddlewaretoken` form field, and pass the
+   * Fetch Metadata / Origin / Referer checks; a refused request gets `403` JSON and the
+   * handler does not run.
+   * @default undefined (no CSRF check)
+   */
+  csrf?: CsrfOptions | true
+}
+
+/**
+ * Sessions for any Web-standard `fetch` handler: Next.js route handlers, `Bun.serve`,
+ * `Deno.serve`, Cloudflare-style workers. The handler gets a lazy {@link Session} on
+ * `context.session`; afterwards the session is saved and `Set-Cookie`, `Vary: Cookie` and
+ * `Cache-Control: no-store` are added as needed (to a copy when the response's headers
+ * are immutable, as after `Response.redirect()`). A {@link StoreError} — from the
+ * handler or while saving — answers `503 {"detail": …, "code": "STORE_…"}`; any other
+ * error propagates unchanged to the runtime.
+ *
+ * Options are checked here, at startup: a bad `csrf` option throws `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * const sessions = new SessionManager({ store, secret })
+ * const handler = withSession(sessions, async (request, { session }) => {
+ *   const visits = ((await session.get<number>('visits')) ?? 0) + 1
+ *   await session.set('visits', visits)
+ *   return Response.json({ visits })
+ * })
+ * Bun.serve({ fetch: handler })
+ * ```
+ */
+export function withSession<Rest extends unknown[] = []>(
+  manager: SessionManager,
+  handler: SessionHandler<Rest>,
+  options: WithSessionOptions<Rest> = {},
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  const trustProxy = options.trustProxy ?? false
+  const clientIp = options.clientIp
+  const csrf =
+    options.csrf === undefined
+      ? undefined
+      : resolveCsrfOptions(options.csrf === true ? {} : options.csrf)
+  return async function tesseraSession(request, ...rest) {
+    const secure = isSecureRequest(request, trustProxy)
+    const session = manager.open({
+      cookie: request.headers.get('cookie'),
+      header: (name) => request.headers.get(name),
+      secure,
+      userAgent: request.headers.get('user-agent'),
+      ip: clientIp?.(request, ...rest),
+    })
+    let response: Response
+    let result: CommitResult
+    try {
+      if (csrf) {
+        const failure = await checkCsrf(
+          {
+            // The method on the wire; method-override headers and fields are never read.
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            secure,
+            bodyToken: () => formToken(request, csrf.formField),
+          },
+          session,
+          csrf,
+        )
+        // Refused before the handler ran, so there is nothing to save.
+        if (failure) return csrfFailureResponse(failure)
+      }
+      response = await handler(request, { session }, ...rest)
+      result = await manager.commit(session)
+    } catch (e) {
+      if (e instanceof StoreError) return storeUnavailableResponse(e)
+      throw e
+    }
+    const token = csrf ? takeCsrfCookie(session) : undefined
+    if (result.setCookie.length === 0 && !result.vary && !result.noStore && token === undefined) {
+      return response
+    }
+    return editResponseHeaders(response, (headers) => {
+      applyCommit(headers, result)
+      if (token !== undefined) setCsrfCookie(headers, token, secure, csrf as ResolvedCsrfOptions)
+    })
+  }
+}
+
+function setCsrfCookie(
+  headers: Headers,
+  token: string,
+  secure: boolean,
+  csrf: ResolvedCsrfOptions,
+): void {
+  headers.append('set-cookie', csrfCookie(token, secure, csrf))
+  // A shared cache must not hand this response, and its token, to another browser.
+  headers.set('cache-control', 'no-store')
+}
