@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { getCsrfToken, type Session, type SessionManager } from '@tessera/core'
+import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { withSession } from '@tessera/web'
+
+const json = (body: unknown) => Response.json(body)
+
+/** The conformance route table (`AdapterRoutes`) as plain fetch handlers. */
+async function route(request: Request, session: Session): Promise<Response> {
+  const url = new URL(request.url)
+  const [, first, key] = url.pathname.split('/')
+  if (request.method === 'GET' && url.pathname === '/static') return new Response('static')
+  if (request.method === 'GET' && first === 'get' && key)
+    return json({ value: (await session.get(key)) ?? null })
+  if (request.method === 'POST' && first === 'set' && key) {
+    await session.set(key, await request.json())
+    return json({ ok: true })
+  }
+  if (request.method === 'GET' && url.pathname === '/data') return json(await session.data())
+  if (request.method === 'POST' && url.pathname === '/flush') {
+    await session.flush()
+    return json({ ok: true })
+  }
+  if (request.method === 'GET' && url.pathname === '/csrf-token')
+    return json({ csrfToken: await getCsrfToken(session) })
+  if (request.method === 'GET' && url.pathname === '/session-token')
+    return json({ sessionToken: await session.getSessionToken() })
+  if (request.method === 'GET' && url.pathname === '/redirect') {
+    await session.set('redirected', true)
+    return Response.redirect(new URL('/static', url).href, 302)
+  }
+  return json({ detail: 'Not found' })
+}
+
+/** One handler for the app; CSRF applies to `/protected` only, as the route table says. */
+function app(manager: SessionManager): (request: Request) => Promise<Response> {
+  const open = withSession(manager, (request, { session }) => route(request, session))
+  const protectedRoute = withSession(
+    manager,
+    async (_request, { session }) => {
+      await session.set('done', true)
+      return json({ ok: true })
+    },
+    { csrf: true },
+  )
+  return (request) =>
+    request.method === 'POST' && new URL(request.url).pathname === '/protected'
+      ? protectedRoute(request)
+      : open(request)
+}
+
+describeAdapter('web (fetch handler)', ({ manager }) => ({ fetch: app(manager) }))
+
+describeAdapter(
+  'web (fetch handler) over a real port',
+  ({ manager }) => {
+    const fetch = app(manager)
+    return new Promise<AdapterApp>((resolve) => {
+      const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
+        resolve({
+          fetch,
+          url: `http://127.0.0.1:${(info as AddressInfo).port}`,
+          close: () => new Promise<void>((done) => server.close(() => done())),
+        })
+      })
+    })
+  },
+  { realPort: true, cases: ['concurrency'] },
+)
