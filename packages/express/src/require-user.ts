@@ -1,0 +1,31 @@
+import { type AuthUser, getSessionUser, type UserProvider } from '@tessera/core'
+import type { RequestHandler } from 'express-serve-static-core'
+
+/**
+ * Lets a route through only for a logged-in user, whichever way the session arrived:
+ * the session cookie or the `X-Session-Token` header. The user is on `res.locals.user`.
+ * Others get `401 {"detail": "Authentication credentials were not provided."}` with
+ * `WWW-Authenticate: Session`. Disabled users and sessions from before a password change
+ * are logged out (see `getSessionUser`). Needs `session()` before it.
+ *
+ * @example
+ * ```ts
+ * app.get('/api/hello/', requireUser(users), (req, res) => {
+ *   res.json({ message: `Hello ${res.locals.user.username}` })
+ * })
+ * ```
+ */
+export function requireUser<U extends AuthUser>(users: UserProvider<U>): RequestHandler {
+  return async function tesseraRequireUser(req, res, next) {
+    const user = await getSessionUser(req.session, users)
+    if (!user) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Session')
+        .json({ detail: 'Authentication credentials were not provided.' })
+      return
+    }
+    res.locals.user = user
+    next()
+  }
+}

@@ -1,0 +1,72 @@
+import type { Session, SessionManager } from '@tessera/core'
+import type { Request, RequestHandler } from 'express-serve-static-core'
+import { isSecureRequest } from './lib/is-secure-request.js'
+import { gateResponse } from './lib/response-gate.js'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * The request's Tessera session, set by `session()`. Lazy: a route that never
+       * awaits it costs nothing. (Not compatible with express-session's types, which
+       * declare `req.session` too: use one session library per app.)
+       */
+      session: Session
+    }
+  }
+}
+
+/** Options of {@link session}. */
+export interface SessionMiddlewareOptions {
+  /**
+   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS. Set it only
+   * behind a proxy you control that overwrites that header. Express's `trust proxy`
+   * setting is not consulted.
+   * @default false
+   */
+  trustProxy?: boolean
+  /** Client address to record on new sessions, e.g. `(req) => req.ip`. */
+  clientIp?: (req: Request) => string | undefined
+}
+
+/**
+ * Sessions for Express 5. Puts a lazy {@link Session} on `req.session`, saves it when
+ * the response starts (`res.json`, `res.send`, `res.end`, `res.redirect`, streams…) and
+ * adds `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed, before the
+ * headers go out. A store failure or timeout while saving answers `503` JSON instead of
+ * the handler's response; register {@link storeErrors} after the routes so a failure
+ * inside a handler answers the same.
+ *
+ * @example
+ * ```ts
+ * const app = express()
+ * app.use(session(new SessionManager({ store, secret })))
+ * app.get('/', async (req, res) => {
+ *   res.json({ visits: (await req.session.get<number>('visits')) ?? 0 })
+ * })
+ * app.use(storeErrors())
+ * ```
+ */
+export function session(
+  manager: SessionManager,
+  options: SessionMiddlewareOptions = {},
+): RequestHandler {
+  const trustProxy = options.trustProxy ?? false
+  const clientIp = options.clientIp
+  return function tesseraSession(req, res, next) {
+    const secure = isSecureRequest(req, trustProxy)
+    const s = manager.open({
+      cookie: req.headers.cookie,
+      header: (name) => {
+        const value = req.headers[name.toLowerCase()]
+        return Array.isArray(value) ? value[0] : value
+      },
+      secure,
+      userAgent: req.headers['user-agent'],
+      ip: clientIp?.(req),
+    })
+    req.session = s
+    gateResponse(res, manager, { session: s, secure, beforeHeaders: [], skipCommit: false })
+    next()
+  }
+}

@@ -1,0 +1,6 @@
+import { describeAdapter } from '@tessera/core/testing'
+import { routes } from './lib/routes.js'
+import { serve } from './lib/serve.js'
+
+// Express has no in-process fetch: every case, not only concurrency, goes over a real port.
+describeAdapter('express', ({ manager }) => serve(routes(manager)), { realPort: true })

@@ -1,0 +1,44 @@
+import { getCsrfToken, type SessionManager } from '@tessera/core'
+import { csrf, session, storeErrors } from '@tessera/express'
+import type { Express } from 'express-serve-static-core'
+import { express } from './serve.js'
+
+/** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
+export function routes(manager: SessionManager): Express {
+  const app = express()
+  app.use(session(manager))
+  app.use(express.json({ strict: false }))
+  app.get('/static', (_req, res) => {
+    res.type('text').send('static')
+  })
+  app.get('/get/:key', async (req, res) => {
+    res.json({ value: (await req.session.get(req.params.key)) ?? null })
+  })
+  app.post('/set/:key', async (req, res) => {
+    await req.session.set(req.params.key, req.body)
+    res.json({ ok: true })
+  })
+  app.get('/data', async (req, res) => {
+    res.json(await req.session.data())
+  })
+  app.post('/flush', async (req, res) => {
+    await req.session.flush()
+    res.json({ ok: true })
+  })
+  app.get('/csrf-token', async (req, res) => {
+    res.json({ csrfToken: await getCsrfToken(req.session) })
+  })
+  app.post('/protected', csrf(), async (req, res) => {
+    await req.session.set('done', true)
+    res.json({ ok: true })
+  })
+  app.get('/session-token', async (req, res) => {
+    res.json({ sessionToken: await req.session.getSessionToken() })
+  })
+  app.get('/redirect', async (req, res) => {
+    await req.session.set('redirected', true)
+    res.redirect(302, '/static')
+  })
+  app.use(storeErrors())
+  return app
+}
