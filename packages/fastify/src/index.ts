@@ -1,0 +1,2 @@
+export { requireUser } from './require-user.js'
+export { type TesseraSessionOptions, tesseraSession } from './tessera-session.js'

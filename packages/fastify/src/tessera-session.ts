@@ -1,0 +1,196 @@
+import {
+  type AuthUser,
+  ConfigError,
+  type CsrfOptions,
+  checkCsrf,
+  csrfCookie,
+  csrfFailureResponse,
+  type ResolvedCsrfOptions,
+  resolveCsrfOptions,
+  type Session,
+  type SessionManager,
+  StoreError,
+  storeUnavailableResponse,
+  type Session as TesseraSession,
+  takeCsrfCookie,
+} from '@tessera/core'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { applyCommitToReply, replaceReply } from './lib/reply-headers.js'
+import { header, isSecure, requestUrl, webHeaders } from './lib/request-security.js'
+
+// Inside `declare module 'fastify'`, a bare `Session` would name the `Session` interface
+// other plugins (@fastify/session) declare there, hence the alias.
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's lazy Tessera session, opened by {@link tesseraSession}. */
+    session: TesseraSession
+    /** The logged-in user on routes guarded by `requireUser`, else `null`. */
+    user: AuthUser | null
+  }
+  interface FastifyContextConfig {
+    /**
+     * `false` exempts the route from the plugin's CSRF check (a webhook, a login form
+     * that sets its own protection). Any other value keeps the check.
+     */
+    csrf?: boolean
+  }
+}
+
+/** Options of {@link tesseraSession}. */
+export interface TesseraSessionOptions {
+  /** The manager that opens and saves sessions; one per process, over a shared store. */
+  manager: SessionManager
+  /**
+   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which marks
+   * cookies `Secure` and, with `csrf`, turns on the Referer check). Set it only behind a
+   * proxy you control that overwrites that header. Without it, `request.protocol`
+   * decides, which already honours Fastify's own `trustProxy` server option.
+   * @default false
+   */
+  trustProxy?: boolean
+  /**
+   * Django's CSRF protection, bound to the session, on every route: `true` for the
+   * defaults, or the core {@link CsrfOptions}. Unsafe methods (anything but GET, HEAD,
+   * OPTIONS, TRACE) then need a masked token in `X-CSRFToken` or the
+   * `csrfmiddlewaretoken` form field, and pass the Fetch Metadata / Origin / Referer
+   * checks; a refused request gets `403` JSON and the handler does not run. A route
+   * opts out with `config: { csrf: false }`.
+   * @default undefined (no CSRF check)
+   */
+  csrf?: CsrfOptions | true
+  /**
+   * Client address recorded on new sessions.
+   * @default (request) => request.ip
+   */
+  clientIp?: (request: FastifyRequest) => string | null | undefined
+}
+
+// A StoreError a route or hook threw, noted by onError for onSend to answer 503.
+const storeFailures = new WeakMap<FastifyRequest, StoreError>()
+
+const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, options) => {
+  const { manager } = options
+  if (manager === undefined || manager === null) {
+    throw new ConfigError('tesseraSession: the "manager" option is required')
+  }
+  const trustProxy = options.trustProxy ?? false
+  const clientIp = options.clientIp ?? ((request: FastifyRequest) => request.ip)
+  const csrf =
+    options.csrf === undefined
+      ? undefined
+      : resolveCsrfOptions(options.csrf === true ? {} : options.csrf)
+
+  // A stable object shape for V8: every request carries both properties from the start.
+  fastify.decorateRequest('session', null as unknown as Session)
+  fastify.decorateRequest('user', null)
+
+  fastify.addHook('onRequest', async (request) => {
+    request.session = manager.open({
+      cookie: header(request, 'cookie'),
+      header: (name) => header(request, name),
+      secure: isSecure(request, trustProxy),
+      userAgent: header(request, 'user-agent'),
+      ip: clientIp(request),
+    })
+  })
+
+  if (csrf) {
+    // preValidation: after the body parser (the form field may carry the token), before
+    // schema validation, so a forged request learns nothing about the route's schema.
+    fastify.addHook('preValidation', async (request, reply) => {
+      if (request.routeOptions.config.csrf === false) return
+      const secure = isSecure(request, trustProxy)
+      const failure = await checkCsrf(
+        {
+          // The method on the wire; method-override headers and fields are never read.
+          method: request.raw.method ?? request.method,
+          url: requestUrl(request, secure),
+          headers: webHeaders(request),
+          secure,
+          bodyToken: async () => formToken(request.body, csrf.formField),
+        },
+        request.session,
+        csrf,
+      )
+      if (!failure) return
+      return reply.send(await replaceReply(reply, csrfFailureResponse(failure)))
+    })
+  }
+
+  fastify.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof StoreError) storeFailures.set(request, error)
+  })
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const session = request.session as Session | null
+    // An earlier onRequest hook answered before the session was opened.
+    if (!session) return payload
+    const thrown = storeFailures.get(request)
+    // The app's error handler ran (and logged); a store outage still answers 503.
+    if (thrown) return replaceReply(reply, storeUnavailableResponse(thrown))
+    let result: Awaited<ReturnType<SessionManager['commit']>>
+    try {
+      result = await manager.commit(session)
+    } catch (e) {
+      if (e instanceof StoreError) return replaceReply(reply, storeUnavailableResponse(e))
+      throw e
+    }
+    applyCommitToReply(reply, result)
+    const token = csrf ? takeCsrfCookie(session) : undefined
+    if (token !== undefined) {
+      reply.header(
+        'set-cookie',
+        csrfCookie(token, isSecure(request, trustProxy), csrf as ResolvedCsrfOptions),
+      )
+      // A shared cache must not hand this response, and its token, to another browser.
+      reply.header('cache-control', 'no-store')
+    }
+    return payload
+  })
+
+  fastify.addHook('onRoute', (route) => {
+    if (route.config?.csrf === true && !csrf) {
+      throw new ConfigError(
+        `route ${route.method} ${route.url} asks for CSRF but tesseraSession has no "csrf" option`,
+      )
+    }
+  })
+}
+
+/** The token from a body Fastify parsed as a form (`@fastify/formbody` or similar). */
+function formToken(body: unknown, field: string): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined
+  const value = (body as Record<string, unknown>)[field]
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * Sessions for Fastify 5. Opens a lazy {@link Session} on `request.session` for every
+ * request, saves it in `onSend`, and sets `Set-Cookie`, `Vary: Cookie` and
+ * `Cache-Control: no-store` as needed — on `reply.send`, `reply.redirect` and thrown
+ * errors alike. A {@link StoreError} — from a route, a hook or while saving — answers
+ * `503 {"detail": "Session store unavailable", "code": "STORE_…"}` with `Retry-After: 1`.
+ * Your error handler is left in place and still runs for it (to log), but its answer is
+ * replaced by the 503. Other errors are untouched.
+ *
+ * With `csrf`, every route with an unsafe method is CSRF-checked unless its route config
+ * says `csrf: false`, and the readable `csrftoken` cookie is set after a route that
+ * called `getCsrfToken()` or `rotateCsrfToken()`. Wrapped with `fastify-plugin`, so the
+ * hooks reach every route, also those registered in other plugins. Bad options throw
+ * `ConfigError` at registration; so does a route with `config: { csrf: true }` when the
+ * plugin has no `csrf` option (it would otherwise run unprotected).
+ *
+ * @example
+ * ```ts
+ * const app = Fastify()
+ * await app.register(tesseraSession, { manager: new SessionManager({ store, secret }), csrf: true })
+ * app.get('/csrf', async (request) => ({ csrfToken: await getCsrfToken(request.session) }))
+ * app.post('/profile', async (request) => {
+ *   await request.session.set('bio', request.body as string)
+ *   return { ok: true }
+ * })
+ * app.post('/webhook', { config: { csrf: false } }, async () => ({ ok: true }))
+ * ```
+ */
+export const tesseraSession = fp(plugin, { fastify: '5.x', name: '@tessera/fastify' })

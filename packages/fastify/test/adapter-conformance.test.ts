@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net'
+import { getCsrfToken, type SessionManager } from '@tessera/core'
+import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { tesseraSession } from '@tessera/fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { fetchRequest, injectRequest } from './web-bridge.js'
+
+// The route table checks CSRF on POST /protected only; the plugin checks every unsafe
+// route, so the other POST routes opt out.
+const noCsrf = { config: { csrf: false } }
+
+/** The conformance route table (`AdapterRoutes`) with the plugin and its CSRF check. */
+async function routes(manager: SessionManager): Promise<FastifyInstance> {
+  const app = Fastify({ trustProxy: '127.0.0.1' })
+  await app.register(tesseraSession, { manager, csrf: true })
+  app.get('/static', async (_request, reply) => reply.type('text/plain').send('static'))
+  app.get<{ Params: { key: string } }>('/get/:key', async (request) => ({
+    value: (await request.session.get(request.params.key)) ?? null,
+  }))
+  app.post<{ Params: { key: string } }>('/set/:key', noCsrf, async (request) => {
+    await request.session.set(request.params.key, request.body as never)
+    return { ok: true }
+  })
+  app.get('/data', async (request) => request.session.data())
+  app.post('/flush', noCsrf, async (request) => {
+    await request.session.flush()
+    return { ok: true }
+  })
+  app.get('/csrf-token', async (request) => ({ csrfToken: await getCsrfToken(request.session) }))
+  app.post('/protected', async (request) => {
+    await request.session.set('done', true)
+    return { ok: true }
+  })
+  app.get('/session-token', async (request) => ({
+    sessionToken: await request.session.getSessionToken(),
+  }))
+  app.get('/redirect', async (request, reply) => {
+    await request.session.set('redirected', true)
+    return reply.redirect('/static', 302)
+  })
+  await app.ready()
+  return app
+}
+
+describeAdapter('fastify', async ({ manager }) => {
+  const app = await routes(manager)
+  return { fetch: (request) => injectRequest(app, request), close: () => app.close() }
+})
+
+describeAdapter(
+  'fastify over a real port',
+  async ({ manager }): Promise<AdapterApp> => {
+    const app = await routes(manager)
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    return { fetch: (request) => fetchRequest(url, request), url, close: () => app.close() }
+  },
+  { realPort: true, cases: ['concurrency'] },
+)
