@@ -5,3 +5,4 @@ export {
   type AdapterSuiteOptions,
   describeAdapter,
 } from './describe-adapter.js'
+export { hostileCookieHeader } from './hostile-cookie-header.js'
