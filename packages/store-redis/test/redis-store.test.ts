@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createConnection, createServer, type Server, type Socket } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { ConfigError, SessionManager, type SessionRecord, StoreError } from '@tessera/core'
 import {
@@ -13,6 +13,7 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
+import { pingRedis as ping } from '../../../test-support/redis-ping.js'
 import { isExecutableFile, serviceGate } from '../../../test-support/require-service.js'
 
 const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
@@ -355,25 +356,6 @@ async function scanNode(node: Redis, prefix: string): Promise<string[]> {
     keys.push(...page)
   } while (cursor !== '0')
   return keys
-}
-
-/** `null` when the server answered PING with PONG within a second, else why not. */
-function ping(host: string, port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port })
-    let reply = ''
-    const done = (result: string | null) => {
-      socket.destroy()
-      resolve(result)
-    }
-    socket.setTimeout(1000, () => done('timed out'))
-    socket.once('error', (e) => done(e.message))
-    socket.once('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (chunk) => {
-      reply += chunk.toString()
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') ? null : reply.trim())
-    })
-  })
 }
 
 /** A loopback port nothing listens on (bound, then released). */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { createConnection } from 'node:net'
 import { SessionManager, type SessionRecord, type SessionStore, TieredStore } from '@tessera/core'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/testing'
 import { PostgresStore } from '@tessera/store-postgres'
@@ -8,6 +7,7 @@ import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
+import { pingRedis as ping } from '../../../test-support/redis-ping.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
 // RedisStore (cache) in front of PostgresStore (primary), both on real servers.
@@ -194,25 +194,6 @@ async function deleteKeys(client: Redis, prefix: string): Promise<void> {
     cursor = next
     if (keys.length > 0) await client.unlink(...keys)
   } while (cursor !== '0')
-}
-
-/** `null` when the server answered PING with PONG within a second, else why not. */
-function ping(host: string, port: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port })
-    let reply = ''
-    const done = (result: string | null) => {
-      socket.destroy()
-      resolve(result)
-    }
-    socket.setTimeout(1000, () => done('timed out'))
-    socket.once('error', (e) => done(e.message))
-    socket.once('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (chunk) => {
-      reply += chunk.toString()
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') ? null : reply.trim())
-    })
-  })
 }
 
 /** `null` when PostgreSQL at `url` answered `SELECT 1`, else why not. */
