@@ -41,6 +41,7 @@ export { isSecureRequest } from './http/is-secure-request.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
 export { Keyring, MIN_SECRET_LENGTH } from './keys/keyring.js'
 export type { RandomSource } from './lib/random.js'
+export { publicSessionId } from './management/public-session-id.js'
 export { Session } from './session/session.js'
 export type {
   SessionEvent,
