@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { type JwtDemoConfig, loadJwtConfig } from './jwt-config.js'
 
 /** The demo's settings, read once from the environment at startup. */
 export interface DemoConfig {
@@ -22,6 +23,8 @@ export interface DemoConfig {
   sessionTable: string
   /** The PostgreSQL login-throttle table (`name` or `schema.name`). */
   rateLimitTable: string
+  /** JWT session cookies, keys and introspection (see `jwt-config.ts`). */
+  jwt: JwtDemoConfig
 }
 
 /**
@@ -32,7 +35,8 @@ export interface DemoConfig {
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
- * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000).
+ * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000). JWT cookies:
+ * `SESSION_FORMAT=jwt` and the settings read by `loadJwtConfig`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -75,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     sessionTable: env.SESSION_TABLE || 'tessera_sessions',
     rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',
+    jwt: loadJwtConfig(env, dataDir),
   }
 }
 
