@@ -1,6 +1,5 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
 import { createApp } from './app.js'
@@ -41,13 +40,6 @@ const app = createApp({
   hasher,
   throttle,
   trustedOrigins: config.trustedOrigins,
-  clientIp: (c) => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown'
-    } catch {
-      return 'unknown'
-    }
-  },
 })
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
