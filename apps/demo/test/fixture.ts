@@ -10,6 +10,7 @@ import {
 import { createPasswordHasher } from '@tessera/password'
 import { afterEach } from 'vitest'
 import { rawHttpFetch } from '../../../test-support/raw-http.js'
+import { DEMO_ADAPTERS, type DemoAdapter } from '../src/adapter-server.js'
 import { type AppDeps, createApp } from '../src/app.js'
 import { createExpressApp } from '../src/express-app.js'
 import { createFastifyApp } from '../src/fastify-app.js'
@@ -20,8 +21,7 @@ import type { Requestable } from './client.js'
 export const SECRET = 'demo-test-secret-demo-test-secret-0123'
 
 /** The adapters the demo API runs on; the contract tests run once per adapter. */
-export const ADAPTERS = ['hono', 'express', 'fastify', 'web'] as const
-export type DemoAdapter = (typeof ADAPTERS)[number]
+export const ADAPTERS = DEMO_ADAPTERS
 
 /** Counts the expensive password operations, to prove equal work on every login path. */
 export function countingHasher(inner: PasswordHasher) {
