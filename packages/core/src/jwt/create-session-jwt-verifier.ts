@@ -62,7 +62,7 @@ export function createSessionJwtVerifier(
     if (typeof token !== 'string') return null
     const verified = await codec.read(token, clock(), 0)
     if (!verified) return null
-    const { sid: _sid, ...claims } = verified.claims
+    const { sid: _sid, ...claims } = structuredClone(verified.claims) as Record<string, JsonValue>
     return claims as SessionJwtClaims
   }
 }

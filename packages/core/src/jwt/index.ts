@@ -4,6 +4,10 @@ export {
   type SessionJwtVerifierOptions,
 } from './create-session-jwt-verifier.js'
 export {
+  introspectSessionJwt,
+  type SessionJwtIntrospection,
+} from './introspect-session-jwt.js'
+export {
   JWKS_PATH,
   type JwksOptions,
   type JwksSource,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import {
   ConfigError,
   CookieError,
+  introspectSessionJwt,
   JWT_SESSION_KEY,
   type JwtKeySet,
   type JwtSessionOptions,
@@ -295,5 +296,51 @@ describe('configuration', () => {
     const cookie = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
     expect(tokenOf(cookie)).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
     expect(manager.jwks()).toEqual({ keys: [] })
+  })
+})
+
+describe('introspection (RFC 7662 style)', () => {
+  it('a live token is active with its claims, without sid', async () => {
+    const { manager } = jwtHarness()
+    const token = tokenOf(await loggedIn(manager))
+    expect(await introspectSessionJwt(manager, token)).toEqual({
+      active: true,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: T0 / 1000,
+      exp: T0 / 1000 + 300,
+      sub: 'u1',
+      username: 'ada',
+      email: 'ada@example.com',
+    })
+  })
+
+  it('a copied token is inactive right after logout, though it has not expired', async () => {
+    const { manager } = jwtHarness()
+    const cookie = await loggedIn(manager)
+    await request(manager, cookie, (s) => logout(s))
+    expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
+  })
+
+  it('an expired token is inactive even while the session lives (no acceptExpired window)', async () => {
+    const { manager, clock } = jwtHarness({ clockTolerance: 0 })
+    const cookie = await loggedIn(manager)
+    clock.advance(300_000)
+    expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
+    await request(manager, cookie, async (s) => expect(await s.getUserId()).toBe('u1'))
+  })
+
+  it('garbage, a cookie header smuggled in the token, and the opaque format are inactive, and nothing is written', async () => {
+    const { manager, store } = jwtHarness()
+    const token = tokenOf(await loggedIn(manager))
+    store.calls.length = 0
+    for (const bad of ['', 'a.b.c', `x; sessionid=${token}`, `${token}; a=b`, null, undefined]) {
+      expect(await introspectSessionJwt(manager, bad)).toEqual({ active: false })
+    }
+    expect(store.calls).toEqual([])
+    expect(await introspectSessionJwt(manager, token)).toMatchObject({ active: true })
+    expect(store.calls).toEqual(['get'])
+    const opaque = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    expect(await introspectSessionJwt(opaque, token)).toEqual({ active: false })
   })
 })
