@@ -46,9 +46,6 @@ export async function readOrCreateJwtKeySet(
   } catch {
     throw new Error(`${file} is not JSON; expected { "keys": [JWK, ...] }`)
   }
-  const keys = (parsed as { keys?: unknown } | null)?.keys
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw new Error(`${file} must hold { "keys": [JWK, ...] } with at least one key`)
-  }
+  // JwtKeySet.fromJson checks the keys themselves, with exact messages.
   return parsed as JwtKeySet
 }

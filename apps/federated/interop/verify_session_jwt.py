@@ -7,7 +7,7 @@ A second, independent JWT implementation for the interop test: Debian's python3-
     /usr/bin/python3 verify_session_jwt.py --jwks http://127.0.0.1:3000/.well-known/jwks.json \
         --issuer tessera-demo --audience tessera-federated < token.txt
 
-Prints the claims as one JSON object on stdout and exits 0, or prints
+Prints the claims (all but sid, the app's session credential) as one JSON object on stdout and exits 0, or prints
 {"error": "<PyJWT exception name>"} on stdout and exits 1. Never prints the token.
 """
 
@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--jwks", required=True, help="URL of the app's JWKS")
     parser.add_argument("--issuer", required=True)
     parser.add_argument("--audience", required=True)
-    parser.add_argument("--typ", default="session+jwt", help="expected typ header")
+    parser.add_argument("--typ", default="tessera-session+jwt", help="expected typ header")
     args = parser.parse_args()
     token = sys.stdin.read().strip()
     try:
@@ -47,6 +47,8 @@ def main() -> int:
     except (jwt.PyJWTError, ValueError) as error:
         print(json.dumps({"error": type(error).__name__}))
         return 1
+    # sid is the app's session credential: never printed, as the federated service never echoes it.
+    claims.pop("sid", None)
     print(json.dumps(claims, sort_keys=True))
     return 0
 

@@ -16,7 +16,8 @@ export interface FederatedAppDeps {
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
 
 /**
- * The federated service: `GET /whoami` answers the verified claims of the session JWT
+ * The federated service: `GET /whoami` answers the verified claims (all but `sid`, the
+ * app's session credential) of the session JWT
  * from `Authorization: Bearer <jwt>` or, without that header, from the session cookie;
  * `401` JSON (with `WWW-Authenticate: Bearer`, RFC 6750 §3) when there is none or it
  * does not verify, `503` when the keys or the introspection endpoint cannot be reached.
@@ -65,7 +66,10 @@ export function createFederatedApp(deps: FederatedAppDeps): Hono {
         return unavailable(c, 'The session cannot be checked right now.')
       if (verdict === 'inactive') return unauthorized(c, 'invalid_token', 'The session has ended.')
     }
-    return c.json({ claims: verified.claims })
+    // `sid` is the app's session credential inside the token: meaningless here, and a
+    // credential is never echoed into a response body (logs, caches, browser devtools).
+    const { sid: _sid, ...claims } = verified.claims
+    return c.json({ claims })
   })
 
   app.all('*', (c) => c.json({ detail: 'Not found' }, 404))

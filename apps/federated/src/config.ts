@@ -88,7 +88,7 @@ export const DEFAULT_ISSUER = 'tessera-demo'
 /** The demo's default `aud` (`JWT_AUDIENCE` on both sides). */
 export const DEFAULT_AUDIENCE = 'tessera-federated'
 /** The `typ` header Tessera puts on session JWTs. */
-export const DEFAULT_TYP = 'session+jwt'
+export const DEFAULT_TYP = 'tessera-session+jwt'
 
 function httpUrl(name: string, value: string): URL {
   let url: URL

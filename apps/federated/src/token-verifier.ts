@@ -34,7 +34,7 @@ const MAX_TOKEN = 8192
  * ```ts
  * const verify = createTokenVerifier({
  *   keys: new URL('http://127.0.0.1:3000/.well-known/jwks.json'),
- *   issuer: 'tessera-demo', audience: 'tessera-federated', typ: 'session+jwt',
+ *   issuer: 'tessera-demo', audience: 'tessera-federated', typ: 'tessera-session+jwt',
  *   algorithms: ['EdDSA', 'ES256'],
  * })
  * const result = await verify(token)

@@ -23,7 +23,7 @@ export async function testKey(alg: 'EdDSA' | 'ES256', kid: string): Promise<Test
   }
 }
 
-/** Signs `claims` as the demo would (typ `session+jwt`, iss, aud, iat, 5-minute exp). */
+/** Signs `claims` as the demo would (typ `tessera-session+jwt`, iss, aud, iat, 5-minute exp). */
 export function signSession(
   key: TestKey,
   claims: JWTPayload,
@@ -31,7 +31,7 @@ export function signSession(
 ): Promise<string> {
   const iat = options.iat ?? Math.floor(Date.now() / 1000)
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: options.typ ?? 'session+jwt' })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: options.typ ?? 'tessera-session+jwt' })
     .setIssuer(options.iss ?? 'tessera-demo')
     .setAudience(options.aud ?? 'tessera-federated')
     .setIssuedAt(iat)

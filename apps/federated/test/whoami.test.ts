@@ -20,7 +20,7 @@ const options = () => ({
   keys: jwks.url,
   issuer: 'tessera-demo',
   audience: 'tessera-federated',
-  typ: 'session+jwt',
+  typ: 'tessera-session+jwt',
   algorithms: [...ASYMMETRIC_ALGORITHMS],
   now: () => now,
 })
@@ -51,6 +51,7 @@ describe('GET /whoami with the JWKS only', () => {
         expect(res.status).toBe(200)
         expect(res.headers.get('cache-control')).toBe('no-store')
         const { claims } = (await res.json()) as { claims: Record<string, unknown> }
+        expect(claims.sid, 'the session credential is never echoed').toBeUndefined()
         expect(claims).toMatchObject({
           sub: '7',
           username: 'admin',
@@ -99,13 +100,13 @@ describe('GET /whoami with the JWKS only', () => {
       JSON.stringify({ ...JSON.parse(new TextDecoder().decode(base64url.decode(p))), sub: '1' }),
     )
     const noExp = await new SignJWT({ sub: '7' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: ed.kid, typ: 'session+jwt' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: ed.kid, typ: 'tessera-session+jwt' })
       .setIssuer('tessera-demo')
       .setAudience('tessera-federated')
       .setIssuedAt(iat)
       .sign(ed.privateKey)
     const futureNbf = await new SignJWT({ sub: '7' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: ed.kid, typ: 'session+jwt' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: ed.kid, typ: 'tessera-session+jwt' })
       .setIssuer('tessera-demo')
       .setAudience('tessera-federated')
       .setIssuedAt(iat)
@@ -135,14 +136,14 @@ describe('GET /whoami with the JWKS only', () => {
     const payload = { sub: '1', iss: 'tessera-demo', aud: 'tessera-federated', iat, exp: iat + 300 }
     const enc = (o: object) => base64url.encode(JSON.stringify(o))
     const tokens: string[] = ['none', 'None', 'NONE', 'nOnE'].map(
-      (alg) => `${enc({ alg, kid: ed.kid, typ: 'session+jwt' })}.${enc(payload)}.`,
+      (alg) => `${enc({ alg, kid: ed.kid, typ: 'tessera-session+jwt' })}.${enc(payload)}.`,
     )
     // Key confusion: the public key (as PEM and as JWK JSON) used as an HMAC secret.
     const pem = await exportSPKI(ed.publicKey)
     for (const secret of [pem, ` \n${pem}`, JSON.stringify(ed.publicJwk)]) {
       tokens.push(
         await new SignJWT(payload)
-          .setProtectedHeader({ alg: 'HS256', kid: ed.kid, typ: 'session+jwt' })
+          .setProtectedHeader({ alg: 'HS256', kid: ed.kid, typ: 'tessera-session+jwt' })
           .sign(new TextEncoder().encode(secret)),
       )
     }
@@ -158,7 +159,7 @@ describe('GET /whoami with the JWKS only', () => {
     ]) {
       tokens.push(
         await new SignJWT(payload)
-          .setProtectedHeader({ alg: 'EdDSA', typ: 'session+jwt', ...header })
+          .setProtectedHeader({ alg: 'EdDSA', typ: 'tessera-session+jwt', ...header })
           .sign(attacker.privateKey),
       )
     }
