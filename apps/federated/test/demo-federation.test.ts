@@ -1,12 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
 import { startFederatedProcess } from '../../../test-support/federated-process.js'
 import type { ServiceProcess } from '../../../test-support/service-process.js'
 import { Client } from '../../demo/test/client.js'
+import { createFederatedApp } from '../src/app.js'
+import { ASYMMETRIC_ALGORITHMS, loadFederatedConfig } from '../src/config.js'
+import { createTokenVerifier } from '../src/token-verifier.js'
 
+// What `npm run federated` trusts by default: the demo's default iss, aud and typ.
+const { issuer, audience, typ } = loadFederatedConfig({})
+const trust = { issuer, audience, typ, algorithms: [...ASYMMETRIC_ALGORITHMS] }
 const SECRET = 'introspection-secret-for-the-federation-test-0123'
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-federation-'))
 let demo: DemoProcess
@@ -104,6 +111,21 @@ describe('SESSION_FORMAT=jwt demo and the federated service', () => {
     const refused = await whoami(introspecting, cookie)
     expect(refused.status).toBe(401)
     expect(await refused.json()).toEqual({ detail: 'The session has ended.' })
+
+    // ...and the JWKS-only service stops trusting it at exp: the same service code and
+    // the demo's real JWKS, its clock moved to the token's exp instead of sleeping.
+    const { exp } = decodeJwt(copied) as { exp: number }
+    const at = (seconds: number) =>
+      createFederatedApp({
+        cookieName: 'sessionid',
+        verify: createTokenVerifier({
+          keys: new URL(`${demo.url}/.well-known/jwks.json`),
+          ...trust,
+          now: () => new Date(seconds * 1000),
+        }),
+      }).request('/whoami', { headers: cookie })
+    expect((await at(exp - 1)).status).toBe(200)
+    expect(await (await at(exp)).json()).toEqual({ detail: 'The token has expired.' })
   })
 
   it('the introspection endpoint answers only callers with the service credential', async () => {
