@@ -38,6 +38,8 @@ export function formatSummary(outcomes: readonly Outcome[]): string {
     `tessera+redis vs express-session+redis: ${formatRatio(r.tesseraRedisVsExpressSessionRedis, '×')}, ` +
       `vs @fastify/session+redis: ${formatRatio(r.tesseraRedisVsFastifySessionRedis, '×')}, ` +
       `vs node:http: ${formatRatio(r.tesseraRedisVsNodeHttp, '×')}`,
+    `tessera jwt vs node:http: EdDSA ${formatRatio(r.tesseraJwtEddsaVsNodeHttp, '×')}, ` +
+      `ES256 ${formatRatio(r.tesseraJwtEs256VsNodeHttp, '×')}`,
   ].join('\n')
 }
 
