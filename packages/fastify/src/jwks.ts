@@ -33,6 +33,7 @@ export const jwks: FastifyPluginAsync<JwksPluginOptions> = async (fastify, optio
   fastify.get(path, async (_request, reply) => {
     const response = jwksResponse(source, { maxAge })
     for (const [name, value] of response.headers) reply.header(name, value)
-    return reply.code(response.status).send(await response.text())
+    // Bytes, not a string: Fastify would append "; charset=utf-8" to a string's type.
+    return reply.code(response.status).send(Buffer.from(await response.arrayBuffer()))
   })
 }
