@@ -7,7 +7,14 @@ import {
 } from '@tessera/core'
 import type { FastifyPluginAsync } from 'fastify'
 
-/** Options of {@link jwks}: the core JWKS options plus what to publish. */
+/**
+ * Options of {@link jwks}: the core JWKS options plus what to publish.
+ *
+ * @example
+ * ```ts
+ * await app.register(jwks, { source: manager, maxAge: 60 } satisfies JwksPluginOptions)
+ * ```
+ */
 export interface JwksPluginOptions extends JwksOptions {
   /** A `SessionManager` in the `jwt` format, or a `JwtKeySet`. */
   source: JwksSource

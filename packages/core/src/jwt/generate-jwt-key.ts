@@ -2,7 +2,14 @@ import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'j
 import { ConfigError } from '../errors.js'
 import { isJwtAlgorithm, type JwtAlgorithm } from './jwt-algorithm.js'
 
-/** A private JWK as the key-set file holds it. */
+/**
+ * A private JWK as the key-set file holds it.
+ *
+ * @example
+ * ```ts
+ * const jwk: JwtPrivateJwk = await generateJwtKey('ES256') // { kty: 'EC', crv, x, y, d, kid, alg, use: 'sig' }
+ * ```
+ */
 export type JwtPrivateJwk = Record<string, string> & { kid: string; alg: JwtAlgorithm; use: 'sig' }
 
 /**

@@ -108,6 +108,11 @@ export class SessionManager {
   /**
    * The public keys that verify this app's session JWTs, as a JWKS (`{ keys: [] }` in the
    * opaque format or with HS256 keys). Adapters serve it at `/.well-known/jwks.json`.
+   *
+   * @example
+   * ```ts
+   * app.use(jwks(manager)) // Hono: answers GET /.well-known/jwks.json with manager.jwks()
+   * ```
    */
   jwks(): JsonWebKeySet {
     return this.#o.jwt ? this.#o.jwt.keys.jwks(this.#o.clock()) : { keys: [] }
