@@ -1,4 +1,5 @@
 import { rotateCsrfToken } from '../csrf/csrf-session.js'
+import { recordAuthTime } from '../management/auth-time.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
 import { sessionAuthHash } from './session-auth-hash.js'
@@ -9,7 +10,8 @@ import type { AuthUser } from './user-provider.js'
  * rotated so any credential known before login (fixation) dies; if the session belonged
  * to another user it is flushed instead, so nothing of theirs carries over; the user and
  * the session auth hash are recorded; the CSRF token is rotated, so a token obtained
- * before login is refused after it.
+ * before login is refused after it. The time of login is recorded in the session (on the
+ * server), for actions that demand a recent login (`SessionManagement.isFresh`).
  *
  * @example
  * ```ts
@@ -23,5 +25,6 @@ export async function login(session: Session, user: AuthUser): Promise<void> {
   if (current !== null && current !== user.id) await session.flush()
   else await session.cycleKey()
   await session.setUser(user.id, await sessionAuthHash(keysOf(session), user.passwordHash))
+  await recordAuthTime(session)
   await rotateCsrfToken(session)
 }
