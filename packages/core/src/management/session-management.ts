@@ -201,13 +201,14 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
 
   /**
    * Ends one session of the session's own user, named by its public id. Revoking the
-   * current session logs it out (`flush()`, the cookie is cleared). Answers `false` when
-   * no session of this user has that id (malformed ids, other users' sessions).
+   * current session logs it out (`flush()`, the cookie is cleared): the answer says
+   * `current: true`. Answers `null` when no session of this user has that id (malformed
+   * ids, other users' sessions).
    */
-  async revoke(session: Session, publicId: string): Promise<boolean> {
-    if (typeof publicId !== 'string' || !PUBLIC_ID.test(publicId)) return false
+  async revoke(session: Session, publicId: string): Promise<{ current: boolean } | null> {
+    if (typeof publicId !== 'string' || !PUBLIC_ID.test(publicId)) return null
     const user = await getSessionUser(session, this.#users)
-    if (!user) return false
+    if (!user) return null
     const id = await currentSessionId(session)
     const keys = keysOf(session)
     let target: SessionRecord | undefined
@@ -215,8 +216,9 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
       // Not secret, but compared in constant time all the same: it is cheap.
       if (constantTimeEqual(await publicSessionId(keys, r.id), publicId)) target = r
     }
-    if (!target) return false
-    if (target.id === id) await logout(session)
+    if (!target) return null
+    const current = target.id === id
+    if (current) await logout(session)
     else await this.#delete(target.id)
     const at = sessionClock(session)
     this.#record({
@@ -227,7 +229,7 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
       reason: 'one',
       count: 1,
     })
-    return true
+    return { current }
   }
 
   /**
