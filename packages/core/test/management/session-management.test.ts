@@ -228,9 +228,9 @@ describe('freshness', () => {
     expect(await act(laptop, (s) => management.isFresh(s))).toBe(true)
     clock.advance(1)
     expect(await act(laptop, (s) => management.isFresh(s))).toBe(false)
-    expect(
-      await act({ userAgent: LAPTOP, ip: '192.0.2.3' }, (s) => management.isFresh(s)),
-    ).toBe(false)
+    expect(await act({ userAgent: LAPTOP, ip: '192.0.2.3' }, (s) => management.isFresh(s))).toBe(
+      false,
+    )
   })
 
   it('re-entering the password makes the session fresh again and rotates its credential', async () => {
