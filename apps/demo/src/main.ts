@@ -1,9 +1,16 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
+import {
+  AuditTrail,
+  LoginThrottle,
+  SessionManagement,
+  SessionManager,
+  withSessionToken,
+} from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
 import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
+import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
@@ -35,7 +42,32 @@ if ((await users.count()) === 0) {
   )
 }
 
-const deps = { manager, users, hasher, throttle, trustedOrigins: config.trustedOrigins }
+// Audit events (login, logout, failures, revocations, password changes, replaced
+// sessions) as JSON lines with hashed identifiers only.
+const audit = new AuditTrail({
+  keys: manager.keys,
+  sink: new JsonLinesFileSink(join(config.dataDir, 'audit.jsonl')),
+  onError: (e) => console.error('audit log write failed:', (e as Error).message),
+})
+audit.watch(manager)
+const management = new SessionManagement({
+  store,
+  users,
+  hasher,
+  audit,
+  maxSessionsPerUser: config.maxSessionsPerUser,
+  freshAge: config.freshAge,
+  storeTimeout: config.storeTimeoutMs,
+})
+
+const deps = {
+  manager,
+  users,
+  hasher,
+  throttle,
+  management,
+  trustedOrigins: config.trustedOrigins,
+}
 const app = createApp(deps)
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
