@@ -95,6 +95,8 @@ export class SessionManager {
       newSessionId: () => newSessionId(this.#o.random),
       tokenOf: (request) => this.#tokenOf(request),
       clock: () => this.#o.clock(),
+      call: (operation, run) => this.#call(operation, () => run(this.#o.store)),
+      emit: (event) => this.#emit(() => event),
     }
   }
 
@@ -131,6 +133,7 @@ export class SessionManager {
       tokenShown: false,
       newId: null,
       meta,
+      cookieOverride: null,
     }
     return new Session(state)
   }
@@ -356,7 +359,7 @@ export class SessionManager {
 
   #attributes(state: SessionState): CookieAttributes {
     const secure = this.#o.secure === 'auto' ? state.request.secure : this.#o.secure
-    return { ...this.#o.cookie, secure }
+    return { ...this.#o.cookie, secure, ...state.cookieOverride }
   }
 
   #sendCookie(
@@ -416,10 +419,12 @@ const MAX_TOKENS = 8
 
 /** Whether `record` holds a credential of `kind` whose secret hashes to `hash` (constant time). */
 function holdsCredential(record: SessionRecord, kind: 'cookie' | 'token', hash: string): boolean {
-  if (kind === 'cookie') return constantTimeEqual(hash, record.credentials.cookie ?? '')
   let found = false
   for (const [key, stored] of Object.entries(record.credentials)) {
-    if (key.startsWith('token:') && constantTimeEqual(hash, stored)) found = true
+    // Seed 002: each shared site holds its own cookie credential, `cookie@<origin>`.
+    const ofKind =
+      kind === 'cookie' ? key === 'cookie' || key.startsWith('cookie@') : key.startsWith('token:')
+    if (ofKind && constantTimeEqual(hash, stored)) found = true
   }
   return found
 }
