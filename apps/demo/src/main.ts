@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
+import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
 import { loadConfig } from './config.js'
 import { openStores } from './stores.js'
@@ -35,20 +35,8 @@ if ((await users.count()) === 0) {
   )
 }
 
-const app = createApp({
-  manager,
-  users,
-  hasher,
-  throttle,
-  trustedOrigins: config.trustedOrigins,
-  clientIp: (c) => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown'
-    } catch {
-      return 'unknown'
-    }
-  },
-})
+const deps = { manager, users, hasher, throttle, trustedOrigins: config.trustedOrigins }
+const app = createApp(deps)
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
   // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
@@ -72,9 +60,13 @@ const sweep = setInterval(
 )
 sweep.unref()
 
-const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+// DEMO_ADAPTER: the API on Express, Fastify or @tessera/web instead of Hono (the SPA stays on Hono).
+const onAdapter = await adapterServer(config.adapter, deps)
+const listen = { fetch: app.fetch, hostname: config.host, port: config.port, ...onAdapter }
+const server = serve(listen, (info) => {
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
+  console.log(`API adapter: ${config.adapter}`)
   console.log(`Sessions: ${stores.describe}`)
 })
 
