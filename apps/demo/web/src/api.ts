@@ -1,3 +1,5 @@
+import { loadSharedSession } from './shared-session.js'
+
 /** A signed-in user, as the demo API returns it. */
 export interface User {
   id: string | number
@@ -88,6 +90,8 @@ export async function login(username: string, password: string): Promise<User> {
   })
   if (authMode === 'header token' && typeof data.sessionToken === 'string' && data.sessionToken)
     sessionToken = data.sessionToken
+  // Seed 002: hand the new session to the other sites without reloading this one.
+  else if (authMode === 'cookie') void loadSharedSession()
   return data.user
 }
 
