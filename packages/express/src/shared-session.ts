@@ -28,9 +28,7 @@ export function sharedSession(
   const trustProxy = options.trustProxy ?? false
   const prefix = `${shared.path}/`
   return function tesseraSharedSession(req, res, next) {
-    if (!req.path.startsWith(prefix) || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      return next()
-    }
+    if (req.method !== 'GET' || !req.path.startsWith(prefix)) return next()
     const secure = isSecureRequest(req, trustProxy)
     const headers = new Headers()
     for (const [name, value] of Object.entries(req.headers)) {

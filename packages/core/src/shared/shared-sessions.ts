@@ -143,7 +143,7 @@ export class SharedSessions {
   }
 
   /**
-   * Answers a `GET` under {@link path}; `null` for any other path (or method). The
+   * Answers a `GET` under {@link path}; `null` for any other path or method. The
    * adapters mount it; `session` is the request's session from their middleware, which
    * saves it (and sends its cookie) after this returns.
    *
@@ -158,7 +158,8 @@ export class SharedSessions {
     session: Session,
     info: SharedRequestInfo = {},
   ): Promise<Response | null> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return null
+    // GET only: a HEAD (or anything else) must not spend a code or start a hop.
+    if (request.method !== 'GET') return null
     let url: URL
     try {
       url = new URL(request.url)
@@ -191,8 +192,9 @@ export class SharedSessions {
       source: payload.source,
       alwaysReplace: this.#o.alwaysReplace,
       via: 'script',
-      // A cookie set in answer to a cross-site <script> is stored only with these.
-      cookie: { sameSite: 'None', secure: true },
+      // A cookie set in answer to a cross-site <script> is stored only with these; a
+      // partitioned one would live in A's partition only, useless on B itself.
+      cookie: { sameSite: 'None', secure: true, partitioned: false },
     })
     if (outcome === 'used') return this.#rejected(session, 'used', scriptResponse(400))
     return scriptResponse(200)

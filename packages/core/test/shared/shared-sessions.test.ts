@@ -469,6 +469,47 @@ describe('shared sessions: the redirect path (every browser)', () => {
     }
   })
 
+  it('hostile paths and queries on every endpoint never throw, never 5xx, never log anyone in (property)', async () => {
+    const { app } = setup()
+    const victim = new TestBrowser()
+    await victim.fetch(app, `${A}/login`, { method: 'POST' })
+    const cookie = victim.cookieHeader(`${A}/`) as string
+    const part = fc.string({ maxLength: 200 })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('connect', 'authorize', 'accept/', 'accept/none', 'loader.json', ''),
+        part,
+        fc.dictionary(fc.constantFrom('from', 'to', 'binding', 'next'), part, { maxKeys: 4 }),
+        fc.constantFrom(A, B),
+        async (endpoint, tail, query, origin) => {
+          const url = new URL(`${origin}/shared-session/${endpoint}`)
+          url.pathname += encodeURIComponent(tail)
+          for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v)
+          const browser = new TestBrowser()
+          const response = await browser.fetch(app, url.href, {
+            headers: { cookie, 'sec-fetch-dest': 'document' },
+          })
+          expect(response.status).toBeLessThan(500)
+          const location = response.headers.get('location')
+          if (location?.startsWith('/')) expect(location).not.toMatch(/^\/[/\\]/)
+          expect(response.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual(
+            [],
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('HEAD and other methods never spend a code', async () => {
+    const { app } = setup()
+    const browser = new TestBrowser()
+    const [url] = await loginAndLoad(app, browser)
+    expect((await browser.fetch(app, url as string, { method: 'HEAD' })).status).toBe(200) // the page, not the endpoint
+    expect(browser.cookie(B, 'sessionid')).toBeUndefined()
+    expect((await browser.fetch(app, url as string)).status).toBe(200)
+  })
+
   it('connect and authorize refuse sites that are not configured', async () => {
     const { app } = setup()
     const browser = new TestBrowser()
