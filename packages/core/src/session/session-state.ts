@@ -1,4 +1,5 @@
 import type { CookieAttributes } from '../cookie/index.js'
+import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { SessionStore } from '../store/session-store.js'
@@ -37,6 +38,8 @@ export interface SessionLoader {
   call<T>(operation: string, run: (store: SessionStore) => Promise<T>): Promise<T>
   /** Emits an event; its `session` id is salted-hashed first, as the manager's own are. */
   emit(event: SessionEvent): void
+  /** The JWT codec in the `jwt` format, else `null`. */
+  jwt: SessionJwtCodec | null
 }
 
 /**
@@ -73,6 +76,8 @@ export interface SessionState {
   meta: SessionMeta
   /** Cookie attributes this response needs instead of the configured ones (seed 002's script path). */
   cookieOverride: Partial<CookieAttributes> | null
+  /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
+  jwtReissue: boolean
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')
