@@ -60,10 +60,12 @@ export type {
   SessionEvent,
   SessionEventListener,
   SessionEventType,
+  TransferRejection,
 } from './session/session-events.js'
 export { type CommitResult, SessionManager } from './session/session-manager.js'
 export type { SessionCookieOptions, SessionManagerOptions } from './session/session-options.js'
 export type { SessionRequest } from './session/session-state.js'
+export * from './shared/index.js'
 export { MemoryStore } from './store/memory-store.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'

@@ -104,6 +104,8 @@ export class SessionManager {
       newSessionId: () => newSessionId(this.#o.random),
       tokenOf: (request) => this.#tokenOf(request),
       clock: () => this.#o.clock(),
+      call: (operation, run) => this.#call(operation, () => run(this.#o.store)),
+      emit: (event) => this.#emit(() => event),
       jwt: this.#jwt,
     }
   }
@@ -155,6 +157,7 @@ export class SessionManager {
       tokenShown: false,
       newId: null,
       meta,
+      cookieOverride: null,
       jwtReissue: false,
     }
     return new Session(state)
@@ -420,7 +423,7 @@ export class SessionManager {
 
   #attributes(state: SessionState): CookieAttributes {
     const secure = this.#o.secure === 'auto' ? state.request.secure : this.#o.secure
-    return { ...this.#o.cookie, secure }
+    return { ...this.#o.cookie, secure, ...state.cookieOverride }
   }
 
   async #sendCookie(
@@ -483,10 +486,12 @@ const MAX_TOKENS = 8
 
 /** Whether `record` holds a credential of `kind` whose secret hashes to `hash` (constant time). */
 function holdsCredential(record: SessionRecord, kind: 'cookie' | 'token', hash: string): boolean {
-  if (kind === 'cookie') return constantTimeEqual(hash, record.credentials.cookie ?? '')
   let found = false
   for (const [key, stored] of Object.entries(record.credentials)) {
-    if (key.startsWith('token:') && constantTimeEqual(hash, stored)) found = true
+    // Seed 002: each shared site holds its own cookie credential, `cookie@<origin>`.
+    const ofKind =
+      kind === 'cookie' ? key === 'cookie' || key.startsWith('cookie@') : key.startsWith('token:')
+    if (ofKind && constantTimeEqual(hash, stored)) found = true
   }
   return found
 }
