@@ -124,6 +124,28 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     expect(await store.deleteExpired()).toBe(0)
     expect(await client.zrange(`${root}kp:tessera:u:{u1}`, '0', '-1')).toEqual([a.id])
     expect(await store.listByUser('u1')).toEqual([a])
+    const pages: SessionRecord[][] = []
+    for await (const page of store.scan()) pages.push(page)
+    expect(pages).toEqual([[a]])
+  })
+
+  it('pruneUserIndexes reports the indexes it walked and the dead members it removed', async () => {
+    const prefix = freshPrefix()
+    const clock = new ManualClock()
+    const store = new RedisStore({ client, prefix, clock: clock.now })
+    const now = clock.now()
+    for (const userId of ['u1', 'u2', 'u3']) {
+      await store.create(makeRecord({ userId }, now))
+      for (let i = 0; i < 3; i++) {
+        await store.create(makeRecord({ userId, idleExpiresAt: now + 1000 }, now))
+      }
+    }
+    clock.advance(1000)
+    const progress: { indexes: number; removed: number }[] = []
+    const result = await store.pruneUserIndexes({ onProgress: (p) => progress.push(p) })
+    expect(result).toEqual({ indexes: 3, removed: 9 })
+    expect(progress.at(-1)).toEqual(result)
+    expect(await store.pruneUserIndexes()).toEqual({ indexes: 3, removed: 0 })
   })
 
   it('rejects a missing client and a prefix with hash-tag braces', () => {
