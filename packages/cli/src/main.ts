@@ -13,7 +13,11 @@ process.on('uncaughtException', (error) => {
   process.exit(1)
 })
 
-process.exitCode = await runCli(process.argv.slice(2), processIo())
-// Every command closes its connections; should a driver still hold the event loop open,
-// end anyway rather than hang a cron job. Unref'd: it never delays a clean exit.
-setTimeout(() => process.exit(), 2000).unref()
+const code = await runCli(process.argv.slice(2), processIo())
+// Every command closes its connections, but a driver may still hold a timer after a
+// failed connect (ioredis does, for seconds): wait until what was written is flushed
+// (an empty write calls back after every earlier one), then end at once.
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((r) => stream.write('', () => r()))
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+process.exit(code)
