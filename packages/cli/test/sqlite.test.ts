@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -5,7 +6,8 @@ import { Keyring, publicSessionId, type SessionRecord } from '@tessera/core'
 import { SqliteStore } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lines, tessera } from './support/run-tessera.js'
+import { onPath } from '../../../test-support/require-service.js'
+import { lines, TESSERA_BIN, tessera } from './support/run-tessera.js'
 import { expiredRecords, liveRecord, SECRET } from './support/seed.js'
 
 const keys = new Keyring(SECRET)
@@ -87,6 +89,36 @@ describe('tessera on SQLite (the real binary)', () => {
     expect(again.stdout).toBe(`deleted 0 expired sessions from ${url} (table tessera_sessions)\n`)
     expect(again.stderr).toBe('')
   })
+
+  // util-linux `script` runs the binary on a pseudo-terminal, as an operator's shell would.
+  it.skipIf(!onPath('script'))(
+    'on a terminal, clearsessions draws one progress bar in place',
+    async () => {
+      const { file, store, url } = await freshStore()
+      await store.close()
+      insertRaw(file, expiredRecords(5000))
+      const command = [TESSERA_BIN, 'clearsessions', '--store', url].map((a) => `'${a}'`).join(' ')
+      const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        execFile(
+          'script',
+          ['-q', '-e', '-c', command, '/dev/null'],
+          { timeout: 60_000 },
+          (error, stdout) =>
+            resolve({
+              code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+              out: stdout,
+            }),
+        )
+      })
+      expect(run.code).toBe(0)
+      const bar = `deleting expired sessions [${'#'.repeat(30)}] 100% 5000/5000`
+      // Redrawn with a carriage return and erase-to-end-of-line, ended by one newline.
+      expect(run.out).toContain(`\r${bar}\x1b[K\r\n`)
+      expect(run.out).toContain(`deleted 5000 expired sessions from ${url}`)
+      expect(run.out).not.toMatch(/^deleting expired sessions .*\r?\n(?!deleted)/m)
+      expect(count(file)).toBe(0)
+    },
+  )
 
   it('sessions list: public ids with the secret, a table or JSON Lines, only live sessions, --user', async () => {
     const { file, store, url } = await freshStore('web_sessions')
