@@ -1,15 +1,14 @@
 import {
-  authenticate,
   getCsrfToken,
   getSessionUser,
   type LoginThrottle,
-  login,
-  logout,
   type PasswordHasher,
+  type SessionManagement,
   safeRedirectPath,
 } from '@tessera/core'
-import { requireUser, type SessionEnv } from '@tessera/hono'
-import { type Context, Hono } from 'hono'
+import { type ApiRequest, type ApiRoutes, json, notAuthenticated } from './api-handler.js'
+import { readJsonObject } from './read-json.js'
+import { createSessionsApi } from './sessions-api.js'
 import type { DemoUser, SqliteUsers } from './users.js'
 
 /** What the demo API needs. */
@@ -17,8 +16,16 @@ export interface ApiDeps {
   users: SqliteUsers
   hasher: PasswordHasher
   throttle: LoginThrottle
-  /** The client address used for throttling (from the socket, or a trusted proxy header). */
-  clientIp: (c: Context<SessionEnv>) => string
+  /**
+   * Login with the per-user session cap, logout, "your sessions", freshness, password
+   * change and the audit trail (issue 9), over the same store as the manager.
+   */
+  management: SessionManagement<DemoUser>
+  /**
+   * The client address used for throttling. By default the socket's peer address; behind
+   * a proxy, read the header that proxy overwrites.
+   */
+  clientIp?: (request: Omit<ApiRequest, 'clientIp'>) => string
 }
 
 // Django's username limit; a password cap keeps hashing cost bounded for hostile input.
@@ -28,95 +35,118 @@ const MAX_PASSWORD = 4096
 const publicUser = (user: DemoUser) => ({ id: user.id, username: user.username })
 
 /**
- * The session-auth API of seeds 003/004: csrf, login, logout, me and hello, JSON in
- * and out. CSRF is enforced by the `csrf()` middleware in front of it.
+ * The session-auth API of seeds 003/004 — csrf, session-token, login, logout, me and
+ * hello, JSON in and out — as a framework-independent route table. The same table runs
+ * on Hono (`app.ts`), Express (`express-app.ts`), Fastify (`fastify-app.ts`) and plain
+ * fetch handlers (`fetch-app.ts`); `apps/demo/test/api.test.ts` runs the contract tests
+ * against all four.
+ *
+ * **Adding an endpoint.** Add one entry `'METHOD /api/path/'` → handler to the table
+ * (or spread a table from your own file: `...createSessionsApi(deps)`), and nothing in
+ * the bindings. A handler is a plain async function of an {@link ApiRequest} —
+ * `session`, `params` (`:name` segments), `query`, `header()`, `json()`, `clientIp` —
+ * returning `json(body, status?, headers?)`. What the bindings already did before it
+ * runs: the session is open (lazy), and every unsafe method (POST, PUT, PATCH, DELETE)
+ * passed the CSRF check (token + Origin/Fetch Metadata), so a handler never checks CSRF.
+ * What the dispatcher does: `405` + `Allow` when the path exists under another method,
+ * `404` JSON for unknown `/api` paths, `503` JSON for a `StoreError` thrown anywhere.
+ * Rules: check the Content-Type before `json()` when the body must be JSON (a
+ * cross-site form cannot send `application/json`); answer untrusted input with a 4xx,
+ * never a throw; an endpoint that needs a user starts with
+ * `getSessionUser()` and answers `notAuthenticated()` without one (what the adapters'
+ * `requireUser` answers; it also logs out disabled users and stale-password sessions).
+ *
+ * @example
+ * ```ts
+ * export function createApi(deps: ApiDeps): ApiRoutes {
+ *   return {
+ *     // …the routes below…
+ *     'DELETE /api/sessions/:id/': async (request) => {
+ *       const user = await getSessionUser(request.session, deps.users)
+ *       if (!user) return notAuthenticated()
+ *       await revoke(user, request.params.id)
+ *       return json({ detail: 'Session ended.' })
+ *     },
+ *   }
+ * }
+ * ```
  */
-export function createApi(deps: ApiDeps): Hono<SessionEnv> {
-  const { users, hasher, throttle, clientIp } = deps
-  const api = new Hono<SessionEnv>()
+export function createApi(deps: ApiDeps): ApiRoutes {
+  const { users, throttle, management } = deps
 
-  api.get('/csrf/', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
+  return {
+    'GET /api/csrf/': async ({ session }) => json({ csrfToken: await getCsrfToken(session) }),
 
-  // Seed 000: a header token for clients that cannot keep cookies (webviews, sandboxed
-  // iframes). Every endpoint below accepts it in X-Session-Token instead of the cookie.
-  api.get('/session-token/', async (c) =>
-    c.json({ sessionToken: await c.var.session.getSessionToken() }),
-  )
+    // Seed 000: a header token for clients that cannot keep cookies (webviews, sandboxed
+    // iframes). Every endpoint below accepts it in X-Session-Token instead of the cookie.
+    'GET /api/session-token/': async ({ session }) =>
+      json({ sessionToken: await session.getSessionToken() }),
 
-  api.post('/login/', async (c) => {
-    // JSON only: a cross-site form can send text/plain or urlencoded bodies without a
-    // preflight, never application/json.
-    const type = c.req.header('content-type') ?? ''
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return c.json({ detail: 'Unsupported media type in request; send application/json.' }, 415)
-    }
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      return c.json({ detail: 'JSON parse error.' }, 400)
-    }
-    const { username, password } = (
-      typeof body === 'object' && body !== null ? body : {}
-    ) as Record<string, unknown>
-    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
-      return c.json({ detail: 'Both "username" and "password" are required.' }, 400)
-    }
-    if (username.length > MAX_USERNAME || password.length > MAX_PASSWORD) {
-      return c.json({ detail: 'Username or password too long.' }, 400)
-    }
-    const client = clientIp(c)
-    const decision = await throttle.check(username, client)
-    if (!decision.allowed) {
-      c.header('Retry-After', String(decision.retryAfter))
-      return c.json(
-        {
-          detail: 'Too many failed login attempts. Try again later.',
-          retryAfter: decision.retryAfter,
-        },
-        429,
-      )
-    }
-    const user = await authenticate({ users, hasher }, username, password)
-    if (!user) {
-      await throttle.failed(username, client)
-      return c.json({ detail: 'Invalid username or password.' }, 401)
-    }
-    await throttle.succeeded(username, client)
-    await login(c.var.session, user)
-    const next = c.req.query('next')
-    return c.json({
-      user: publicUser(user),
-      ...(next === undefined ? {} : { next: safeRedirectPath(next) }),
-      // Login rotated every credential, the header token included: a cookieless client
-      // gets its new token here.
-      ...(c.var.session.loadedFromSessionToken
-        ? { sessionToken: await c.var.session.getSessionToken() }
-        : {}),
-    })
-  })
+    'POST /api/login/': async (request) => {
+      // JSON only: a cross-site form can send text/plain or urlencoded bodies without a
+      // preflight, never application/json.
+      const body = await readJsonObject(request)
+      if (!body.ok) return body.result
+      const { username, password } = body.fields
+      if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
+        return json({ detail: 'Both "username" and "password" are required.' }, 400)
+      }
+      if (username.length > MAX_USERNAME || password.length > MAX_PASSWORD) {
+        return json({ detail: 'Username or password too long.' }, 400)
+      }
+      const client = request.clientIp
+      const decision = await throttle.check(username, client)
+      if (!decision.allowed) {
+        return json(
+          {
+            detail: 'Too many failed login attempts. Try again later.',
+            retryAfter: decision.retryAfter,
+          },
+          429,
+          { 'Retry-After': String(decision.retryAfter) },
+        )
+      }
+      const user = await management.authenticate(username, password, client)
+      if (!user) {
+        await throttle.failed(username, client)
+        return json({ detail: 'Invalid username or password.' }, 401)
+      }
+      await throttle.succeeded(username, client)
+      const { session } = request
+      await management.login(session, user, client)
+      const next = request.query.get('next')
+      return json({
+        user: publicUser(user),
+        ...(next === null ? {} : { next: safeRedirectPath(next) }),
+        // Login rotated every credential, the header token included: a cookieless client
+        // gets its new token here.
+        ...(session.loadedFromSessionToken
+          ? { sessionToken: await session.getSessionToken() }
+          : {}),
+      })
+    },
 
-  api.post('/logout/', async (c) => {
-    await logout(c.var.session)
-    // Also ask the browser to drop everything it keeps for this origin (SECURITY.md).
-    c.header('Clear-Site-Data', '"cache", "cookies", "storage"')
-    return c.json({ detail: 'Logged out.' })
-  })
+    'POST /api/logout/': async ({ session, clientIp }) => {
+      await management.logout(session, clientIp)
+      // Also ask the browser to drop everything it keeps for this origin (SECURITY.md).
+      return json({ detail: 'Logged out.' }, 200, {
+        'Clear-Site-Data': '"cache", "cookies", "storage"',
+      })
+    },
 
-  api.get('/me/', async (c) => {
-    const user = await getSessionUser(c.var.session, users)
-    return c.json({ user: user ? publicUser(user) : null })
-  })
+    'GET /api/me/': async ({ session }) => {
+      const user = await getSessionUser(session, users)
+      return json({ user: user ? publicUser(user) : null })
+    },
 
-  // Cookie or header token, either works: seed 000's SessionTokenAuthentication.
-  api.get('/hello/', requireUser(users), (c) => c.json({ message: `Hello ${c.var.user.username}` }))
+    // Cookie or header token, either works: seed 000's SessionTokenAuthentication.
+    'GET /api/hello/': async (request) => {
+      const user = await getSessionUser(request.session, users)
+      if (!user) return notAuthenticated()
+      return json({ message: `Hello ${user.username}` })
+    },
 
-  // Django's require_POST: the other methods are refused, never treated as a logout.
-  for (const path of ['/login/', '/logout/']) {
-    api.all(path, (c) =>
-      c.json({ detail: `Method "${c.req.method}" not allowed.` }, 405, { Allow: 'POST' }),
-    )
+    // Your sessions, revocation, re-authentication and password change (issue 9).
+    ...createSessionsApi(deps),
   }
-  api.all('*', (c) => c.json({ detail: 'Not found' }, 404))
-  return api
 }

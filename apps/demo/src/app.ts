@@ -2,19 +2,28 @@ import type { SessionManager } from '@tessera/core'
 import { csrf, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { type ApiDeps, createApi } from './api.js'
+import { createApiDispatcher } from './api-dispatcher.js'
+import { honoApi, remoteAddress } from './hono-api.js'
 
-/** Everything the demo app is built from. */
+/** Everything the demo app is built from, whatever the adapter. */
 export interface AppDeps extends ApiDeps {
   manager: SessionManager
   /** Exact origins allowed to send unsafe requests besides the app's own. */
   trustedOrigins?: string[]
 }
 
-/** The demo's HTTP app (API only; `main.ts` adds the SPA), independent of how it is served. */
+/**
+ * The demo's HTTP app on Hono (API only; `main.ts` adds the SPA), independent of how it
+ * is served. `express-app.ts`, `fastify-app.ts` and `fetch-app.ts` build the same API on
+ * the other adapters.
+ */
 export function createApp(deps: AppDeps): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
-  app.use(session(deps.manager))
+  // The address is recorded on new sessions for "your sessions" (issue 9).
+  app.use(session(deps.manager, { clientIp: remoteAddress }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
-  app.route('/api', createApi(deps))
+  const api = honoApi(createApiDispatcher(createApi(deps), deps))
+  app.all('/api', api)
+  app.all('/api/*', api)
   return app
 }

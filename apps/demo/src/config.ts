@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
 
 /** The demo's settings, read once from the environment at startup. */
 export interface DemoConfig {
@@ -22,6 +23,12 @@ export interface DemoConfig {
   sessionTable: string
   /** The PostgreSQL login-throttle table (`name` or `schema.name`). */
   rateLimitTable: string
+  /** Which adapter serves the API (`/api/…`); the SPA is always served by Hono. */
+  adapter: DemoAdapter
+  /** Most sessions one user may have; a login beyond it ends their oldest (`MAX_SESSIONS_PER_USER`). */
+  maxSessionsPerUser: number
+  /** Seconds a login counts as recent for sensitive actions (`FRESH_AGE`). */
+  freshAge: number
 }
 
 /**
@@ -33,6 +40,10 @@ export interface DemoConfig {
  * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
  * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000).
+ * `DEMO_ADAPTER` (`hono`, `express`, `fastify` or `web`; default `hono`) picks the
+ * adapter the API runs on.
+ * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
+ * default 600) is how long a login counts as recent for sensitive actions.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -63,6 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql://')
   }
+  const adapter = (env.DEMO_ADAPTER || 'hono') as DemoAdapter
+  if (!DEMO_ADAPTERS.includes(adapter)) {
+    throw new Error(`DEMO_ADAPTER must be one of ${DEMO_ADAPTERS.join(', ')}, got "${adapter}"`)
+  }
   return {
     host,
     port,
@@ -75,7 +90,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     sessionTable: env.SESSION_TABLE || 'tessera_sessions',
     rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',
+    adapter,
+    maxSessionsPerUser: positiveInt(env, 'MAX_SESSIONS_PER_USER', 10),
+    freshAge: positiveInt(env, 'FRESH_AGE', 600),
   }
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`)
+  }
+  return value
 }
 
 function readOrCreateSecret(dataDir: string): string {

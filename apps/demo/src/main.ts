@@ -1,10 +1,18 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { getConnInfo } from '@hono/node-server/conninfo'
-import { LoginThrottle, SessionManager, withSessionToken } from '@tessera/core'
+import {
+  AuditTrail,
+  LoginThrottle,
+  SessionManagement,
+  SessionManager,
+  withSessionToken,
+} from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
+import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
+import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
+import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
 import { ensureWebBuild, mountWeb } from './web.js'
@@ -35,20 +43,36 @@ if ((await users.count()) === 0) {
   )
 }
 
-const app = createApp({
+// Audit events (login, logout, failures, revocations, password changes, replaced
+// sessions) as JSON lines with hashed identifiers only.
+const audit = new AuditTrail({
+  keys: manager.keys,
+  sink: new JsonLinesFileSink(join(config.dataDir, 'audit.jsonl')),
+  onError: (e) => console.error('audit log write failed:', (e as Error).message),
+})
+audit.watch(manager)
+const management = new SessionManagement({
+  store,
+  users,
+  hasher,
+  audit,
+  maxSessionsPerUser: config.maxSessionsPerUser,
+  freshAge: config.freshAge,
+  storeTimeout: config.storeTimeoutMs,
+})
+
+const deps = {
   manager,
   users,
   hasher,
   throttle,
+  management,
   trustedOrigins: config.trustedOrigins,
-  clientIp: (c) => {
-    try {
-      return getConnInfo(c).remote.address ?? 'unknown'
-    } catch {
-      return 'unknown'
-    }
-  },
-})
+}
+const app = createApp(deps)
+// Seed 002: one session across the sites this server answers for (shared-sessions.ts).
+const shared = demoSharedSessions(process.env, config.secret)
+shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
   // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
@@ -56,9 +80,12 @@ mountWeb(app, await ensureWebBuild(), {
   // `/embed/` always gets one, creating the session when needed: a cookieless webview
   // has no other way to carry a session from one request to the next.
   html: async (c, html) =>
-    c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
-      ? withSessionToken(html, await c.var.session.getSessionToken())
-      : html,
+    shared.html(
+      c,
+      c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
+        ? withSessionToken(html, await c.var.session.getSessionToken())
+        : html,
+    ),
 })
 
 // Expired rows are invisible already; this only reclaims their space.
@@ -72,10 +99,16 @@ const sweep = setInterval(
 )
 sweep.unref()
 
-const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+// DEMO_ADAPTER: the API on Express, Fastify or @tessera/web instead of Hono (the SPA stays on Hono).
+const onAdapter = await adapterServer(config.adapter, deps)
+const listen = { fetch: app.fetch, hostname: config.host, port: config.port, ...onAdapter }
+const server = serve(listen, (info) => {
+  shared.listening(info.port)
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
+  console.log(`API adapter: ${config.adapter}`)
   console.log(`Sessions: ${stores.describe}`)
+  console.log(`Shared sessions: ${shared.describe()}`)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { Client } from './client.js'
-import { demo } from './fixture.js'
+import { ADAPTERS, demo } from './fixture.js'
 
+// Every group runs once per adapter (fixture.ts: Hono and the fetch handler in process,
+// Express and Fastify over real sockets), against the same framework-independent API.
 const json = async (res: Response) => (await res.json()) as Record<string, unknown>
 
-describe('the session-auth API contract', () => {
+describe.each(ADAPTERS)('the session-auth API contract on %s', (adapter) => {
   it('csrf → login → me → hello → logout → hello refused', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     const csrf = await browser.request('/api/csrf/')
     expect(csrf.status).toBe(200)
@@ -51,7 +53,7 @@ describe('the session-auth API contract', () => {
     ['a wrong password', { username: 'admin', password: 'nope' }, 401],
     ['an unknown user', { username: 'nobody', password: 'admin' }, 401],
   ])('login with %s → %i and no session cookie', async (_, body, status) => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     const res = await browser.request('/api/login/', { json: body })
@@ -60,7 +62,7 @@ describe('the session-auth API contract', () => {
   })
 
   it('malformed JSON → 400, non-JSON content types → 415, never a session cookie', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     const bad = await browser.request('/api/login/', {
@@ -86,7 +88,7 @@ describe('the session-auth API contract', () => {
   })
 
   it('GET on logout does nothing (405) and the session survives', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     const res = await browser.request('/api/logout/')
@@ -98,16 +100,16 @@ describe('the session-auth API contract', () => {
   })
 
   it('unknown paths under /api are JSON 404s', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const res = await new Client(app).request('/api/nope/')
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ detail: 'Not found' })
   })
 })
 
-describe('login attacks (SECURITY.md)', () => {
+describe.each(ADAPTERS)('login attacks (SECURITY.md) on %s', (adapter) => {
   it('fixation: the pre-login session credential is dead after login', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     const before = browser.cookie('sessionid') as string
@@ -122,7 +124,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('a CSRF token obtained before login is refused after it', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     const preLogin = browser.cookie('csrftoken') as string
@@ -145,7 +147,7 @@ describe('login attacks (SECURITY.md)', () => {
     ['Origin null', { headers: { origin: 'null' } }],
     ['Sec-Fetch-Site: cross-site', { headers: { 'sec-fetch-site': 'cross-site' } }],
   ])('login with %s is refused (403) and sets no cookie', async (_, init) => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     const res = await browser.request('/api/login/', {
@@ -158,7 +160,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('unknown user and wrong password get the same answer for the same work', async () => {
-    const { app, counts } = await demo()
+    const { app, counts } = await demo(adapter)
     const answers = []
     for (const username of ['nobody', 'admin']) {
       const browser = new Client(app)
@@ -182,7 +184,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('throttles repeated failures with 429 and Retry-After, before checking the password', async () => {
-    const { app, counts } = await demo()
+    const { app, counts } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
     for (let i = 0; i < 5; i++) {
@@ -222,13 +224,13 @@ describe('login attacks (SECURITY.md)', () => {
     'data:text/html,x',
     'https://evil.com/',
   ])('open redirect %s in ?next= falls back to /', async (next) => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const res = await new Client(app).login('admin', 'admin', `?next=${encodeURIComponent(next)}`)
     expect(await res.json()).toMatchObject({ next: '/' })
   })
 
   it('a same-origin ?next= path is kept', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const res = await new Client(app).login(
       'admin',
       'admin',
@@ -238,7 +240,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('imports a real Django pbkdf2_sha256 hash, logs in with it and upgrades it to scrypt', async () => {
-    const { app, users } = await demo()
+    const { app, users } = await demo(adapter)
     // Django's own known-answer vector (tests/auth_tests/test_hashers.py, test_pbkdf2).
     const django = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c='
     await users.create('ada', django)
@@ -252,7 +254,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('a disabled user loses their session at the next request', async () => {
-    const { app, users, admin } = await demo()
+    const { app, users, admin } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     await users.setActive(admin.id, false)
@@ -261,7 +263,7 @@ describe('login attacks (SECURITY.md)', () => {
   })
 
   it('a password change ends sessions that logged in with the old one', async () => {
-    const { app, users, admin, hasher } = await demo()
+    const { app, users, admin, hasher } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     await users.setPasswordHash(admin.id, await hasher.hash('new-password'))
@@ -269,9 +271,9 @@ describe('login attacks (SECURITY.md)', () => {
   })
 })
 
-describe('logout attacks (SECURITY.md)', () => {
+describe.each(ADAPTERS)('logout attacks (SECURITY.md) on %s', (adapter) => {
   it('replaying the old session cookie after logout fails; the cookie is cleared with Max-Age=0', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     const old = browser.cookie('sessionid') as string
@@ -285,7 +287,7 @@ describe('logout attacks (SECURITY.md)', () => {
   })
 
   it('a cross-site logout is refused and the session survives', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     for (const headers of [
@@ -309,9 +311,9 @@ describe('logout attacks (SECURITY.md)', () => {
   })
 })
 
-describe('CSRF through the demo (SECURITY.md)', () => {
+describe.each(ADAPTERS)('CSRF through the demo (SECURITY.md) on %s', (adapter) => {
   it('two masked tokens differ and both pass; another session’s token is refused', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     const a = (await json(await browser.request('/api/csrf/'))).csrfToken as string
     const b = (await json(await browser.request('/api/csrf/'))).csrfToken as string
@@ -336,7 +338,7 @@ describe('CSRF through the demo (SECURITY.md)', () => {
   })
 
   it('an attacker-planted csrftoken cookie with a matching header is refused', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const victim = new Client(app)
     await victim.login('admin', 'admin')
     const attacker = new Client(app)
@@ -352,7 +354,7 @@ describe('CSRF through the demo (SECURITY.md)', () => {
   })
 
   it('PUT, PATCH and DELETE are protected; method-override headers are ignored', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
@@ -380,7 +382,7 @@ describe('CSRF through the demo (SECURITY.md)', () => {
   })
 
   it('a token in the query string is ignored', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     const token = browser.cookie('csrftoken') as string
@@ -392,7 +394,7 @@ describe('CSRF through the demo (SECURITY.md)', () => {
   })
 
   it('no response echoes an untrusted origin for CORS', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     for (const res of [
       await browser.request('/api/csrf/', { headers: { origin: 'https://evil.example' } }),

@@ -1,5 +1,5 @@
-/** Anything with Hono's `request()`: the app under test. */
-interface Requestable {
+/** Anything with Hono's `request()`: the app under test, on whichever adapter. */
+export interface Requestable {
   request(input: string, init?: RequestInit): Response | Promise<Response>
 }
 

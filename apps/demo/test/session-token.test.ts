@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Client } from './client.js'
-import { demo } from './fixture.js'
+import { ADAPTERS, demo } from './fixture.js'
 
 const ORIGIN = 'http://demo.test'
 
@@ -32,62 +32,65 @@ function tokenClient(app: Awaited<ReturnType<typeof demo>>['app']) {
   }
 }
 
-describe('cookieless sessions through X-Session-Token (acceptance 1)', () => {
-  it('fetch a token, log in without a CSRF token, hello, logout, then the token gets 401', async () => {
-    const { app } = await demo()
-    const client = tokenClient(app)
-    const issued = await client.request('/api/session-token/')
-    expect(issued.status).toBe(200)
-    expect(issued.headers.get('cache-control')).toBe('no-store')
-    client.token = ((await issued.json()) as { sessionToken: string }).sessionToken
-    expect(client.token).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
-    const preLogin = client.token
+describe.each(ADAPTERS)(
+  'cookieless sessions through X-Session-Token (acceptance 1) on %s',
+  (adapter) => {
+    it('fetch a token, log in without a CSRF token, hello, logout, then the token gets 401', async () => {
+      const { app } = await demo(adapter)
+      const client = tokenClient(app)
+      const issued = await client.request('/api/session-token/')
+      expect(issued.status).toBe(200)
+      expect(issued.headers.get('cache-control')).toBe('no-store')
+      client.token = ((await issued.json()) as { sessionToken: string }).sessionToken
+      expect(client.token).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
+      const preLogin = client.token
 
-    const login = await client.request('/api/login/', {
-      json: { username: 'admin', password: 'admin' },
+      const login = await client.request('/api/login/', {
+        json: { username: 'admin', password: 'admin' },
+      })
+      expect(login.status).toBe(200)
+      const body = (await login.json()) as { user: unknown; sessionToken: string }
+      expect(body.user).toEqual({ id: '1', username: 'admin' })
+      // Login rotates every credential; the cookieless client gets its new token in the body.
+      expect(body.sessionToken).not.toBe(preLogin)
+      expect(login.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual([])
+      client.token = body.sessionToken
+
+      const hello = await client.request('/api/hello/')
+      expect(hello.status).toBe(200)
+      expect(await hello.json()).toEqual({ message: 'Hello admin' })
+      expect(await (await client.request('/api/me/')).json()).toEqual({
+        user: { id: '1', username: 'admin' },
+      })
+
+      // The pre-login token died with the rotation (fixation through a planted token).
+      const stale = tokenClient(app)
+      stale.token = preLogin
+      expect((await stale.request('/api/hello/')).status).toBe(401)
+
+      const logout = await client.request('/api/logout/', { method: 'POST' })
+      expect(logout.status).toBe(200)
+      expect((await client.request('/api/hello/')).status).toBe(401)
     })
-    expect(login.status).toBe(200)
-    const body = (await login.json()) as { user: unknown; sessionToken: string }
-    expect(body.user).toEqual({ id: '1', username: 'admin' })
-    // Login rotates every credential; the cookieless client gets its new token in the body.
-    expect(body.sessionToken).not.toBe(preLogin)
-    expect(login.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual([])
-    client.token = body.sessionToken
 
-    const hello = await client.request('/api/hello/')
-    expect(hello.status).toBe(200)
-    expect(await hello.json()).toEqual({ message: 'Hello admin' })
-    expect(await (await client.request('/api/me/')).json()).toEqual({
-      user: { id: '1', username: 'admin' },
+    it('a token login needs no CSRF token and no Origin, even cross-site', async () => {
+      const { app } = await demo(adapter)
+      const client = tokenClient(app)
+      client.token = (
+        (await (await client.request('/api/session-token/')).json()) as { sessionToken: string }
+      ).sessionToken
+      const res = await client.request('/api/login/', {
+        json: { username: 'admin', password: 'admin' },
+        headers: { origin: 'https://embedding-app.example', 'sec-fetch-site': 'cross-site' },
+      })
+      expect(res.status).toBe(200)
     })
+  },
+)
 
-    // The pre-login token died with the rotation (fixation through a planted token).
-    const stale = tokenClient(app)
-    stale.token = preLogin
-    expect((await stale.request('/api/hello/')).status).toBe(401)
-
-    const logout = await client.request('/api/logout/', { method: 'POST' })
-    expect(logout.status).toBe(200)
-    expect((await client.request('/api/hello/')).status).toBe(401)
-  })
-
-  it('a token login needs no CSRF token and no Origin, even cross-site', async () => {
-    const { app } = await demo()
-    const client = tokenClient(app)
-    client.token = (
-      (await (await client.request('/api/session-token/')).json()) as { sessionToken: string }
-    ).sessionToken
-    const res = await client.request('/api/login/', {
-      json: { username: 'admin', password: 'admin' },
-      headers: { origin: 'https://embedding-app.example', 'sec-fetch-site': 'cross-site' },
-    })
-    expect(res.status).toBe(200)
-  })
-})
-
-describe('header-token attacks (SECURITY.md, acceptance 2)', () => {
+describe.each(ADAPTERS)('header-token attacks (SECURITY.md, acceptance 2) on %s', (adapter) => {
   it('a bogus token header beside a valid cookie does not skip CSRF (403) and the session survives', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     for (const bogus of ['bogus', `${'A'.repeat(22)}.${'B'.repeat(43)}`]) {
@@ -102,7 +105,7 @@ describe('header-token attacks (SECURITY.md, acceptance 2)', () => {
   })
 
   it('a dead token (logged out) beside a valid cookie does not skip CSRF either', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const victim = new Client(app)
     await victim.login('admin', 'admin')
     const other = tokenClient(app)
@@ -121,7 +124,7 @@ describe('header-token attacks (SECURITY.md, acceptance 2)', () => {
   })
 
   it('a token in the query string is ignored', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const client = tokenClient(app)
     client.token = (
       (await (await client.request('/api/session-token/')).json()) as { sessionToken: string }
@@ -137,7 +140,7 @@ describe('header-token attacks (SECURITY.md, acceptance 2)', () => {
   })
 
   it('tampered, revoked and rotated tokens are refused', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const client = tokenClient(app)
     client.token = (
       (await (await client.request('/api/session-token/')).json()) as { sessionToken: string }
@@ -171,7 +174,7 @@ describe('header-token attacks (SECURITY.md, acceptance 2)', () => {
   })
 
   it('the cookie value is not derivable from the token', async () => {
-    const { app } = await demo()
+    const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
     const token = (

@@ -4,7 +4,14 @@ import type { JwtKeySet } from './jwt-key-set.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from './jwt-session-options.js'
 import { SessionJwtCodec } from './session-jwt-codec.js'
 
-/** Options of {@link createSessionJwtVerifier}. */
+/**
+ * Options of {@link createSessionJwtVerifier}: the app's `issuer`, `audience` and `typ`.
+ *
+ * @example
+ * ```ts
+ * const options: SessionJwtVerifierOptions = { keys, issuer: 'https://app.example', audience: 'https://app.example' }
+ * ```
+ */
 export interface SessionJwtVerifierOptions {
   /** Keys to verify with; a verify-only set (public keys) is enough. */
   keys: JwtKeySet
@@ -20,7 +27,15 @@ export interface SessionJwtVerifierOptions {
   clock?: Clock
 }
 
-/** The claims of a verified session JWT, without `sid` (the session credential). */
+/**
+ * The claims of a verified session JWT, without `sid` (the session credential).
+ *
+ * @example
+ * ```ts
+ * const claims: SessionJwtClaims | null = await verify(token)
+ * if (claims) console.log(claims.sub, claims.email)
+ * ```
+ */
 export type SessionJwtClaims = Record<string, JsonValue> & {
   iss: string
   aud: string | string[]
@@ -62,7 +77,7 @@ export function createSessionJwtVerifier(
     if (typeof token !== 'string') return null
     const verified = await codec.read(token, clock(), 0)
     if (!verified) return null
-    const { sid: _sid, ...claims } = verified.claims
+    const { sid: _sid, ...claims } = structuredClone(verified.claims) as Record<string, JsonValue>
     return claims as SessionJwtClaims
   }
 }

@@ -23,8 +23,8 @@ export const JWT_SESSION_KEY = '_jwt'
 export interface VerifiedSessionJwt {
   /** The session credential (`<id>.<secret>`) from the `sid` claim. */
   credential: string
-  /** Every claim of the payload. */
-  claims: Record<string, JsonValue>
+  /** Every claim of the payload (shared with the cache: copy before handing it out). */
+  claims: Readonly<Record<string, JsonValue>>
   /** The app should answer with a fresh token: expired, in the second half of its life, or signed by a non-current key. */
   reissue: boolean
 }
@@ -171,7 +171,7 @@ export class SessionJwtCodec {
     if (v.nbf !== undefined && v.nbf > nowS + tolerance) return null
     if (nowS >= v.exp + tolerance + acceptExpired) return null
     const reissue = nowS >= v.exp || v.exp - nowS < o.ttl / 2 || v.kid !== o.keys.currentKid
-    return { credential: v.claims.sid as string, claims: structuredClone(v.claims), reissue }
+    return { credential: v.claims.sid as string, claims: v.claims, reissue }
   }
 
   #tooLarge(size: number, payload: Record<string, JsonValue>): CookieError {

@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto'
 import {
   ConfigError,
   CookieError,
+  introspectSessionJwt,
   JWT_SESSION_KEY,
   type JwtKeySet,
   type JwtSessionOptions,
   login,
   logout,
   MemoryStore,
+  type SessionEvent,
   SessionManager,
   type SessionManagerOptions,
   setJwtClaims,
@@ -212,6 +214,22 @@ describe('re-issue', () => {
   })
 })
 
+describe('events', () => {
+  it('a JWT that does not verify emits invalidCredential (malformed) without the token', async () => {
+    const { manager } = jwtHarness()
+    const events: SessionEvent[] = []
+    manager.on('invalidCredential', (e) => events.push(e))
+    const token = tokenOf(await loggedIn(manager))
+    const forged = `${token.slice(0, -4)}AAAA`
+    await request(manager, `sessionid=${forged}`, async (s) =>
+      expect(await s.getUserId()).toBeNull(),
+    )
+    await new Promise((r) => setTimeout(r, 0))
+    expect(events).toEqual([{ type: 'invalidCredential', at: T0, reason: 'malformed' }])
+    expect(JSON.stringify(events)).not.toContain(token.split('.')[1])
+  })
+})
+
 describe('cookie size', () => {
   it('a token whose cookie would pass 4096 bytes is refused where the fields are set, naming them', async () => {
     const { manager } = jwtHarness({ fields: ['username', 'bio'] })
@@ -295,5 +313,53 @@ describe('configuration', () => {
     const cookie = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
     expect(tokenOf(cookie)).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
     expect(manager.jwks()).toEqual({ keys: [] })
+    // login's setJwtClaims does nothing in the opaque format.
+    await request(manager, cookie, async (s) => expect(await s.has(JWT_SESSION_KEY)).toBe(false))
+  })
+})
+
+describe('introspection (RFC 7662 style)', () => {
+  it('a live token is active with its claims, without sid', async () => {
+    const { manager } = jwtHarness()
+    const token = tokenOf(await loggedIn(manager))
+    expect(await introspectSessionJwt(manager, token)).toEqual({
+      active: true,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: T0 / 1000,
+      exp: T0 / 1000 + 300,
+      sub: 'u1',
+      username: 'ada',
+      email: 'ada@example.com',
+    })
+  })
+
+  it('a copied token is inactive right after logout, though it has not expired', async () => {
+    const { manager } = jwtHarness()
+    const cookie = await loggedIn(manager)
+    await request(manager, cookie, (s) => logout(s))
+    expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
+  })
+
+  it('an expired token is inactive even while the session lives (no acceptExpired window)', async () => {
+    const { manager, clock } = jwtHarness({ clockTolerance: 0 })
+    const cookie = await loggedIn(manager)
+    clock.advance(300_000)
+    expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
+    await request(manager, cookie, async (s) => expect(await s.getUserId()).toBe('u1'))
+  })
+
+  it('garbage, a cookie header smuggled in the token, and the opaque format are inactive, and nothing is written', async () => {
+    const { manager, store } = jwtHarness()
+    const token = tokenOf(await loggedIn(manager))
+    store.calls.length = 0
+    for (const bad of ['', 'a.b.c', `x; sessionid=${token}`, `${token}; a=b`, null, undefined]) {
+      expect(await introspectSessionJwt(manager, bad)).toEqual({ active: false })
+    }
+    expect(store.calls).toEqual([])
+    expect(await introspectSessionJwt(manager, token)).toMatchObject({ active: true })
+    expect(store.calls).toEqual(['get'])
+    const opaque = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    expect(await introspectSessionJwt(opaque, token)).toEqual({ active: false })
   })
 })

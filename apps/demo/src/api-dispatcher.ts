@@ -1,0 +1,158 @@
+import type { Session } from '@tessera/core'
+import type { ApiHandler, ApiRequest, ApiRoutes } from './api-handler.js'
+
+/** What an adapter binding hands {@link createApiDispatcher}'s function for one request. */
+export interface ApiInput {
+  method: string
+  /**
+   * The request target as received, `/api/login/?next=%2F` (Node's `req.url`), or the
+   * absolute URL (a Web `Request`'s `url`). Nothing is decoded before matching.
+   */
+  url: string
+  header(name: string): string | undefined
+  /** The raw body as text (read once, when a handler asks for JSON). */
+  text(): Promise<string>
+  session: Session
+  remoteAddress: string | undefined
+}
+
+/** The answer ready to write: every binding sends exactly these bytes and headers. */
+export interface ApiOutput {
+  status: number
+  /** `content-type` first, then the handler's headers. */
+  headers: [string, string][]
+  body: string
+}
+
+/** Options of {@link createApiDispatcher}. */
+export interface ApiDispatcherOptions {
+  /**
+   * The client address for throttling. By default the socket's peer address, or
+   * `'unknown'`. Behind a proxy, read the header your proxy overwrites.
+   */
+  clientIp?: (request: Omit<ApiRequest, 'clientIp'>) => string
+}
+
+interface CompiledRoute {
+  method: string
+  segments: string[]
+  handler: ApiHandler
+}
+
+const CONTENT_TYPE: [string, string] = ['content-type', 'application/json']
+
+/**
+ * Turns the demo's route table into one function every adapter binding calls for each
+ * request under `/api`: it matches `METHOD /path` (with `:name` segments; `HEAD` runs
+ * the `GET` handler), answers `405` with `Allow` for a known path under another method
+ * and `404 {"detail": "Not found"}` for an unknown one, runs the handler and serializes
+ * its {@link ApiResult} as JSON. The routing is done here, not by the framework, so the
+ * 404/405 rules and trailing-slash handling are the same on every adapter.
+ *
+ * @example
+ * ```ts
+ * const dispatch = createApiDispatcher(createApi(deps))
+ * app.all('/api/*', async (c) => {
+ *   const out = await dispatch({ method: c.req.method, url: c.req.url, … })
+ *   return c.body(out.body, out.status, Object.fromEntries(out.headers))
+ * })
+ * ```
+ */
+export function createApiDispatcher(
+  routes: ApiRoutes,
+  options: ApiDispatcherOptions = {},
+): (input: ApiInput) => Promise<ApiOutput> {
+  const compiled: CompiledRoute[] = Object.entries(routes).map(([key, handler]) => {
+    const space = key.indexOf(' ')
+    return {
+      method: key.slice(0, space).toUpperCase(),
+      segments: key.slice(space + 1).split('/'),
+      handler,
+    }
+  })
+  const clientIp =
+    options.clientIp ??
+    ((request: Omit<ApiRequest, 'clientIp'>) => request.remoteAddress ?? 'unknown')
+
+  return async function dispatchApi(input) {
+    const method = input.method.toUpperCase()
+    const wanted = method === 'HEAD' ? 'GET' : method
+    const { path, search } = splitTarget(input.url)
+    const segments = path.split('/')
+    const allowed: string[] = []
+    for (const route of compiled) {
+      const params = match(route.segments, segments)
+      if (params === undefined) continue
+      if (route.method !== wanted) {
+        allowed.push(route.method)
+        continue
+      }
+      let body: Promise<unknown> | undefined
+      const request: Omit<ApiRequest, 'clientIp'> = {
+        method,
+        path,
+        params,
+        query: new URLSearchParams(search),
+        header: input.header,
+        json: () => {
+          body ??= input.text().then((text) => JSON.parse(text) as unknown)
+          return body
+        },
+        session: input.session,
+        remoteAddress: input.remoteAddress,
+      }
+      const result = await route.handler({ ...request, clientIp: clientIp(request) })
+      return {
+        status: result.status,
+        headers: [CONTENT_TYPE, ...Object.entries(result.headers ?? {})],
+        body: JSON.stringify(result.body),
+      }
+    }
+    // Django's require_POST and friends: a known path under another method is a 405,
+    // never run as something else.
+    if (allowed.length > 0) {
+      return {
+        status: 405,
+        headers: [CONTENT_TYPE, ['Allow', allowed.join(', ')]],
+        body: JSON.stringify({ detail: `Method "${input.method}" not allowed.` }),
+      }
+    }
+    return { status: 404, headers: [CONTENT_TYPE], body: JSON.stringify({ detail: 'Not found' }) }
+  }
+}
+
+/** Path and query of a request target or an absolute URL. */
+function splitTarget(url: string): { path: string; search: string } {
+  // An absolute URL's path starts at the first '/' after its scheme's '//'.
+  const start = url.startsWith('/') ? 0 : url.indexOf('/', url.indexOf('//') + 2)
+  if (start === -1) return { path: '/', search: '' }
+  const query = url.indexOf('?', start)
+  return query === -1
+    ? { path: url.slice(start), search: '' }
+    : { path: url.slice(start, query), search: url.slice(query) }
+}
+
+/** The `:name` params when `pattern` matches `path` segment by segment, else undefined. */
+function match(pattern: string[], path: string[]): Record<string, string> | undefined {
+  if (pattern.length !== path.length) return undefined
+  let params: Record<string, string> | undefined
+  for (let i = 0; i < pattern.length; i++) {
+    const want = pattern[i] as string
+    const got = path[i] as string
+    if (want.startsWith(':')) {
+      if (got === '') return undefined
+      let value: string
+      try {
+        value = decodeURIComponent(got)
+      } catch {
+        // Malformed percent-encoding: no route of ours has such a segment.
+        return undefined
+      }
+      params ??= {}
+      params[want.slice(1)] = value
+    } else if (want !== got) {
+      return undefined
+    }
+  }
+  return params ?? {}
+}

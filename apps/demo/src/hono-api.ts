@@ -1,0 +1,44 @@
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { SessionEnv } from '@tessera/hono'
+import type { Context, Handler } from 'hono'
+import type { ApiInput, ApiOutput } from './api-dispatcher.js'
+
+/**
+ * The Hono binding of the demo API: a handler for `app.all('/api/*', …)` that hands the
+ * request to the framework-independent dispatcher and writes its answer. Needs
+ * `session()` (and `csrf()`) from `@tessera/hono` in front.
+ *
+ * @example
+ * ```ts
+ * app.all('/api/*', honoApi(createApiDispatcher(createApi(deps))))
+ * ```
+ */
+export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Handler<SessionEnv> {
+  return async (c) => {
+    const out = await dispatch({
+      method: c.req.method,
+      url: c.req.url,
+      header: (name) => c.req.header(name),
+      text: () => c.req.text(),
+      session: c.var.session,
+      remoteAddress: remoteAddress(c),
+    })
+    return c.body(out.body, out.status as 200, Object.fromEntries(out.headers))
+  }
+}
+
+/**
+ * The socket's peer under @hono/node-server; none under `app.request()` in tests.
+ *
+ * @example
+ * ```ts
+ * app.use(session(manager, { clientIp: remoteAddress }))
+ * ```
+ */
+export function remoteAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address
+  } catch {
+    return undefined
+  }
+}

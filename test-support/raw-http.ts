@@ -1,0 +1,63 @@
+import { connect as netConnect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+
+/**
+ * Sends a Web `Request` over a real socket to `127.0.0.1:port` (TLS when the URL is
+ * `https:`, any certificate accepted) and reads the answer to the end of the connection,
+ * redirects not followed. The request's URL host goes out as `Host`, so an app sees its
+ * own origin (what CSRF checks compare against) while listening on an ephemeral port.
+ *
+ * Written by hand, not through `http.request` or the global fetch: those drop a custom
+ * `Host`, cannot trust a test certificate, and refuse header bytes (control characters)
+ * that a server can receive and the adapter suite sends.
+ *
+ * @example
+ * ```ts
+ * const res = await rawHttpFetch(new Request('http://demo.test/api/me/'), port)
+ * ```
+ */
+export async function rawHttpFetch(request: Request, port: number): Promise<Response> {
+  const url = new URL(request.url)
+  const body = request.body ? Buffer.from(await request.arrayBuffer()) : Buffer.alloc(0)
+  let head = `${request.method} ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`
+  for (const [name, value] of request.headers) head += `${name}: ${value}\r\n`
+  head += `content-length: ${body.length}\r\nconnection: close\r\n\r\n`
+  const socket =
+    url.protocol === 'https:'
+      ? tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false })
+      : netConnect({ host: '127.0.0.1', port })
+  // Not end(): a half-closed socket makes Node abort the request still in progress.
+  socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]))
+  const chunks: Buffer[] = []
+  for await (const chunk of socket) chunks.push(chunk as Buffer)
+  return parseResponse(Buffer.concat(chunks), request.method)
+}
+
+/** An HTTP/1.1 response read to the end of a closed connection. */
+function parseResponse(raw: Buffer, method: string): Response {
+  const split = raw.indexOf('\r\n\r\n')
+  if (split === -1) throw new Error('incomplete HTTP response')
+  const [statusLine = '', ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n')
+  const status = Number(statusLine.split(' ')[1])
+  const headers = new Headers()
+  for (const line of lines) {
+    const i = line.indexOf(':')
+    headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim())
+  }
+  let body = raw.subarray(split + 4)
+  if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') {
+    const parts: Buffer[] = []
+    let at = 0
+    for (;;) {
+      const eol = body.indexOf('\r\n', at)
+      const size = Number.parseInt(body.subarray(at, eol).toString('latin1'), 16)
+      if (!size) break
+      parts.push(body.subarray(eol + 2, eol + 2 + size))
+      at = eol + 2 + size + 2
+    }
+    body = Buffer.concat(parts)
+    headers.delete('transfer-encoding')
+  }
+  const empty = [204, 304].includes(status) || method === 'HEAD'
+  return new Response(empty ? null : new Uint8Array(body), { status, headers })
+}
