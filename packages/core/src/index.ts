@@ -68,9 +68,16 @@ export type { SessionCookieOptions, SessionManagerOptions } from './session/sess
 export type { SessionRequest } from './session/session-state.js'
 export * from './shared/index.js'
 export { MemoryStore } from './store/memory-store.js'
+export { DEFAULT_SCAN_BATCH_SIZE, scanBatchSize } from './store/scan-batch-size.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'
-export type { Clock, SessionStore, UpdateResult } from './store/session-store.js'
+export type {
+  Clock,
+  DeleteExpiredOptions,
+  ScanOptions,
+  SessionStore,
+  UpdateResult,
+} from './store/session-store.js'
 export { TieredStore, type TieredStoreOptions } from './store/tiered-store.js'
 export {
   LoginThrottle,
