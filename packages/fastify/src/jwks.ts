@@ -7,7 +7,14 @@ import {
 } from '@tessera/core'
 import type { FastifyPluginAsync } from 'fastify'
 
-/** Options of {@link jwks}: the core JWKS options plus what to publish. */
+/**
+ * Options of {@link jwks}: the core JWKS options plus what to publish.
+ *
+ * @example
+ * ```ts
+ * await app.register(jwks, { source: manager, maxAge: 60 } satisfies JwksPluginOptions)
+ * ```
+ */
 export interface JwksPluginOptions extends JwksOptions {
   /** A `SessionManager` in the `jwt` format, or a `JwtKeySet`. */
   source: JwksSource
@@ -33,6 +40,7 @@ export const jwks: FastifyPluginAsync<JwksPluginOptions> = async (fastify, optio
   fastify.get(path, async (_request, reply) => {
     const response = jwksResponse(source, { maxAge })
     for (const [name, value] of response.headers) reply.header(name, value)
-    return reply.code(response.status).send(await response.text())
+    // Bytes, not a string: Fastify would append "; charset=utf-8" to a string's type.
+    return reply.code(response.status).send(Buffer.from(await response.arrayBuffer()))
   })
 }

@@ -4,7 +4,14 @@ import type { JwtKeySet } from './jwt-key-set.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from './jwt-session-options.js'
 import { SessionJwtCodec } from './session-jwt-codec.js'
 
-/** Options of {@link createSessionJwtVerifier}. */
+/**
+ * Options of {@link createSessionJwtVerifier}: the app's `issuer`, `audience` and `typ`.
+ *
+ * @example
+ * ```ts
+ * const options: SessionJwtVerifierOptions = { keys, issuer: 'https://app.example', audience: 'https://app.example' }
+ * ```
+ */
 export interface SessionJwtVerifierOptions {
   /** Keys to verify with; a verify-only set (public keys) is enough. */
   keys: JwtKeySet
@@ -20,7 +27,15 @@ export interface SessionJwtVerifierOptions {
   clock?: Clock
 }
 
-/** The claims of a verified session JWT, without `sid` (the session credential). */
+/**
+ * The claims of a verified session JWT, without `sid` (the session credential).
+ *
+ * @example
+ * ```ts
+ * const claims: SessionJwtClaims | null = await verify(token)
+ * if (claims) console.log(claims.sub, claims.email)
+ * ```
+ */
 export type SessionJwtClaims = Record<string, JsonValue> & {
   iss: string
   aud: string | string[]

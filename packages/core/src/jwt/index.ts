@@ -3,6 +3,7 @@ export {
   type SessionJwtClaims,
   type SessionJwtVerifierOptions,
 } from './create-session-jwt-verifier.js'
+export { generateJwtKey, type JwtPrivateJwk } from './generate-jwt-key.js'
 export {
   introspectSessionJwt,
   type SessionJwtIntrospection,

@@ -3,7 +3,15 @@ import type { SessionManager } from '../session/session-manager.js'
 import { STATE } from '../session/session-state.js'
 import type { SessionJwtClaims } from './create-session-jwt-verifier.js'
 
-/** The answer of {@link introspectSessionJwt}, shaped as an RFC 7662 §2.2 response. */
+/**
+ * The answer of {@link introspectSessionJwt}, shaped as an RFC 7662 §2.2 response.
+ *
+ * @example
+ * ```ts
+ * const answer: SessionJwtIntrospection = await introspectSessionJwt(manager, token)
+ * if (answer.active) console.log(answer.sub)
+ * ```
+ */
 export type SessionJwtIntrospection = { active: false } | ({ active: true } & SessionJwtClaims)
 
 const INACTIVE: SessionJwtIntrospection = Object.freeze({

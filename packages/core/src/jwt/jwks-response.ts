@@ -1,12 +1,26 @@
 import { ConfigError } from '../errors.js'
 import type { JsonWebKeySet } from './jwt-key-set.js'
 
-/** Anything that publishes a JWKS: a {@link JwtKeySet} or a `SessionManager`. */
+/**
+ * Anything that publishes a JWKS: a {@link JwtKeySet} or a `SessionManager`.
+ *
+ * @example
+ * ```ts
+ * const source: JwksSource = manager
+ * ```
+ */
 export interface JwksSource {
   jwks(now?: number): JsonWebKeySet
 }
 
-/** Options of {@link jwksResponse} and of the adapters' JWKS routes. */
+/**
+ * Options of {@link jwksResponse} and of the adapters' JWKS routes.
+ *
+ * @example
+ * ```ts
+ * app.use(jwks(manager, { path: '/keys.json', maxAge: 60 } satisfies JwksOptions))
+ * ```
+ */
 export interface JwksOptions {
   /**
    * Path the adapters' routes answer on.
@@ -22,7 +36,14 @@ export interface JwksOptions {
   maxAge?: number
 }
 
-/** The default path of the JWKS route. */
+/**
+ * The default path of the JWKS route (RFC 8615 well-known URI).
+ *
+ * @example
+ * ```ts
+ * const jwksUrl = new URL(JWKS_PATH, 'https://app.example') // for createRemoteJWKSet
+ * ```
+ */
 export const JWKS_PATH = '/.well-known/jwks.json'
 
 /**
@@ -50,7 +71,12 @@ export function jwksResponse(source: JwksSource, options: JwksOptions = {}): Res
 
 /**
  * Checks the JWKS route options once, at setup, with exact messages (used by every
- * adapter). Returns the path and max-age to serve.
+ * adapter). Returns the path and max-age to serve; throws {@link ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const { path, maxAge } = resolveJwksOptions({ path: '/keys.json' }) // maxAge 300
+ * ```
  */
 export function resolveJwksOptions(options: JwksOptions = {}): Required<JwksOptions> {
   const path = options.path ?? JWKS_PATH

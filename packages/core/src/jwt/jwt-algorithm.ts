@@ -12,10 +12,24 @@
  */
 export type JwtAlgorithm = 'HS256' | 'EdDSA' | 'ES256' | 'RS256' | 'PS256'
 
-/** Every {@link JwtAlgorithm}, in the order error messages list them. */
+/**
+ * Every {@link JwtAlgorithm}, in the order error messages list them.
+ *
+ * @example
+ * ```ts
+ * if (!JWT_ALGORITHMS.includes(process.env.JWT_ALG as JwtAlgorithm)) throw new Error('bad JWT_ALG')
+ * ```
+ */
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ['EdDSA', 'ES256', 'RS256', 'PS256', 'HS256']
 
-/** Whether `value` is one of the {@link JWT_ALGORITHMS} (exact, case-sensitive). */
+/**
+ * Whether `value` is one of the {@link JWT_ALGORITHMS} (exact, case-sensitive).
+ *
+ * @example
+ * ```ts
+ * isJwtAlgorithm('none') // false
+ * ```
+ */
 export function isJwtAlgorithm(value: unknown): value is JwtAlgorithm {
   return typeof value === 'string' && (JWT_ALGORITHMS as readonly string[]).includes(value)
 }

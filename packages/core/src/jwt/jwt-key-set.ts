@@ -2,7 +2,14 @@ import { ConfigError } from '../errors.js'
 import type { JwtAlgorithm } from './jwt-algorithm.js'
 import { importJwtKey, type JwtKeyEntry, type PublicJwk } from './lib/import-jwt-key.js'
 
-/** One key given to {@link JwtKeySet.create}. */
+/**
+ * One key given to {@link JwtKeySet.create}.
+ *
+ * @example
+ * ```ts
+ * const input: JwtKeyInput = { key: readFileSync('jwt-private.pem', 'utf8'), alg: 'ES256' }
+ * ```
+ */
 export interface JwtKeyInput {
   /**
    * The key: a PEM string (PKCS#8 `PRIVATE KEY` to sign, SPKI `PUBLIC KEY` to verify
@@ -19,7 +26,14 @@ export interface JwtKeyInput {
   retiredAt?: number
 }
 
-/** Options of {@link JwtKeySet.create} and {@link JwtKeySet.fromJson}. */
+/**
+ * Options of {@link JwtKeySet.create} and {@link JwtKeySet.fromJson}.
+ *
+ * @example
+ * ```ts
+ * const keys = await JwtKeySet.fromJson(file, { grace: 3600 } satisfies JwtKeySetOptions)
+ * ```
+ */
 export interface JwtKeySetOptions {
   /**
    * Seconds a retired key keeps verifying after its `retiredAt`. Tokens it signed live
@@ -30,7 +44,14 @@ export interface JwtKeySetOptions {
   grace?: number
 }
 
-/** A JSON Web Key Set (RFC 7517 §5) of public keys, as `/.well-known/jwks.json` serves it. */
+/**
+ * A JSON Web Key Set (RFC 7517 §5) of public keys, as `/.well-known/jwks.json` serves it.
+ *
+ * @example
+ * ```ts
+ * const set: JsonWebKeySet = manager.jwks() // { keys: [{ kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' }] }
+ * ```
+ */
 export interface JsonWebKeySet {
   keys: PublicJwk[]
 }

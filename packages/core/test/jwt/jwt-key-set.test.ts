@@ -1,6 +1,7 @@
 import {
   ConfigError,
   createSessionJwtVerifier,
+  generateJwtKey,
   type JwtAlgorithm,
   JwtKeySet,
   login,
@@ -119,6 +120,31 @@ describe('key formats', () => {
     expect(keys.currentKid).toBe('new')
     expect(keys.jwks(1_700_000_000_000).keys.map((k) => k.kid)).toEqual(['new', 'old'])
     for (const k of keys.jwks(1_700_000_000_000).keys) expect(k).not.toHaveProperty('d')
+  })
+})
+
+describe('generateJwtKey', () => {
+  it('makes a private JWK in the key-set file format for every algorithm, kid = thumbprint', async () => {
+    for (const alg of [...ASYMMETRIC, 'HS256'] as const) {
+      const jwk = await generateJwtKey(alg)
+      expect(jwk).toMatchObject({ alg, use: 'sig' })
+      expect(jwk).not.toHaveProperty('key_ops')
+      expect(jwk).not.toHaveProperty('ext')
+      const { kid, alg: _a, use: _u, ...bare } = jwk
+      const publicPart =
+        jwk.kty === 'oct'
+          ? bare
+          : Object.fromEntries(
+              Object.entries(bare).filter(([k]) => !['d', 'p', 'q', 'dp', 'dq', 'qi'].includes(k)),
+            )
+      expect(kid).toBe(await calculateJwkThumbprint(publicPart as never))
+      const keys = await JwtKeySet.fromJson({ keys: [jwk] })
+      expect(keys.canSign).toBe(true)
+      expect(keys.currentKid).toBe(kid)
+      if (alg === 'HS256') expect(Buffer.from(jwk.k as string, 'base64url')).toHaveLength(32)
+      await issue(manager(keys))
+    }
+    expect((await generateJwtKey('EdDSA', { kid: 'mine' })).kid).toBe('mine')
   })
 })
 

@@ -9,6 +9,7 @@ import {
   login,
   logout,
   MemoryStore,
+  type SessionEvent,
   SessionManager,
   type SessionManagerOptions,
   setJwtClaims,
@@ -213,6 +214,22 @@ describe('re-issue', () => {
   })
 })
 
+describe('events', () => {
+  it('a JWT that does not verify emits invalidCredential (malformed) without the token', async () => {
+    const { manager } = jwtHarness()
+    const events: SessionEvent[] = []
+    manager.on('invalidCredential', (e) => events.push(e))
+    const token = tokenOf(await loggedIn(manager))
+    const forged = `${token.slice(0, -4)}AAAA`
+    await request(manager, `sessionid=${forged}`, async (s) =>
+      expect(await s.getUserId()).toBeNull(),
+    )
+    await manager.settled()
+    expect(events).toEqual([{ type: 'invalidCredential', at: T0, reason: 'malformed' }])
+    expect(JSON.stringify(events)).not.toContain(token.split('.')[1])
+  })
+})
+
 describe('cookie size', () => {
   it('a token whose cookie would pass 4096 bytes is refused where the fields are set, naming them', async () => {
     const { manager } = jwtHarness({ fields: ['username', 'bio'] })
@@ -296,6 +313,8 @@ describe('configuration', () => {
     const cookie = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
     expect(tokenOf(cookie)).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
     expect(manager.jwks()).toEqual({ keys: [] })
+    // login's setJwtClaims does nothing in the opaque format.
+    await request(manager, cookie, async (s) => expect(await s.has(JWT_SESSION_KEY)).toBe(false))
   })
 })
 

@@ -1,5 +1,6 @@
-import { base64url, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose'
+import { base64url, createLocalJWKSet, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { generateJwtKey } from '../../jwt/generate-jwt-key.js'
 import { JwtKeySet } from '../../jwt/jwt-key-set.js'
 import { MemoryStore } from '../../store/memory-store.js'
 import {
@@ -10,11 +11,6 @@ import {
   sessionCookie,
   sessionSetCookies,
 } from '../suite-context.js'
-
-async function edKey(kid: string) {
-  const { privateKey } = await generateKeyPair('EdDSA', { extractable: true })
-  return { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA', use: 'sig' }
-}
 
 /** Flips one character of the signature (never the last, whose low bits may be unused). */
 function tamper(token: string): string {
@@ -28,13 +24,13 @@ export function jwtCases(ctx: AdapterSuiteContext): void {
     let keys: JwtKeySet
     let rotated: JwtKeySet
     beforeAll(async () => {
-      const first = await edKey('conformance-1')
+      const first = await generateJwtKey('EdDSA', { kid: 'conformance-1' })
       keys = await JwtKeySet.fromJson({ keys: [first] })
       const { d: _d, ...firstPublic } = first
       // The next key signs; the first one is retired now and verifies during its grace.
       rotated = await JwtKeySet.fromJson({
         keys: [
-          await edKey('conformance-2'),
+          await generateJwtKey('EdDSA', { kid: 'conformance-2' }),
           { ...firstPublic, retiredAt: Math.floor(Date.now() / 1000) },
         ],
       })

@@ -70,7 +70,7 @@ const encoder = new TextEncoder()
  */
 export async function importJwtKey(input: RawKeyInput, label: string): Promise<JwtKeyEntry> {
   if (!input || typeof input !== 'object') throw new ConfigError(`${label} must be an object`)
-  const alg = input.alg
+  const alg = fullySpecified(input.alg)
   if (alg !== undefined && !isJwtAlgorithm(alg)) throw badAlg(label)
   const retiredAt = retired(input.retiredAt, label)
   const key = input.key
@@ -139,6 +139,7 @@ async function fromJwk(
   retiredAt: number | null,
   label: string,
 ): Promise<JwtKeyEntry> {
+  jwk.alg = fullySpecified(jwk.alg)
   if (jwk.alg !== undefined && !isJwtAlgorithm(jwk.alg)) throw badAlg(`${label}.key`)
   if (given !== undefined && jwk.alg !== undefined && given !== jwk.alg) {
     throw new ConfigError(`${label}.alg ("${given}") differs from the JWK's alg ("${jwk.alg}")`)
@@ -302,6 +303,12 @@ function retired(value: unknown, label: string): number | null {
     throw new ConfigError(`${label}.retiredAt must be seconds since the epoch`)
   }
   return value
+}
+
+// RFC 9864 names Ed25519 signatures "Ed25519" (Web Crypto exports Ed25519 JWKs with it);
+// tokens keep the older "EdDSA", which every JWT library verifies.
+function fullySpecified(alg: unknown): unknown {
+  return alg === 'Ed25519' ? 'EdDSA' : alg
 }
 
 function badAlg(label: string): ConfigError {
