@@ -282,6 +282,10 @@ describe('configuration', () => {
       ],
       [{ format: 'jwt', jwt: { ...jwt, fields: ['a', 'a'] } }, 'jwt.fields must not repeat a name'],
       [
+        { format: 'jwt', jwt: { ...jwt, fields: ['__proto__'] } },
+        'jwt.fields must not name "__proto__"',
+      ],
+      [
         { format: 'jwt', jwt: { ...jwt, ttl: 0 } },
         'jwt.ttl must be a positive whole number, got 0',
       ],
