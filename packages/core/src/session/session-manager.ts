@@ -173,6 +173,20 @@ export class SessionManager {
   }
 
   /**
+   * Resolves once every event emitted so far has reached its listeners. Events are
+   * delivered asynchronously (their ids are hashed first); await this before a process
+   * exits, and in tests instead of waiting for a timer.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => server.close(() => void sessions.settled().then(() => process.exit(0))))
+   * ```
+   */
+  settled(): Promise<void> {
+    return this.#events
+  }
+
+  /**
    * Saves what the request changed and says which headers the response needs. Throws
    * {@link StoreError} when the store fails or times out; adapters answer 503.
    */
@@ -242,6 +256,7 @@ export class SessionManager {
     if (!state.accessed && !state.modified) return NOTHING
     const base = state.base
     if (!state.loaded || state.modified || state.destroyedId || !base) return undefined
+    // A JWT cookie that is expired, ageing or signed by an old key is re-issued at commit.
     if (state.jwtReissue) return undefined
     if (state.credential && this.#o.clock() - base.lastSeenAt >= this.#o.renewalMs) return undefined
     return { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
