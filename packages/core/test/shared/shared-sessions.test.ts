@@ -430,6 +430,18 @@ describe('shared sessions: the redirect path (every browser)', () => {
     expect(again.hops).toHaveLength(1)
   })
 
+  it('a browser that keeps no cookies hops once and is not sent round again', async () => {
+    const { app } = setup()
+    const cookieless = new (class extends TestBrowser {
+      override store(): void {}
+    })()
+    const { response, hops } = await cookieless.navigate(app, `${B}/account`)
+    expect(response.status).toBe(200)
+    expect(hops).toHaveLength(4)
+    expect(hops[3]).toBe(`${B}/account?shared_session=off`)
+    expect((await cookieless.navigate(app, hops[3] as string)).hops).toHaveLength(1)
+  })
+
   it('no hop for API calls, bots, non-GET, in script mode, or with a session', async () => {
     const { app } = setup()
     const browser = new TestBrowser()
