@@ -1,5 +1,6 @@
 import { rotateCsrfToken } from '../csrf/csrf-session.js'
 import { setJwtClaims } from '../jwt/set-jwt-claims.js'
+import { recordAuthTime } from '../management/auth-time.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
 import { sessionAuthHash } from './session-auth-hash.js'
@@ -11,7 +12,9 @@ import type { AuthUser } from './user-provider.js'
  * to another user it is flushed instead, so nothing of theirs carries over; the user and
  * the session auth hash are recorded; in the `jwt` format the user's configured
  * `jwt.fields` are copied into the session for its JWTs ({@link setJwtClaims}); the CSRF
- * token is rotated, so a token obtained before login is refused after it.
+ * token is rotated, so a token obtained before login is refused after it. The time of
+ * login is recorded in the session (on the server), for actions that demand a recent
+ * login (`SessionManagement.isFresh`).
  *
  * @example
  * ```ts
@@ -26,5 +29,6 @@ export async function login(session: Session, user: AuthUser): Promise<void> {
   else await session.cycleKey()
   await session.setUser(user.id, await sessionAuthHash(keysOf(session), user.passwordHash))
   await setJwtClaims(session, user)
+  await recordAuthTime(session)
   await rotateCsrfToken(session)
 }

@@ -50,6 +50,8 @@ export interface SessionState {
   request: SessionRequest
   loader: SessionLoader
   loading: Promise<void> | null
+  /** `loading` has settled: `base` and `credential` are final. */
+  loaded: boolean
   /** The record as loaded (null: no live session, a new one will be created if needed). */
   base: SessionRecord | null
   /** The request's credential, once verified against `base`. */

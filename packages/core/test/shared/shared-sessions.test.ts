@@ -11,7 +11,7 @@ function events(manager: ReturnType<typeof setup>['manager']) {
   manager.on('sessionReplaced', (e) => seen.push(e))
   manager.on('transferRejected', (e) => seen.push(e))
   // Listeners run on the manager's event queue; let it drain.
-  return { seen, settle: () => new Promise((r) => setTimeout(r, 0)) }
+  return { seen, settle: () => manager.settled() }
 }
 
 const me = async (app: (r: Request) => Promise<Response>, browser: TestBrowser, origin: string) =>
