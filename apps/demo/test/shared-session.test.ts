@@ -66,5 +66,11 @@ describe('demo: two sites by host name, one store (seed 002)', () => {
       new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/authorize\\?`),
     )
     expect((await fetch(`${siteB}/`, { redirect: 'manual' })).status).toBe(200)
+    // The cookieless embedding entry point never hops: a webview without cookies cannot carry it.
+    const embed = await fetch(`${siteB}/embed/`, {
+      redirect: 'manual',
+      headers: { 'sec-fetch-dest': 'document' },
+    })
+    expect(embed.status).toBe(200)
   })
 })
