@@ -1,14 +1,14 @@
 import {
-  authenticate,
   getCsrfToken,
   getSessionUser,
   type LoginThrottle,
-  login,
-  logout,
   type PasswordHasher,
+  type SessionManagement,
   safeRedirectPath,
 } from '@tessera/core'
 import { type ApiRequest, type ApiRoutes, json, notAuthenticated } from './api-handler.js'
+import { readJsonObject } from './read-json.js'
+import { createSessionsApi } from './sessions-api.js'
 import type { DemoUser, SqliteUsers } from './users.js'
 
 /** What the demo API needs. */
@@ -16,6 +16,11 @@ export interface ApiDeps {
   users: SqliteUsers
   hasher: PasswordHasher
   throttle: LoginThrottle
+  /**
+   * Login with the per-user session cap, logout, "your sessions", freshness, password
+   * change and the audit trail (issue 9), over the same store as the manager.
+   */
+  management: SessionManagement<DemoUser>
   /**
    * The client address used for throttling. By default the socket's peer address; behind
    * a proxy, read the header that proxy overwrites.
@@ -67,7 +72,7 @@ const publicUser = (user: DemoUser) => ({ id: user.id, username: user.username }
  * ```
  */
 export function createApi(deps: ApiDeps): ApiRoutes {
-  const { users, hasher, throttle } = deps
+  const { users, throttle, management } = deps
 
   return {
     'GET /api/csrf/': async ({ session }) => json({ csrfToken: await getCsrfToken(session) }),
@@ -80,19 +85,9 @@ export function createApi(deps: ApiDeps): ApiRoutes {
     'POST /api/login/': async (request) => {
       // JSON only: a cross-site form can send text/plain or urlencoded bodies without a
       // preflight, never application/json.
-      const type = request.header('content-type') ?? ''
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
-        return json({ detail: 'Unsupported media type in request; send application/json.' }, 415)
-      }
-      let body: unknown
-      try {
-        body = await request.json()
-      } catch {
-        return json({ detail: 'JSON parse error.' }, 400)
-      }
-      const { username, password } = (
-        typeof body === 'object' && body !== null ? body : {}
-      ) as Record<string, unknown>
+      const body = await readJsonObject(request)
+      if (!body.ok) return body.result
+      const { username, password } = body.fields
       if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
         return json({ detail: 'Both "username" and "password" are required.' }, 400)
       }
@@ -111,14 +106,14 @@ export function createApi(deps: ApiDeps): ApiRoutes {
           { 'Retry-After': String(decision.retryAfter) },
         )
       }
-      const user = await authenticate({ users, hasher }, username, password)
+      const user = await management.authenticate(username, password, client)
       if (!user) {
         await throttle.failed(username, client)
         return json({ detail: 'Invalid username or password.' }, 401)
       }
       await throttle.succeeded(username, client)
       const { session } = request
-      await login(session, user)
+      await management.login(session, user, client)
       const next = request.query.get('next')
       return json({
         user: publicUser(user),
@@ -131,8 +126,8 @@ export function createApi(deps: ApiDeps): ApiRoutes {
       })
     },
 
-    'POST /api/logout/': async ({ session }) => {
-      await logout(session)
+    'POST /api/logout/': async ({ session, clientIp }) => {
+      await management.logout(session, clientIp)
       // Also ask the browser to drop everything it keeps for this origin (SECURITY.md).
       return json({ detail: 'Logged out.' }, 200, {
         'Clear-Site-Data': '"cache", "cookies", "storage"',
@@ -150,5 +145,8 @@ export function createApi(deps: ApiDeps): ApiRoutes {
       if (!user) return notAuthenticated()
       return json({ message: `Hello ${user.username}` })
     },
+
+    // Your sessions, revocation, re-authentication and password change (issue 9).
+    ...createSessionsApi(deps),
   }
 }

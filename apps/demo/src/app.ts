@@ -3,7 +3,7 @@ import { csrf, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { type ApiDeps, createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import { honoApi } from './hono-api.js'
+import { honoApi, remoteAddress } from './hono-api.js'
 
 /** Everything the demo app is built from, whatever the adapter. */
 export interface AppDeps extends ApiDeps {
@@ -19,7 +19,8 @@ export interface AppDeps extends ApiDeps {
  */
 export function createApp(deps: AppDeps): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
-  app.use(session(deps.manager))
+  // The address is recorded on new sessions for "your sessions" (issue 9).
+  app.use(session(deps.manager, { clientIp: remoteAddress }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
   const api = honoApi(createApiDispatcher(createApi(deps), deps))
   app.all('/api', api)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
+import { type JwtDemoConfig, loadJwtConfig } from './jwt-config.js'
 
 /** The demo's settings, read once from the environment at startup. */
 export interface DemoConfig {
@@ -25,6 +26,12 @@ export interface DemoConfig {
   rateLimitTable: string
   /** Which adapter serves the API (`/api/…`); the SPA is always served by Hono. */
   adapter: DemoAdapter
+  /** Most sessions one user may have; a login beyond it ends their oldest (`MAX_SESSIONS_PER_USER`). */
+  maxSessionsPerUser: number
+  /** Seconds a login counts as recent for sensitive actions (`FRESH_AGE`). */
+  freshAge: number
+  /** JWT session cookies, keys and introspection (see `jwt-config.ts`). */
+  jwt: JwtDemoConfig
 }
 
 /**
@@ -38,6 +45,9 @@ export interface DemoConfig {
  * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000).
  * `DEMO_ADAPTER` (`hono`, `express`, `fastify` or `web`; default `hono`) picks the
  * adapter the API runs on.
+ * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
+ * default 600) is how long a login counts as recent for sensitive actions.
+ * JWT cookies: `SESSION_FORMAT=jwt` and the settings read by `loadJwtConfig`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -85,7 +95,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     sessionTable: env.SESSION_TABLE || 'tessera_sessions',
     rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',
     adapter,
+    maxSessionsPerUser: positiveInt(env, 'MAX_SESSIONS_PER_USER', 10),
+    freshAge: positiveInt(env, 'FRESH_AGE', 600),
+    jwt: loadJwtConfig(env, dataDir),
   }
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`)
+  }
+  return value
 }
 
 function readOrCreateSecret(dataDir: string): string {

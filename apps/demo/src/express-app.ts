@@ -24,7 +24,7 @@ const express = expressModule as unknown as () => Express
 export function createExpressApp(deps: AppDeps): Express {
   const app = express()
   const dispatch = createApiDispatcher(createApi(deps), deps)
-  app.use(session(deps.manager))
+  app.use(session(deps.manager, { clientIp: (req) => req.socket.remoteAddress }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
   const api: RequestHandler = async (req, res) => {
     const out = await dispatch({

@@ -33,6 +33,6 @@ export function createFetchApp<Rest extends unknown[] = []>(
       })
       return new Response(out.body, { status: out.status, headers: out.headers })
     },
-    { csrf: { trustedOrigins: deps.trustedOrigins ?? [] } },
+    { csrf: { trustedOrigins: deps.trustedOrigins ?? [] }, clientIp: remoteAddress },
   )
 }

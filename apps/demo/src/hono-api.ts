@@ -27,8 +27,15 @@ export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Hand
   }
 }
 
-/** The socket's peer under @hono/node-server; none under `app.request()` in tests. */
-function remoteAddress(c: Context): string | undefined {
+/**
+ * The socket's peer under @hono/node-server; none under `app.request()` in tests.
+ *
+ * @example
+ * ```ts
+ * app.use(session(manager, { clientIp: remoteAddress }))
+ * ```
+ */
+export function remoteAddress(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address
   } catch {

@@ -1,10 +1,13 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  type AuditTrail,
+  type Clock,
   LoginThrottle,
   MemoryRateLimitStore,
   MemoryStore,
   type PasswordHasher,
+  SessionManagement,
   SessionManager,
 } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
@@ -85,13 +88,22 @@ async function mount(adapter: DemoAdapter, deps: AppDeps): Promise<Requestable> 
   }
 }
 
+/** What a test may change about the demo: the clock, the session cap, the audit trail. */
+export interface DemoOptions {
+  clock?: Clock
+  maxSessionsPerUser?: number
+  freshAge?: number
+  audit?: (manager: SessionManager) => AuditTrail
+}
+
 /**
  * The demo app over in-memory stores with a cheap scrypt (cost is not what these tests
  * test), mounted on `adapter` (Hono by default).
  */
-export async function demo(adapter: DemoAdapter = 'hono') {
-  const store = new MemoryStore()
-  const manager = new SessionManager({ store, secret: SECRET })
+export async function demo(adapter: DemoAdapter = 'hono', options: DemoOptions = {}) {
+  const clock = options.clock ?? Date.now
+  const store = new MemoryStore({ clock })
+  const manager = new SessionManager({ store, secret: SECRET, clock })
   const users = new SqliteUsers(':memory:')
   const { hasher, counts } = countingHasher(
     createPasswordHasher({ scrypt: { N: 1024, r: 8, p: 1 } }),
@@ -99,13 +111,24 @@ export async function demo(adapter: DemoAdapter = 'hono') {
   const throttle = new LoginThrottle({ store: new MemoryRateLimitStore(), keys: manager.keys })
   const admin = await users.create('admin', await hasher.hash('admin'))
   counts.hash = 0
+  const audit = options.audit?.(manager)
+  const management = new SessionManagement({
+    store,
+    users,
+    hasher,
+    clock,
+    maxSessionsPerUser: options.maxSessionsPerUser ?? 10,
+    ...(options.freshAge === undefined ? {} : { freshAge: options.freshAge }),
+    ...(audit ? { audit } : {}),
+  })
   const app = await mount(adapter, {
     manager,
     users,
     hasher,
     throttle,
+    management,
     trustedOrigins: ['https://trusted.demo.test'],
     clientIp: (request) => request.header('x-test-client') ?? '192.0.2.1',
   })
-  return { app, store, manager, users, hasher, counts, admin }
+  return { app, store, manager, users, hasher, counts, admin, management, audit }
 }

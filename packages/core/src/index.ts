@@ -46,22 +46,45 @@ export {
   type SessionHeaders,
   writeSessionHeaders,
 } from './http/write-session-headers.js'
+export * from './introspection/index.js'
+export * from './jwt/index.js'
 export { Keyring, MIN_SECRET_LENGTH } from './keys/keyring.js'
 export type { RandomSource } from './lib/random.js'
+export type { AuditEvent, AuditEventType } from './management/audit-event.js'
+export type { AuditSink } from './management/audit-sink.js'
+export { type AuditInput, AuditTrail, type AuditTrailOptions } from './management/audit-trail.js'
+export { AUTH_TIME_KEY, authenticatedAt } from './management/auth-time.js'
+export type { EvictionPolicy } from './management/lib/pick-evictions.js'
+export type { ListedSession } from './management/listed-session.js'
+export { type DeviceInfo, parseUserAgent } from './management/parse-user-agent.js'
 export { publicSessionId } from './management/public-session-id.js'
+export {
+  type PasswordChangeResult,
+  SessionManagement,
+  type SessionManagementOptions,
+} from './management/session-management.js'
 export { Session } from './session/session.js'
 export type {
   SessionEvent,
   SessionEventListener,
   SessionEventType,
+  TransferRejection,
 } from './session/session-events.js'
 export { type CommitResult, SessionManager } from './session/session-manager.js'
 export type { SessionCookieOptions, SessionManagerOptions } from './session/session-options.js'
 export type { SessionRequest } from './session/session-state.js'
+export * from './shared/index.js'
 export { MemoryStore } from './store/memory-store.js'
+export { DEFAULT_SCAN_BATCH_SIZE, scanBatchSize } from './store/scan-batch-size.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'
-export type { Clock, SessionStore, UpdateResult } from './store/session-store.js'
+export type {
+  Clock,
+  DeleteExpiredOptions,
+  ScanOptions,
+  SessionStore,
+  UpdateResult,
+} from './store/session-store.js'
 export { TieredStore, type TieredStoreOptions } from './store/tiered-store.js'
 export {
   LoginThrottle,

@@ -1,3 +1,5 @@
+import { loadSharedSession } from './shared-session.js'
+
 /** A signed-in user, as the demo API returns it. */
 export interface User {
   id: string | number
@@ -86,8 +88,9 @@ export async function login(username: string, password: string): Promise<User> {
     username,
     password,
   })
-  if (authMode === 'header token' && typeof data.sessionToken === 'string' && data.sessionToken)
-    sessionToken = data.sessionToken
+  keepToken(data)
+  // Seed 002: hand the new session to the other sites without reloading this one.
+  if (authMode === 'cookie') void loadSharedSession()
   return data.user
 }
 
@@ -107,6 +110,60 @@ export async function logout(): Promise<void> {
 /** The greeting only a signed-in user gets ("Hello admin"). */
 export async function getHello(): Promise<string> {
   return (await request<{ message: string }>('GET', '/api/hello/')).message
+}
+
+/** One row of "Your sessions", as `GET /api/sessions/` returns it. */
+export interface SessionRow {
+  /** Public id: not a credential, safe in a URL. */
+  id: string
+  current: boolean
+  label: string
+  browser: string | null
+  os: string | null
+  device: 'desktop' | 'mobile' | 'tablet' | 'unknown'
+  ip: string | null
+  createdAt: string
+  lastSeenAt: string
+}
+
+/** The user's sessions, the current one first, and whether the login is recent. */
+export async function listSessions(): Promise<{ sessions: SessionRow[]; fresh: boolean }> {
+  return request('GET', '/api/sessions/')
+}
+
+/** Ends one session; `current: true` means this page just signed itself out. */
+export async function revokeSession(id: string): Promise<{ current: boolean }> {
+  return request('DELETE', `/api/sessions/${encodeURIComponent(id)}/`)
+}
+
+/**
+ * Signs out every other session. Needs a recent login: otherwise it fails with
+ * `ApiError` 403, code `reauthentication_required` — ask for the password, call
+ * {@link reauthenticate}, and try again.
+ */
+export async function revokeOtherSessions(): Promise<number> {
+  return (await request<{ revoked: number }>('POST', '/api/sessions/revoke-others/')).revoked
+}
+
+/** Confirms the password; the session is fresh again (and has a new credential). */
+export async function reauthenticate(password: string): Promise<void> {
+  keepToken(await request<{ sessionToken?: unknown }>('POST', '/api/reauthenticate/', { password }))
+}
+
+/** Changes the password; every other session ends, this one goes on. */
+export async function changePassword(oldPassword: string, newPassword: string): Promise<number> {
+  const data = await request<{ ended: number; sessionToken?: unknown }>('POST', '/api/password/', {
+    oldPassword,
+    newPassword,
+  })
+  keepToken(data)
+  return data.ended
+}
+
+/** Re-authentication rotates the header token too; a token-mode page takes the new one. */
+function keepToken(data: { sessionToken?: unknown }): void {
+  if (authMode === 'header token' && typeof data.sessionToken === 'string' && data.sessionToken)
+    sessionToken = data.sessionToken
 }
 
 /** Replaces the header token with a new one for a new anonymous session. */

@@ -1,0 +1,33 @@
+import type { ApiRequest, ApiResult } from './api-handler.js'
+import { json } from './api-handler.js'
+
+/**
+ * The request's JSON body as an object of untrusted fields (`{}` when the JSON is not an
+ * object, so each field check answers 400), or the answer to send instead: `415` for
+ * anything but `application/json` — a cross-site form can send text/plain or urlencoded
+ * bodies without a preflight, never JSON — and `400` for malformed JSON.
+ *
+ * @example
+ * ```ts
+ * const body = await readJsonObject(request)
+ * if (!body.ok) return body.result
+ * const { password } = body.fields
+ * ```
+ */
+export async function readJsonObject(
+  request: ApiRequest,
+): Promise<{ ok: true; fields: Record<string, unknown> } | { ok: false; result: ApiResult }> {
+  const type = request.header('content-type') ?? ''
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    const detail = 'Unsupported media type in request; send application/json.'
+    return { ok: false, result: json({ detail }, 415) }
+  }
+  let body: unknown
+  try {
+    body = await request.json()
+  } catch {
+    return { ok: false, result: json({ detail: 'JSON parse error.' }, 400) }
+  }
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  return { ok: true, fields }
+}

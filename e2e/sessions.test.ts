@@ -1,0 +1,119 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
+import { launchChromium, screenshot } from './support/browser.js'
+import { type DemoServer, startDemoServer } from './support/demo-server.js'
+
+const executable = chromiumPath()
+const gate = serviceGate(
+  'chromium',
+  isExecutableFile(executable),
+  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
+)
+
+// The second browser says it is Firefox on Windows, so its row is told apart by its label.
+const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0'
+
+describe.skipIf(gate.skip)('"Your sessions" in Chromium (issue 9)', () => {
+  let demo: DemoServer
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+  let app = ''
+
+  beforeAll(async () => {
+    demo = await startDemoServer()
+    app = demo.url
+    browser = await launchChromium(executable)
+  }, 180_000)
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {})
+    await browser?.close()
+    await demo?.stop()
+  }, 60_000)
+
+  /** A fresh browser profile (its own cookies), logged in as admin through the form. */
+  async function loggedIn(userAgent?: string): Promise<{ page: Page; csp: string[] }> {
+    const context = await browser.newContext({
+      viewport: { width: 900, height: 760 },
+      ...(userAgent ? { userAgent } : {}),
+    })
+    context.setDefaultTimeout(20_000)
+    contexts.push(context)
+    const page = await context.newPage()
+    // Any CSP violation shows up as a console error in Chromium.
+    const csp: string[] = []
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) csp.push(m.text())
+    })
+    await page.goto(`${app}/`)
+    await page.getByTestId('username').fill('admin')
+    await page.getByTestId('password').fill('admin')
+    await page.getByTestId('login').click()
+    await expect.poll(() => text(page, 'message')).toBe('Hello admin')
+    return { page, csp }
+  }
+
+  const text = async (page: Page, testId: string) =>
+    ((await page.getByTestId(testId).first().textContent()) ?? '').trim()
+
+  const me = (page: Page) =>
+    page.evaluate(() =>
+      fetch('/api/me/', { credentials: 'same-origin' })
+        .then((r) => r.json())
+        .then((body: { user: { username: string } | null }) => body.user?.username ?? null),
+    )
+
+  const rows = (page: Page) => page.getByTestId('session-row')
+
+  it('the first browser sees both sessions, revokes the other; the other is logged out at its next request', async () => {
+    const first = await loggedIn()
+    const second = await loggedIn(FIREFOX)
+
+    await first.page.reload()
+    await expect.poll(() => rows(first.page).count()).toBe(2)
+    const current = first.page.locator('[data-testid="session-row"][data-current="true"]')
+    expect(await current.count()).toBe(1)
+    expect(await current.getByTestId('session-current').textContent()).toBe('This device')
+    expect(await current.getByTestId('session-label').textContent()).toMatch(
+      /^Headless Chrome \d+ on Linux$/,
+    )
+    const other = first.page.locator('[data-testid="session-row"][data-current="false"]')
+    expect(await other.getByTestId('session-label').textContent()).toBe(
+      'Firefox 133 on Windows 10/11',
+    )
+    expect(await other.textContent()).toContain('127.0.0.1')
+    await screenshot(first.page, 'sessions-01-two-sessions')
+
+    await other.getByTestId('revoke-session').click()
+    await expect.poll(() => rows(first.page).count()).toBe(1)
+    expect(await text(first.page, 'sessions-notice')).toBe(
+      'Signed out Firefox 133 on Windows 10/11.',
+    )
+    await screenshot(first.page, 'sessions-02-revoked')
+
+    // The second browser's very next request is anonymous, and a reload shows the login form.
+    expect(await me(second.page)).toBeNull()
+    await second.page.reload()
+    await second.page.getByTestId('username').waitFor()
+    expect(await me(first.page)).toBe('admin')
+    expect(first.csp).toEqual([])
+    expect(second.csp).toEqual([])
+  }, 120_000)
+
+  it('"Sign out other sessions" ends every other session and keeps this one', async () => {
+    const first = await loggedIn()
+    const second = await loggedIn(FIREFOX)
+    const third = await loggedIn()
+    await first.page.reload()
+    await expect.poll(() => rows(first.page).count()).toBeGreaterThanOrEqual(3)
+    await first.page.getByTestId('revoke-others').click()
+    await expect.poll(() => rows(first.page).count()).toBe(1)
+    expect(await text(first.page, 'sessions-notice')).toMatch(/^Signed out \d+ other sessions?\.$/)
+    expect(await me(second.page)).toBeNull()
+    expect(await me(third.page)).toBeNull()
+    expect(await me(first.page)).toBe('admin')
+    await screenshot(first.page, 'sessions-03-signed-out-others')
+    expect(first.csp).toEqual([])
+  }, 120_000)
+})
