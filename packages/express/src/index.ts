@@ -1,4 +1,5 @@
 export { type CsrfMiddlewareOptions, csrf } from './csrf-middleware.js'
+export { jwks } from './jwks.js'
 export { requireUser } from './require-user.js'
 export { type SessionMiddlewareOptions, session } from './session-middleware.js'
 export { storeErrors } from './store-errors.js'

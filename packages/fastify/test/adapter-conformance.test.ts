@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { getCsrfToken, type SessionManager } from '@tessera/core'
 import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
-import { tesseraSession } from '@tessera/fastify'
+import { jwks, tesseraSession } from '@tessera/fastify'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
 
@@ -13,6 +13,7 @@ const noCsrf = { config: { csrf: false } }
 async function routes(manager: SessionManager): Promise<FastifyInstance> {
   const app = Fastify({ trustProxy: '127.0.0.1' })
   await app.register(tesseraSession, { manager, csrf: true })
+  await app.register(jwks, { source: manager })
   app.get('/static', async (_request, reply) => reply.type('text/plain').send('static'))
   app.get<{ Params: { key: string } }>('/get/:key', async (request) => ({
     value: (await request.session.get(request.params.key)) ?? null,

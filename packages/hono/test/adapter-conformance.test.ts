@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { getCsrfToken, type SessionManager } from '@tessera/core'
 import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
-import { csrf, type SessionEnv, session } from '@tessera/hono'
+import { csrf, jwks, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 
 /** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
 function routes(manager: SessionManager): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
+  app.use(jwks(manager))
   app.use(session(manager))
   app.get('/static', (c) => c.text('static'))
   app.get('/get/:key', async (c) =>

@@ -1,4 +1,5 @@
 export { requireUser } from './require-user.js'
+export { withJwks } from './with-jwks.js'
 export {
   type SessionContext,
   type SessionHandler,

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { getCsrfToken, type Session, type SessionManager } from '@tessera/core'
 import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
-import { withSession } from '@tessera/web'
+import { withJwks, withSession } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)
 
@@ -44,10 +44,11 @@ function app(manager: SessionManager): (request: Request) => Promise<Response> {
     },
     { csrf: true },
   )
-  return (request) =>
+  return withJwks(manager, (request) =>
     request.method === 'POST' && new URL(request.url).pathname === '/protected'
       ? protectedRoute(request)
-      : open(request)
+      : open(request),
+  )
 }
 
 describeAdapter('web (fetch handler)', ({ manager }) => ({ fetch: app(manager) }))

@@ -12,8 +12,9 @@ import type { JsonValue, SessionData } from '../store/session-record.js'
  * default CSRF options; no other route is CSRF-checked. Errors are left to the
  * adapter: a store failure must surface as the adapter's `503` JSON.
  *
- * The JWT format is not part of the table yet: its routes and cases join the suite
- * in the release that ships that format, and adapters then add them here.
+ * The adapter's JWKS route is mounted with the same manager as its source
+ * (`jwks(manager)` in Hono and Express, `app.register(jwks, { source: manager })` in
+ * Fastify, `withJwks(manager, …)` for fetch handlers).
  *
  * @example
  * ```ts
@@ -52,4 +53,6 @@ export interface AdapterRoutes {
    * cookie must still reach the client.
    */
   'GET /redirect': never
+  /** The adapter's JWKS route over the suite's manager: `manager.jwks()` as JSON. */
+  'GET /.well-known/jwks.json': { keys: Record<string, string>[] }
 }

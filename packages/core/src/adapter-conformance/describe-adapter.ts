@@ -6,11 +6,14 @@ import { concurrencyCases } from './cases/concurrency-cases.js'
 import { cookieCases } from './cases/cookie-cases.js'
 import { csrfCases } from './cases/csrf-cases.js'
 import { hostileInputCases } from './cases/hostile-input-cases.js'
+import { jwtCases } from './cases/jwt-cases.js'
 import { storeFailureCases } from './cases/store-failure-cases.js'
 import { tokenCases } from './cases/token-cases.js'
 import {
   type AdapterSuiteContext,
   buildRequest,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
   type OpenApp,
   type OpenOptions,
   SECRET,
@@ -25,6 +28,7 @@ export type AdapterCaseGroup =
   | 'store-failure'
   | 'concurrency'
   | 'hostile-input'
+  | 'jwt'
 
 const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'cookies',
@@ -33,6 +37,7 @@ const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'store-failure',
   'concurrency',
   'hostile-input',
+  'jwt',
 ]
 
 /** Options of {@link describeAdapter}. */
@@ -86,8 +91,10 @@ export interface AdapterSuiteOptions {
  *   hangs answers `503` `STORE_TIMEOUT`; the next request after the store heals works.
  * - `concurrency`: `concurrency` concurrent writers on one session all land.
  * - `hostile-input`: `hostileRuns` random `Cookie` headers (fast-check) never give a 5xx.
- *
- * The JWT format joins as a further group of cases once that format exists.
+ * - `jwt`: with the manager in the `jwt` format, `GET /.well-known/jwks.json` serves only
+ *   public keys; the session cookie is a JWS that verifies with that JWKS; a change
+ *   re-issues it and a key rotation re-signs it with the new `kid`; logout kills a JWT
+ *   that has not expired; a tampered, truncated or unsigned JWT is an anonymous session.
  *
  * Needs `vitest` and `fast-check` in the adapter's dev dependencies.
  *
@@ -128,6 +135,12 @@ export function describeAdapter(
       store: openOptions.store ?? new MemoryStore(),
       secret: SECRET,
       ...(openOptions.storeTimeout === undefined ? {} : { storeTimeout: openOptions.storeTimeout }),
+      ...(openOptions.jwt === undefined
+        ? {}
+        : {
+            format: 'jwt' as const,
+            jwt: { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, ...openOptions.jwt },
+          }),
     })
     const app = await setup({ manager })
     opened.push(app)
@@ -157,5 +170,6 @@ export function describeAdapter(
     if (groups.has('store-failure')) storeFailureCases(ctx)
     if (groups.has('concurrency')) concurrencyCases(ctx)
     if (groups.has('hostile-input')) hostileInputCases(ctx)
+    if (groups.has('jwt')) jwtCases(ctx)
   })
 }

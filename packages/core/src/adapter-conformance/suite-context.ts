@@ -1,3 +1,4 @@
+import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
 import type { SessionStore } from '../store/session-store.js'
 import type { AdapterApp } from './adapter-harness.js'
 
@@ -6,6 +7,9 @@ export const HTTP = 'http://adapter.test'
 export const HTTPS = 'https://adapter.test'
 /** The secret of every manager the suite builds. */
 export const SECRET = 'adapter-conformance-secret-0123456789abcdef'
+/** `iss` and `aud` of the suite's session JWTs. */
+export const JWT_ISSUER = 'http://adapter.test'
+export const JWT_AUDIENCE = 'http://adapter.test'
 
 /** One request of a case. */
 export interface Send {
@@ -34,6 +38,8 @@ export interface OpenOptions {
   store?: SessionStore
   /** Milliseconds; see `SessionManagerOptions.storeTimeout`. */
   storeTimeout?: number
+  /** The `jwt` session format with these options (issuer and audience default to the suite's). */
+  jwt?: Partial<JwtSessionOptions> & Pick<JwtSessionOptions, 'keys'>
 }
 
 /** What each group of adapter cases reads. */

@@ -1,4 +1,5 @@
 import { rotateCsrfToken } from '../csrf/csrf-session.js'
+import { setJwtClaims } from '../jwt/set-jwt-claims.js'
 import { recordAuthTime } from '../management/auth-time.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
@@ -9,9 +10,11 @@ import type { AuthUser } from './user-provider.js'
  * Logs `user` in on `session`, as Django's `login()`: the session credential is
  * rotated so any credential known before login (fixation) dies; if the session belonged
  * to another user it is flushed instead, so nothing of theirs carries over; the user and
- * the session auth hash are recorded; the CSRF token is rotated, so a token obtained
- * before login is refused after it. The time of login is recorded in the session (on the
- * server), for actions that demand a recent login (`SessionManagement.isFresh`).
+ * the session auth hash are recorded; in the `jwt` format the user's configured
+ * `jwt.fields` are copied into the session for its JWTs ({@link setJwtClaims}); the CSRF
+ * token is rotated, so a token obtained before login is refused after it. The time of
+ * login is recorded in the session (on the server), for actions that demand a recent
+ * login (`SessionManagement.isFresh`).
  *
  * @example
  * ```ts
@@ -26,5 +29,6 @@ export async function login(session: Session, user: AuthUser): Promise<void> {
   else await session.cycleKey()
   await session.setUser(user.id, await sessionAuthHash(keysOf(session), user.passwordHash))
   await recordAuthTime(session)
+  await setJwtClaims(session, user)
   await rotateCsrfToken(session)
 }

@@ -1,5 +1,8 @@
 import { type CookieAttributes, deleteCookie, getCookie, serializeCookie } from '../cookie/index.js'
 import { ConfigError, CookieError, StoreError } from '../errors.js'
+import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
+import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
+import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import { type RandomSource, secureRandom } from '../lib/random.js'
@@ -52,6 +55,7 @@ interface Resolved {
   random: RandomSource
   tokenHeader: string
   bearer: boolean
+  jwt: ResolvedJwtOptions | null
 }
 
 /**
@@ -81,12 +85,14 @@ export class SessionManager {
   readonly #o: Resolved
   readonly #keys: Keyring
   readonly #loader: SessionLoader
+  readonly #jwt: SessionJwtCodec | null
   readonly #listeners = new Map<SessionEventType, Set<(event: SessionEvent) => void>>()
   #events: Promise<void> = Promise.resolve()
 
   constructor(options: SessionManagerOptions) {
     this.#o = resolve(options)
     this.#keys = new Keyring(options.secret, options.fallbackSecrets ?? [])
+    this.#jwt = this.#o.jwt && new SessionJwtCodec(this.#o.jwt, this.#o.cookieName)
     this.#loader = {
       keys: this.#keys,
       load: (state) => this.#load(state),
@@ -95,7 +101,21 @@ export class SessionManager {
       newSessionId: () => newSessionId(this.#o.random),
       tokenOf: (request) => this.#tokenOf(request),
       clock: () => this.#o.clock(),
+      jwt: this.#jwt,
     }
+  }
+
+  /**
+   * The public keys that verify this app's session JWTs, as a JWKS (`{ keys: [] }` in the
+   * opaque format or with HS256 keys). Adapters serve it at `/.well-known/jwks.json`.
+   *
+   * @example
+   * ```ts
+   * app.use(jwks(manager)) // Hono: answers GET /.well-known/jwks.json with manager.jwks()
+   * ```
+   */
+  jwks(): JsonWebKeySet {
+    return this.#o.jwt ? this.#o.jwt.keys.jwks(this.#o.clock()) : { keys: [] }
   }
 
   /** The signing keys (current secret plus fallbacks), for features built on sessions. */
@@ -131,6 +151,7 @@ export class SessionManager {
       tokenShown: false,
       newId: null,
       meta,
+      jwtReissue: false,
     }
     return new Session(state)
   }
@@ -186,7 +207,11 @@ export class SessionManager {
     if (now - base.lastSeenAt >= o.renewalMs && state.credential) {
       const idleExpiresAt = now + this.#idleMs(base.meta)
       const touched = await this.#call('touch', () => o.store.touch(base.id, now, idleExpiresAt))
-      if (touched) this.#sendCookie(state, state.credential, { ...base, idleExpiresAt }, now, out)
+      if (touched)
+        await this.#sendCookie(state, state.credential, { ...base, idleExpiresAt }, now, out)
+    } else if (state.jwtReissue && state.credential) {
+      // An expired, ageing or old-key JWT: a fresh token, no store write.
+      await this.#sendCookie(state, state.credential, base, now, out)
     }
     return out
   }
@@ -196,8 +221,21 @@ export class SessionManager {
     // is treated as the cookie request it is (and stays subject to CSRF checks).
     const token = this.#tokenOf(state.request)
     if (token !== undefined && (await this.#loadWith(state, token, 'token'))) return
-    const raw = getCookie(state.request.cookie, this.#o.cookieName)
+    let raw = getCookie(state.request.cookie, this.#o.cookieName)
+    if (raw !== undefined && this.#jwt) raw = await this.#openJwt(state, raw)
     if (raw !== undefined) await this.#loadWith(state, raw, 'cookie')
+  }
+
+  /** The credential inside a session JWT cookie, or `undefined` when it does not verify. */
+  async #openJwt(state: SessionState, token: string): Promise<string | undefined> {
+    const now = this.#o.clock()
+    const verified = await this.#jwt?.read(token, now, this.#o.jwt?.acceptExpired ?? 0)
+    if (!verified) {
+      this.#emit(() => ({ type: 'invalidCredential', at: now, reason: 'malformed' }))
+      return undefined
+    }
+    state.jwtReissue = verified.reissue
+    return verified.credential
   }
 
   async #loadWith(state: SessionState, raw: string, kind: 'cookie' | 'token'): Promise<boolean> {
@@ -280,7 +318,7 @@ export class SessionManager {
       if (await this.#call('create', () => o.store.create(record))) {
         state.base = record
         state.credential = credential
-        this.#sendCookie(state, credential, record, now, out)
+        await this.#sendCookie(state, credential, record, now, out)
         this.#emit(() => ({ type: 'created', session: record.id, at: now }))
         return
       }
@@ -323,7 +361,7 @@ export class SessionManager {
       if (result === 'ok') {
         state.base = next
         const credential = state.rotated ?? state.credential
-        if (credential) this.#sendCookie(state, credential, next, now, out)
+        if (credential) await this.#sendCookie(state, credential, next, now, out)
         if (state.rotated) this.#emit(() => ({ type: 'rotated', session: next.id, at: now }))
         return
       }
@@ -359,20 +397,23 @@ export class SessionManager {
     return { ...this.#o.cookie, secure }
   }
 
-  #sendCookie(
+  async #sendCookie(
     state: SessionState,
     credential: Credential,
     record: SessionRecord,
     now: number,
     out: CommitResult,
-  ): void {
+  ): Promise<void> {
     // Cookieless clients authenticate with the header token; they get no session cookie.
     if (state.kind === 'token') return
     const attributes = this.#attributes(state)
     if (!(this.#o.browserClose || record.meta.browserSession)) {
       attributes.maxAge = Math.max(0, Math.ceil((expiresAt(record) - now) / 1000))
     }
-    out.setCookie.push(serializeCookie(this.#o.cookieName, credential.value, attributes))
+    const value = this.#jwt
+      ? await this.#jwt.issue(credential.value, record, now)
+      : credential.value
+    out.setCookie.push(serializeCookie(this.#o.cookieName, value, attributes))
     out.noStore = true
   }
 
@@ -532,5 +573,6 @@ function resolve(options: SessionManagerOptions): Resolved {
     random: options.random ?? secureRandom,
     tokenHeader: tokenHeader(options.token?.header),
     bearer: options.token?.bearer ?? false,
+    jwt: resolveJwtOptions(options.format, options.jwt, idle),
   }
 }

@@ -1,4 +1,5 @@
 import type { CookieAttributes } from '../cookie/index.js'
+import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
 import type { RandomSource } from '../lib/random.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
 
@@ -76,6 +77,15 @@ export interface SessionManagerOptions {
     /** Also accept `Authorization: Bearer <token>`. @default false */
     bearer?: boolean
   }
+  /**
+   * What the session cookie holds: `'opaque'`, the credential itself; `'jwt'`, a signed
+   * JWT carrying the credential and user fields for federated services (seed 001),
+   * configured by {@link jwt}. The store and revocation work the same in both.
+   * @default 'opaque'
+   */
+  format?: 'opaque' | 'jwt'
+  /** Options of the `jwt` format; required with it, refused without it. */
+  jwt?: JwtSessionOptions
   /** @default Date.now */
   clock?: Clock
   /** @default crypto.getRandomValues */

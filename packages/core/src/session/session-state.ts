@@ -1,3 +1,4 @@
+import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { Credential } from './credential.js'
@@ -30,6 +31,8 @@ export interface SessionLoader {
   /** The header token the request carried, if any (not yet verified). */
   tokenOf(request: SessionRequest): string | undefined
   clock(): number
+  /** The JWT codec in the `jwt` format, else `null`. */
+  jwt: SessionJwtCodec | null
 }
 
 /**
@@ -64,6 +67,8 @@ export interface SessionState {
   newId: string | null
   /** Metadata recorded on sessions this request creates. */
   meta: SessionMeta
+  /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
+  jwtReissue: boolean
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')

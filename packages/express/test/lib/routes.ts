@@ -1,11 +1,12 @@
 import { getCsrfToken, type SessionManager } from '@tessera/core'
-import { csrf, session, storeErrors } from '@tessera/express'
+import { csrf, jwks, session, storeErrors } from '@tessera/express'
 import type { Express } from 'express-serve-static-core'
 import { express } from './serve.js'
 
 /** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
 export function routes(manager: SessionManager): Express {
   const app = express()
+  app.use(jwks(manager))
   app.use(session(manager))
   app.use(express.json({ strict: false }))
   app.get('/static', (_req, res) => {

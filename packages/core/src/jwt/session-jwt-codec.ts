@@ -1,0 +1,217 @@
+import { base64url, CompactSign, compactVerify } from 'jose'
+import { MAX_COOKIE_SIZE } from '../cookie/index.js'
+import { CookieError } from '../errors.js'
+import { LruCache } from '../lib/lru-cache.js'
+import { sha256 } from '../lib/sha256.js'
+import type { JsonValue, SessionRecord } from '../store/session-record.js'
+import { signingKeyOf, verificationKeyOf } from './jwt-key-set.js'
+import type { ResolvedJwtOptions } from './jwt-session-options.js'
+
+/**
+ * Session key under which the JWT claims of the user's configured `fields` are kept
+ * (set by `setJwtClaims()`, which `login()` calls): re-issuing a token then needs no
+ * user lookup. Do not write it yourself.
+ *
+ * @example
+ * ```ts
+ * const claims = await session.get(JWT_SESSION_KEY) // { email: 'ada@example.com' } or undefined
+ * ```
+ */
+export const JWT_SESSION_KEY = '_jwt'
+
+/** What a verified session JWT says (the claims are a private copy). */
+export interface VerifiedSessionJwt {
+  /** The session credential (`<id>.<secret>`) from the `sid` claim. */
+  credential: string
+  /** Every claim of the payload (shared with the cache: copy before handing it out). */
+  claims: Readonly<Record<string, JsonValue>>
+  /** The app should answer with a fresh token: expired, in the second half of its life, or signed by a non-current key. */
+  reissue: boolean
+}
+
+interface Verified {
+  claims: Record<string, JsonValue>
+  kid: string
+  alg: string
+  exp: number
+  iat: number
+  nbf: number | undefined
+}
+
+// A compact JWS longer than any cookie can be is refused before any parsing.
+const MAX_TOKEN_LENGTH = MAX_COOKIE_SIZE
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Encodes and decodes session JWTs for one manager: signs with the key set's current key;
+ * verifies header (`kid`/`alg` against configured keys only, no `crit`, no `b64`),
+ * signature, then claims (`typ`, `iss`, `aud`, `exp`, `nbf`, `iat`, `sid`), in that order.
+ * Verified tokens are cached by SHA-256; time and key-retirement checks run on every hit.
+ * Untrusted input never throws: anything wrong is `null`. Internal to the core.
+ */
+export class SessionJwtCodec {
+  readonly #o: ResolvedJwtOptions
+  readonly #cookieName: string
+  readonly #cache: LruCache<string, Verified>
+
+  constructor(options: ResolvedJwtOptions, cookieName: string) {
+    this.#o = options
+    this.#cookieName = cookieName
+    this.#cache = new LruCache(options.cacheSize)
+  }
+
+  /** The configured user fields. */
+  get fields(): readonly string[] {
+    return this.#o.fields
+  }
+
+  /**
+   * Signs a token for `credential` carrying the record's stored claims. Throws
+   * {@link CookieError} `COOKIE_TOO_LARGE`, naming the fields, when the cookie would not fit.
+   */
+  async issue(
+    credential: string,
+    record: Pick<SessionRecord, 'data' | 'userId'>,
+    now: number,
+  ): Promise<string> {
+    const o = this.#o
+    const iat = Math.floor(now / 1000)
+    const stored = record.data[JWT_SESSION_KEY]
+    const payload: Record<string, JsonValue> = {
+      iss: o.issuer,
+      aud: o.audience.length === 1 ? (o.audience[0] as string) : [...o.audience],
+      iat,
+      exp: iat + o.ttl,
+      sid: credential,
+    }
+    if (record.userId !== null) payload.sub = record.userId
+    if (stored && typeof stored === 'object' && !Array.isArray(stored)) {
+      // Only configured fields: a field removed from the configuration leaves tokens at once.
+      for (const f of o.fields) if (Object.hasOwn(stored, f)) payload[f] = stored[f] as JsonValue
+    }
+    const key = signingKeyOf(o.keys)
+    const token = await new CompactSign(encoder.encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: o.typ })
+      .sign(key.signKey as CryptoKey)
+    const size = this.#cookieName.length + token.length
+    if (size > MAX_COOKIE_SIZE) throw this.#tooLarge(size, payload)
+    return token
+  }
+
+  /**
+   * Verifies `token` at `now` (ms). `acceptExpired` is how many seconds past `exp` are
+   * still accepted (the app's own window; `0` for federated verification).
+   */
+  async read(
+    token: string,
+    now: number,
+    acceptExpired: number,
+  ): Promise<VerifiedSessionJwt | null> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+      return null
+    const hash = await sha256(token)
+    let verified = this.#cache.get(hash)
+    if (!verified) {
+      const fresh = await this.#verify(token, now)
+      if (!fresh) return null
+      verified = fresh
+      this.#cache.set(hash, verified)
+    }
+    return this.#accept(verified, now, acceptExpired)
+  }
+
+  async #verify(token: string, now: number): Promise<Verified | null> {
+    const o = this.#o
+    const parts = token.split('.')
+    if (parts.length !== 3) return null
+    const header = json(parts[0] as string)
+    if (!header) return null
+    // RFC 7515 §4.1.11: an unknown critical extension must be refused; `b64: false`
+    // (RFC 7797) changes what the signature covers. Session JWTs use neither.
+    if (Object.hasOwn(header, 'crit') || Object.hasOwn(header, 'b64')) return null
+    // The key comes from configuration only, chosen by kid and bound to one alg:
+    // `jwk`, `jku`, `x5u`, `x5c` headers are never read (RFC 8725 §3.10).
+    const entry = verificationKeyOf(o.keys, header.kid, header.alg, now)
+    if (!entry) return null
+    let payloadBytes: Uint8Array
+    try {
+      const result = await compactVerify(token, entry.verifyKey, { algorithms: [entry.alg] })
+      payloadBytes = result.payload
+    } catch {
+      return null
+    }
+    // Claims only after the signature (RFC 8725 §3.9 order: nothing unsigned is trusted).
+    if (!typeMatches(header.typ, o.typ)) return null
+    let claims: unknown
+    try {
+      claims = JSON.parse(decoder.decode(payloadBytes))
+    } catch {
+      return null
+    }
+    if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return null
+    const c = claims as Record<string, JsonValue>
+    if (c.iss !== o.issuer) return null
+    if (!audienceMatches(c.aud, o.audience)) return null
+    if (typeof c.sid !== 'string') return null
+    if (c.sub !== undefined && typeof c.sub !== 'string') return null
+    const { exp, iat, nbf } = c
+    if (!isNumericDate(exp) || !isNumericDate(iat)) return null
+    if (nbf !== undefined && !isNumericDate(nbf)) return null
+    return { claims: c, kid: entry.kid, alg: entry.alg, exp, iat, nbf }
+  }
+
+  #accept(v: Verified, now: number, acceptExpired: number): VerifiedSessionJwt | null {
+    const o = this.#o
+    // A cached token's key may have passed its grace period since it was verified.
+    if (!verificationKeyOf(o.keys, v.kid, v.alg, now)) return null
+    const nowS = now / 1000
+    const tolerance = o.clockTolerance
+    if (v.iat > nowS + tolerance) return null
+    if (v.nbf !== undefined && v.nbf > nowS + tolerance) return null
+    if (nowS >= v.exp + tolerance + acceptExpired) return null
+    const reissue = nowS >= v.exp || v.exp - nowS < o.ttl / 2 || v.kid !== o.keys.currentKid
+    return { credential: v.claims.sid as string, claims: v.claims, reissue }
+  }
+
+  #tooLarge(size: number, payload: Record<string, JsonValue>): CookieError {
+    const parts = this.#o.fields
+      .filter((f) => Object.hasOwn(payload, f))
+      .map((f) => `${f} ${encoder.encode(JSON.stringify(payload[f])).length} B`)
+    const list = parts.length > 0 ? parts.join(', ') : 'none'
+    // Names and sizes of the fields only: the values and the token stay out of the message.
+    return new CookieError(
+      'COOKIE_TOO_LARGE',
+      `Session JWT cookie "${this.#cookieName}" would take ${size} bytes; browsers ignore cookies over ${MAX_COOKIE_SIZE} bytes. JWT fields (JSON size): ${list}. Keep large values in the session, not in jwt.fields`,
+    )
+  }
+}
+
+function json(segment: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(decoder.decode(base64url.decode(segment)))
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null
+  } catch {
+    return null
+  }
+}
+
+// RFC 7519 §2 NumericDate: a JSON number of seconds. Strings ("9999999999") are refused.
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value)
+}
+
+// RFC 7515 §4.1.9: media type names are case-insensitive and "application/" may be omitted.
+function typeMatches(value: unknown, typ: string): boolean {
+  if (typeof value !== 'string') return false
+  const a = value.toLowerCase()
+  const b = typ.toLowerCase()
+  return a === b || a === `application/${b}` || `application/${a}` === b
+}
+
+function audienceMatches(aud: unknown, audience: readonly string[]): boolean {
+  if (typeof aud === 'string') return audience.includes(aud)
+  return Array.isArray(aud) && aud.some((a) => typeof a === 'string' && audience.includes(a))
+}
