@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
 
 /**
  * Decides what a test file does when a service it needs (Chromium, Redis, PostgreSQL)
@@ -38,4 +39,11 @@ export function isExecutableFile(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** True when an executable called `name` is on `PATH` (e.g. `redis-server`). */
+export function onPath(name: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir !== '' && isExecutableFile(join(dir, name)))
 }

@@ -18,6 +18,14 @@ export interface Ratios {
   tesseraRedisVsNodeHttp: number | null
   tesseraRedisVsExpressSessionRedis: number | null
   tesseraRedisVsFastifySessionRedis: number | null
+  /** Tessera on Express vs express-session, both on their memory stores. */
+  tesseraExpressVsExpressSession: number | null
+  /** Tessera on Fastify vs @fastify/session, both on their memory stores. */
+  tesseraFastifyVsFastifySession: number | null
+  /** Tessera on Express vs express-session + connect-redis, on the same Redis. */
+  tesseraExpressRedisVsExpressSessionRedis: number | null
+  /** Tessera on Fastify vs @fastify/session + connect-redis, on the same Redis. */
+  tesseraFastifyRedisVsFastifySessionRedis: number | null
 }
 
 /** Requests per second of a target in this run, or null if it failed, was skipped or not selected. */
@@ -46,6 +54,25 @@ export function ratios(outcomes: readonly Outcome[]): Ratios {
     tesseraRedisVsFastifySessionRedis: ratio(
       tesseraRedis,
       rateOf(outcomes, 'fastify-session-redis'),
+    ),
+    ...adapterRatios(outcomes),
+  }
+}
+
+/** Each Tessera adapter against its peer on the same store. */
+function adapterRatios(outcomes: readonly Outcome[]) {
+  const pair = (tessera: TargetId, peer: TargetId) =>
+    ratio(rateOf(outcomes, tessera), rateOf(outcomes, peer))
+  return {
+    tesseraExpressVsExpressSession: pair('tessera-express', 'express-session'),
+    tesseraFastifyVsFastifySession: pair('tessera-fastify', 'fastify-session'),
+    tesseraExpressRedisVsExpressSessionRedis: pair(
+      'tessera-express-redis',
+      'express-session-redis',
+    ),
+    tesseraFastifyRedisVsFastifySessionRedis: pair(
+      'tessera-fastify-redis',
+      'fastify-session-redis',
     ),
   }
 }

@@ -27,7 +27,8 @@ export function formatTable(outcomes: readonly Outcome[]): string {
 
 /**
  * The lines that matter: Tessera against the bare baseline and against its peers, then
- * Tessera on Redis against the peers on the same Redis and against the baseline.
+ * Tessera on Redis against the peers on the same Redis and against the baseline, then
+ * Tessera's Express and Fastify adapters against their peers on the same store.
  */
 export function formatSummary(outcomes: readonly Outcome[]): string {
   const r = ratios(outcomes)
@@ -38,6 +39,10 @@ export function formatSummary(outcomes: readonly Outcome[]): string {
     `tessera+redis vs express-session+redis: ${formatRatio(r.tesseraRedisVsExpressSessionRedis, '×')}, ` +
       `vs @fastify/session+redis: ${formatRatio(r.tesseraRedisVsFastifySessionRedis, '×')}, ` +
       `vs node:http: ${formatRatio(r.tesseraRedisVsNodeHttp, '×')}`,
+    `tessera express / express-session: ${formatRatio(r.tesseraExpressVsExpressSession, '×')} (memory), ` +
+      `${formatRatio(r.tesseraExpressRedisVsExpressSessionRedis, '×')} (redis)`,
+    `tessera fastify / @fastify/session: ${formatRatio(r.tesseraFastifyVsFastifySession, '×')} (memory), ` +
+      `${formatRatio(r.tesseraFastifyRedisVsFastifySessionRedis, '×')} (redis)`,
   ].join('\n')
 }
 

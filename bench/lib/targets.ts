@@ -9,6 +9,11 @@ export type TargetId =
   | 'tessera-hono-redis'
   | 'express-session-redis'
   | 'fastify-session-redis'
+  // Tessera's Express and Fastify adapters, each against its peer on the same store.
+  | 'tessera-express'
+  | 'tessera-fastify'
+  | 'tessera-express-redis'
+  | 'tessera-fastify-redis'
 
 /** One server the bench can measure. */
 export interface Target {
@@ -79,6 +84,16 @@ export const targets: readonly Target[] = [
     session: true,
     redis: true,
   },
+  // Like with like: each Tessera adapter on the same store as its peer (memory vs memory,
+  // and the same shared Redis), so the ratio compares the session layers.
+  ...(
+    [
+      ['tessera-express', 'tessera express (memory)', false],
+      ['tessera-fastify', 'tessera fastify (memory)', false],
+      ['tessera-express-redis', 'tessera express (redis)', true],
+      ['tessera-fastify-redis', 'tessera fastify (redis)', true],
+    ] as const
+  ).map(([id, label, redis]) => ({ id, label, file: serverFile(id), session: true, redis })),
 ]
 
 /** Looks a target up by id; throws if there is none (a typo in a test, not user input). */

@@ -2,29 +2,12 @@
 // against the shared Redis at 127.0.0.1:6379. Keys carry this process's own prefix and are
 // deleted (SCAN + DEL) on exit; nothing else in that Redis is touched.
 import { serve } from '@hono/node-server'
-import { SessionManager } from '@tessera/core'
 import { type SessionEnv, session } from '@tessera/hono'
-import { RedisStore } from '@tessera/store-redis'
 import { Hono } from 'hono'
-import { Redis } from 'ioredis'
-import { deleteKeysWithPrefix, redisHost, redisPort, redisPrefix } from '../lib/redis.js'
 import { reportListening } from '../lib/report-listening.js'
+import { tesseraOnRedis } from '../lib/tessera-redis.js'
 
-const prefix = redisPrefix('tessera-hono-redis')
-// As the store's README recommends: fail fast while Redis is down instead of queueing.
-const redis = new Redis({
-  host: redisHost,
-  port: redisPort,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  lazyConnect: true,
-})
-await redis.connect()
-
-const manager = new SessionManager({
-  store: new RedisStore({ client: redis, prefix }),
-  secret: 'bench-secret-bench-secret-bench-secret!!',
-})
+const { manager, cleanup } = await tesseraOnRedis('tessera-hono-redis')
 
 const app = new Hono<SessionEnv>()
 app.use(session(manager))
@@ -35,12 +18,5 @@ app.get('/login', async (c) => {
 app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
 
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  reportListening(info.port, async () => {
-    await deleteKeysWithPrefix(
-      prefix,
-      (cursor, match) => redis.scan(cursor, 'MATCH', match, 'COUNT', 250),
-      (keys) => redis.del(...keys),
-    )
-    await redis.quit()
-  })
+  reportListening(info.port, cleanup)
 })

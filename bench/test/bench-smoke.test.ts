@@ -50,10 +50,27 @@ describe('bench smoke', () => {
     expect(problems(m)).toEqual([])
   })
 
-  it.skipIf(!redisUp)(
-    'measures tessera on redis, then the stopped child has deleted its keys',
-    async () => {
-      server = await spawnServer(targetById('tessera-hono-redis').file)
+  it.each(['tessera-express', 'tessera-fastify'] as const)(
+    'logs in to %s and measures requests that carry the live session',
+    async (id) => {
+      server = await spawnServer(targetById(id).file)
+      const cookie = await openSession(server.url)
+      expect(cookie).toMatch(/^sessionid=/)
+      expect(await readEcho(server.url, cookie)).toEqual({ status: 200, body: '{"user":"bench"}' })
+      expect(await readEcho(server.url)).toEqual({ status: 200, body: '{"user":null}' })
+      const request = await prepareRequest(server.url, true)
+      const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+      expect(m.requestsPerSecond).toBeGreaterThan(0)
+      expect(problems(m)).toEqual([])
+    },
+  )
+
+  it
+    .skipIf(!redisUp)
+    .each(['tessera-hono-redis', 'tessera-express-redis', 'tessera-fastify-redis'] as const)(
+    'measures %s, then the stopped child has deleted its keys',
+    async (id) => {
+      server = await spawnServer(targetById(id).file)
       const request = await prepareRequest(server.url, true)
       expect(request.expectBody).toBe('{"user":"bench"}')
       const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
@@ -63,7 +80,7 @@ describe('bench smoke', () => {
       await redis.connect()
       try {
         const written: string[] = []
-        const stream = redis.scanStream({ match: 'tessera-bench:tessera-hono-redis:*' })
+        const stream = redis.scanStream({ match: `tessera-bench:${id}:*` })
         for await (const keys of stream) written.push(...(keys as string[]))
         expect(written.length).toBeGreaterThan(0)
         await server.stop()
@@ -87,6 +104,9 @@ describe('bench smoke', () => {
     expect(formatTable(outcomes)).toContain('tessera (hono + redis)    SKIPPED: redis unreachable')
     expect(formatSummary(outcomes)).toContain(
       'tessera+redis vs express-session+redis: n/a, vs @fastify/session+redis: n/a, vs node:http: n/a',
+    )
+    expect(formatSummary(outcomes)).toContain(
+      'tessera express / express-session: n/a (memory), n/a (redis)',
     )
   })
 })

@@ -13,20 +13,19 @@ export const screenshotDir = join(repoRoot, 'artifacts', 'e2e')
  * The flags keep Chromium from phoning home or needing a GPU or sandbox in containers.
  */
 export function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS })
 }
+
+/** The flags every browser test starts Chromium with. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** Saves a full-page screenshot as `artifacts/e2e/<name>.png` and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {

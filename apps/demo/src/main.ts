@@ -12,6 +12,8 @@ import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
 import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
+import { jwtSessionOptions, withJwtRoutes } from './jwt-sessions.js'
+import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
 import { ensureWebBuild, mountWeb } from './web.js'
@@ -24,6 +26,8 @@ const manager = new SessionManager({
   store,
   secret: config.secret,
   storeTimeout: config.storeTimeoutMs,
+  // SESSION_FORMAT=jwt: the cookie is a JWT federated services verify with the JWKS.
+  ...(await jwtSessionOptions(config.jwt)),
 })
 // Users are app data, not sessions: they stay in SQLite under DATA_DIR whatever the store.
 const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
@@ -69,6 +73,9 @@ const deps = {
   trustedOrigins: config.trustedOrigins,
 }
 const app = createApp(deps)
+// Seed 002: one session across the sites this server answers for (shared-sessions.ts).
+const shared = demoSharedSessions(process.env, config.secret)
+shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
   // Seed 000's template tag: pages of an existing session carry its header token on
   // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
@@ -76,9 +83,12 @@ mountWeb(app, await ensureWebBuild(), {
   // `/embed/` always gets one, creating the session when needed: a cookieless webview
   // has no other way to carry a session from one request to the next.
   html: async (c, html) =>
-    c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
-      ? withSessionToken(html, await c.var.session.getSessionToken())
-      : html,
+    shared.html(
+      c,
+      c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
+        ? withSessionToken(html, await c.var.session.getSessionToken())
+        : html,
+    ),
 })
 
 // Expired rows are invisible already; this only reclaims their space.
@@ -94,12 +104,22 @@ sweep.unref()
 
 // DEMO_ADAPTER: the API on Express, Fastify or @tessera/web instead of Hono (the SPA stays on Hono).
 const onAdapter = await adapterServer(config.adapter, deps)
-const listen = { fetch: app.fetch, hostname: config.host, port: config.port, ...onAdapter }
+const listen = {
+  fetch: withJwtRoutes(app, manager, config.jwt).fetch,
+  hostname: config.host,
+  port: config.port,
+  ...onAdapter,
+}
 const server = serve(listen, (info) => {
+  shared.listening(info.port)
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
   console.log(`API adapter: ${config.adapter}`)
+  console.log(
+    `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keysFile})` : 'opaque'}`,
+  )
   console.log(`Sessions: ${stores.describe}`)
+  console.log(`Shared sessions: ${shared.describe()}`)
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

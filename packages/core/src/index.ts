@@ -39,6 +39,7 @@ export * from './errors.js'
 export { applyCommit } from './http/apply-commit.js'
 export { isSecureRequest } from './http/is-secure-request.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
+export * from './introspection/index.js'
 export * from './jwt/index.js'
 export { Keyring, MIN_SECRET_LENGTH } from './keys/keyring.js'
 export type { RandomSource } from './lib/random.js'
@@ -60,14 +61,23 @@ export type {
   SessionEvent,
   SessionEventListener,
   SessionEventType,
+  TransferRejection,
 } from './session/session-events.js'
 export { type CommitResult, SessionManager } from './session/session-manager.js'
 export type { SessionCookieOptions, SessionManagerOptions } from './session/session-options.js'
 export type { SessionRequest } from './session/session-state.js'
+export * from './shared/index.js'
 export { MemoryStore } from './store/memory-store.js'
+export { DEFAULT_SCAN_BATCH_SIZE, scanBatchSize } from './store/scan-batch-size.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'
-export type { Clock, SessionStore, UpdateResult } from './store/session-store.js'
+export type {
+  Clock,
+  DeleteExpiredOptions,
+  ScanOptions,
+  SessionStore,
+  UpdateResult,
+} from './store/session-store.js'
 export { TieredStore, type TieredStoreOptions } from './store/tiered-store.js'
 export {
   LoginThrottle,

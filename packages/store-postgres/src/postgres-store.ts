@@ -1,9 +1,12 @@
 import {
   type Clock,
   ConfigError,
+  type DeleteExpiredOptions,
   expiresAt,
+  type ScanOptions,
   type SessionRecord,
   type SessionStore,
+  scanBatchSize,
   type UpdateResult,
 } from '@tessera/core'
 import type { Pool, QueryResult, QueryResultRow } from 'pg'
@@ -176,7 +179,7 @@ export class PostgresStore implements SessionStore {
     return Number(rows[0]?.live ?? 0)
   }
 
-  async deleteExpired(): Promise<number> {
+  async deleteExpired(options: DeleteExpiredOptions = {}): Promise<number> {
     const now = this.#now()
     let total = 0
     for (;;) {
@@ -184,7 +187,36 @@ export class PostgresStore implements SessionStore {
       // one long transaction, holding back vacuum and bloating the WAL in one burst.
       const deleted = (await this.#query(this.#sql.deleteExpired, [now, BATCH])).rowCount ?? 0
       total += deleted
+      if (deleted > 0) options.onProgress?.(total)
       if (deleted < BATCH) return total
+    }
+  }
+
+  async countExpired(): Promise<number> {
+    const { rows } = await this.#query<{ n: string }>(this.#sql.countExpired, [this.#now()])
+    // count() is a bigint, which pg returns as a string.
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  /**
+   * Every live record, `batchSize` (default 500) at a time, in id order. Each page is
+   * one statement after the last id seen (keyset pagination on the primary key), so the
+   * walk holds no transaction or cursor open between pages.
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<SessionRecord[]> {
+    const size = scanBatchSize(options)
+    let after = ''
+    for (;;) {
+      const { rows } = await this.#query<{ id: string; record: string }>(this.#sql.scan, [
+        after,
+        this.#now(),
+        size,
+      ])
+      const last = rows.at(-1)
+      if (last === undefined) return
+      after = last.id
+      yield rows.map((row) => JSON.parse(row.record) as SessionRecord)
+      if (rows.length < size) return
     }
   }
 
@@ -262,6 +294,11 @@ function statements(t: string) {
         RETURNING expires_at
       )
       SELECT count(*) FILTER (WHERE expires_at > $3) AS live FROM gone`,
+
+    countExpired: `SELECT count(*) AS n FROM ${t} WHERE expires_at <= $1`,
+
+    scan: `SELECT id, record::text AS record FROM ${t}
+      WHERE id > $1 AND expires_at > $2 ORDER BY id LIMIT $3`,
 
     // SKIP LOCKED: sweepers on several instances share the work instead of queueing on
     // each other, and a row locked by a request's update is left for the next sweep.

@@ -24,11 +24,12 @@ import {
 } from '@tessera/store-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
 const URL = process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const SECRET = 'test-secret-test-secret-test-secret-0123'
-const failure = await probe(URL)
+const failure = await probePostgres(URL)
 const gate = serviceGate('postgresql', failure === null, `cannot connect to ${URL}: ${failure}`)
 
 // Everything this file creates lives in one schema of its own, dropped at the end.
@@ -421,25 +422,6 @@ describe.skipIf(gate.skip)('postgresql store', () => {
     })
   })
 })
-
-/** `null` when a connection to `url` works, else why not. */
-async function probe(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  client.on('error', () => undefined)
-  try {
-    await client.connect()
-  } catch (error) {
-    return (error as Error).message || String(error)
-  }
-  try {
-    await client.query('SELECT 1')
-    return null
-  } catch (error) {
-    return (error as Error).message
-  } finally {
-    await client.end()
-  }
-}
 
 /** `name: definition` of every index of a table in this file's schema, by name. */
 async function relations(table: string): Promise<string[]> {

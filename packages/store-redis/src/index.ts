@@ -2,4 +2,4 @@ export {
   RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './redis-rate-limit-store.js'
-export { RedisStore, type RedisStoreOptions } from './redis-store.js'
+export { type IndexPruneResult, RedisStore, type RedisStoreOptions } from './redis-store.js'

@@ -2,8 +2,10 @@ import {
   type Clock,
   ConfigError,
   expiresAt,
+  type ScanOptions,
   type SessionRecord,
   type SessionStore,
+  scanBatchSize,
   type UpdateResult,
 } from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
@@ -275,15 +277,67 @@ export class RedisStore implements SessionStore {
 
   /**
    * Always answers 0: Redis expires sessions by itself (TTLs). It prunes the user
-   * indexes instead, removing members whose sessions are dead, SCAN page by SCAN page,
-   * so one call never blocks Redis for long. Safe to run from several instances at once.
+   * indexes instead ({@link pruneUserIndexes}). Safe to run from several instances at once.
    */
   async deleteExpired(): Promise<number> {
-    const now = String(this.#clock())
-    for await (const keys of scanKeys(this.#client, `${this.#prefix}u:`, 'zset')) {
-      await inBatches(keys, (key) => this.#client.zremrangebyscore(key, '-inf', now))
-    }
+    await this.pruneUserIndexes()
     return 0
+  }
+
+  /**
+   * Removes user-index members whose sessions are dead by the store's clock, SCAN page
+   * by SCAN page (never KEYS), on a standalone server or every Cluster master, so one
+   * call never blocks Redis for long. This is what `deleteExpired` (and
+   * `tessera clearsessions`) does on Redis: the sessions themselves expire natively, and
+   * what they leave behind is their entries in the indexes of users who still have a
+   * live session (an index with none left expires with its last member).
+   *
+   * Returns how many indexes it walked and how many members it removed; `onProgress`
+   * gets the running totals after every SCAN page. Safe to run from several instances
+   * at once (removing a dead member is idempotent).
+   *
+   * @example
+   * ```ts
+   * const { indexes, removed } = await store.pruneUserIndexes()
+   * console.log(`${removed} stale entries removed from ${indexes} user indexes`)
+   * ```
+   */
+  async pruneUserIndexes(
+    options: { onProgress?: (progress: IndexPruneResult) => void } = {},
+  ): Promise<IndexPruneResult> {
+    const now = String(this.#clock())
+    const total: IndexPruneResult = { indexes: 0, removed: 0 }
+    for await (const keys of scanKeys(this.#client, `${this.#prefix}u:`, 'zset')) {
+      const removed = await inBatches(keys, (key) =>
+        this.#client.zremrangebyscore(key, '-inf', now),
+      )
+      total.indexes += keys.length
+      total.removed += removed.reduce((sum, n) => sum + n, 0)
+      options.onProgress?.({ ...total })
+    }
+    return total
+  }
+
+  /**
+   * Every live session, `batchSize` (default 500) at a time: SCAN (never KEYS) over the
+   * session hashes of every master, then one HMGET per session. Redis SCAN may return a
+   * key twice while the keyspace is being resized, so a session may appear twice.
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<SessionRecord[]> {
+    const size = scanBatchSize(options)
+    const pending: string[] = []
+    const head = `${this.#prefix}s:{`
+    for await (const keys of scanKeys(this.#client, `${this.#prefix}s:`, 'hash', size)) {
+      for (const key of keys) {
+        if (key.startsWith(head) && key.endsWith('}')) pending.push(key.slice(head.length, -1))
+      }
+      while (pending.length >= size) {
+        const page = await this.#readLive(pending.splice(0, size))
+        if (page.length > 0) yield page
+      }
+    }
+    const page = await this.#readLive(pending)
+    if (page.length > 0) yield page
   }
 
   /**
@@ -298,6 +352,16 @@ export class RedisStore implements SessionStore {
 
   #userKey(userId: string): string {
     return `${this.#prefix}u:{${userId}}`
+  }
+
+  async #readLive(ids: string[]): Promise<SessionRecord[]> {
+    const now = this.#clock()
+    const out: SessionRecord[] = []
+    for (const row of await inBatches(ids, (id) => this.#read(id))) {
+      const record = decode(row, now)
+      if (record) out.push(record)
+    }
+    return out
   }
 
   #read(id: string): Promise<Row> {
@@ -328,6 +392,14 @@ export class RedisStore implements SessionStore {
   async #cleanup(pending: Promise<unknown>): Promise<void> {
     await pending.catch(() => undefined)
   }
+}
+
+/** What {@link RedisStore.pruneUserIndexes} walked and removed. */
+export interface IndexPruneResult {
+  /** User indexes (sorted sets) visited. */
+  indexes: number
+  /** Members removed because their sessions were dead. */
+  removed: number
 }
 
 type Row = [rec: string | null, seen: string | null, idle: string | null, abs: string | null]

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
-import { delimiter, join } from 'node:path'
 import { ConfigError, SessionManager, type SessionRecord, StoreError } from '@tessera/core'
 import {
   describeRateLimitStore,
@@ -11,10 +10,11 @@ import {
 import { RedisRateLimitStore, RedisStore } from '@tessera/store-redis'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
 import { pingRedis as ping } from '../../../test-support/redis-ping.js'
-import { isExecutableFile, serviceGate } from '../../../test-support/require-service.js'
+import { onPath, serviceGate } from '../../../test-support/require-service.js'
 
 const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
 const HOST = REDIS.hostname
@@ -51,7 +51,7 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     client = connect()
   })
   afterAll(async () => {
-    await deleteKeys(client, root)
+    await deleteRedisKeys(client, root)
     await Promise.all(extra.map((c) => c.quit().catch(() => c.disconnect())))
   })
 
@@ -124,6 +124,28 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     expect(await store.deleteExpired()).toBe(0)
     expect(await client.zrange(`${root}kp:tessera:u:{u1}`, '0', '-1')).toEqual([a.id])
     expect(await store.listByUser('u1')).toEqual([a])
+    const pages: SessionRecord[][] = []
+    for await (const page of store.scan()) pages.push(page)
+    expect(pages).toEqual([[a]])
+  })
+
+  it('pruneUserIndexes reports the indexes it walked and the dead members it removed', async () => {
+    const prefix = freshPrefix()
+    const clock = new ManualClock()
+    const store = new RedisStore({ client, prefix, clock: clock.now })
+    const now = clock.now()
+    for (const userId of ['u1', 'u2', 'u3']) {
+      await store.create(makeRecord({ userId }, now))
+      for (let i = 0; i < 3; i++) {
+        await store.create(makeRecord({ userId, idleExpiresAt: now + 1000 }, now))
+      }
+    }
+    clock.advance(1000)
+    const progress: { indexes: number; removed: number }[] = []
+    const result = await store.pruneUserIndexes({ onProgress: (p) => progress.push(p) })
+    expect(result).toEqual({ indexes: 3, removed: 9 })
+    expect(progress.at(-1)).toEqual(result)
+    expect(await store.pruneUserIndexes()).toEqual({ indexes: 3, removed: 0 })
   })
 
   it('rejects a missing client and a prefix with hash-tag braces', () => {
@@ -176,7 +198,7 @@ describe.skipIf(clusterGate.skip)('redis (cluster)', () => {
       expect(slot).toBe(await client.cluster('KEYSLOT', r.id))
     }
     const perNode = await Promise.all(
-      client.nodes('master').map(async (node) => (await scanNode(node, prefix)).length),
+      client.nodes('master').map(async (node) => (await redisKeysOf(node, prefix)).length),
     )
     expect(perNode.filter((n) => n > 0).length).toBe(3)
     expect(await store.listByUser('alice')).toHaveLength(30)
@@ -287,7 +309,7 @@ function harness(client: Redis | Cluster) {
   const clock = new ManualClock()
   const prefix = freshPrefix()
   const store = new RedisStore({ client, prefix, clock: clock.now })
-  return { store, clock, teardown: () => deleteKeys(client, prefix) }
+  return { store, clock, teardown: () => deleteRedisKeys(client, prefix) }
 }
 
 async function twoInstances(a: Redis | Cluster, b: Redis | Cluster): Promise<void> {
@@ -339,25 +361,6 @@ async function movesBetweenUsers(store: RedisStore): Promise<void> {
 }
 
 /** Deletes every key under `prefix`, on one server or every Cluster master (SCAN + UNLINK). */
-async function deleteKeys(client: Redis | Cluster, prefix: string): Promise<void> {
-  const nodes = client instanceof Cluster ? client.nodes('master') : [client]
-  for (const node of nodes) {
-    // One key per UNLINK: on a Cluster a multi-key command must stay within one slot.
-    await Promise.all((await scanNode(node, prefix)).map((key) => node.unlink(key)))
-  }
-}
-
-async function scanNode(node: Redis, prefix: string): Promise<string[]> {
-  const keys: string[] = []
-  let cursor = '0'
-  do {
-    const [next, page] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-    cursor = next
-    keys.push(...page)
-  } while (cursor !== '0')
-  return keys
-}
-
 /** A loopback port nothing listens on (bound, then released). */
 function deadPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -367,10 +370,4 @@ function deadPort(): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
-}
-
-function onPath(name: string): boolean {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .some((dir) => dir !== '' && isExecutableFile(join(dir, name)))
 }

@@ -4,9 +4,12 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import {
   type Clock,
   ConfigError,
+  type DeleteExpiredOptions,
   expiresAt,
+  type ScanOptions,
   type SessionRecord,
   type SessionStore,
+  scanBatchSize,
   type UpdateResult,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
@@ -143,7 +146,7 @@ export class SqliteStore implements SessionStore {
       .filter((expires) => expires > now).length
   }
 
-  async deleteExpired(): Promise<number> {
+  async deleteExpired(options: DeleteExpiredOptions = {}): Promise<number> {
     const statement = this.#use().deleteExpired
     const now = this.#clock()
     let total = 0
@@ -152,8 +155,32 @@ export class SqliteStore implements SessionStore {
       // would hold the write lock, and this process's event loop, for its whole run.
       const { changes } = statement.run(now, BATCH)
       total += changes
+      if (changes > 0) options.onProgress?.(total)
       if (changes < BATCH) return total
       await yieldToEventLoop()
+    }
+  }
+
+  async countExpired(): Promise<number> {
+    return this.#use().countExpired.get(this.#clock()) ?? 0
+  }
+
+  /**
+   * Every live record, `batchSize` (default 500) at a time, in id order. Each page is
+   * one indexed query after the last id seen (keyset pagination), so the walk holds no
+   * lock between pages and costs the same on page 1 and page 10,000.
+   */
+  async *scan(options: ScanOptions = {}): AsyncGenerator<SessionRecord[]> {
+    const size = scanBatchSize(options)
+    const statement = this.#use().scan
+    let after = ''
+    for (;;) {
+      const rows = statement.all(after, this.#clock(), size)
+      const last = rows.at(-1)
+      if (last === undefined) return
+      after = last.id
+      yield rows.map((row) => JSON.parse(row.record) as SessionRecord)
+      if (rows.length < size) return
     }
   }
 
@@ -269,6 +296,12 @@ function prepareStatements(db: Database.Database, t: string) {
         `DELETE FROM ${t} WHERE user_id = ? AND id IS NOT ? RETURNING expires_at`,
       )
       .pluck(),
+    countExpired: db
+      .prepare<[number], number>(`SELECT count(*) FROM ${t} WHERE expires_at <= ?`)
+      .pluck(),
+    scan: db.prepare<[string, number, number], { id: string; record: string }>(
+      `SELECT id, record FROM ${t} WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?`,
+    ),
     deleteExpired: db.prepare<[number, number]>(
       `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE expires_at <= ? LIMIT ?)`,
     ),

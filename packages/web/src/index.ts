@@ -1,4 +1,5 @@
 export { requireUser } from './require-user.js'
+export { type SharedSessionHandlerOptions, sharedSessionHandler } from './shared-session-handler.js'
 export { withJwks } from './with-jwks.js'
 export {
   type SessionContext,

@@ -1,3 +1,5 @@
+import { loadSharedSession } from './shared-session.js'
+
 /** A signed-in user, as the demo API returns it. */
 export interface User {
   id: string | number
@@ -87,6 +89,8 @@ export async function login(username: string, password: string): Promise<User> {
     password,
   })
   keepToken(data)
+  // Seed 002: hand the new session to the other sites without reloading this one.
+  if (authMode === 'cookie') void loadSharedSession()
   return data.user
 }
 

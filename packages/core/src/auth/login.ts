@@ -28,7 +28,7 @@ export async function login(session: Session, user: AuthUser): Promise<void> {
   if (current !== null && current !== user.id) await session.flush()
   else await session.cycleKey()
   await session.setUser(user.id, await sessionAuthHash(keysOf(session), user.passwordHash))
-  await recordAuthTime(session)
   await setJwtClaims(session, user)
+  await recordAuthTime(session)
   await rotateCsrfToken(session)
 }

@@ -15,6 +15,42 @@ export type SessionEvent =
       reason: 'malformed' | 'unknown' | 'mismatch'
       session?: string
     }
+  | {
+      /** Seed 002's `session_replaced`: this site's cookie now points at a shared session. */
+      type: 'sessionReplaced'
+      session: string
+      at: number
+      /** Origins the session came from and was installed on. */
+      source: string
+      destination: string
+      via: 'script' | 'redirect'
+      /** Whether the destination had a session of its own that was dropped for this one. */
+      replacedExisting: boolean
+    }
+  | {
+      /** A cross-domain transfer payload or code was refused (seed 002). */
+      type: 'transferRejected'
+      at: number
+      reason: TransferRejection
+    }
+
+/**
+ * Why a transfer was refused: `malformed` (not a payload), `undecryptable` (tampered,
+ * truncated or another key), `destination` (minted for another site), `source` (not a
+ * configured site), `expired` / `future` (timestamp), `mode` (a script payload on the
+ * redirect endpoint or the reverse), `binding` (another browser), `used` (redeemed
+ * already, unknown or expired code).
+ */
+export type TransferRejection =
+  | 'malformed'
+  | 'undecryptable'
+  | 'destination'
+  | 'source'
+  | 'expired'
+  | 'future'
+  | 'mode'
+  | 'binding'
+  | 'used'
 
 /** Name of a {@link SessionEvent}. */
 export type SessionEventType = SessionEvent['type']

@@ -95,12 +95,17 @@ export class SessionManager {
     this.#jwt = this.#o.jwt && new SessionJwtCodec(this.#o.jwt, this.#o.cookieName)
     this.#loader = {
       keys: this.#keys,
-      load: (state) => this.#load(state),
+      load: async (state) => {
+        await this.#load(state)
+        state.loaded = true
+      },
       hashSecret: (secret) => sha256(secret),
       newCredential: (id) => newCredential(id, this.#o.random),
       newSessionId: () => newSessionId(this.#o.random),
       tokenOf: (request) => this.#tokenOf(request),
       clock: () => this.#o.clock(),
+      call: (operation, run) => this.#call(operation, () => run(this.#o.store)),
+      emit: (event) => this.#emit(() => event),
       jwt: this.#jwt,
     }
   }
@@ -137,6 +142,7 @@ export class SessionManager {
       request,
       loader: this.#loader,
       loading: null,
+      loaded: false,
       base: null,
       credential: null,
       credentialHash: null,
@@ -151,6 +157,7 @@ export class SessionManager {
       tokenShown: false,
       newId: null,
       meta,
+      cookieOverride: null,
       jwtReissue: false,
     }
     return new Session(state)
@@ -166,12 +173,27 @@ export class SessionManager {
   }
 
   /**
+   * Resolves once every event emitted so far has reached its listeners. Events are
+   * delivered asynchronously (their ids are hashed first); await this before a process
+   * exits, and in tests instead of waiting for a timer.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => server.close(() => void sessions.settled().then(() => process.exit(0))))
+   * ```
+   */
+  settled(): Promise<void> {
+    return this.#events
+  }
+
+  /**
    * Saves what the request changed and says which headers the response needs. Throws
    * {@link StoreError} when the store fails or times out; adapters answer 503.
    */
   async commit(session: Session): Promise<CommitResult> {
+    const ready = this.commitNow(session)
+    if (ready) return ready
     const state = session[STATE]
-    if (!state.accessed && !state.modified) return NOTHING
     if (state.loading) await state.loading
     const o = this.#o
     const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
@@ -214,6 +236,29 @@ export class SessionManager {
       await this.#sendCookie(state, state.credential, base, now, out)
     }
     return out
+  }
+
+  /**
+   * What {@link commit} would answer, computed at once when saving needs no store call:
+   * the session was never touched, or it was loaded and only read and its sliding
+   * renewal is not due (the common read-only request). `undefined` otherwise: await
+   * `commit` then. For adapters that must hold the response while a commit runs
+   * (Express), this saves the hold on most requests.
+   *
+   * @example
+   * ```ts
+   * const result = sessions.commitNow(session) ?? (await sessions.commit(session))
+   * ```
+   */
+  commitNow(session: Session): CommitResult | undefined {
+    const state = session[STATE]
+    if (!state.accessed && !state.modified) return NOTHING
+    const base = state.base
+    if (!state.loaded || state.modified || state.destroyedId || !base) return undefined
+    // A JWT cookie that is expired, ageing or signed by an old key is re-issued at commit.
+    if (state.jwtReissue) return undefined
+    if (state.credential && this.#o.clock() - base.lastSeenAt >= this.#o.renewalMs) return undefined
+    return { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
   }
 
   async #load(state: SessionState): Promise<void> {
@@ -394,7 +439,7 @@ export class SessionManager {
 
   #attributes(state: SessionState): CookieAttributes {
     const secure = this.#o.secure === 'auto' ? state.request.secure : this.#o.secure
-    return { ...this.#o.cookie, secure }
+    return { ...this.#o.cookie, secure, ...state.cookieOverride }
   }
 
   async #sendCookie(
@@ -457,10 +502,12 @@ const MAX_TOKENS = 8
 
 /** Whether `record` holds a credential of `kind` whose secret hashes to `hash` (constant time). */
 function holdsCredential(record: SessionRecord, kind: 'cookie' | 'token', hash: string): boolean {
-  if (kind === 'cookie') return constantTimeEqual(hash, record.credentials.cookie ?? '')
   let found = false
   for (const [key, stored] of Object.entries(record.credentials)) {
-    if (key.startsWith('token:') && constantTimeEqual(hash, stored)) found = true
+    // Seed 002: each shared site holds its own cookie credential, `cookie@<origin>`.
+    const ofKind =
+      kind === 'cookie' ? key === 'cookie' || key.startsWith('cookie@') : key.startsWith('token:')
+    if (ofKind && constantTimeEqual(hash, stored)) found = true
   }
   return found
 }

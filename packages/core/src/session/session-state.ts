@@ -1,8 +1,11 @@
+import type { CookieAttributes } from '../cookie/index.js'
 import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
+import type { SessionStore } from '../store/session-store.js'
 import type { Credential } from './credential.js'
 import type { SessionDraft, SessionOp } from './session-draft.js'
+import type { SessionEvent } from './session-events.js'
 
 /** What the request brought and what the adapter knows about it. */
 export interface SessionRequest {
@@ -31,6 +34,10 @@ export interface SessionLoader {
   /** The header token the request carried, if any (not yet verified). */
   tokenOf(request: SessionRequest): string | undefined
   clock(): number
+  /** A store call under the manager's timeout and error rules (seed 002's transfer codes). */
+  call<T>(operation: string, run: (store: SessionStore) => Promise<T>): Promise<T>
+  /** Emits an event; its `session` id is salted-hashed first, as the manager's own are. */
+  emit(event: SessionEvent): void
   /** The JWT codec in the `jwt` format, else `null`. */
   jwt: SessionJwtCodec | null
 }
@@ -43,6 +50,8 @@ export interface SessionState {
   request: SessionRequest
   loader: SessionLoader
   loading: Promise<void> | null
+  /** `loading` has settled: `base` and `credential` are final. */
+  loaded: boolean
   /** The record as loaded (null: no live session, a new one will be created if needed). */
   base: SessionRecord | null
   /** The request's credential, once verified against `base`. */
@@ -67,6 +76,8 @@ export interface SessionState {
   newId: string | null
   /** Metadata recorded on sessions this request creates. */
   meta: SessionMeta
+  /** Cookie attributes this response needs instead of the configured ones (seed 002's script path). */
+  cookieOverride: Partial<CookieAttributes> | null
   /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
   jwtReissue: boolean
 }

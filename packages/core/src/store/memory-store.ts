@@ -1,5 +1,12 @@
+import { scanBatchSize } from './scan-batch-size.js'
 import { expiresAt, type SessionRecord } from './session-record.js'
-import type { Clock, SessionStore, UpdateResult } from './session-store.js'
+import type {
+  Clock,
+  DeleteExpiredOptions,
+  ScanOptions,
+  SessionStore,
+  UpdateResult,
+} from './session-store.js'
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -103,7 +110,7 @@ export class MemoryStore implements SessionStore {
     return deleted
   }
 
-  async deleteExpired(): Promise<number> {
+  async deleteExpired(options: DeleteExpiredOptions = {}): Promise<number> {
     const now = this.#clock()
     let deleted = 0
     for (const [id, record] of this.#records) {
@@ -112,7 +119,31 @@ export class MemoryStore implements SessionStore {
         deleted++
       }
     }
+    if (deleted > 0) options.onProgress?.(deleted)
     return deleted
+  }
+
+  async countExpired(): Promise<number> {
+    const now = this.#clock()
+    let expired = 0
+    for (const record of this.#records.values()) if (now >= expiresAt(record)) expired++
+    return expired
+  }
+
+  async *scan(options: ScanOptions = {}): AsyncGenerator<SessionRecord[]> {
+    const size = scanBatchSize(options)
+    // A snapshot of the ids, so records created or deleted while the caller works on a
+    // page neither break the walk nor make it run forever.
+    const ids = [...this.#records.keys()]
+    for (let i = 0; i < ids.length; i += size) {
+      const now = this.#clock()
+      const page: SessionRecord[] = []
+      for (const id of ids.slice(i, i + size)) {
+        const record = this.#live(id, now)
+        if (record) page.push(structuredClone(record))
+      }
+      if (page.length > 0) yield page
+    }
   }
 
   /** The stored record when it is live; an expired one is dropped on the spot. */

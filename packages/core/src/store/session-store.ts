@@ -1,10 +1,31 @@
 import type { SessionRecord } from './session-record.js'
 
+/** Options of the optional {@link SessionStore.scan}. */
+export interface ScanOptions {
+  /**
+   * The most records one page may hold. A page may hold fewer (a store that filters
+   * expired records out of a page does not refill it), but is never empty.
+   * @default 500
+   */
+  batchSize?: number
+}
+
+/** Options of {@link SessionStore.deleteExpired}. */
+export interface DeleteExpiredOptions {
+  /**
+   * Called after each batch a store deletes, with the running total, so an operator's
+   * command can show progress on a large store. Stores that delete in one step may call
+   * it once, or never when they delete nothing.
+   */
+  onProgress?: (deletedSoFar: number) => void
+}
+
 /** Outcome of a compare-and-set {@link SessionStore.update}. */
 export type UpdateResult = 'ok' | 'conflict' | 'missing'
 
 /**
- * The whole storage contract: eight small methods over plain {@link SessionRecord}s.
+ * The whole storage contract: eight small methods over plain {@link SessionRecord}s,
+ * plus two optional ones for operator tools (`scan`, `countExpired`).
  *
  * Guarantees every implementation gives (the conformance suite in
  * `@tessera/core/testing` checks each one):
@@ -20,6 +41,15 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  * - `listByUser`/`deleteByUser` see exactly the live records whose `userId` matches.
  * - `deleteExpired` removes expired records and returns how many; stores that expire
  *   natively (Redis TTLs) may return 0.
+ * - `scan` (optional: operator tools such as `tessera sessions list` need it, apps do
+ *   not) yields every record live for the whole walk at least once, in pages of at most
+ *   `batchSize`, and never an expired one. It holds one page in memory at a time, so it
+ *   walks stores of millions of sessions; a record written during the walk may or may
+ *   not appear, and a store whose cursor can revisit keys (Redis SCAN) may yield one
+ *   record twice.
+ * - `countExpired` (optional) answers how many records `deleteExpired` would remove now,
+ *   so a command can show a progress bar with a total. Stores that expire natively omit
+ *   it.
  *
  * - Records go in and out by value: `get` and `listByUser` return records the caller
  *   owns (fresh objects, e.g. parsed from JSON), and a record passed to `create` or
@@ -37,7 +67,11 @@ export interface SessionStore {
   listByUser(userId: string): Promise<SessionRecord[]>
   /** Deletes the user's sessions, keeping `exceptId` when given; returns how many went. */
   deleteByUser(userId: string, exceptId?: string): Promise<number>
-  deleteExpired(): Promise<number>
+  deleteExpired(options?: DeleteExpiredOptions): Promise<number>
+  /** Every live record, page by page; see the guarantees above. Optional. */
+  scan?(options?: ScanOptions): AsyncIterable<SessionRecord[]>
+  /** How many expired records `deleteExpired` would remove now. Optional. */
+  countExpired?(): Promise<number>
   /** Releases connections or file handles. Optional. */
   close?(): Promise<void>
 }

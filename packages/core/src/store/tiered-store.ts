@@ -1,6 +1,11 @@
 import { ConfigError } from '../errors.js'
 import type { SessionRecord } from './session-record.js'
-import type { SessionStore, UpdateResult } from './session-store.js'
+import type {
+  DeleteExpiredOptions,
+  ScanOptions,
+  SessionStore,
+  UpdateResult,
+} from './session-store.js'
 
 /** Options of {@link TieredStore}. */
 export interface TieredStoreOptions {
@@ -64,7 +69,9 @@ const METHODS = [
  *   like `delete`), `primary.deleteByUser`, then `cache.delete` of every listed id and
  *   `cache.deleteByUser` again for copies whose ids the list could not know. Returns the
  *   primary's count.
- * - `deleteExpired`: both stores; returns the primary's count.
+ * - `deleteExpired`: both stores; returns the primary's count (and reports the
+ *   primary's progress).
+ * - `scan`, `countExpired`: the primary alone.
  * - `close`: closes both stores (both are attempted; the first failure is rethrown), so
  *   do not share one store object between a `TieredStore` and other users that outlive
  *   it. The stores shipped with Tessera never end the app's client or pool anyway.
@@ -199,10 +206,24 @@ export class TieredStore implements SessionStore {
     return deleted
   }
 
-  async deleteExpired(): Promise<number> {
-    const deleted = await this.#primary.deleteExpired()
+  async deleteExpired(options: DeleteExpiredOptions = {}): Promise<number> {
+    const deleted = await this.#primary.deleteExpired(options)
     await this.#cache.deleteExpired()
     return deleted
+  }
+
+  /** The primary's scan (the truth); throws when the primary has none. */
+  scan(options?: ScanOptions): AsyncIterable<SessionRecord[]> {
+    if (!this.#primary.scan) throw new ConfigError('TieredStore: the primary store has no "scan"')
+    return this.#primary.scan(options)
+  }
+
+  /** The primary's count; throws when the primary has none. */
+  async countExpired(): Promise<number> {
+    if (!this.#primary.countExpired) {
+      throw new ConfigError('TieredStore: the primary store has no "countExpired"')
+    }
+    return this.#primary.countExpired()
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,4 @@
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
+import { escapeHtml } from '../lib/escape-html.js'
 
 /**
  * Puts a header token into server-rendered HTML as `data-session-token` on the root
@@ -21,7 +15,7 @@ const ESCAPES: Record<string, string> = {
  * ```
  */
 export function withSessionToken(html: string, token: string): string {
-  const attribute = ` data-session-token="${token.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string)}"`
+  const attribute = ` data-session-token="${escapeHtml(token)}"`
   const match = /<html\b[^>]*?(\/?)>/i.exec(html)
   if (!match) throw new TypeError('withSessionToken needs a document with an <html> element')
   const end = match.index + match[0].length - 1 - match[1].length

@@ -224,7 +224,7 @@ describe('events', () => {
     await request(manager, `sessionid=${forged}`, async (s) =>
       expect(await s.getUserId()).toBeNull(),
     )
-    await new Promise((r) => setTimeout(r, 0))
+    await manager.settled()
     expect(events).toEqual([{ type: 'invalidCredential', at: T0, reason: 'malformed' }])
     expect(JSON.stringify(events)).not.toContain(token.split('.')[1])
   })

@@ -50,6 +50,17 @@ export function gateResponse(res: ServerResponse, manager: SessionManager, state
   const queue: Array<() => void> = []
 
   const hold = (call: () => void): void => {
+    if (phase === 'open' && !state.skipCommit) {
+      // Most requests only read a loaded session: nothing to save, so nothing to wait for.
+      const ready = manager.commitNow(state.session)
+      if (ready) {
+        applyResult(res, ready)
+        for (const hook of state.beforeHeaders) hook()
+        phase = 'released'
+        call()
+        return
+      }
+    }
     queue.push(call)
     if (phase !== 'open') return
     phase = 'saving'

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import { concurrencyCases } from './cases/concurrency-cases.js'
 import { expiryCases } from './cases/expiry-cases.js'
 import { readWriteCases } from './cases/read-write-cases.js'
+import { scanCases } from './cases/scan-cases.js'
 import { userIndexCases } from './cases/user-index-cases.js'
 import { makeRecord } from './make-record.js'
 import type { StoreHarness } from './store-harness.js'
@@ -33,7 +34,8 @@ export interface SessionStoreSuiteOptions {
  * records (nested JSON, unicode, metadata, credentials), atomic insert-if-absent,
  * compare-and-set updates under contention, version-preserving `touch`, expiry at the
  * exact boundary of `min(idleExpiresAt, absoluteExpiresAt)`, the per-user index, and
- * `deleteExpired`.
+ * `deleteExpired`, and the optional operator methods `scan` and `countExpired` when the
+ * store has them (skipped visibly when it does not).
  *
  * @example
  * ```ts
@@ -89,5 +91,6 @@ export function describeSessionStore(
     expiryCases(ctx)
     userIndexCases(ctx)
     concurrencyCases(ctx)
+    scanCases(ctx)
   })
 }

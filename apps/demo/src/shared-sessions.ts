@@ -1,0 +1,97 @@
+import { createHmac } from 'node:crypto'
+import { type SharedSessionMode, SharedSessions } from '@tessera/core'
+import { type SessionEnv, sharedSession } from '@tessera/hono'
+import type { Context, Hono } from 'hono'
+
+/** The demo's seed 002 wiring, made before the port is known and completed once it is. */
+export interface DemoSharedSessions {
+  /**
+   * Mounts, on the Hono app and before the SPA: the `/shared-session/*` endpoints, the
+   * first-visit redirect hop for page loads, and the CSP `script-src` that lets pages
+   * load the other sites' scripts.
+   */
+  mount(app: Hono<SessionEnv>): void
+  /** Adds the loader's `<script async>` tags to an HTML page of a logged-in session. */
+  html(c: Context<SessionEnv>, html: string): Promise<string>
+  /** Completes the configuration once the server listens (the default sites follow the port). */
+  listening(port: number): void
+  /** The sites, once listening (for the startup log). */
+  describe(): string
+}
+
+/**
+ * Shared sessions for the demo: one server, one store, several sites told apart by host
+ * name — `http://localhost:<port>` and `http://127.0.0.1:<port>` unless `SHARED_SITES`
+ * (comma-separated origins) says otherwise. `SHARED_SESSION_KEY` is the transfer key
+ * (default: derived from the app secret, so every instance agrees);
+ * `SHARED_SESSION_MODE` is `auto` (default), `script` or `redirect`.
+ *
+ * @example
+ * ```ts
+ * const shared = demoSharedSessions(process.env, config.secret)
+ * shared.mount(app)
+ * serve({ fetch: app.fetch, port }, (info) => shared.listening(info.port))
+ * ```
+ */
+export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): DemoSharedSessions {
+  const key =
+    env.SHARED_SESSION_KEY ||
+    createHmac('sha256', secret)
+      .update('tessera demo shared-session transfer key')
+      .digest('base64url')
+  const mode = (env.SHARED_SESSION_MODE || 'auto') as SharedSessionMode
+  const configured = (env.SHARED_SITES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  let shared: SharedSessions | undefined
+  let endpoints: ReturnType<typeof sharedSession> | undefined
+
+  const others = (c: Context<SessionEnv>): string[] => {
+    const self = new URL(c.req.url).origin
+    return (shared?.sites ?? []).filter((site) => site !== self)
+  }
+
+  return {
+    mount(app) {
+      app.use(async function demoSharedSession(c, next) {
+        if (!shared || !endpoints) return next()
+        // The endpoints first; then, for a browser's page load, the first-visit hop.
+        const answered = await endpoints(c, async () => {})
+        if (answered) return answered
+        const path = c.req.path
+        if (path !== '/api' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
+          const hop = await shared.connectRedirect(c.req.raw, c.var.session)
+          if (hop) return hop
+        }
+        await next()
+        // The demo's CSP is strict (default-src 'self'); pages must be allowed to load
+        // the other sites' loader scripts, and nothing else from them.
+        const csp = c.res.headers.get('content-security-policy')
+        if (csp && !/script-src/.test(csp)) {
+          const sources = others(c)
+          if (sources.length)
+            c.res.headers.set(
+              'content-security-policy',
+              `${csp}; script-src 'self' ${sources.join(' ')}`,
+            )
+        }
+      })
+    },
+    async html(c, html) {
+      if (!shared || (await c.var.session.getUserId()) === null) return html
+      const tags = await shared.loaderHtml(c.req.raw, c.var.session)
+      return tags ? html.replace('</head>', `${tags}</head>`) : html
+    },
+    listening(port) {
+      const sites = configured.length
+        ? configured
+        : [`http://localhost:${port}`, `http://127.0.0.1:${port}`]
+      shared = new SharedSessions({ sites, key, mode })
+      endpoints = sharedSession(shared)
+    },
+    describe() {
+      return shared ? `${shared.sites.join(', ')} (${mode})` : 'not configured'
+    },
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
+import { Client } from './client.js'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-shared-'))
+let demo: DemoProcess
+let siteB = ''
+let siteA = ''
+
+beforeAll(async () => {
+  demo = await startDemoProcess({ DATA_DIR: dataDir })
+  siteB = demo.url
+  siteA = siteB.replace('127.0.0.1', 'localhost')
+}, 60_000)
+
+afterAll(async () => {
+  await demo?.stop()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+// Over real sockets; each client stays on one origin as a browser tab would.
+const overHttp = {
+  request: (url: string, init?: RequestInit) => fetch(url, { ...init, redirect: 'manual' }),
+}
+
+describe('demo: two sites by host name, one store (seed 002)', () => {
+  it('says which sites share sessions, following the port', () => {
+    expect(demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
+  })
+
+  it('lets pages load the other site’s loader scripts (CSP script-src) and nothing else from it', async () => {
+    const page = await fetch(`${siteB}/`)
+    const csp = page.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain(`script-src 'self' ${siteA}`)
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+  })
+
+  it('renders the loader into the shell of a logged-in page only', async () => {
+    const client = new Client(overHttp, siteB)
+    const anonymous = await (await client.request('/')).text()
+    expect(anonymous).not.toContain('/shared-session/')
+    expect((await client.login('admin', 'admin')).status).toBe(200)
+    const html = await (await client.request('/')).text()
+    const src = /<script async src="([^"]+)"><\/script><\/head>/.exec(html)?.[1]
+    expect(src).toMatch(
+      new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/[A-Za-z0-9_-]+\\.js$`),
+    )
+    const loader = (await (await client.request('/shared-session/loader.json')).json()) as {
+      scripts: string[]
+    }
+    expect(loader.scripts).toHaveLength(1)
+    expect(loader.scripts[0]?.startsWith(`${siteA}/shared-session/`)).toBe(true)
+  })
+
+  it('a first page load of a site without a session hops to the other site (browsers only)', async () => {
+    const hop = await fetch(`${siteB}/`, {
+      redirect: 'manual',
+      headers: { 'sec-fetch-dest': 'document' },
+    })
+    expect(hop.status).toBe(303)
+    expect(hop.headers.get('location')).toMatch(
+      new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/authorize\\?`),
+    )
+    expect((await fetch(`${siteB}/`, { redirect: 'manual' })).status).toBe(200)
+  })
+})

@@ -1,0 +1,190 @@
+import type { BrowserContext, Page, Response } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
+import { screenshot } from './support/browser.js'
+import { type ChromiumProfile, launchChromiumProfile } from './support/chromium-profile.js'
+import { type DemoServer, startDemoServer } from './support/demo-server.js'
+
+const executable = chromiumPath()
+const gate = serviceGate(
+  'chromium',
+  isExecutableFile(executable),
+  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
+)
+
+// Chrome's shipped default allows third-party cookies (cookie_controls_mode 0). Debian's
+// Chromium 156 starts a fresh profile blocking them (its Set-Cookie in a cross-site
+// response is refused with "UserPreferences"), so the script-path test states Chrome's
+// default explicitly; the redirect-path test blocks them with the same preference.
+const ALLOW_THIRD_PARTY = { profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }
+const BLOCK_THIRD_PARTY = { profile: { cookie_controls_mode: 1, block_third_party_cookies: true } }
+
+interface BlockedCookie {
+  url: string
+  name: string
+  reasons: string[]
+}
+
+describe.skipIf(gate.skip)('shared sessions across sites in Chromium (seed 002)', () => {
+  let demo: DemoServer
+  let siteA = ''
+  let siteB = ''
+  const profiles: ChromiumProfile[] = []
+
+  beforeAll(async () => {
+    demo = await startDemoServer()
+    siteA = `http://localhost:${demo.port}`
+    siteB = `http://127.0.0.1:${demo.port}`
+  }, 180_000)
+
+  afterAll(async () => {
+    for (const profile of profiles) await profile.close()
+    await demo?.stop()
+  }, 60_000)
+
+  async function browserWith(preferences: Record<string, unknown>): Promise<BrowserContext> {
+    const profile = await launchChromiumProfile(executable, preferences)
+    profiles.push(profile)
+    profile.context.setDefaultTimeout(20_000)
+    return profile.context
+  }
+
+  /** Cookies Chromium refused to store, with its reasons, as DevTools reports them. */
+  async function watchBlockedCookies(
+    context: BrowserContext,
+    page: Page,
+  ): Promise<BlockedCookie[]> {
+    const blocked: BlockedCookie[] = []
+    const cdp = await context.newCDPSession(page)
+    const urls = new Map<string, string>()
+    cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url))
+    cdp.on('Network.responseReceivedExtraInfo', (e) => {
+      for (const b of e.blockedCookies) {
+        blocked.push({
+          url: urls.get(e.requestId) ?? '',
+          name: b.cookie?.name ?? b.cookieLine.split('=')[0] ?? '',
+          reasons: b.blockedReasons,
+        })
+      }
+    })
+    await cdp.send('Network.enable')
+    return blocked
+  }
+
+  const text = async (page: Page, testId: string) =>
+    ((await page.getByTestId(testId).textContent()) ?? '').trim()
+
+  /** Logs in with the SPA's form on `page` (no page load) and returns the loader script responses. */
+  async function logInOnA(page: Page): Promise<Response> {
+    await page.goto(`${siteA}/`)
+    // Proves below that site A was never reloaded: a full load would lose this.
+    await page.evaluate(() => {
+      ;(window as unknown as { marker: string }).marker = 'no reload'
+    })
+    const script = page.waitForResponse(
+      (r) => r.url().startsWith(`${siteB}/shared-session/`) && r.url().endsWith('.js'),
+    )
+    await page.getByTestId('username').fill('admin')
+    await page.getByTestId('password').fill('admin')
+    await page.getByTestId('login').click()
+    await expect.poll(() => text(page, 'whoami'), { timeout: 20_000 }).toBe('admin')
+    return script
+  }
+
+  const meOn = (page: Page) =>
+    page.evaluate(() =>
+      fetch('/api/me/', { credentials: 'same-origin' })
+        .then((r) => r.json())
+        .then((j: { user: { username: string } | null }) => j.user?.username ?? null),
+    )
+
+  async function logOutOnBAndCheckA(pageA: Page, pageB: Page, name: string): Promise<void> {
+    await pageB.goto(`${siteB}/`)
+    await expect.poll(() => text(pageB, 'whoami'), { timeout: 20_000 }).toBe('admin')
+    await pageB.getByTestId('logout').click()
+    await expect.poll(() => pageB.getByTestId('login').isVisible(), { timeout: 20_000 }).toBe(true)
+    expect(await meOn(pageB)).toBeNull()
+    // Site A was logged out too: one server-side session, flushed.
+    expect(await meOn(pageA)).toBeNull()
+    await pageA.reload()
+    await expect.poll(() => pageA.getByTestId('login').isVisible(), { timeout: 20_000 }).toBe(true)
+    await screenshot(pageA, `${name}-a-after-logout-on-b`)
+  }
+
+  it('script path (third-party cookies allowed, Chrome’s default): logged in on B without reloading A; logout on B logs A out', async () => {
+    const context = await browserWith(ALLOW_THIRD_PARTY)
+    const pageA = await context.newPage()
+    const blocked = await watchBlockedCookies(context, pageA)
+    const script = await logInOnA(pageA)
+    expect(script.status()).toBe(200)
+    expect(await script.text()).toBe('')
+    const headers = await script.allHeaders()
+    expect(headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(headers['cache-control']).toBe('no-store')
+    expect(headers['x-content-type-options']).toBe('nosniff')
+    expect(headers['referrer-policy']).toBe('no-referrer')
+    expect(blocked).toEqual([])
+    const bCookie = (await context.cookies(siteB)).find((c) => c.name === 'sessionid')
+    expect(bCookie).toMatchObject({ sameSite: 'None', secure: true, httpOnly: true })
+
+    const pageB = await context.newPage()
+    const navigations: string[] = []
+    pageB.on('request', (r) => {
+      if (r.isNavigationRequest()) navigations.push(r.url())
+    })
+    await pageB.goto(`${siteB}/api/me/`)
+    expect(JSON.parse((await pageB.textContent('body')) ?? '{}')).toMatchObject({
+      user: { username: 'admin' },
+    })
+    expect(navigations).toEqual([`${siteB}/api/me/`]) // no redirect hop was needed
+    expect(await pageA.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
+      'no reload',
+    )
+    await pageB.goto(`${siteB}/`)
+    await expect.poll(() => text(pageB, 'whoami'), { timeout: 20_000 }).toBe('admin')
+    await screenshot(pageB, 'shared-script-b-logged-in')
+    await logOutOnBAndCheckA(pageA, pageB, 'shared-script')
+  })
+
+  it('redirect path (third-party cookies blocked): the script cookie is refused, and the first visit to B hops to A and back logged in; logout on B logs A out', async () => {
+    const context = await browserWith(BLOCK_THIRD_PARTY)
+    const pageA = await context.newPage()
+    const blocked = await watchBlockedCookies(context, pageA)
+    const script = await logInOnA(pageA)
+    expect(script.status()).toBe(200)
+    // Proof that the preference blocks: Chromium refused B's cookie from the script response.
+    await expect
+      .poll(() => blocked.filter((b) => b.url === script.url()).length, { timeout: 5_000 })
+      .toBe(1)
+    expect(blocked.find((b) => b.url === script.url())).toMatchObject({
+      name: 'sessionid',
+      reasons: expect.arrayContaining(['UserPreferences']),
+    })
+    expect((await context.cookies(siteB)).find((c) => c.name === 'sessionid')).toBeUndefined()
+
+    const pageB = await context.newPage()
+    const navigations: string[] = []
+    pageB.on('request', (r) => {
+      if (r.isNavigationRequest()) navigations.push(r.url())
+    })
+    await pageB.goto(`${siteB}/`)
+    await expect.poll(() => text(pageB, 'whoami'), { timeout: 20_000 }).toBe('admin')
+    expect(navigations.map((u) => u.replace(/accept\/[^?]+/, 'accept/…'))).toEqual([
+      `${siteB}/`,
+      `${siteA}/shared-session/authorize?to=${encodeURIComponent(siteB)}&binding=${new URL(navigations[1] ?? siteA).searchParams.get('binding')}&next=%2F`,
+      `${siteB}/shared-session/accept/…?next=%2F`,
+      `${siteB}/`,
+    ])
+    expect(await meOn(pageB)).toBe('admin')
+    const bCookie = (await context.cookies(siteB)).find((c) => c.name === 'sessionid')
+    expect(bCookie).toMatchObject({ sameSite: 'Lax', httpOnly: true })
+    expect(
+      (await context.cookies(siteB)).find((c) => c.name === 'shared_session_nonce'),
+    ).toBeUndefined()
+    expect(await pageA.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
+      'no reload',
+    )
+    await screenshot(pageB, 'shared-redirect-b-logged-in')
+    await logOutOnBAndCheckA(pageA, pageB, 'shared-redirect')
+  })
+})

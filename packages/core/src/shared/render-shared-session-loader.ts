@@ -1,0 +1,18 @@
+import { escapeHtml } from '../lib/escape-html.js'
+
+/**
+ * Renders seed 002's `{% shared_session_loader %}`: one `<script async src="…">` per URL
+ * from `SharedSessions.loaderUrls()`, HTML-escaped, for the `<head>` of a server-rendered
+ * page. `async` so the page never waits for the other sites. An empty list renders `''`.
+ * Pages that carry these URLs carry live transfer codes: serve them with
+ * `Cache-Control: no-store`, and allow the other sites in the page's CSP `script-src`.
+ *
+ * @example
+ * ```ts
+ * const tags = renderSharedSessionLoader(await shared.loaderUrls(request, session))
+ * html = html.replace('</head>', `${tags}</head>`)
+ * ```
+ */
+export function renderSharedSessionLoader(urls: readonly string[]): string {
+  return urls.map((url) => `<script async src="${escapeHtml(url)}"></script>`).join('')
+}
