@@ -27,8 +27,9 @@ const overHttp = {
 }
 
 describe('demo: two sites by host name, one store (seed 002)', () => {
-  it('says which sites share sessions, following the port', () => {
-    expect(demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
+  it('says which sites share sessions, following the port', async () => {
+    // Printed just after the lines startDemoProcess waits for: it may still be in flight.
+    await expect.poll(() => demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
   })
 
   it('lets pages load the other site’s loader scripts (CSP script-src) and nothing else from it', async () => {
