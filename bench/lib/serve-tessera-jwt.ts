@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { JwtKeySet, SessionManager } from '@tessera/core'
+import { generateJwtKey, JwtKeySet, SessionManager } from '@tessera/core'
 import { jwks, type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
 import { Hono } from 'hono'
-import { exportJWK, generateKeyPair } from 'jose'
 import { reportListening } from './report-listening.js'
 
 /**
@@ -23,9 +22,8 @@ import { reportListening } from './report-listening.js'
  */
 export async function serveTesseraJwt(alg: 'EdDSA' | 'ES256'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), `tessera-bench-jwt-${alg}-`))
-  const { privateKey } = await generateKeyPair(alg, { extractable: true })
   const keys = await JwtKeySet.fromJson({
-    keys: [{ ...(await exportJWK(privateKey)), kid: `bench-${alg}`, alg, use: 'sig' }],
+    keys: [await generateJwtKey(alg, { kid: `bench-${alg}` })],
   })
   const manager = new SessionManager({
     store: new SqliteStore({ path: join(dir, 'sessions.sqlite3') }),
