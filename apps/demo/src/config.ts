@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
+import { type JwtDemoConfig, loadJwtConfig } from './jwt-config.js'
 
 /** The demo's settings, read once from the environment at startup. */
 export interface DemoConfig {
@@ -29,6 +30,8 @@ export interface DemoConfig {
   maxSessionsPerUser: number
   /** Seconds a login counts as recent for sensitive actions (`FRESH_AGE`). */
   freshAge: number
+  /** JWT session cookies, keys and introspection (see `jwt-config.ts`). */
+  jwt: JwtDemoConfig
 }
 
 /**
@@ -44,6 +47,7 @@ export interface DemoConfig {
  * adapter the API runs on.
  * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
  * default 600) is how long a login counts as recent for sensitive actions.
+ * JWT cookies: `SESSION_FORMAT=jwt` and the settings read by `loadJwtConfig`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -93,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     adapter,
     maxSessionsPerUser: positiveInt(env, 'MAX_SESSIONS_PER_USER', 10),
     freshAge: positiveInt(env, 'FRESH_AGE', 600),
+    jwt: loadJwtConfig(env, dataDir),
   }
 }
 

@@ -12,6 +12,7 @@ import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
 import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
+import { jwtSessionOptions, withJwtRoutes } from './jwt-sessions.js'
 import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
@@ -25,6 +26,8 @@ const manager = new SessionManager({
   store,
   secret: config.secret,
   storeTimeout: config.storeTimeoutMs,
+  // SESSION_FORMAT=jwt: the cookie is a JWT federated services verify with the JWKS.
+  ...(await jwtSessionOptions(config.jwt)),
 })
 // Users are app data, not sessions: they stay in SQLite under DATA_DIR whatever the store.
 const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
@@ -101,12 +104,20 @@ sweep.unref()
 
 // DEMO_ADAPTER: the API on Express, Fastify or @tessera/web instead of Hono (the SPA stays on Hono).
 const onAdapter = await adapterServer(config.adapter, deps)
-const listen = { fetch: app.fetch, hostname: config.host, port: config.port, ...onAdapter }
+const listen = {
+  fetch: withJwtRoutes(app, manager, config.jwt).fetch,
+  hostname: config.host,
+  port: config.port,
+  ...onAdapter,
+}
 const server = serve(listen, (info) => {
   shared.listening(info.port)
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
   console.log(`API adapter: ${config.adapter}`)
+  console.log(
+    `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keysFile})` : 'opaque'}`,
+  )
   console.log(`Sessions: ${stores.describe}`)
   console.log(`Shared sessions: ${shared.describe()}`)
 })

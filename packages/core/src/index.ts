@@ -29,6 +29,7 @@ export {
   csrfFailureResponse,
   getCsrfToken,
   maskCsrfSecret,
+  pendingCsrfCookie,
   type ResolvedCsrfOptions,
   resolveCsrfOptions,
   rotateCsrfToken,
@@ -37,8 +38,15 @@ export {
 } from './csrf/index.js'
 export * from './errors.js'
 export { applyCommit } from './http/apply-commit.js'
+export { headersFromRecord } from './http/headers-from-record.js'
 export { isSecureRequest } from './http/is-secure-request.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
+export {
+  type HeaderWriter,
+  type SessionHeaders,
+  writeSessionHeaders,
+} from './http/write-session-headers.js'
+export * from './introspection/index.js'
 export * from './jwt/index.js'
 export { Keyring, MIN_SECRET_LENGTH } from './keys/keyring.js'
 export type { RandomSource } from './lib/random.js'

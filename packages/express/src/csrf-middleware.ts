@@ -2,12 +2,14 @@ import {
   ConfigError,
   type CsrfOptions,
   checkCsrf,
-  csrfCookie,
   csrfFailureResponse,
+  headersFromRecord,
+  pendingCsrfCookie,
   resolveCsrfOptions,
-  takeCsrfCookie,
+  writeSessionHeaders,
 } from '@tessera/core'
 import type { Request, RequestHandler } from 'express-serve-static-core'
+import { NodeHeaderWriter } from './lib/node-header-writer.js'
 import { gateOf } from './lib/response-gate.js'
 import { sendWebResponse } from './lib/send-web-response.js'
 
@@ -52,7 +54,7 @@ export function csrf(options: CsrfMiddlewareOptions = {}): RequestHandler {
         // The method on the wire; method-override headers and fields are never read.
         method: req.method,
         url: `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`,
-        headers: webHeaders(req),
+        headers: headersFromRecord(req.headers),
         secure,
         bodyToken: async () => formToken(req, resolved.formField),
       },
@@ -61,27 +63,11 @@ export function csrf(options: CsrfMiddlewareOptions = {}): RequestHandler {
     )
     if (failure) return sendWebResponse(res, csrfFailureResponse(failure))
     gate.beforeHeaders.push(() => {
-      const token = takeCsrfCookie(session)
-      if (token === undefined) return
-      res.appendHeader('set-cookie', csrfCookie(token, secure, resolved))
-      // A shared cache must not hand this response, and its token, to another browser.
-      res.setHeader('cache-control', 'no-store')
+      const csrfCookie = pendingCsrfCookie(session, secure, resolved)
+      if (csrfCookie !== undefined) writeSessionHeaders(new NodeHeaderWriter(res), { csrfCookie })
     })
     next()
   }
-}
-
-function webHeaders(req: Request): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue
-    try {
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v)
-    } catch {
-      // A value fetch's Headers refuses is no evidence for the request; leave it out.
-    }
-  }
-  return headers
 }
 
 /** The token from a form body a body parser already parsed; the stream is never read here. */

@@ -1,4 +1,4 @@
-import type { SharedSessions } from '@tessera/core'
+import { headersFromRecord, type SharedSessions } from '@tessera/core'
 import type { RequestHandler } from 'express-serve-static-core'
 import { isSecureRequest } from './lib/is-secure-request.js'
 
@@ -30,13 +30,7 @@ export function sharedSession(
   return function tesseraSharedSession(req, res, next) {
     if (req.method !== 'GET' || !req.path.startsWith(prefix)) return next()
     const secure = isSecureRequest(req, trustProxy)
-    const headers = new Headers()
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue
-      try {
-        headers.set(name, Array.isArray(value) ? value.join(', ') : value)
-      } catch {} // a header fetch refuses is not one the endpoints read
-    }
+    const headers = headersFromRecord(req.headers)
     let request: Request
     try {
       request = new Request(

@@ -1,6 +1,6 @@
-import type { SharedSessions } from '@tessera/core'
+import { headersFromRecord, type SharedSessions } from '@tessera/core'
 import type { FastifyPluginAsync } from 'fastify'
-import { isSecure, requestUrl, webHeaders } from './lib/request-security.js'
+import { isSecure, requestUrl } from './lib/request-security.js'
 
 /** Options of {@link sharedSessionRoutes}. */
 export interface SharedSessionRoutesOptions {
@@ -31,7 +31,11 @@ export const sharedSessionRoutes: FastifyPluginAsync<SharedSessionRoutesOptions>
   fastify.get(`${shared.path}/*`, async (request, reply) => {
     const secure = isSecure(request, trustProxy)
     const response = await shared.handle(
-      new Request(requestUrl(request, secure), { headers: webHeaders(request) }),
+      // The real method: Fastify routes HEAD here too, and a HEAD must not spend a code.
+      new Request(requestUrl(request, secure), {
+        method: request.method,
+        headers: headersFromRecord(request.headers),
+      }),
       request.session,
       { secure },
     )

@@ -3,21 +3,21 @@ import {
   ConfigError,
   type CsrfOptions,
   checkCsrf,
-  csrfCookie,
   csrfFailureResponse,
-  type ResolvedCsrfOptions,
+  headersFromRecord,
+  pendingCsrfCookie,
   resolveCsrfOptions,
   type Session,
   type SessionManager,
   StoreError,
   storeUnavailableResponse,
   type Session as TesseraSession,
-  takeCsrfCookie,
+  writeSessionHeaders,
 } from '@tessera/core'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { applyCommitToReply, replaceReply } from './lib/reply-headers.js'
-import { header, isSecure, requestUrl, webHeaders } from './lib/request-security.js'
+import { replaceReply, replyHeaderWriter } from './lib/reply-headers.js'
+import { header, isSecure, requestUrl } from './lib/request-security.js'
 
 // Inside `declare module 'fastify'`, a bare `Session` would name the `Session` interface
 // other plugins (@fastify/session) declare there, hence the alias.
@@ -106,7 +106,7 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
           // The method on the wire; method-override headers and fields are never read.
           method: request.raw.method ?? request.method,
           url: requestUrl(request, secure),
-          headers: webHeaders(request),
+          headers: headersFromRecord(request.headers),
           secure,
           bodyToken: async () => formToken(request.body, csrf.formField),
         },
@@ -136,16 +136,10 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
       if (e instanceof StoreError) return replaceReply(reply, storeUnavailableResponse(e))
       throw e
     }
-    applyCommitToReply(reply, result)
-    const token = csrf ? takeCsrfCookie(session) : undefined
-    if (token !== undefined) {
-      reply.header(
-        'set-cookie',
-        csrfCookie(token, isSecure(request, trustProxy), csrf as ResolvedCsrfOptions),
-      )
-      // A shared cache must not hand this response, and its token, to another browser.
-      reply.header('cache-control', 'no-store')
-    }
+    writeSessionHeaders(replyHeaderWriter(reply), {
+      commit: result,
+      csrfCookie: csrf && pendingCsrfCookie(session, isSecure(request, trustProxy), csrf),
+    })
     return payload
   })
 

@@ -2,12 +2,12 @@ import {
   ConfigError,
   type CsrfOptions,
   checkCsrf,
-  csrfCookie,
   csrfFailureResponse,
   isSecureRequest,
+  pendingCsrfCookie,
   resolveCsrfOptions,
   type Session,
-  takeCsrfCookie,
+  writeSessionHeaders,
 } from '@tessera/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import { editResponseHeaders } from './lib/edit-response-headers.js'
@@ -73,17 +73,10 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
     )
     if (failure) return csrfFailureResponse(failure)
     await next()
-    const token = takeCsrfCookie(session)
-    if (token === undefined) return
-    const cookie = csrfCookie(token, secure, resolved)
-    editResponseHeaders(c, (headers) => setCookie(headers, cookie))
+    const csrfCookie = pendingCsrfCookie(session, secure, resolved)
+    if (csrfCookie === undefined) return
+    editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { csrfCookie }))
   }
-}
-
-function setCookie(headers: Headers, cookie: string): void {
-  headers.append('set-cookie', cookie)
-  // A shared cache must not hand this response, and its token, to another browser.
-  headers.set('cache-control', 'no-store')
 }
 
 async function formToken(c: Context, field: string): Promise<string | undefined> {

@@ -1,10 +1,10 @@
 import {
-  applyCommit,
   isSecureRequest,
   type Session,
   type SessionManager,
   StoreError,
   storeUnavailableResponse,
+  writeSessionHeaders,
 } from '@tessera/core'
 import type { Context, MiddlewareHandler } from 'hono'
 import { editResponseHeaders } from './lib/edit-response-headers.js'
@@ -63,8 +63,7 @@ export function session(
       if (e instanceof StoreError) return replace(c, storeUnavailableResponse(e))
       throw e
     }
-    if (result.setCookie.length === 0 && !result.vary && !result.noStore) return
-    editResponseHeaders(c, (headers) => applyCommit(headers, result))
+    editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { commit: result }))
   }
 }
 

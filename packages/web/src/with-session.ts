@@ -1,18 +1,16 @@
 import {
-  applyCommit,
   type CommitResult,
   type CsrfOptions,
   checkCsrf,
-  csrfCookie,
   csrfFailureResponse,
   isSecureRequest,
-  type ResolvedCsrfOptions,
+  pendingCsrfCookie,
   resolveCsrfOptions,
   type Session,
   type SessionManager,
   StoreError,
   storeUnavailableResponse,
-  takeCsrfCookie,
+  writeSessionHeaders,
 } from '@tessera/core'
 import { editResponseHeaders } from './lib/edit-response-headers.js'
 import { formToken } from './lib/form-token.js'
@@ -126,24 +124,7 @@ export function withSession<Rest extends unknown[] = []>(
       if (e instanceof StoreError) return storeUnavailableResponse(e)
       throw e
     }
-    const token = csrf ? takeCsrfCookie(session) : undefined
-    if (result.setCookie.length === 0 && !result.vary && !result.noStore && token === undefined) {
-      return response
-    }
-    return editResponseHeaders(response, (headers) => {
-      applyCommit(headers, result)
-      if (token !== undefined) setCsrfCookie(headers, token, secure, csrf as ResolvedCsrfOptions)
-    })
+    const owed = { commit: result, csrfCookie: csrf && pendingCsrfCookie(session, secure, csrf) }
+    return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, owed))
   }
-}
-
-function setCsrfCookie(
-  headers: Headers,
-  token: string,
-  secure: boolean,
-  csrf: ResolvedCsrfOptions,
-): void {
-  headers.append('set-cookie', csrfCookie(token, secure, csrf))
-  // A shared cache must not hand this response, and its token, to another browser.
-  headers.set('cache-control', 'no-store')
 }

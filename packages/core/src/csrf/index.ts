@@ -15,3 +15,4 @@ export {
   maskCsrfSecret,
   unmaskCsrfToken,
 } from './csrf-token.js'
+export { pendingCsrfCookie } from './pending-csrf-cookie.js'

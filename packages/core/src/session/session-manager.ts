@@ -173,6 +173,20 @@ export class SessionManager {
   }
 
   /**
+   * Resolves once every event emitted so far has reached its listeners. Events are
+   * delivered asynchronously (their ids are hashed first); await this before a process
+   * exits, and in tests instead of waiting for a timer.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => server.close(() => void sessions.settled().then(() => process.exit(0))))
+   * ```
+   */
+  settled(): Promise<void> {
+    return this.#events
+  }
+
+  /**
    * Saves what the request changed and says which headers the response needs. Throws
    * {@link StoreError} when the store fails or times out; adapters answer 503.
    */
@@ -227,7 +241,8 @@ export class SessionManager {
   /**
    * What {@link commit} would answer, computed at once when saving needs no store call:
    * the session was never touched, or it was loaded and only read and its sliding
-   * renewal is not due (the common read-only request). `undefined` otherwise: await
+   * renewal is not due nor its session JWT due for re-issue (the common read-only
+   * request). `undefined` otherwise: await
    * `commit` then. For adapters that must hold the response while a commit runs
    * (Express), this saves the hold on most requests.
    *
@@ -241,6 +256,8 @@ export class SessionManager {
     if (!state.accessed && !state.modified) return NOTHING
     const base = state.base
     if (!state.loaded || state.modified || state.destroyedId || !base) return undefined
+    // A JWT cookie that is expired, ageing or signed by an old key is re-issued at commit.
+    if (state.jwtReissue) return undefined
     if (state.credential && this.#o.clock() - base.lastSeenAt >= this.#o.renewalMs) return undefined
     return { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
   }

@@ -327,7 +327,7 @@ describe('events', () => {
     clock.advance(61_000)
     await request(manager, c3, async (s) => void (await s.get('a')))
     await request(manager, 'sessionid=nonsense', async (s) => void (await s.get('a')))
-    await new Promise((r) => setTimeout(r, 10))
+    await manager.settled()
     expect(events.map((e) => e.type)).toEqual([
       'created',
       'rotated',
@@ -362,7 +362,7 @@ describe('events', () => {
     const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('b', 1)))
     managerClock.advance(61_000) // the store still sees a live record; the manager does not
     await request(manager, cookie, async (s) => expect(await s.get('b')).toBeUndefined())
-    await new Promise((r) => setTimeout(r, 10))
+    await manager.settled()
     expect(expired.map((e) => e.type === 'expired' && e.reason)).toEqual(['idle'])
     expect(await store.get(cookie.split('=')[1]?.split('.')[0] as string)).toBeNull()
   })

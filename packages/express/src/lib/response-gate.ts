@@ -1,12 +1,12 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import {
-  applyCommit,
-  type CommitResult,
   type Session,
   type SessionManager,
   StoreError,
   storeUnavailableResponse,
+  writeSessionHeaders,
 } from '@tessera/core'
+import { NodeHeaderWriter } from './node-header-writer.js'
 import { sendWebResponse } from './send-web-response.js'
 
 /** What the middlewares of one request share through its response. */
@@ -54,7 +54,7 @@ export function gateResponse(res: ServerResponse, manager: SessionManager, state
       // Most requests only read a loaded session: nothing to save, so nothing to wait for.
       const ready = manager.commitNow(state.session)
       if (ready) {
-        applyResult(res, ready)
+        writeSessionHeaders(new NodeHeaderWriter(res), { commit: ready })
         for (const hook of state.beforeHeaders) hook()
         phase = 'released'
         call()
@@ -70,7 +70,11 @@ export function gateResponse(res: ServerResponse, manager: SessionManager, state
   const release = async (): Promise<void> => {
     let replacement: Response | undefined
     try {
-      if (!state.skipCommit) applyResult(res, await manager.commit(state.session))
+      if (!state.skipCommit) {
+        writeSessionHeaders(new NodeHeaderWriter(res), {
+          commit: await manager.commit(state.session),
+        })
+      }
       for (const hook of state.beforeHeaders) hook()
     } catch (e) {
       replacement =
@@ -124,18 +128,4 @@ export function gateResponse(res: ServerResponse, manager: SessionManager, state
       hold(() => original.flushHeaders.apply(res, args))
     },
   })
-}
-
-/** The core's {@link applyCommit} rules, onto Node's header API. */
-function applyResult(res: ServerResponse, result: CommitResult): void {
-  if (result.setCookie.length === 0 && !result.vary && !result.noStore) return
-  const headers = new Headers()
-  const vary = res.getHeader('vary')
-  if (vary !== undefined) headers.set('vary', Array.isArray(vary) ? vary.join(', ') : String(vary))
-  applyCommit(headers, result)
-  for (const cookie of headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
-  const newVary = headers.get('vary')
-  if (newVary !== null) res.setHeader('vary', newVary)
-  const cacheControl = headers.get('cache-control')
-  if (cacheControl !== null) res.setHeader('cache-control', cacheControl)
 }

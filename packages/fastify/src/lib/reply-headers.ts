@@ -1,21 +1,26 @@
-import type { CommitResult } from '@tessera/core'
+import type { HeaderWriter } from '@tessera/core'
 import type { FastifyReply } from 'fastify'
 
 /**
- * Writes a {@link CommitResult} onto a Fastify reply, as core's `applyCommit` does onto
- * `Headers`: every `Set-Cookie` appended (Fastify keeps repeated `set-cookie` values as
- * an array, one header line each, RFC 6265 §3), `Vary: Cookie` merged into any `Vary`
- * the route set, and `Cache-Control: no-store` when the reply carries a credential.
+ * A Fastify reply in the shape of the core's `HeaderWriter`, for `writeSessionHeaders`.
+ * `reply.header('set-cookie', …)` already appends (Fastify keeps repeated `set-cookie`
+ * values as an array, one header line each, RFC 6265 §3); other headers are joined.
  */
-export function applyCommitToReply(reply: FastifyReply, result: CommitResult): void {
-  if (result.setCookie.length > 0) reply.header('set-cookie', result.setCookie)
-  if (result.vary) {
-    const current = reply.getHeader('vary')
-    const vary = Array.isArray(current) ? current.join(', ') : current?.toString()
-    if (!vary) reply.header('vary', 'Cookie')
-    else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) reply.header('vary', `${vary}, Cookie`)
+export function replyHeaderWriter(reply: FastifyReply): HeaderWriter {
+  const get = (name: string): string | undefined => {
+    const value = reply.getHeader(name)
+    return Array.isArray(value) ? value.join(', ') : value?.toString()
   }
-  if (result.noStore) reply.header('cache-control', 'no-store')
+  return {
+    get,
+    set: (name, value) => {
+      reply.header(name, value)
+    },
+    append: (name, value) => {
+      const current = name === 'set-cookie' ? undefined : get(name)
+      reply.header(name, current ? `${current}, ${value}` : value)
+    },
+  }
 }
 
 /**

@@ -22,20 +22,6 @@ export function requestUrl(request: FastifyRequest, secure: boolean): string {
   return `${secure ? 'https' : 'http'}://${request.host}${request.url}`
 }
 
-/** The request's headers as Web `Headers`; repeated headers joined as Node does. */
-export function webHeaders(request: FastifyRequest): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue
-    // Node already validated these on the socket; a value fetch's Headers rejects
-    // (light-my-request is laxer) is dropped rather than thrown: untrusted input never throws.
-    try {
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value)
-    } catch {}
-  }
-  return headers
-}
-
 /** One request header as a string (the first of repeated ones), for `SessionManager.open`. */
 export function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()]

@@ -1,0 +1,87 @@
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
+
+/** Why a token was not trusted; `unavailable` is ours (JWKS unreachable), the rest the token's. */
+export type VerifyFailure = 'invalid' | 'expired' | 'unavailable'
+
+/** A verification's outcome: the claims, or why there are none. Never throws. */
+export type VerifyResult = { ok: true; claims: JWTPayload } | { ok: false; reason: VerifyFailure }
+
+/** What a {@link createTokenVerifier} checks. */
+export interface TokenVerifierOptions {
+  /** The public keys: a JWKS URL (fetched and cached by jose), or a key resolver for tests. */
+  keys: URL | JWTVerifyGetKey
+  issuer: string
+  audience: string
+  typ: string
+  algorithms: string[]
+  /** The current time, injectable so tests move past `exp` without sleeping. */
+  now?: () => Date
+}
+
+// A session JWT is well under the 4096-byte cookie limit; anything far larger is not
+// one of ours and is refused before any parsing or key lookup.
+const MAX_TOKEN = 8192
+
+/**
+ * Builds the one check this service trusts a session JWT by: signature against the
+ * demo's JWKS (the `kid` picks the key; keys come only from the JWKS URL, never from the
+ * token's `jwk`/`jku`/`x5u`/`x5c` headers, which jose ignores), an algorithm allow-list
+ * (RFC 8725 §3.1), then `iss`, `aud`, `typ`, and `exp` with no tolerance: an expired
+ * token is never trusted here, however alive the session behind it (only the app itself
+ * can know that).
+ *
+ * @example
+ * ```ts
+ * const verify = createTokenVerifier({
+ *   keys: new URL('http://127.0.0.1:3000/.well-known/jwks.json'),
+ *   issuer: 'tessera-demo', audience: 'tessera-federated', typ: 'tessera-session+jwt',
+ *   algorithms: ['EdDSA', 'ES256'],
+ * })
+ * const result = await verify(token)
+ * if (result.ok) console.log(result.claims.sub)
+ * ```
+ */
+export function createTokenVerifier(
+  options: TokenVerifierOptions,
+): (token: string) => Promise<VerifyResult> {
+  const keys =
+    options.keys instanceof URL
+      ? createRemoteJWKSet(options.keys, { timeoutDuration: 2000, cooldownDuration: 30_000 })
+      : options.keys
+  return async function verifyToken(token) {
+    if (token.length === 0 || token.length > MAX_TOKEN) return { ok: false, reason: 'invalid' }
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: options.typ,
+        algorithms: options.algorithms,
+        requiredClaims: ['exp', 'iat'],
+        ...(options.now ? { currentDate: options.now() } : {}),
+      })
+      return { ok: true, claims: payload }
+    } catch (error) {
+      return { ok: false, reason: classify(error) }
+    }
+  }
+}
+
+function classify(error: unknown): VerifyFailure {
+  if (error instanceof errors.JWTExpired) return 'expired'
+  if (
+    error instanceof errors.JWTClaimValidationFailed ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JOSEAlgNotAllowed ||
+    error instanceof errors.JOSENotSupported ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
+    error instanceof errors.JWKInvalid
+  ) {
+    return 'invalid'
+  }
+  // Anything else is the key source failing (JWKS down, timed out, not JSON): not the
+  // token's fault, so the caller answers 503 instead of telling the user to log in again.
+  return 'unavailable'
+}

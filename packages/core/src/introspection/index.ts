@@ -1,0 +1,5 @@
+export {
+  type IntrospectionEndpointOptions,
+  introspectionEndpoint,
+} from './introspection-endpoint.js'
+export { MIN_SERVICE_CREDENTIAL_LENGTH, serviceCredentialChecker } from './service-credential.js'
