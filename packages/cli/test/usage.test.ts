@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lines, tessera } from './support/run-tessera.js'
@@ -45,6 +46,15 @@ describe('tessera --help and usage errors (the real binary)', () => {
       expect(run.stdout).toContain('--help')
       expect(run.stdout).toContain('Exit codes:')
     }
+  })
+
+  it('--version prints the package version', async () => {
+    const run = await tessera(['--version'])
+    expect(run.code).toBe(0)
+    const { version } = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    )
+    expect(run.stdout).toBe(`${version}\n`)
   })
 
   it('no command, a group without its command: help on stderr and exit 2', async () => {
