@@ -68,7 +68,7 @@ describe('parseStoreUrl (property)', () => {
             expect(error).toBeInstanceOf(CliError)
             expect((error as CliError).kind).toBe('usage')
             expect((error as CliError).message).not.toContain(pw)
-          expect((error as CliError).message).not.toContain(encodeURIComponent(pw))
+            expect((error as CliError).message).not.toContain(encodeURIComponent(pw))
             return
           }
           if (result.kind !== 'sqlite') expect(result.display).not.toContain(encodeURIComponent(pw))
