@@ -261,7 +261,7 @@ describe('freshness', () => {
     expect(await whoami({ ...laptop, cookie: before })).toBeNull()
   })
 
-  it('the login time lives in the session on the server; a client cannot set it', async () => {
+  it('login() records the login time in the session data, on the server', async () => {
     const { act, loginDevice } = setup()
     const laptop = await loginDevice('ada')
     expect(await act(laptop, (s) => s.get('_auth_at'))).toBe(T0)
