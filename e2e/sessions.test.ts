@@ -116,4 +116,25 @@ describe.skipIf(gate.skip)('"Your sessions" in Chromium (issue 9)', () => {
     await screenshot(first.page, 'sessions-03-signed-out-others')
     expect(first.csp).toEqual([])
   }, 120_000)
+
+  // Last in this file: it changes admin's password on the shared demo server.
+  it('changing the password keeps this session and logs the other browser out', async () => {
+    const first = await loggedIn()
+    const second = await loggedIn(FIREFOX)
+    await first.page.reload()
+    await expect.poll(() => rows(first.page).count()).toBeGreaterThanOrEqual(2)
+    await first.page.getByTestId('change-password-open').click()
+    await first.page.getByTestId('old-password').fill('admin')
+    await first.page.getByTestId('new-password').fill('correct horse battery')
+    await first.page.getByTestId('change-password').click()
+    await expect
+      .poll(() => text(first.page, 'sessions-notice'))
+      .toMatch(/^Password changed\. \d+ other sessions? (was|were) signed out\.$/)
+    expect(await rows(first.page).count()).toBe(1)
+    expect(await me(second.page)).toBeNull()
+    await first.page.reload()
+    await expect.poll(() => text(first.page, 'message')).toBe('Hello admin')
+    await screenshot(first.page, 'sessions-04-password-changed')
+    expect(first.csp).toEqual([])
+  }, 120_000)
 })

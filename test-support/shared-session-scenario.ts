@@ -38,6 +38,9 @@ export async function sharedSessionScenario(send: Send, a: string, b: string): P
   const { scripts } = (await loader.json()) as { scripts: string[] }
   expect(scripts).toHaveLength(1)
   expect(scripts[0]?.startsWith(`${b}/shared-session/`)).toBe(true)
+  // HEAD is not the endpoint: it must not spend the code or set a cookie.
+  const head = await send(scripts[0] as string, ua, 'HEAD')
+  expect(head.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual([])
   const script = await send(scripts[0] as string, ua)
   expect(script.status).toBe(200)
   expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)

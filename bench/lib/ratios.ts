@@ -26,6 +26,8 @@ export interface Ratios {
   tesseraExpressRedisVsExpressSessionRedis: number | null
   /** Tessera on Fastify vs @fastify/session + connect-redis, on the same Redis. */
   tesseraFastifyRedisVsFastifySessionRedis: number | null
+  tesseraJwtEddsaVsNodeHttp: number | null
+  tesseraJwtEs256VsNodeHttp: number | null
 }
 
 /** Requests per second of a target in this run, or null if it failed, was skipped or not selected. */
@@ -54,6 +56,14 @@ export function ratios(outcomes: readonly Outcome[]): Ratios {
     tesseraRedisVsFastifySessionRedis: ratio(
       tesseraRedis,
       rateOf(outcomes, 'fastify-session-redis'),
+    ),
+    tesseraJwtEddsaVsNodeHttp: ratio(
+      rateOf(outcomes, 'tessera-hono-jwt-eddsa'),
+      rateOf(outcomes, 'node-http'),
+    ),
+    tesseraJwtEs256VsNodeHttp: ratio(
+      rateOf(outcomes, 'tessera-hono-jwt-es256'),
+      rateOf(outcomes, 'node-http'),
     ),
     ...adapterRatios(outcomes),
   }

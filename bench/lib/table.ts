@@ -43,6 +43,8 @@ export function formatSummary(outcomes: readonly Outcome[]): string {
       `${formatRatio(r.tesseraExpressRedisVsExpressSessionRedis, '×')} (redis)`,
     `tessera fastify / @fastify/session: ${formatRatio(r.tesseraFastifyVsFastifySession, '×')} (memory), ` +
       `${formatRatio(r.tesseraFastifyRedisVsFastifySessionRedis, '×')} (redis)`,
+    `tessera jwt vs node:http: EdDSA ${formatRatio(r.tesseraJwtEddsaVsNodeHttp, '×')}, ` +
+      `ES256 ${formatRatio(r.tesseraJwtEs256VsNodeHttp, '×')}`,
   ].join('\n')
 }
 

@@ -14,6 +14,8 @@ export type TargetId =
   | 'tessera-fastify'
   | 'tessera-express-redis'
   | 'tessera-fastify-redis'
+  | 'tessera-hono-jwt-eddsa'
+  | 'tessera-hono-jwt-es256'
 
 /** One server the bench can measure. */
 export interface Target {
@@ -94,6 +96,15 @@ export const targets: readonly Target[] = [
       ['tessera-fastify-redis', 'tessera fastify (redis)', true],
     ] as const
   ).map(([id, label, redis]) => ({ id, label, file: serverFile(id), session: true, redis })),
+  // JWT session cookies (issue 6): tessera-hono with format 'jwt', one per algorithm.
+  ...(['eddsa', 'es256'] as const).map((alg) => ({
+    id: `tessera-hono-jwt-${alg}` as const,
+    // Short: the table's target column is 26 wide (hono + sqlite, as tessera-hono).
+    label: `tessera jwt ${alg === 'eddsa' ? 'EdDSA' : 'ES256'}`,
+    file: serverFile(`tessera-hono-jwt-${alg}`),
+    session: true,
+    redis: false,
+  })),
 ]
 
 /** Looks a target up by id; throws if there is none (a typo in a test, not user input). */

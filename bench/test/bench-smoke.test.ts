@@ -1,6 +1,7 @@
 // Smoke test of the bench machinery, not of performance: no timing thresholds here.
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { decodeProtectedHeader } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { measure, problems } from '../lib/measure.js'
 import type { Outcome } from '../lib/ratios.js'
@@ -49,6 +50,28 @@ describe('bench smoke', () => {
     expect(m.non2xx).toBe(0)
     expect(problems(m)).toEqual([])
   })
+
+  it.each(['tessera-hono-jwt-eddsa', 'tessera-hono-jwt-es256'] as const)(
+    'measures %s: requests carry the JWT session cookie, and its JWKS publishes the key',
+    async (id) => {
+      server = await spawnServer(targetById(id).file)
+      const cookie = await openSession(server.url)
+      const jwt = cookie.slice('sessionid='.length)
+      expect(jwt.split('.')).toHaveLength(3)
+      const alg = id.endsWith('eddsa') ? 'EdDSA' : 'ES256'
+      expect(decodeProtectedHeader(jwt)).toMatchObject({ alg, kid: `bench-${alg}` })
+      const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as {
+        keys: { kid: string; d?: string }[]
+      }
+      expect(jwks.keys.map((k) => [k.kid, k.d])).toEqual([[`bench-${alg}`, undefined]])
+
+      const request = await prepareRequest(server.url, true)
+      expect(request.expectBody).toBe('{"user":"bench"}')
+      const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+      expect(m.requestsPerSecond).toBeGreaterThan(0)
+      expect(problems(m)).toEqual([])
+    },
+  )
 
   it.each(['tessera-express', 'tessera-fastify'] as const)(
     'logs in to %s and measures requests that carry the live session',

@@ -60,7 +60,9 @@ export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): Demo
         const answered = await endpoints(c, async () => {})
         if (answered) return answered
         const path = c.req.path
-        if (path !== '/api' && !path.startsWith('/api/') && !path.startsWith('/assets/')) {
+        // Not for /embed/: that entry point serves cookieless webviews, which a hop cannot help.
+        const page = !/^\/(api|assets|embed)(\/|$)/.test(path)
+        if (page) {
           const hop = await shared.connectRedirect(c.req.raw, c.var.session)
           if (hop) return hop
         }

@@ -27,8 +27,9 @@ const overHttp = {
 }
 
 describe('demo: two sites by host name, one store (seed 002)', () => {
-  it('says which sites share sessions, following the port', () => {
-    expect(demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
+  it('says which sites share sessions, following the port', async () => {
+    // Printed just after the lines startDemoProcess waits for: it may still be in flight.
+    await expect.poll(() => demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
   })
 
   it('lets pages load the other site’s loader scripts (CSP script-src) and nothing else from it', async () => {
@@ -66,5 +67,11 @@ describe('demo: two sites by host name, one store (seed 002)', () => {
       new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/authorize\\?`),
     )
     expect((await fetch(`${siteB}/`, { redirect: 'manual' })).status).toBe(200)
+    // The cookieless embedding entry point never hops: a webview without cookies cannot carry it.
+    const embed = await fetch(`${siteB}/embed/`, {
+      redirect: 'manual',
+      headers: { 'sec-fetch-dest': 'document' },
+    })
+    expect(embed.status).toBe(200)
   })
 })

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError } from '@tessera/core'
 import { CliError, EXIT_OK, EXIT_USAGE, type ExitCode, oneLine } from './cli-error.js'
@@ -141,7 +142,12 @@ function shown(word: string): string {
   return terminalSafe(word.length > 40 ? `${word.slice(0, 40)}…` : word)
 }
 
-const VERSION = '0.1.0'
+// This package's version, read where the sources are (no build step copies it anywhere).
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+).version
 
 const EXIT_CODES = `Exit codes: 0 done; 1 the command failed (store unreachable, missing table or
 file, nothing matched); 2 wrong usage (unknown command or option, missing or bad
@@ -152,7 +158,7 @@ function topHelp(): string {
   const lines = COMMANDS.map((c) => `  ${c.words.join(' ').padEnd(width)}  ${c.summary}`)
   return `tessera: operate Tessera session stores and JWT signing keys
 
-Usage: tessera <command> [options]      tessera <command> --help
+Usage: tessera <command> [options]      tessera <command> --help      tessera --version
 
 Commands:
 ${lines.join('\n')}

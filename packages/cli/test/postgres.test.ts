@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { Keyring, publicSessionId } from '@tessera/core'
+import { Keyring, publicSessionId, TieredStore } from '@tessera/core'
 import { PostgresStore } from '@tessera/store-postgres'
+import { RedisStore } from '@tessera/store-redis'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deleteRedisKeys } from '../../../test-support/delete-redis-keys.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
+import { redisGates } from '../../../test-support/redis-gates.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 import { lines, tessera } from './support/run-tessera.js'
 import { AN_HOUR_AGO, liveRecord, SECRET } from './support/seed.js'
@@ -11,6 +15,8 @@ import { AN_HOUR_AGO, liveRecord, SECRET } from './support/seed.js'
 const URL = process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const failure = await probePostgres(URL)
 const gate = serviceGate('postgresql', failure === null, `cannot connect to ${URL}: ${failure}`)
+
+const redis = await redisGates()
 
 // Everything this file creates lives in one schema of its own, dropped at the end.
 const schema = `tessera_cli_${randomBytes(6).toString('hex')}`
@@ -175,4 +181,73 @@ describe.skipIf(gate.skip)('tessera on PostgreSQL (the real binary)', () => {
     expect(line).toMatch(/^tessera: cannot use postgres:\/\/nobody_\w+:\*\*\*@/)
     expect(line).not.toContain('pw-do-not-print-0123')
   })
+
+  it.skipIf(redis.gate.skip)(
+    '--cache: revocation also deletes the Redis copies of a TieredStore; without it they stay',
+    async () => {
+      const table = freshTable()
+      expect((await tessera(['migrate', '--store', URL, '--table', table])).code).toBe(0)
+      const prefix = `${schema}:`
+      const client = new Redis({ host: redis.host, port: redis.port })
+      try {
+        const store = new TieredStore({
+          cache: new RedisStore({ client, prefix }),
+          primary: new PostgresStore({ pool, table, migrate: false }),
+        })
+        const [gina1, gina2, hal] = [liveRecord('gina'), liveRecord('gina'), liveRecord('hal')]
+        for (const r of [gina1, gina2, hal]) expect(await store.create(r)).toBe(true)
+        const cached = async (id: string) => (await client.exists(`${prefix}s:{${id}}`)) === 1
+        for (const r of [gina1, gina2, hal]) expect(await cached(r.id)).toBe(true)
+        const keys = new Keyring(SECRET)
+        const cacheUrl = `redis://${redis.host}:${redis.port}`
+        const tiered = ['--store', URL, '--table', table, '--cache', cacheUrl, '--prefix', prefix]
+
+        const list = await tessera(['sessions', 'list', ...tiered, '--json'])
+        expect(lines(list.stdout)).toHaveLength(3)
+
+        const one = await tessera(
+          ['sessions', 'revoke', await publicSessionId(keys, hal.id), ...tiered],
+          {
+            env: { TESSERA_SECRET: SECRET },
+          },
+        )
+        expect(one.code).toBe(0)
+        expect(one.stdout).toMatch(/with the Redis cache redis:\/\/.* \(prefix /)
+        expect(await cached(hal.id)).toBe(false)
+        expect(await store.get(hal.id)).toBeNull()
+
+        // Without --cache the primary row goes, but the app would still serve the copy.
+        const primaryOnly = await tessera(
+          [
+            'sessions',
+            'revoke',
+            await publicSessionId(keys, gina1.id),
+            '--store',
+            URL,
+            '--table',
+            table,
+          ],
+          {
+            env: { TESSERA_SECRET: SECRET },
+          },
+        )
+        expect(primaryOnly.code).toBe(0)
+        expect(await cached(gina1.id)).toBe(true)
+
+        const all = await tessera(['sessions', 'revoke', '--user', 'gina', ...tiered])
+        expect(all.code).toBe(0)
+        expect(await cached(gina2.id)).toBe(false)
+        expect(await rows(table)).toBe(0)
+
+        const usage = await tessera(['sessions', 'list', '--store', cacheUrl, '--cache', cacheUrl])
+        expect(usage.code).toBe(2)
+        expect(usage.stderr).toBe(
+          'tessera: --cache takes a Redis URL, in front of a SQLite or PostgreSQL --store\n',
+        )
+      } finally {
+        await deleteRedisKeys(client, prefix)
+        await client.quit()
+      }
+    },
+  )
 })

@@ -6,22 +6,11 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
-import { pingRedis } from '../../../test-support/redis-ping.js'
-import { onPath, serviceGate } from '../../../test-support/require-service.js'
+import { redisGates } from '../../../test-support/redis-gates.js'
 import { lines, tessera } from './support/run-tessera.js'
 import { AN_HOUR_AGO, expiredRecords, liveRecord, SECRET } from './support/seed.js'
 
-const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
-const HOST = REDIS.hostname
-const PORT = Number(REDIS.port || 6379)
-const pong = await pingRedis(HOST, PORT)
-const gate = serviceGate('redis', pong === null, `no PONG from ${HOST}:${PORT}: ${pong}`)
-const missing = ['redis-server', 'redis-cli'].filter((name) => !onPath(name))
-const clusterGate = serviceGate(
-  'redis-cluster',
-  missing.length === 0,
-  `not on PATH: ${missing.join(', ')}`,
-)
+const { host: HOST, port: PORT, gate, clusterGate } = await redisGates()
 
 // Every key this file writes starts with this root, deleted at the end.
 const root = `tessera-cli-test:${randomBytes(4).toString('hex')}:`

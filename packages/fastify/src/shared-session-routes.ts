@@ -31,7 +31,11 @@ export const sharedSessionRoutes: FastifyPluginAsync<SharedSessionRoutesOptions>
   fastify.get(`${shared.path}/*`, async (request, reply) => {
     const secure = isSecure(request, trustProxy)
     const response = await shared.handle(
-      new Request(requestUrl(request, secure), { headers: headersFromRecord(request.headers) }),
+      // The real method: Fastify routes HEAD here too, and a HEAD must not spend a code.
+      new Request(requestUrl(request, secure), {
+        method: request.method,
+        headers: headersFromRecord(request.headers),
+      }),
       request.session,
       { secure },
     )

@@ -13,25 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
-import { pingRedis as ping } from '../../../test-support/redis-ping.js'
-import { onPath, serviceGate } from '../../../test-support/require-service.js'
+import { redisGates } from '../../../test-support/redis-gates.js'
 
-const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
-const HOST = REDIS.hostname
-const PORT = Number(REDIS.port || 6379)
+// The cluster is started by this file from the binaries: it needs no running Redis.
+const { host: HOST, port: PORT, gate, clusterGate } = await redisGates()
 // The unreachable-server tests use ports of this machine that nothing (useful) listens on.
 const LOOPBACK = '127.0.0.1'
 const SECRET = 'test-secret-test-secret-test-secret-0123'
-
-const pong = await ping(HOST, PORT)
-const gate = serviceGate('redis', pong === null, `no PONG from ${HOST}:${PORT}: ${pong}`)
-const missing = ['redis-server', 'redis-cli'].filter((name) => !onPath(name))
-// The cluster is started by this file from the binaries: it needs no running Redis.
-const clusterGate = serviceGate(
-  'redis-cluster',
-  missing.length === 0,
-  `not on PATH: ${missing.join(', ')}`,
-)
 
 // Every key this file writes starts with this root, so a crashed run is easy to find.
 const root = `tessera-test:${randomBytes(4).toString('hex')}:`

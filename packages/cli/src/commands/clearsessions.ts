@@ -1,7 +1,7 @@
 import { createProgress } from '../output/progress.js'
 import { openStore, type StoreFlags } from '../stores/open-store.js'
 import type { Command } from './command.js'
-import { STORE_OPTIONS } from './store-options.js'
+import { CACHE_OPTION, STORE_OPTIONS } from './store-options.js'
 
 /**
  * `tessera clearsessions`: Django's command. On SQLite and PostgreSQL it counts the
@@ -19,7 +19,7 @@ import { STORE_OPTIONS } from './store-options.js'
 export const clearsessions: Command = {
   words: ['clearsessions'],
   summary: 'delete expired sessions (Redis: prune stale user-index entries)',
-  usage: 'tessera clearsessions [--store URL] [--table NAME | --prefix PREFIX]',
+  usage: 'tessera clearsessions [--store URL] [--table NAME] [--cache URL] [--prefix PREFIX]',
   description: `Deletes every expired session, in batches of 1000, showing progress on stderr
 (a bar on a terminal, a line per tenth otherwise), and prints how many went.
 Safe to run while the app serves requests, and from several machines at once.
@@ -32,7 +32,7 @@ Examples:
   tessera clearsessions --store sqlite:data/sessions.sqlite3
   TESSERA_STORE=postgres://app@db/app tessera clearsessions --table auth.sessions
   tessera clearsessions --store redis://127.0.0.1:6379 --prefix myapp:`,
-  options: STORE_OPTIONS,
+  options: { ...STORE_OPTIONS, ...CACHE_OPTION },
   positionals: { min: 0, max: 0, names: '' },
   async run(args, io) {
     const opened = await openStore(args.values as StoreFlags, io.env)

@@ -3,7 +3,7 @@ import { loadKeyring } from '../load-keyring.js'
 import { listingHeader, listingRow, sessionListing } from '../output/session-listing.js'
 import { openStore, type StoreFlags } from '../stores/open-store.js'
 import type { Command } from './command.js'
-import { SECRET_OPTION, STORE_OPTIONS } from './store-options.js'
+import { CACHE_OPTION, SECRET_OPTION, STORE_OPTIONS } from './store-options.js'
 
 const PAGE = 500
 
@@ -20,7 +20,7 @@ export const sessionsList: Command = {
   words: ['sessions', 'list'],
   summary: 'list live sessions (all, or one user’s) as a table or JSON Lines',
   usage:
-    'tessera sessions list [--user ID] [--json] [--secret-file FILE] [--store URL] [--table NAME | --prefix PREFIX]',
+    'tessera sessions list [--user ID] [--json] [--secret-file FILE] [--store URL] [--table NAME] [--cache URL] [--prefix PREFIX]',
   description: `Lists live sessions: public id, user, created, last seen, expires, IP, user agent.
 Without --user it walks the whole store one page of ${PAGE} at a time (never all of it
 in memory), in store order; with --user it lists that user's sessions, most recently
@@ -42,6 +42,7 @@ Examples:
     json: { type: 'boolean', help: 'JSON Lines instead of a table' },
     ...SECRET_OPTION,
     ...STORE_OPTIONS,
+    ...CACHE_OPTION,
   },
   positionals: { min: 0, max: 0, names: '' },
   async run(args, io) {

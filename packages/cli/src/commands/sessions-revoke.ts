@@ -4,7 +4,7 @@ import { loadKeyring } from '../load-keyring.js'
 import { terminalSafe } from '../output/terminal-safe.js'
 import { openStore, type StoreFlags } from '../stores/open-store.js'
 import type { Command } from './command.js'
-import { SECRET_OPTION, STORE_OPTIONS } from './store-options.js'
+import { CACHE_OPTION, SECRET_OPTION, STORE_OPTIONS } from './store-options.js'
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/
 
@@ -23,8 +23,8 @@ const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/
 export const sessionsRevoke: Command = {
   words: ['sessions', 'revoke'],
   summary: 'end one session by its public id, or every session of a user',
-  usage: `tessera sessions revoke <publicId> [--user ID] [--secret-file FILE] [--store URL] [--table NAME | --prefix PREFIX]
-  tessera sessions revoke --user ID [--store URL] [--table NAME | --prefix PREFIX]`,
+  usage: `tessera sessions revoke <publicId> [--user ID] [--secret-file FILE] [--store URL] [--table NAME] [--cache URL] [--prefix PREFIX]
+  tessera sessions revoke --user ID [--store URL] [--table NAME] [--cache URL] [--prefix PREFIX]`,
   description: `Ends sessions by deleting them from the store: their cookies, header tokens and
 JWTs stop working on their next request. Prints how many went.
 
@@ -34,6 +34,10 @@ session. Finding it needs the app's secret (TESSERA_SECRET or --secret-file); wi
 is walked page by page. An id that matches no live session exits with 1.
 
 With --user alone it ends every session of that user (0 is not an error).
+
+An app on a TieredStore (Redis in front of SQLite or PostgreSQL) keeps copies of
+sessions in Redis: give that Redis as --cache (and its --prefix) so the copies go
+too, as the app's own revocations do.
 
 Examples:
   TESSERA_SECRET=… tessera sessions revoke 3hJ0y9oU2pVnHh3kq1lX8w --store sqlite:data/sessions.sqlite3
@@ -46,6 +50,7 @@ Examples:
     },
     ...SECRET_OPTION,
     ...STORE_OPTIONS,
+    ...CACHE_OPTION,
   },
   positionals: { min: 0, max: 1, names: '<publicId>' },
   async run(args, io) {

@@ -15,6 +15,15 @@ export const STORE_OPTIONS: Record<string, OptionSpec> = {
   prefix: { type: 'string', arg: 'PREFIX', help: 'Redis key prefix (default: tessera:)' },
 }
 
+/** `--cache`: the Redis cache of a `TieredStore` deployment, so revocations reach it too. */
+export const CACHE_OPTION: Record<string, OptionSpec> = {
+  cache: {
+    type: 'string',
+    arg: 'URL',
+    help: 'the Redis cache in front of a SQLite/PostgreSQL --store (TieredStore); --prefix is its prefix',
+  },
+}
+
 /** `--secret-file`: the app secret for public session ids. */
 export const SECRET_OPTION: Record<string, OptionSpec> = {
   'secret-file': {

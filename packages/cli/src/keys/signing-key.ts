@@ -9,6 +9,7 @@ import {
 
 /** The signing algorithms `tessera keys` makes keys for. */
 export const SIGNING_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const
+/** One of {@link SIGNING_ALGORITHMS}, spelled as JOSE spells it (`alg`). */
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number]
 
 /** A freshly generated key pair in every shape the command writes. */

@@ -1,3 +1,4 @@
+import { TieredStore } from '@tessera/core'
 import { CliError } from '../cli-error.js'
 import { openPostgres } from './open-postgres.js'
 import { openRedis } from './open-redis.js'
@@ -10,6 +11,8 @@ export interface StoreFlags {
   store?: string | undefined
   table?: string | undefined
   prefix?: string | undefined
+  /** A Redis URL: the cache of a `TieredStore` in front of `store`. */
+  cache?: string | undefined
 }
 
 /** Default `--table` (SQLite, PostgreSQL), as the store packages name it. */
@@ -21,7 +24,9 @@ export const DEFAULT_PREFIX = 'tessera:'
  * Opens the session store the command line points at: `--store URL`, else the
  * `TESSERA_STORE` environment variable. `--table` applies to SQLite and PostgreSQL,
  * `--prefix` to Redis; giving one to the other kind is a usage error, because it
- * would be silently ignored otherwise.
+ * would be silently ignored otherwise. `--cache redis://…` puts a Redis cache in front
+ * of a SQLite or PostgreSQL store, as an app running `TieredStore` does (`--prefix`
+ * is then the cache's), so a revocation also deletes the cached copy.
  *
  * @throws {CliError} `usage` for a missing or malformed URL or a misplaced flag,
  * `failure` when the store cannot be reached or has no session table.
@@ -43,24 +48,56 @@ export async function openStore(
   }
   const url = parseStoreUrl(value)
   const isRedis = url.kind === 'redis' || url.kind === 'redis-cluster'
+  const cacheUrl = flags.cache === undefined ? undefined : parseStoreUrl(flags.cache)
   if (isRedis && flags.table !== undefined) {
     throw new CliError(
       'usage',
       '--table applies to SQLite and PostgreSQL stores; Redis takes --prefix',
     )
   }
-  if (!isRedis && flags.prefix !== undefined) {
+  if (!isRedis && flags.prefix !== undefined && cacheUrl === undefined) {
     throw new CliError(
       'usage',
       '--prefix applies to Redis stores; SQLite and PostgreSQL take --table',
     )
   }
+  if (
+    cacheUrl !== undefined &&
+    (isRedis || cacheUrl.kind === 'sqlite' || cacheUrl.kind === 'postgres')
+  ) {
+    throw new CliError(
+      'usage',
+      '--cache takes a Redis URL, in front of a SQLite or PostgreSQL --store',
+    )
+  }
+  let primary: OpenedStore
   switch (url.kind) {
     case 'sqlite':
-      return openSqlite(url.path, flags.table ?? DEFAULT_TABLE)
+      primary = openSqlite(url.path, flags.table ?? DEFAULT_TABLE)
+      break
     case 'postgres':
-      return openPostgres(url, flags.table ?? DEFAULT_TABLE, options.requireTable ?? true)
+      primary = await openPostgres(url, flags.table ?? DEFAULT_TABLE, options.requireTable ?? true)
+      break
     default:
       return openRedis(url, flags.prefix ?? DEFAULT_PREFIX)
+  }
+  if (cacheUrl === undefined) return primary
+  let cache: OpenedStore
+  try {
+    cache = await openRedis(cacheUrl, flags.prefix ?? DEFAULT_PREFIX)
+  } catch (error) {
+    await primary.close()
+    throw error
+  }
+  // The app's own arrangement: every write and revocation reaches both stores.
+  const store = new TieredStore({ cache: cache.store, primary: primary.store })
+  return {
+    ...primary,
+    display: `${primary.display} with the Redis cache ${cache.display}`,
+    store: store as OpenedStore['store'],
+    ...(cache.redis ? { cache: cache.redis } : {}),
+    close: async () => {
+      await Promise.all([primary.close(), cache.close()])
+    },
   }
 }

@@ -24,6 +24,8 @@ export interface OpenedStore {
   store: SessionStore & Required<Pick<SessionStore, 'scan'>>
   /** Set for Redis stores: `clearsessions` prunes the user indexes through it. */
   redis?: RedisStore
+  /** Set with `--cache`: the Redis cache in front of the SQLite/PostgreSQL primary. */
+  cache?: RedisStore
   /** Set for PostgreSQL stores: `migrate` runs on it. */
   pool?: pg.Pool
   /** Closes the connection, file or pool. Never throws. */

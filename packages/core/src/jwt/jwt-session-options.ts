@@ -125,6 +125,8 @@ export function resolveJwtOptions(
   for (const f of fields) {
     if (REGISTERED.has(f))
       throw new ConfigError(`jwt.fields must not name the registered claim "${f}"`)
+    // Copied with obj[field] = value: "__proto__" would set a prototype, not a claim.
+    if (f === '__proto__') throw new ConfigError('jwt.fields must not name "__proto__"')
   }
   if (new Set(fields).size !== fields.length)
     throw new ConfigError('jwt.fields must not repeat a name')

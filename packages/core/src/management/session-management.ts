@@ -153,8 +153,9 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
       const live = await liveSessions(keysOf(session), user, records)
       const others = live.filter((r) => r.id !== id)
       // Sessions of an older password are dead already (getSessionUser would end them):
-      // clear them out rather than count them against the cap.
-      for (const r of records) if (!live.includes(r)) await this.#delete(r.id)
+      // clear them out rather than count them against the cap. Never the one logging in:
+      // it may still hold the old hash in the store, and its save would then find nothing.
+      for (const r of records) if (r.id !== id && !live.includes(r)) await this.#delete(r.id)
       for (const r of pickEvictions(others, this.#cap, this.#policy)) {
         await this.#delete(r.id)
         evicted++

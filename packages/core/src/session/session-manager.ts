@@ -238,7 +238,8 @@ export class SessionManager {
   /**
    * What {@link commit} would answer, computed at once when saving needs no store call:
    * the session was never touched, or it was loaded and only read and its sliding
-   * renewal is not due (the common read-only request). `undefined` otherwise: await
+   * renewal is not due nor its session JWT due for re-issue (the common read-only
+   * request). `undefined` otherwise: await
    * `commit` then. For adapters that must hold the response while a commit runs
    * (Express), this saves the hold on most requests.
    *

@@ -30,6 +30,8 @@ export interface SharedRequestInfo {
 const NONCE_COOKIE = 'shared_session_nonce'
 /** Cookie that stops a second first-visit hop when the home site had nothing to share. */
 const TRIED_COOKIE = 'shared_session_tried'
+/** Query parameter that ends the hop for a browser that keeps no cookies (see `#accept`). */
+const LOOP_PARAM = 'shared_session'
 const PAYLOAD = /^[A-Za-z0-9_-]{1,2048}$/
 const BINDING = /^[A-Za-z0-9_-]{43}$/
 
@@ -135,6 +137,7 @@ export class SharedSessions {
     const cookie = request.headers.get('cookie')
     if (getCookie(cookie, TRIED_COOKIE) !== undefined) return null
     const url = new URL(request.url)
+    if (url.searchParams.has(LOOP_PARAM)) return null
     if (url.pathname === this.#o.path || url.pathname.startsWith(`${this.#o.path}/`)) return null
     if (!(await session.isEmpty())) return null
     const home =
@@ -264,13 +267,16 @@ export class SharedSessions {
     info: SharedRequestInfo,
   ): Promise<Response> {
     const secure = this.#secure(request, info)
-    const response = redirect(safeRedirectPath(url.searchParams.get('next'), '/'))
+    const nonce = getCookie(request.headers.get('cookie'), NONCE_COOKIE)
+    const next = safeRedirectPath(url.searchParams.get('next'), '/')
+    // No nonce back: this browser keeps no cookies for this site, so no marker would stop
+    // the next page load from hopping again. The URL says so instead, to end the loop.
+    const response = redirect(nonce === undefined ? withParam(next, LOOP_PARAM) : next)
     // The nonce is single use whatever happens next.
     response.headers.append(
       'set-cookie',
       deleteCookie(NONCE_COOKIE, { path: this.#o.path, httpOnly: true, sameSite: 'Lax', secure }),
     )
-    const nonce = getCookie(request.headers.get('cookie'), NONCE_COOKIE)
     const binding = nonce === undefined ? '' : await sha256WebCrypto(`nonce:${nonce}`)
     const payload =
       text === 'none' ? 'none' : await this.#open(text, self, 'redirect', binding, session)
@@ -370,6 +376,13 @@ export class SharedSessions {
   #other(self: string): string {
     return this.#o.sites.find((site) => site !== self) as string
   }
+}
+
+/** `path` (a safe same-origin path) with `name=off` added to its query. */
+function withParam(path: string, name: string): string {
+  const url = new URL(path, 'http://path.invalid')
+  url.searchParams.set(name, 'off')
+  return url.pathname + url.search + url.hash
 }
 
 /** What ties a script-path payload to the browser that loaded the page: its User-Agent. */

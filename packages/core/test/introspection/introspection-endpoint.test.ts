@@ -62,6 +62,12 @@ const ask = (
     }),
   )
 
+const decoded = (jwt: string) =>
+  jwt
+    .split('.')
+    .map((part) => Buffer.from(part, 'base64url').toString('hex'))
+    .join('.')
+
 const form = (token: string) => new URLSearchParams({ token }).toString()
 
 async function loggedInToken(manager: SessionManager): Promise<string> {
@@ -162,7 +168,9 @@ describe('introspectionEndpoint (RFC 7662 style)', () => {
     const mutated = fc
       .tuple(fc.nat({ max: token.length - 1 }), fc.constantFrom(...'AZaz09-_.'))
       .map(([i, ch]) => token.slice(0, i) + ch + token.slice(i + 1))
-      .filter((t) => t !== token)
+      // Base64url's last character of a segment may carry unused bits: a change there
+      // decodes to the same bytes, i.e. the same, still valid token.
+      .filter((t) => decoded(t) !== decoded(token))
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(

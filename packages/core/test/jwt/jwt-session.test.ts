@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import {
   ConfigError,
   CookieError,
+  createSessionJwtVerifier,
   introspectSessionJwt,
   JWT_SESSION_KEY,
   type JwtKeySet,
@@ -282,6 +283,10 @@ describe('configuration', () => {
       ],
       [{ format: 'jwt', jwt: { ...jwt, fields: ['a', 'a'] } }, 'jwt.fields must not repeat a name'],
       [
+        { format: 'jwt', jwt: { ...jwt, fields: ['__proto__'] } },
+        'jwt.fields must not name "__proto__"',
+      ],
+      [
         { format: 'jwt', jwt: { ...jwt, ttl: 0 } },
         'jwt.ttl must be a positive whole number, got 0',
       ],
@@ -361,5 +366,45 @@ describe('introspection (RFC 7662 style)', () => {
     expect(store.calls).toEqual(['get'])
     const opaque = new SessionManager({ store: new MemoryStore(), secret: SECRET })
     expect(await introspectSessionJwt(opaque, token)).toEqual({ active: false })
+  })
+})
+
+describe('federated verification (createSessionJwtVerifier)', () => {
+  it('trusts a token until its exp, even after logout (the documented trade-off), never after', async () => {
+    const { manager, clock } = jwtHarness()
+    const verify = createSessionJwtVerifier({
+      keys,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clockTolerance: 0,
+      clock: clock.now,
+    })
+    const cookie = await loggedIn(manager)
+    await request(manager, cookie, (s) => logout(s))
+    clock.advance(299_000)
+    expect(await verify(tokenOf(cookie))).toMatchObject({ sub: 'u1', email: 'ada@example.com' })
+    clock.advance(1_000)
+    expect(await verify(tokenOf(cookie))).toBeNull()
+    // Introspection, which asks the store, already says no.
+    clock.set(T0)
+    expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
+  })
+
+  it('refuses another issuer, audience or typ, and garbage, without throwing', async () => {
+    const { manager, clock } = jwtHarness()
+    const token = tokenOf(await loggedIn(manager))
+    const base = { keys, issuer: ISSUER, audience: AUDIENCE, clock: clock.now }
+    expect(
+      await createSessionJwtVerifier({ ...base, issuer: 'https://other.test' })(token),
+    ).toBeNull()
+    expect(
+      await createSessionJwtVerifier({ ...base, audience: 'https://other.test' })(token),
+    ).toBeNull()
+    expect(await createSessionJwtVerifier({ ...base, typ: 'other+jwt' })(token)).toBeNull()
+    const verify = createSessionJwtVerifier(base)
+    for (const bad of ['', 'x', `${token}x`, null, undefined]) expect(await verify(bad)).toBeNull()
+    expect(() => createSessionJwtVerifier({ ...base, issuer: '' })).toThrow(
+      'jwt.issuer must be a non-empty string',
+    )
   })
 })

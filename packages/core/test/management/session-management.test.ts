@@ -208,6 +208,21 @@ describe('the per-user session cap', () => {
     expect(await store.listByUser('1')).toHaveLength(1)
   })
 
+  it('logging in again on a session of an older password keeps it, and clears the other stale ones', async () => {
+    const { act, loginDevice, whoami, management, store, byId } = setup({ maxSessionsPerUser: 3 })
+    const laptop = await loginDevice('ada', LAPTOP)
+    await loginDevice('ada', PHONE)
+    // The password changes behind the library's back; the laptop logs in again on its
+    // old session (its record still holds the old session auth hash).
+    ;(byId.get('1') as { passwordHash: string }).passwordHash = 'plain$ada-new'
+    await act(laptop, async (s) => {
+      const user = await management.authenticate('ada', 'ada-new')
+      await management.login(s, user as NonNullable<typeof user>)
+    })
+    expect(await whoami(laptop)).toBe('1')
+    expect(await store.listByUser('1')).toHaveLength(1)
+  })
+
   it('refuses a cap that is not a positive whole number', () => {
     const { users } = userTable()
     const store = setup().store

@@ -1,6 +1,7 @@
 import { ConfigError, type SessionEvent, SharedSessions } from '@tessera/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { edKeySet } from '../support/jwt-keys.js'
 import { A, B, KEY, loginAndLoad, scriptUrls, setup, sharedApp, TestBrowser } from './support.js'
 
 const C = 'http://c.test'
@@ -429,6 +430,18 @@ describe('shared sessions: the redirect path (every browser)', () => {
     expect(again.hops).toHaveLength(1)
   })
 
+  it('a browser that keeps no cookies hops once and is not sent round again', async () => {
+    const { app } = setup()
+    const cookieless = new (class extends TestBrowser {
+      override store(): void {}
+    })()
+    const { response, hops } = await cookieless.navigate(app, `${B}/account`)
+    expect(response.status).toBe(200)
+    expect(hops).toHaveLength(4)
+    expect(hops[3]).toBe(`${B}/account?shared_session=off`)
+    expect((await cookieless.navigate(app, hops[3] as string)).hops).toHaveLength(1)
+  })
+
   it('no hop for API calls, bots, non-GET, in script mode, or with a session', async () => {
     const { app } = setup()
     const browser = new TestBrowser()
@@ -572,6 +585,27 @@ describe('shared sessions: one session, so one logout', () => {
     const [url] = await loginAndLoad(app, browser)
     await browser.fetch(app, `${A}/logout`, { method: 'POST' })
     expect((await browser.fetch(app, url as string)).status).toBe(400)
+  })
+})
+
+describe('shared sessions with JWT session cookies (format: jwt)', () => {
+  it('each site gets its own JWT for the one session; logout on B logs A out', async () => {
+    const { keys } = await edKeySet()
+    const { app } = setup({}, undefined, {
+      format: 'jwt',
+      jwt: { keys, issuer: 'https://a.test', audience: 'https://app.test' },
+    })
+    const browser = new TestBrowser()
+    const [url] = await loginAndLoad(app, browser)
+    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    const a = browser.cookie(A, 'sessionid')?.value as string
+    const b = browser.cookie(B, 'sessionid')?.value as string
+    expect(a.split('.')).toHaveLength(3)
+    expect(b.split('.')).toHaveLength(3)
+    expect(b).not.toBe(a)
+    expect((await me(app, browser, B)).user).toBe('alice')
+    await browser.fetch(app, `${B}/logout`, { method: 'POST' })
+    expect((await me(app, browser, A)).user).toBeNull()
   })
 })
 

@@ -3,6 +3,7 @@ import {
   MemoryStore,
   type Session,
   SessionManager,
+  type SessionManagerOptions,
   type SessionStore,
   type SharedSessionOptions,
   SharedSessions,
@@ -125,10 +126,19 @@ export function sharedApp(manager: SessionManager, shared: SharedSessions) {
 }
 
 /** A clock, a store, a manager and shared sessions for sites A and B. */
-export function setup(options: Partial<SharedSessionOptions> = {}, store?: SessionStore) {
+export function setup(
+  options: Partial<SharedSessionOptions> = {},
+  store?: SessionStore,
+  managerOptions: Partial<SessionManagerOptions> = {},
+) {
   const clock = new ManualClock(T0)
   const sessionStore = store ?? new MemoryStore({ clock: clock.now })
-  const manager = new SessionManager({ store: sessionStore, secret: SECRET, clock: clock.now })
+  const manager = new SessionManager({
+    store: sessionStore,
+    secret: SECRET,
+    clock: clock.now,
+    ...managerOptions,
+  })
   const shared = new SharedSessions({ sites: [A, B], key: KEY, clock: clock.now, ...options })
   return { clock, store: sessionStore, manager, shared, app: sharedApp(manager, shared) }
 }

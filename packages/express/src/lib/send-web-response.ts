@@ -11,6 +11,11 @@ export async function sendWebResponse(
 ): Promise<void> {
   const body = await response.text()
   res.statusCode = response.status
-  for (const [name, value] of response.headers) res.setHeader(name, value)
+  for (const [name, value] of response.headers) {
+    // Headers iterates each Set-Cookie on its own; setHeader would keep only the last.
+    if (name !== 'set-cookie') res.setHeader(name, value)
+  }
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
   end(body)
 }

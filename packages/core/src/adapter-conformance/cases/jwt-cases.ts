@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { base64url, createLocalJWKSet, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { generateJwtKey } from '../../jwt/generate-jwt-key.js'
@@ -124,6 +125,32 @@ export function jwtCases(ctx: AdapterSuiteContext): void {
           '0',
         )
       }
+    })
+
+    it('random and mutated JWT cookies never give a 5xx (fast-check)', async () => {
+      const { send } = await ctx.open({ jwt: { keys } })
+      const token = sessionCookie(await send('/set/a', { json: 1 })).slice('sessionid='.length)
+      const [h, , sig] = token.split('.') as [string, string, string]
+      const json = fc.jsonValue({ maxDepth: 2 })
+      const segment = (value: unknown) => base64url.encode(JSON.stringify(value))
+      const jwtish = fc.oneof(
+        fc
+          .tuple(fc.nat({ max: token.length - 1 }), fc.constantFrom(...'A_-.x='))
+          .map(([i, c]) => token.slice(0, i) + c + token.slice(i + 1)),
+        fc.nat({ max: token.length }).map((i) => token.slice(0, i)),
+        fc.tuple(json, json).map(([a, b]) => `${segment(a)}.${segment(b)}.${sig}`),
+        json.map((b) => `${h}.${segment(b)}.${sig}`),
+        fc.string({ unit: fc.constantFrom(...'eyJ0A_-.'), maxLength: 120 }),
+      )
+      const paths = fc.constantFrom('/get/a', '/data', '/csrf-token')
+      await fc.assert(
+        fc.asyncProperty(jwtish, paths, async (t, path) => {
+          const res = await send(path, { cookie: `sessionid=${t}` })
+          expect(res.status).toBeLessThan(500)
+          await res.arrayBuffer()
+        }),
+        { numRuns: Math.max(50, Math.floor(ctx.hostileRuns / 4)) },
+      )
     })
   })
 }
