@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import type { JWK } from 'jose'
-import { type GeneratedAlg, generateJwtKeySet } from './generate-jwt-key-set.js'
+import { generateJwtKey, type JwtAlgorithm, type JwtPrivateJwk } from '@tessera/core'
 
 /** The key-set file format Tessera reads: the first key signs, older ones only verify. */
-export interface JwtKeySet {
-  keys: (JWK & { kid: string; alg: string; use: 'sig'; retiredAt?: number })[]
+export interface JwtKeySetFile {
+  keys: (JwtPrivateJwk & { retiredAt?: number })[]
 }
 
 /**
@@ -24,11 +23,11 @@ export interface JwtKeySet {
  */
 export async function readOrCreateJwtKeySet(
   file: string,
-  options: { create: boolean; alg?: GeneratedAlg },
-): Promise<JwtKeySet> {
+  options: { create: boolean; alg?: JwtAlgorithm },
+): Promise<JwtKeySetFile> {
   if (!existsSync(file)) {
     if (!options.create) throw new Error(`JWT_KEYS_FILE ${file} does not exist`)
-    const created = await generateJwtKeySet(options.alg ?? 'EdDSA')
+    const created: JwtKeySetFile = { keys: [await generateJwtKey(options.alg ?? 'EdDSA')] }
     try {
       writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
       return created
@@ -47,5 +46,5 @@ export async function readOrCreateJwtKeySet(
     throw new Error(`${file} is not JSON; expected { "keys": [JWK, ...] }`)
   }
   // JwtKeySet.fromJson checks the keys themselves, with exact messages.
-  return parsed as JwtKeySet
+  return parsed as JwtKeySetFile
 }

@@ -53,7 +53,7 @@ const audit = new AuditTrail({
   sink: new JsonLinesFileSink(join(config.dataDir, 'audit.jsonl')),
   onError: (e) => console.error('audit log write failed:', (e as Error).message),
 })
-audit.watch(manager)
+audit.watch(manager, ['sessionReplaced', 'transferRejected'])
 const management = new SessionManagement({
   store,
   users,
@@ -126,7 +126,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close(() => {
       users.close()
-      void stores.close().finally(() => process.exit(0))
+      // Events still queued (the manager's, then the audit trail's) are written first.
+      void manager
+        .settled()
+        .then(() => audit.flush())
+        .then(() => stores.close())
+        .finally(() => process.exit(0))
     })
   })
 }

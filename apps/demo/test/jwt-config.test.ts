@@ -1,9 +1,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { JwtKeySet } from '@tessera/core'
+import { generateJwtKey, JwtKeySet } from '@tessera/core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { generateJwtKeySet } from '../src/generate-jwt-key-set.js'
 import { loadJwtConfig } from '../src/jwt-config.js'
 import { readOrCreateJwtKeySet } from '../src/jwt-key-file.js'
 
@@ -79,7 +78,7 @@ describe('readOrCreateJwtKeySet', () => {
 
   it('warns when other users may read the private keys', async () => {
     const file = join(dir, 'loose.json')
-    writeFileSync(file, JSON.stringify(await generateJwtKeySet('ES256')))
+    writeFileSync(file, JSON.stringify({ keys: [await generateJwtKey('ES256')] }))
     chmodSync(file, 0o644)
     const warnings: string[] = []
     const warn = console.warn

@@ -205,7 +205,7 @@ describe('the audit log (JSON lines under DATA_DIR)', () => {
     dirs.push(dir)
     const file = join(dir, 'audit.jsonl')
     let trail: AuditTrail | undefined
-    const { app, store, admin } = await demo('hono', {
+    const { app, store, admin, manager } = await demo('hono', {
       audit: (manager) => {
         trail = new AuditTrail({ keys: manager.keys, sink: new JsonLinesFileSink(file) })
         trail.watch(manager, ['sessionReplaced', 'destroyed'])
@@ -246,12 +246,8 @@ describe('the audit log (JSON lines under DATA_DIR)', () => {
     await sessionIds()
     await laptop.request('/api/logout/', { method: 'POST' })
     // The manager delivers its own events (destroyed) through its queue, after the response.
-    await expect
-      .poll(async () => {
-        await trail?.flush()
-        return readFileSync(file, 'utf8').includes('"type":"destroyed"')
-      })
-      .toBe(true)
+    await manager.settled()
+    await trail?.flush()
 
     const log = readFileSync(file, 'utf8')
     const events = log

@@ -21,12 +21,15 @@ export interface TokenVerifierOptions {
 // A session JWT is well under the 4096-byte cookie limit; anything far larger is not
 // one of ours and is refused before any parsing or key lookup.
 const MAX_TOKEN = 8192
+// Seconds an `iat` may lie in the future: clock skew between the app and this service.
+const IAT_SKEW = 30
 
 /**
  * Builds the one check this service trusts a session JWT by: signature against the
  * demo's JWKS (the `kid` picks the key; keys come only from the JWKS URL, never from the
  * token's `jwk`/`jku`/`x5u`/`x5c` headers, which jose ignores), an algorithm allow-list
- * (RFC 8725 §3.1), then `iss`, `aud`, `typ`, and `exp` with no tolerance: an expired
+ * (RFC 8725 §3.1), then `iss`, `aud`, `typ`, `iat` not in the future (30 s of skew),
+ * and `exp` with no tolerance: an expired
  * token is never trusted here, however alive the session behind it (only the app itself
  * can know that).
  *
@@ -59,6 +62,10 @@ export function createTokenVerifier(
         requiredClaims: ['exp', 'iat'],
         ...(options.now ? { currentDate: options.now() } : {}),
       })
+      // jose checks iat only against maxTokenAge; a token "issued" in the future was
+      // not issued by a sane signer (SECURITY.md), beyond a little clock skew.
+      const now = (options.now?.() ?? new Date()).getTime() / 1000
+      if ((payload.iat as number) > now + IAT_SKEW) return { ok: false, reason: 'invalid' }
       return { ok: true, claims: payload }
     } catch (error) {
       return { ok: false, reason: classify(error) }

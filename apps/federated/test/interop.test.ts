@@ -2,11 +2,11 @@ import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateJwtKey } from '@tessera/core'
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
 import { serviceGate } from '../../../test-support/require-service.js'
-import { generateJwtKeySet } from '../../demo/src/generate-jwt-key-set.js'
 import { Client } from '../../demo/test/client.js'
 import { createFederatedApp } from '../src/app.js'
 import { ASYMMETRIC_ALGORITHMS, loadFederatedConfig } from '../src/config.js'
@@ -73,7 +73,9 @@ describe.skipIf(gate.skip)(
         if (alg === 'ES256') {
           // An operator-provided key file (JWT_KEYS_FILE) instead of the generated EdDSA key.
           const file = join(dataDir, 'es256-keys.json')
-          writeFileSync(file, JSON.stringify(await generateJwtKeySet('ES256')), { mode: 0o600 })
+          writeFileSync(file, JSON.stringify({ keys: [await generateJwtKey('ES256')] }), {
+            mode: 0o600,
+          })
           env.JWT_KEYS_FILE = file
         }
         const demo: DemoProcess = await startDemoProcess(env, 120_000)

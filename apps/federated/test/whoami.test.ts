@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { hostileCookieHeader } from '@tessera/core/testing'
 import fc from 'fast-check'
 import { Hono } from 'hono'
-import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
+import { base64url, exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFederatedApp } from '../src/app.js'
 import { ASYMMETRIC_ALGORITHMS, loadFederatedConfig } from '../src/config.js'
@@ -90,7 +90,7 @@ describe('GET /whoami with the JWKS only', () => {
     now = new Date()
   })
 
-  it('refuses wrong iss, aud or typ, a missing exp, a future nbf, an edited payload and a stripped signature', async () => {
+  it('refuses a future iat, non-numeric exp/iat/nbf, wrong iss, aud or typ, a missing exp, a future nbf, an edited payload and a stripped signature', async () => {
     now = new Date()
     const app = appWith()
     const iat = Math.floor(Date.now() / 1000)
@@ -113,7 +113,23 @@ describe('GET /whoami with the JWKS only', () => {
       .setNotBefore(iat + 60)
       .setExpirationTime(iat + 300)
       .sign(ed.privateKey)
+    const nonNumeric = await Promise.all(
+      [{ exp: String(iat + 300) }, { iat: String(iat) }, { nbf: 'now' }].map((claims) =>
+        new SignJWT({
+          sub: '7',
+          iss: 'tessera-demo',
+          aud: 'tessera-federated',
+          iat,
+          exp: iat + 300,
+          ...claims,
+        } as unknown as JWTPayload)
+          .setProtectedHeader({ alg: 'EdDSA', kid: ed.kid, typ: 'tessera-session+jwt' })
+          .sign(ed.privateKey),
+      ),
+    )
     const bad = [
+      ...nonNumeric,
+      await signSession(ed, { sub: '7' }, { iat: iat + 60, exp: iat + 360 }),
       await signSession(ed, { sub: '7' }, { iss: 'someone-else' }),
       await signSession(ed, { sub: '7' }, { aud: 'another-service' }),
       await signSession(ed, { sub: '7' }, { typ: 'JWT' }),

@@ -44,4 +44,6 @@ export interface AuditEvent {
   reason?: string
   /** How many sessions the event ended (`revoke`, `passwordChanged`). */
   count?: number
+  /** Other fields of a forwarded session event, e.g. `sessionReplaced`'s `source`, `destination`, `via`. */
+  [field: string]: string | number | boolean | undefined
 }

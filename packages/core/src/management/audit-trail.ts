@@ -79,21 +79,25 @@ export class AuditTrail {
   }
 
   /**
-   * Forwards the manager's events of these types (already carrying hashed ids) to the
-   * sink. Types are taken by name, so events other features add to the manager
-   * (`sessionReplaced`) can be watched without this class knowing their shape: only their
-   * `type`, `at`, `session` and `reason` are kept. Returns the function that stops watching.
+   * Forwards the manager's events of these types to the sink. Types are taken by name,
+   * so events other features add to the manager can be watched without this class
+   * knowing their shape: every string, number and boolean field is kept (`session` is
+   * already the manager's salted hash, and session events carry no raw identifier by
+   * contract); nested values are dropped. Returns the function that stops watching.
+   *
+   * @example
+   * ```ts
+   * audit.watch(manager, ['sessionReplaced', 'transferRejected'])
+   * ```
    */
   watch(manager: SessionManager, types: readonly string[] = ['sessionReplaced']): () => void {
     const stops = types.map((type) =>
       manager.on(type as SessionEventType, (raw: unknown) => {
-        const e = raw as { type: string; at: number; session?: unknown; reason?: unknown }
-        this.#enqueue(async () => {
-          const event: AuditEvent = { type: e.type, at: e.at }
-          if (typeof e.session === 'string') event.session = e.session
-          if (typeof e.reason === 'string') event.reason = e.reason
-          return event
-        })
+        const event = { ...(raw as AuditEvent) }
+        for (const [field, value] of Object.entries(event)) {
+          if (!['string', 'number', 'boolean'].includes(typeof value)) delete event[field]
+        }
+        this.#enqueue(async () => event)
       }),
     )
     return () => {

@@ -1,5 +1,6 @@
 import { type AuditEvent, AuditTrail, type SessionEvent } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
+import { loginAndLoad, setup as sharedSetup, TestBrowser } from '../shared/support.js'
 import { T0 } from '../support/harness.js'
 import { LAPTOP, PHONE, setup } from './fixture.js'
 
@@ -48,8 +49,9 @@ describe('the audit trail', () => {
     const created: SessionEvent[] = []
     manager.on('created', (e) => created.push(e))
     await loginDevice('ada')
+    await manager.settled()
     await audit.flush()
-    await expect.poll(() => created.length).toBe(1)
+    expect(created).toHaveLength(1)
     expect(events[0]?.type).toBe('login')
     expect(events[0]?.session).toBe((created[0] as { session: string }).session)
   })
@@ -91,7 +93,7 @@ describe('the audit trail', () => {
   })
 
   it('forwards the manager’s events by name (sessionReplaced by default) with their hashed ids', async () => {
-    const { manager, act, loginDevice, management, events } = setup()
+    const { manager, act, loginDevice, management, events, audit } = setup()
     const trail = new AuditTrail({
       keys: manager.keys,
       sink: { write: (e) => void events.push(e) },
@@ -99,8 +101,8 @@ describe('the audit trail', () => {
     const stop = trail.watch(manager, ['destroyed', 'sessionReplaced'])
     const laptop = await loginDevice('ada')
     await act(laptop, (s) => management.logout(s))
-    await expect.poll(() => events.some((e) => e.type === 'destroyed')).toBe(true)
-    await trail.flush()
+    await manager.settled()
+    await Promise.all([trail.flush(), audit.flush()])
     const destroyed = events.find((e) => e.type === 'destroyed')
     const logout = events.find((e) => e.type === 'logout')
     expect(destroyed).toEqual({
@@ -110,6 +112,35 @@ describe('the audit trail', () => {
       reason: 'flush',
     })
     stop()
+  })
+
+  it('forwards a real sessionReplaced (shared sessions) with its origins and the hashed session only', async () => {
+    const { app, manager } = sharedSetup({ alwaysReplace: true })
+    const lines: AuditEvent[] = []
+    const trail = new AuditTrail({ keys: manager.keys, sink: { write: (e) => void lines.push(e) } })
+    trail.watch(manager)
+    const raw: SessionEvent[] = []
+    manager.on('sessionReplaced', (e) => raw.push(e))
+    const browser = new TestBrowser()
+    await browser.fetch(app, 'http://b.test/anon', { method: 'POST' })
+    const [url] = await loginAndLoad(app, browser)
+    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    await manager.settled()
+    await trail.flush()
+    expect(raw).toHaveLength(1)
+    expect(lines).toEqual([{ ...raw[0] }])
+    expect(lines[0]).toMatchObject({
+      type: 'sessionReplaced',
+      source: 'http://a.test',
+      destination: 'http://b.test',
+      via: 'script',
+    })
+    const cookies = [...browser.jar.values()].flatMap((jar) =>
+      [...jar.values()].map((c) => c.value),
+    )
+    const log = JSON.stringify(lines)
+    for (const value of cookies.flatMap((v) => [v, ...v.split('.')]))
+      expect(log).not.toContain(value)
   })
 
   it('a failing sink loses one event, reports it, and never fails the request', async () => {

@@ -20,14 +20,28 @@ export interface GateState {
   skipCommit: boolean
 }
 
-const gates = new WeakMap<ServerResponse, GateState>()
+// On the response itself, not in a WeakMap: an ephemeron per request costs the GC more.
+const GATE = Symbol('tessera.gate')
+
+type Writer = (...args: unknown[]) => unknown
+type Method = 'writeHead' | 'write' | 'end' | 'flushHeaders'
+
+/** One response's gate: the shared state plus what holding needs. */
+interface Gate extends GateState {
+  readonly manager: SessionManager
+  /** The methods `gateResponse` replaced, called once the session is saved. */
+  readonly original: Readonly<Record<Method, Writer>>
+  phase: 'open' | 'saving' | 'released'
+  /** Calls held while saving, replayed in order. */
+  readonly queue: Array<[Method, unknown[]]>
+}
+
+type GatedResponse = ServerResponse & { [GATE]?: Gate }
 
 /** The gate `session()` put on this response, if any. */
 export function gateOf(res: ServerResponse): GateState | undefined {
-  return gates.get(res)
+  return (res as GatedResponse)[GATE]
 }
-
-type Writer = (...args: unknown[]) => unknown
 
 /**
  * Holds the response until the session is saved. Express has no "after the handler"
@@ -36,96 +50,121 @@ type Writer = (...args: unknown[]) => unknown
  * `flushHeaders`; `res.json`, `res.send`, `res.redirect` all end in them) is queued on
  * its first call. The commit then runs, its `Set-Cookie`, `Vary` and `Cache-Control`
  * are added while headers can still change, and the queued calls are replayed in order.
- * A {@link StoreError} while saving replaces the whole response with the 503 JSON.
+ * When saving needs no store call (`commitNow`: most requests only read), nothing is
+ * held: the headers are added and the call goes straight through. A
+ * {@link StoreError} while saving replaces the whole response with the 503 JSON.
+ *
+ * The replacement methods are shared by every response (no closures per request); each
+ * finds its state under a symbol on the response.
  */
 export function gateResponse(res: ServerResponse, manager: SessionManager, state: GateState): void {
-  gates.set(res, state)
-  const original = {
-    writeHead: res.writeHead as unknown as Writer,
-    write: res.write as unknown as Writer,
-    end: res.end as unknown as Writer,
-    flushHeaders: res.flushHeaders as unknown as Writer,
+  const gated = res as GatedResponse
+  const gate: Gate = {
+    session: state.session,
+    secure: state.secure,
+    beforeHeaders: state.beforeHeaders,
+    skipCommit: state.skipCommit,
+    manager,
+    original: {
+      writeHead: res.writeHead as unknown as Writer,
+      write: res.write as unknown as Writer,
+      end: res.end as unknown as Writer,
+      flushHeaders: res.flushHeaders as unknown as Writer,
+    },
+    phase: 'open',
+    queue: [],
   }
-  let phase: 'open' | 'saving' | 'released' = 'open'
-  const queue: Array<() => void> = []
+  gated[GATE] = gate
+  res.writeHead = gatedWriteHead as unknown as ServerResponse['writeHead']
+  res.write = gatedWrite as unknown as ServerResponse['write']
+  res.end = gatedEnd as unknown as ServerResponse['end']
+  res.flushHeaders = gatedFlushHeaders
+}
 
-  const hold = (call: () => void): void => {
-    if (phase === 'open' && !state.skipCommit) {
-      // Most requests only read a loaded session: nothing to save, so nothing to wait for.
-      const ready = manager.commitNow(state.session)
-      if (ready) {
-        writeSessionHeaders(new NodeHeaderWriter(res), { commit: ready })
-        for (const hook of state.beforeHeaders) hook()
-        phase = 'released'
-        call()
-        return
-      }
-    }
-    queue.push(call)
-    if (phase !== 'open') return
-    phase = 'saving'
-    void release()
-  }
-
-  const release = async (): Promise<void> => {
-    let replacement: Response | undefined
-    try {
-      if (!state.skipCommit) {
-        writeSessionHeaders(new NodeHeaderWriter(res), {
-          commit: await manager.commit(state.session),
-        })
-      }
-      for (const hook of state.beforeHeaders) hook()
-    } catch (e) {
-      replacement =
-        e instanceof StoreError
-          ? storeUnavailableResponse(e)
-          : // Not the handler's answer, and nothing left to hand the error to: a plain 500.
-            Response.json({ detail: 'Internal Server Error' }, { status: 500 })
-    }
-    phase = 'released'
-    try {
-      if (replacement) {
-        queue.length = 0
-        for (const name of res.getHeaderNames()) res.removeHeader(name)
-        await sendWebResponse(res, replacement, (body) => original.end.call(res, body))
-        return
-      }
-      for (const call of queue.splice(0)) call()
-    } catch (e) {
-      // Never an unhandled rejection: a response that cannot be finished is cut off.
-      res.destroy(e instanceof Error ? e : undefined)
+function gatedWriteHead(this: GatedResponse, ...args: unknown[]): unknown {
+  const gate = this[GATE] as Gate
+  if (gate.phase === 'released') return gate.original.writeHead.apply(this, args)
+  // Headers passed to writeHead would overwrite the session's on replay; set them now.
+  const last = args[args.length - 1]
+  if (args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last)) {
+    args.pop()
+    for (const [name, value] of Object.entries(last as OutgoingHttpHeaders)) {
+      if (value !== undefined) this.setHeader(name, value)
     }
   }
+  hold(this, gate, 'writeHead', args)
+  return this
+}
 
-  Object.assign(res, {
-    writeHead(this: ServerResponse, ...args: unknown[]) {
-      if (phase === 'released') return original.writeHead.apply(res, args)
-      // Headers passed to writeHead would overwrite the session's on replay; set them now.
-      const last = args[args.length - 1]
-      if (args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last)) {
-        args.pop()
-        for (const [name, value] of Object.entries(last as OutgoingHttpHeaders)) {
-          if (value !== undefined) res.setHeader(name, value)
-        }
-      }
-      hold(() => original.writeHead.apply(res, args))
-      return res
-    },
-    write(...args: unknown[]) {
-      if (phase === 'released') return original.write.apply(res, args)
-      hold(() => original.write.apply(res, args))
-      // true: a piping stream must not wait for a 'drain' that a held response never emits.
-      return true
-    },
-    end(...args: unknown[]) {
-      if (phase === 'released') return original.end.apply(res, args)
-      hold(() => original.end.apply(res, args))
-      return res
-    },
-    flushHeaders(...args: unknown[]) {
-      if (phase === 'released') return original.flushHeaders.apply(res, args)
-      hold(() => original.flushHeaders.apply(res, args))
-    },
-  })
+function gatedWrite(this: GatedResponse, ...args: unknown[]): unknown {
+  const gate = this[GATE] as Gate
+  if (gate.phase === 'released') return gate.original.write.apply(this, args)
+  // true: a piping stream must not wait for a 'drain' that a held response never emits.
+  return hold(this, gate, 'write', args) ?? true
+}
+
+function gatedEnd(this: GatedResponse, ...args: unknown[]): unknown {
+  const gate = this[GATE] as Gate
+  if (gate.phase === 'released') return gate.original.end.apply(this, args)
+  hold(this, gate, 'end', args)
+  return this
+}
+
+function gatedFlushHeaders(this: GatedResponse, ...args: unknown[]): void {
+  const gate = this[GATE] as Gate
+  if (gate.phase === 'released') gate.original.flushHeaders.apply(this, args)
+  else hold(this, gate, 'flushHeaders', args)
+}
+
+/**
+ * Runs `method` now when the session needs no saving (returning what it returned), or
+ * queues it and starts the save; `undefined` when queued.
+ */
+function hold(res: GatedResponse, gate: Gate, method: Method, args: unknown[]): unknown {
+  if (gate.phase === 'open' && !gate.skipCommit) {
+    // Most requests only read a loaded session: nothing to save, so nothing to wait for.
+    const ready = gate.manager.commitNow(gate.session)
+    if (ready) {
+      writeSessionHeaders(new NodeHeaderWriter(res), { commit: ready })
+      for (const hook of gate.beforeHeaders) hook()
+      gate.phase = 'released'
+      return gate.original[method].apply(res, args)
+    }
+  }
+  gate.queue.push([method, args])
+  if (gate.phase !== 'open') return undefined
+  gate.phase = 'saving'
+  void release(res, gate)
+  return undefined
+}
+
+async function release(res: GatedResponse, gate: Gate): Promise<void> {
+  let replacement: Response | undefined
+  try {
+    if (!gate.skipCommit) {
+      writeSessionHeaders(new NodeHeaderWriter(res), {
+        commit: await gate.manager.commit(gate.session),
+      })
+    }
+    for (const hook of gate.beforeHeaders) hook()
+  } catch (e) {
+    replacement =
+      e instanceof StoreError
+        ? storeUnavailableResponse(e)
+        : // Not the handler's answer, and nothing left to hand the error to: a plain 500.
+          Response.json({ detail: 'Internal Server Error' }, { status: 500 })
+  }
+  gate.phase = 'released'
+  try {
+    if (replacement) {
+      gate.queue.length = 0
+      for (const name of res.getHeaderNames()) res.removeHeader(name)
+      await sendWebResponse(res, replacement, (body) => gate.original.end.call(res, body))
+      return
+    }
+    for (const [method, args] of gate.queue.splice(0)) gate.original[method].apply(res, args)
+  } catch (e) {
+    // Never an unhandled rejection: a response that cannot be finished is cut off.
+    res.destroy(e instanceof Error ? e : undefined)
+  }
 }
