@@ -75,19 +75,32 @@ describe.skipIf(gate.skip)('tessera on Redis (the real binary)', () => {
 
     const run = await tessera(['clearsessions', '--store', URL_, '--prefix', prefix])
     expect(run.code).toBe(0)
-    expect(run.stdout).toBe(
-      'Redis expires sessions natively (TTLs): no session keys to delete. ' +
-        `Removed 100000 stale user-index entries from 100 user indexes in ${URL_} (prefix ${prefix})\n`,
-    )
+    // SCAN may visit a key twice while the shared server resizes its keyspace: the index
+    // count may then exceed 100, but removing dead members is idempotent, so the number
+    // of entries removed is exact.
+    const summary =
+      /^Redis expires sessions natively \(TTLs\): no session keys to delete\. Removed 100000 stale user-index entries from (\d+) user indexes in (.*)\n$/
+    expect(run.stdout).toMatch(summary)
+    const [, indexes, where] = summary.exec(run.stdout) as RegExpExecArray
+    expect(Number(indexes)).toBeGreaterThanOrEqual(100)
+    expect(where).toBe(`${URL_} (prefix ${prefix})`)
     expect(await entries()).toBe(100)
     clock.set(Date.now())
     for (const r of live.slice(0, 5)) expect(await store.get(r.id)).toEqual(r)
     for (const r of expired.slice(0, 5)) expect(await store.get(r.id)).toBeNull()
 
     // Every live session is still listed, and none of the expired ones.
-    const list = await tessera(['sessions', 'list', '--store', URL_, '--prefix', prefix, '--json'])
+    const list = await tessera(
+      ['sessions', 'list', '--store', URL_, '--prefix', prefix, '--json'],
+      {
+        env: { TESSERA_SECRET: SECRET },
+      },
+    )
     expect(list.code).toBe(0)
-    expect(lines(list.stdout)).toHaveLength(100)
+    // (A session may be listed twice for the same SCAN reason; the set is what counts.)
+    const listed = new Set(lines(list.stdout).map((line) => JSON.parse(line).id))
+    const keys = new Keyring(SECRET)
+    expect(listed).toEqual(new Set(await Promise.all(live.map((r) => publicSessionId(keys, r.id)))))
   })
 
   it('sessions list and revoke by public id and by user', async () => {
@@ -104,8 +117,9 @@ describe.skipIf(gate.skip)('tessera on Redis (the real binary)', () => {
     const list = await tessera(['sessions', 'list', ...base, '--json'], { env })
     expect(list.code).toBe(0)
     const rows = lines(list.stdout).map((line) => JSON.parse(line))
-    expect(rows.map((r) => r.id).sort()).toEqual(
-      (await Promise.all([frank1, frank2, anon].map((r) => publicSessionId(keys, r.id)))).sort(),
+    // A set: SCAN on the shared server may, rarely, list a session twice.
+    expect(new Set(rows.map((r) => r.id))).toEqual(
+      new Set(await Promise.all([frank1, frank2, anon].map((r) => publicSessionId(keys, r.id)))),
     )
     expect(rows.find((r) => r.ip === '192.0.2.10')).toMatchObject({
       user: 'frank',

@@ -112,9 +112,9 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     expect(await store.deleteExpired()).toBe(0)
     expect(await client.zrange(`${root}kp:tessera:u:{u1}`, '0', '-1')).toEqual([a.id])
     expect(await store.listByUser('u1')).toEqual([a])
-    const pages: SessionRecord[][] = []
-    for await (const page of store.scan()) pages.push(page)
-    expect(pages).toEqual([[a]])
+    const seen = new Map<string, SessionRecord>()
+    for await (const page of store.scan()) for (const r of page) seen.set(r.id, r)
+    expect([...seen.values()]).toEqual([a])
   })
 
   it('pruneUserIndexes reports the indexes it walked and the dead members it removed', async () => {
@@ -131,9 +131,12 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     clock.advance(1000)
     const progress: { indexes: number; removed: number }[] = []
     const result = await store.pruneUserIndexes({ onProgress: (p) => progress.push(p) })
-    expect(result).toEqual({ indexes: 3, removed: 9 })
+    // SCAN may visit a key twice while the shared server resizes its keyspace, so the
+    // index count is at least 3; removal is idempotent, so the member count is exact.
+    expect(result.removed).toBe(9)
+    expect(result.indexes).toBeGreaterThanOrEqual(3)
     expect(progress.at(-1)).toEqual(result)
-    expect(await store.pruneUserIndexes()).toEqual({ indexes: 3, removed: 0 })
+    expect((await store.pruneUserIndexes()).removed).toBe(0)
   })
 
   it('rejects a missing client and a prefix with hash-tag braces', () => {
