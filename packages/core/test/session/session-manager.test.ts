@@ -384,6 +384,40 @@ describe('store failures', () => {
     expect(Date.now() - started).toBeLessThan(1000)
   })
 
+  it('a hanging store call times out even after many answered calls with the same timeout', async () => {
+    // The deadlines of calls sharing a timeout share one timer: answered calls must not
+    // delay or cancel the deadline of a later hanging one.
+    const store = new MemoryStore()
+    const manager = new SessionManager({ store, secret: SECRET, storeTimeout: 40 })
+    const cookie = `sessionid=${'A'.repeat(22)}.${'B'.repeat(43)}`
+    for (let i = 0; i < 200; i++) {
+      expect(await manager.open({ cookie, secure: false }).get('a')).toBeUndefined()
+    }
+    const answer = store.get.bind(store)
+    let hang = true
+    store.get = (id) => (hang ? new Promise(() => {}) : answer(id))
+    const first = manager
+      .open({ cookie, secure: false })
+      .get('a')
+      .catch((e: unknown) => e)
+    hang = false
+    const answered = manager.open({ cookie, secure: false }).get('a')
+    expect(await answered).toBeUndefined()
+    hang = true
+    const second = manager
+      .open({ cookie, secure: false })
+      .get('a')
+      .catch((e: unknown) => e)
+    expect(((await first) as StoreError).code).toBe('STORE_TIMEOUT')
+    expect(((await second) as StoreError).code).toBe('STORE_TIMEOUT')
+    // After both expired, the shared timer re-arms for the next hanging call.
+    const third = await manager
+      .open({ cookie, secure: false })
+      .get('a')
+      .catch((e: unknown) => e)
+    expect((third as StoreError).code).toBe('STORE_TIMEOUT')
+  })
+
   it('a rejecting store fails with STORE_UNAVAILABLE and the message hides the credential', async () => {
     const store = new MemoryStore()
     const credential = `${'A'.repeat(22)}.${'B'.repeat(43)}`
