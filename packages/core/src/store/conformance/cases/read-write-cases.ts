@@ -92,6 +92,18 @@ export function readWriteCases(ctx: SuiteContext): void {
       expect(await ctx.store.get(record.id)).toEqual({ ...record, lastSeenAt, idleExpiresAt })
     })
 
+    it('a get after touch sees the touch even when the record was read before', async () => {
+      // Catches a store that caches what it returns (MemoryStore keeps each record's JSON).
+      const record = ctx.make()
+      await ctx.store.create(record)
+      expect(await ctx.store.get(record.id)).toEqual(record)
+      ctx.clock.advance(5000)
+      const lastSeenAt = ctx.clock.now()
+      const idleExpiresAt = lastSeenAt + 45 * 60_000
+      expect(await ctx.store.touch(record.id, lastSeenAt, idleExpiresAt)).toBe(true)
+      expect(await ctx.store.get(record.id)).toEqual({ ...record, lastSeenAt, idleExpiresAt })
+    })
+
     it('never makes a concurrent update conflict', async () => {
       const record = ctx.make()
       await ctx.store.create(record)
