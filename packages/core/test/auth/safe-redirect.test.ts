@@ -6,7 +6,6 @@ import { safeRedirectPath } from '../../src/index.js'
 const FALLBACK = '/home'
 
 // More of the family of SECURITY.md's open-redirect payloads (OPEN_REDIRECT_PAYLOADS).
-
 const MORE_PAYLOADS = [
   '\\\\evil.com',
   '/\t/evil.com',
