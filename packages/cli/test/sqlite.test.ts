@@ -88,7 +88,8 @@ describe('tessera on SQLite (the real binary)', () => {
     expect(again.code).toBe(0)
     expect(again.stdout).toBe(`deleted 0 expired sessions from ${url} (table tessera_sessions)\n`)
     expect(again.stderr).toBe('')
-  })
+    // 100,000 rows through a real process: generous on a loaded 2-core machine.
+  }, 120_000)
 
   // util-linux `script` runs the binary on a pseudo-terminal, as an operator's shell would.
   it.skipIf(!onPath('script'))(
