@@ -287,6 +287,27 @@ describe('tessera on SQLite (the real binary)', () => {
     await check.close()
   })
 
+  it('sessions revoke takes a public id that starts with "-" as the id, never as options', async () => {
+    const { store, url } = await freshStore()
+    // One public id in 64 starts with "-" (base64url): make sessions until one does.
+    let dashed: { record: SessionRecord; id: string } | undefined
+    while (!dashed) {
+      const record = liveRecord('carol')
+      const id = await publicSessionId(keys, record.id)
+      if (id.startsWith('-')) dashed = { record, id }
+    }
+    await store.create(dashed.record)
+    await store.close()
+    const run = await tessera(['sessions', 'revoke', dashed.id, '--store', url], {
+      env: { TESSERA_SECRET: SECRET },
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe(
+      `revoked 1 session (${dashed.id}, user carol) in ${url} (table tessera_sessions)\n`,
+    )
+  })
+
   it('a missing table is a failure naming --table, and is not created', async () => {
     const { file, url } = await freshStore()
     const run = await tessera(['sessions', 'list', '--store', url, '--table', 'other_sessions'])
