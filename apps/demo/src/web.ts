@@ -101,8 +101,8 @@ function newestMtime(dir: string): number {
 /**
  * Serves the built SPA from `distDir`: files as they are (hashed `/assets/*` cached for
  * a year), and `index.html` for any other GET outside `/api/` so client-side routes
- * survive a reload. Register it after the API routes: paths under `/api/` and missing
- * assets fall through to the app's 404. HTML carries a strict CSP, `nosniff` and
+ * survive a reload. Register it after the API routes: paths under `/api/`, missing
+ * assets and missing `/.well-known/` documents fall through to the app's 404. HTML carries a strict CSP, `nosniff` and
  * `Referrer-Policy: same-origin`.
  *
  * @example
@@ -140,8 +140,10 @@ export function mountWeb<E extends Env>(
     if (path === '/api' || path.startsWith('/api/')) return next()
     const file = await files(c, fallThrough)
     if (file) return render(c, file, path)
-    // A missing hashed asset must stay a 404: HTML under a .js URL only confuses.
-    if (path.startsWith('/assets/')) return next()
+    // A missing hashed asset must stay a 404: HTML under a .js URL only confuses. So must
+    // a missing well-known document: a JWKS fetch (opaque cookies publish none) that got
+    // the SPA page with 200 would fail far from the cause.
+    if (path.startsWith('/assets/') || path.startsWith('/.well-known/')) return next()
     const page = await indexHtml(c, fallThrough)
     return page ? render(c, page, '/index.html') : next()
   })

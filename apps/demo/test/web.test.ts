@@ -104,6 +104,12 @@ describe('mountWeb', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
   })
 
+  it('answers a missing /.well-known/ document (a JWKS with opaque cookies) with 404, not with the page', async () => {
+    const res = await app.request('/.well-known/jwks.json')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  })
+
   it('never serves files outside dist', async () => {
     for (const path of ['/../vite.config.ts', '/%2e%2e/vite.config.ts', '/..%2fvite.config.ts']) {
       const res = await app.request(path)

@@ -49,9 +49,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   }
 }
 
+// A public session id is 22 base64url characters, so one in 64 starts with "-": read as
+// short options it would print help (an "h" in it) or fail as usage. Such a word is an
+// id, never an option (no option has that shape), so it goes behind "--".
+const DASHED_PUBLIC_ID = /^-[A-Za-z0-9_-]{21}$/
+
+/**
+ * `argv` with dash-led public ids moved behind a `--` terminator, order kept. A word
+ * right after an option that takes a value (`--user -x…`) is that option's value.
+ */
+function protectIds(argv: string[]): string[] {
+  const end = argv.indexOf('--')
+  const head = end === -1 ? argv : argv.slice(0, end)
+  const tail = end === -1 ? [] : argv.slice(end + 1)
+  const options = allOptions()
+  const kept: string[] = []
+  const ids: string[] = []
+  for (const [i, word] of head.entries()) {
+    const before = i > 0 ? (head[i - 1] as string) : ''
+    const takesValue = before.startsWith('--') && options[before.slice(2)]?.type === 'string'
+    if (!takesValue && DASHED_PUBLIC_ID.test(word)) ids.push(word)
+    else kept.push(word)
+  }
+  return ids.length === 0 ? argv : [...kept, '--', ...ids, ...tail]
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<ExitCode> {
   const { positionals, tokens } = parseArgs({
-    args: argv,
+    args: protectIds(argv),
     options: allOptions(),
     strict: false,
     allowPositionals: true,

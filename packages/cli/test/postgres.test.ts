@@ -107,7 +107,8 @@ describe.skipIf(gate.skip)('tessera on PostgreSQL (the real binary)', () => {
     )
     expect(await rows(table)).toBe(3)
     for (const r of live) expect(await store.get(r.id)).toEqual(r)
-  })
+    // 100,000 rows through a real process: generous on a loaded 2-core machine.
+  }, 120_000)
 
   it('sessions list and revoke; a missing table names tessera migrate and is not created', async () => {
     const table = freshTable()

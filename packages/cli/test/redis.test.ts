@@ -143,7 +143,7 @@ describe.skipIf(clusterGate.skip)('tessera on a Redis Cluster (the real binary)'
   beforeAll(async () => {
     cluster = await startRedisCluster()
     client = new Cluster(cluster.nodes)
-  }, 60_000)
+  }, 120_000)
   afterAll(async () => {
     await client?.quit()
     await cluster?.stop()

@@ -88,7 +88,8 @@ describe('tessera on SQLite (the real binary)', () => {
     expect(again.code).toBe(0)
     expect(again.stdout).toBe(`deleted 0 expired sessions from ${url} (table tessera_sessions)\n`)
     expect(again.stderr).toBe('')
-  })
+    // 100,000 rows through a real process: generous on a loaded 2-core machine.
+  }, 120_000)
 
   // util-linux `script` runs the binary on a pseudo-terminal, as an operator's shell would.
   it.skipIf(!onPath('script'))(
@@ -284,6 +285,27 @@ describe('tessera on SQLite (the real binary)', () => {
     for (const r of [alice1, alice2, alice3]) expect(await check.get(r.id)).toBeNull()
     expect(await check.get(bob.id)).toEqual(bob)
     await check.close()
+  })
+
+  it('sessions revoke takes a public id that starts with "-" as the id, never as options', async () => {
+    const { store, url } = await freshStore()
+    // One public id in 64 starts with "-" (base64url): make sessions until one does.
+    let dashed: { record: SessionRecord; id: string } | undefined
+    while (!dashed) {
+      const record = liveRecord('carol')
+      const id = await publicSessionId(keys, record.id)
+      if (id.startsWith('-')) dashed = { record, id }
+    }
+    await store.create(dashed.record)
+    await store.close()
+    const run = await tessera(['sessions', 'revoke', dashed.id, '--store', url], {
+      env: { TESSERA_SECRET: SECRET },
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe(
+      `revoked 1 session (${dashed.id}, user carol) in ${url} (table tessera_sessions)\n`,
+    )
   })
 
   it('a missing table is a failure naming --table, and is not created', async () => {

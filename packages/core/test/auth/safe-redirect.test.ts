@@ -1,19 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { OPEN_REDIRECT_PAYLOADS } from '../../../../test-support/open-redirect-payloads.js'
 import { safeRedirectPath } from '../../src/index.js'
 
 const FALLBACK = '/home'
 
-// The open-redirect payloads of SECURITY.md's checklist, then more of the same family.
-const SECURITY_MD_PAYLOADS = [
-  '//evil.com',
-  '/\\evil.com',
-  '/%5C/evil.com',
-  'https:evil.com',
-  'javascript:alert(1)',
-  'data:text/html,x',
-]
-
+// More of the family of SECURITY.md's open-redirect payloads (OPEN_REDIRECT_PAYLOADS).
 const MORE_PAYLOADS = [
   '\\\\evil.com',
   '/\t/evil.com',
@@ -121,7 +113,7 @@ const NON_STRINGS: unknown[] = [
 ]
 
 describe('safeRedirectPath', () => {
-  it.each([...SECURITY_MD_PAYLOADS, ...MORE_PAYLOADS, ...DJANGO_BAD_URLS])(
+  it.each([...OPEN_REDIRECT_PAYLOADS, ...MORE_PAYLOADS, ...DJANGO_BAD_URLS])(
     'falls back for %j',
     (payload) => {
       expect(safeRedirectPath(payload, FALLBACK)).toBe(FALLBACK)
