@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import { generateJwtKey, JwtKeySet, SessionManager } from '@tessera/core'
-import { jwks, type SessionEnv, session } from '@tessera/hono'
+import { jwks } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
-import { Hono } from 'hono'
-import { reportListening } from './report-listening.js'
+import { serveTesseraHono } from './serve-tessera-hono.js'
 
 /**
  * Runs the `tessera-hono` bench server with JWT session cookies signed by a fresh `alg`
@@ -32,16 +30,5 @@ export async function serveTesseraJwt(alg: 'EdDSA' | 'ES256'): Promise<void> {
     jwt: { keys, issuer: 'tessera-bench', audience: 'tessera-bench' },
   })
 
-  const app = new Hono<SessionEnv>()
-  app.use(jwks(manager))
-  app.use(session(manager))
-  app.get('/login', async (c) => {
-    await c.var.session.set('user', 'bench')
-    return c.json({ ok: true })
-  })
-  app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
-
-  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-    reportListening(info.port, () => rmSync(dir, { recursive: true, force: true }))
-  })
+  serveTesseraHono(manager, () => rmSync(dir, { recursive: true, force: true }), [jwks(manager)])
 }

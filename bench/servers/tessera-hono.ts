@@ -3,12 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import { SessionManager } from '@tessera/core'
-import { type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
-import { Hono } from 'hono'
-import { reportListening } from '../lib/report-listening.js'
+import { serveTesseraHono } from '../lib/serve-tessera-hono.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'))
 
@@ -17,14 +14,4 @@ const manager = new SessionManager({
   secret: 'bench-secret-bench-secret-bench-secret!!',
 })
 
-const app = new Hono<SessionEnv>()
-app.use(session(manager))
-app.get('/login', async (c) => {
-  await c.var.session.set('user', 'bench')
-  return c.json({ ok: true })
-})
-app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
-
-serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  reportListening(info.port, () => rmSync(dir, { recursive: true, force: true }))
-})
+serveTesseraHono(manager, () => rmSync(dir, { recursive: true, force: true }))

@@ -1,0 +1,36 @@
+import { serve } from '@hono/node-server'
+import type { SessionManager } from '@tessera/core'
+import { type SessionEnv, session } from '@tessera/hono'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { reportListening } from './report-listening.js'
+
+/**
+ * Serves the bench's two session routes on Hono with `manager`: `GET /login` stores
+ * `user: 'bench'` in a new session, `GET /` answers the session's user. Every Tessera-on-
+ * Hono target (SQLite, Redis, JWT cookies) runs exactly this app, so their numbers
+ * differ only by the manager. `before` runs ahead of the session middleware (the JWKS
+ * route); `cleanup` runs once when the server stops.
+ *
+ * @example
+ * ```ts
+ * serveTesseraHono(new SessionManager({ store, secret }), () => rmSync(dir, { recursive: true }))
+ * ```
+ */
+export function serveTesseraHono(
+  manager: SessionManager,
+  cleanup: () => void | Promise<void>,
+  before: MiddlewareHandler[] = [],
+): void {
+  const app = new Hono<SessionEnv>()
+  for (const middleware of before) app.use(middleware)
+  app.use(session(manager))
+  app.get('/login', async (c) => {
+    await c.var.session.set('user', 'bench')
+    return c.json({ ok: true })
+  })
+  app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
+
+  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    reportListening(info.port, cleanup)
+  })
+}
