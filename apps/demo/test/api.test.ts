@@ -48,12 +48,13 @@ describe.each(ADAPTERS)('the session-auth API contract on %s', (adapter) => {
   })
 
   it.each([
-    ['a missing field', { username: 'admin' }, 400],
-    ['an empty password', { username: 'admin', password: '' }, 400],
-    ['a non-string field', { username: 'admin', password: 12345 }, 400],
-    ['a wrong password', { username: 'admin', password: 'nope' }, 401],
-    ['an unknown user', { username: 'nobody', password: 'admin' }, 401],
-  ])('login with %s → %i and no session cookie', async (_, body, status) => {
+    // The status before the body: the name's placeholders take the values in order.
+    ['a missing field', 400, { username: 'admin' }],
+    ['an empty password', 400, { username: 'admin', password: '' }],
+    ['a non-string field', 400, { username: 'admin', password: 12345 }],
+    ['a wrong password', 401, { username: 'admin', password: 'nope' }],
+    ['an unknown user', 401, { username: 'nobody', password: 'admin' }],
+  ])('login with %s → %i and no session cookie', async (_, status, body) => {
     const { app } = await demo(adapter)
     const browser = new Client(app)
     await browser.request('/api/csrf/')
