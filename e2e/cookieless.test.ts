@@ -1,15 +1,9 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
-import { launchChromium, screenshot } from './support/browser.js'
+import { chromiumGate, launchChromium, screenshot } from './support/browser.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
 
-const executable = chromiumPath()
-const gate = serviceGate(
-  'chromium',
-  isExecutableFile(executable),
-  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
-)
+const { executable, gate } = chromiumGate()
 
 /** Request headers the route never forwards: Cookie above all, and the hop-by-hop ones. */
 const HOP_BY_HOP = new Set([

@@ -5,16 +5,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoProcess, startDemoProcess } from '../test-support/demo-process.js'
 import { startFederatedProcess } from '../test-support/federated-process.js'
-import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
 import type { ServiceProcess } from '../test-support/service-process.js'
-import { launchChromium, screenshot } from './support/browser.js'
+import { chromiumGate, launchChromium, screenshot } from './support/browser.js'
 
-const executable = chromiumPath()
-const gate = serviceGate(
-  'chromium',
-  isExecutableFile(executable),
-  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
-)
+const { executable, gate } = chromiumGate()
 const SECRET = 'introspection-secret-for-the-browser-test-012345'
 
 /**

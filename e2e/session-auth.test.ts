@@ -1,16 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
-import { launchChromium, screenshot } from './support/browser.js'
+import { chromiumGate, launchChromium, screenshot } from './support/browser.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
 import { type EvilServer, startEvilServer } from './support/evil-server.js'
 
-const executable = chromiumPath()
-const gate = serviceGate(
-  'chromium',
-  isExecutableFile(executable),
-  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
-)
+const { executable, gate } = chromiumGate()
 
 describe.skipIf(gate.skip)('session auth in Chromium (the seed 004 SPA)', () => {
   let demo: DemoServer

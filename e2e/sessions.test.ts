@@ -1,15 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
-import { launchChromium, screenshot } from './support/browser.js'
+import { chromiumGate, launchChromium, screenshot } from './support/browser.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
 
-const executable = chromiumPath()
-const gate = serviceGate(
-  'chromium',
-  isExecutableFile(executable),
-  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
-)
+const { executable, gate } = chromiumGate()
 
 // The second browser says it is Firefox on Windows, so its row is told apart by its label.
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0'

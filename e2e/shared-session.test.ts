@@ -1,16 +1,10 @@
 import type { BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, isExecutableFile, serviceGate } from '../test-support/require-service.js'
-import { screenshot } from './support/browser.js'
+import { chromiumGate, screenshot } from './support/browser.js'
 import { type ChromiumProfile, launchChromiumProfile } from './support/chromium-profile.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
 
-const executable = chromiumPath()
-const gate = serviceGate(
-  'chromium',
-  isExecutableFile(executable),
-  `no executable Chromium at ${executable} (set CHROMIUM_PATH)`,
-)
+const { executable, gate } = chromiumGate()
 
 // Chrome's shipped default allows third-party cookies (cookie_controls_mode 0). Debian's
 // Chromium 156 starts a fresh profile blocking them (its Set-Cookie in a cross-site
