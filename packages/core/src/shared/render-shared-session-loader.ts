@@ -1,7 +1,7 @@
 import { escapeHtml } from '../lib/escape-html.js'
 
 /**
- * Renders seed 002's `{% shared_session_loader %}`: one `<script async src="…">` per URL
+ * Renders django-shared-session's `{% shared_session_loader %}`: one `<script async src="…">` per URL
  * from `SharedSessions.loaderUrls()`, HTML-escaped, for the `<head>` of a server-rendered
  * page. `async` so the page never waits for the other sites; `referrerpolicy="origin"`
  * because the other site redeems the code only when the `Referer` shows this site (see

@@ -37,11 +37,11 @@ const PAYLOAD = /^[A-Za-z0-9_-]{1,2048}$/
 const BINDING = /^[A-Za-z0-9_-]{43}$/
 
 /**
- * One session across sites on different domains (seed 002, django-shared-session), in
+ * One session across sites on different domains (django-shared-session), in
  * every browser. All sites share one session store; a site hands the session to another
  * as a one-time transfer code, sealed with AES-256-GCM in the URL:
  *
- * - **Script path** (seed 002): pages of a logged-in site include
+ * - **Script path** (django-shared-session's): pages of a logged-in site include
  *   `<script async src="https://other/shared-session/<payload>.js">` for every other site
  *   ({@link loaderUrls}, {@link loaderHtml}, or `GET <path>/loader.json` for a SPA). The
  *   other site redeems the code and sets its own cookie, `SameSite=None; Secure` — the
@@ -50,7 +50,7 @@ const BINDING = /^[A-Za-z0-9_-]{43}$/
  *   mint a payload for their own session, B redeems one only for a `<script>` load
  *   (`Sec-Fetch-Dest: script`, `Sec-Fetch-Site` cross-site or same-site) whose `Referer`
  *   is a page of the source site — never for a link, a navigation or another site's
- *   page — and never switches B from one logged-in user to another.
+ *   page — and never replaces a session of another user that B can see.
  * - **Redirect path** (every browser): on a first visit, a site without a session hops
  *   top-level to the home site and back ({@link connectRedirect}, or a link to
  *   `<path>/connect?from=<site>&next=<path>`); the code comes back bound to a nonce
@@ -116,7 +116,7 @@ export class SharedSessions {
     return urls
   }
 
-  /** {@link loaderUrls} rendered as `<script async>` tags (seed 002's template tag). */
+  /** {@link loaderUrls} rendered as `<script async>` tags (django-shared-session's template tag). */
   async loaderHtml(
     request: Request,
     session: Session,
