@@ -1,8 +1,10 @@
 import type { BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Client } from '../apps/demo/test/client.js'
 import { chromiumGate, screenshot } from './support/browser.js'
 import { type ChromiumProfile, launchChromiumProfile } from './support/chromium-profile.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
+import { type EvilServer, startEvilServer } from './support/evil-server.js'
 
 const { executable, gate } = chromiumGate()
 
@@ -21,6 +23,7 @@ interface BlockedCookie {
 
 describe.skipIf(gate.skip)('shared sessions across sites in Chromium (seed 002)', () => {
   let demo: DemoServer
+  let evil: EvilServer
   let siteA = ''
   let siteB = ''
   const profiles: ChromiumProfile[] = []
@@ -29,10 +32,13 @@ describe.skipIf(gate.skip)('shared sessions across sites in Chromium (seed 002)'
     demo = await startDemoServer()
     siteA = `http://localhost:${demo.port}`
     siteB = `http://127.0.0.1:${demo.port}`
+    // Another loopback address: a site of its own, neither A (localhost) nor B (127.0.0.1).
+    evil = await startEvilServer(siteB, '127.0.0.2')
   }, 180_000)
 
   afterAll(async () => {
     for (const profile of profiles) await profile.close()
+    await evil?.close()
     await demo?.stop()
   }, 60_000)
 
@@ -180,5 +186,81 @@ describe.skipIf(gate.skip)('shared sessions across sites in Chromium (seed 002)'
     )
     await screenshot(pageB, 'shared-redirect-b-logged-in')
     await logOutOnBAndCheckA(pageA, pageB, 'shared-redirect')
+  })
+
+  // Login CSRF through the script path: the attacker logs in on A themselves, asks A's
+  // loader for B's script URL with the victim's User-Agent, and gets the victim's browser
+  // to load it — embedded on an evil page, or as a link.
+  describe('an attacker-minted script payload never logs the victim in as the attacker', () => {
+    /** One script URL for B holding a code for the attacker's own session on A. */
+    async function attackerScriptUrl(userAgent: string): Promise<string> {
+      const attacker = new Client(
+        { request: (url, init) => fetch(url, { ...init, redirect: 'manual' }) },
+        siteA,
+      )
+      expect((await attacker.login('admin', 'admin')).status).toBe(200)
+      const loader = await attacker.request('/shared-session/loader.json', {
+        headers: { 'user-agent': userAgent },
+      })
+      const { scripts } = (await loader.json()) as { scripts: string[] }
+      expect(scripts).toHaveLength(1)
+      return scripts[0] as string
+    }
+
+    const sessionOnB = async (context: BrowserContext) =>
+      (await context.cookies(siteB)).find((c) => c.name === 'sessionid')?.value
+
+    for (const [mode, preferences] of [
+      ['allowed', ALLOW_THIRD_PARTY],
+      ['blocked', BLOCK_THIRD_PARTY],
+    ] as const) {
+      for (const victimState of ['anonymous', 'logged in on B'] as const) {
+        it(`third-party cookies ${mode}, victim ${victimState}: the evil page's <script> (with and without Referer) and the link are refused, and the victim stays who they were`, async () => {
+          const context = await browserWith(preferences)
+          const page = await context.newPage()
+          const userAgent = await page.evaluate(() => navigator.userAgent)
+          let ownOnB: string | undefined
+          if (victimState === 'logged in on B') {
+            await page.goto(`${siteB}/`)
+            await page.getByTestId('username').fill('admin')
+            await page.getByTestId('password').fill('admin')
+            await page.getByTestId('login').click()
+            await expect.poll(() => text(page, 'whoami'), { timeout: 20_000 }).toBe('admin')
+            ownOnB = await sessionOnB(context)
+            expect(ownOnB).toBeTruthy()
+          }
+          const expected = victimState === 'anonymous' ? null : 'admin'
+
+          // Embedded on the evil page, first as the page's default Referer would show it,
+          // then with the Referer suppressed.
+          for (const referrer of ['strict-origin-when-cross-origin', 'no-referrer']) {
+            const src = await attackerScriptUrl(userAgent)
+            const loaded = page.waitForResponse((r) => r.url() === src)
+            await page.goto(
+              `${evil.origin}/script?src=${encodeURIComponent(src)}&referrer=${referrer}`,
+            )
+            expect((await loaded).status()).toBe(400)
+            expect(await sessionOnB(context)).toBe(ownOnB)
+          }
+
+          // A link on the evil page straight to the script URL: a top-level navigation,
+          // which carries B's SameSite=Lax cookie and may store B's cookies in any mode.
+          const href = await attackerScriptUrl(userAgent)
+          await page.goto(`${evil.origin}/link?href=${encodeURIComponent(href)}`)
+          const followed = page.waitForResponse((r) => r.url() === href)
+          await page.locator('#go').click()
+          expect((await followed).status()).toBe(400)
+          expect(await sessionOnB(context)).toBe(ownOnB)
+
+          await page.goto(`${siteB}/api/me/`)
+          const me = JSON.parse((await page.textContent('body')) ?? '{}') as {
+            user: { username: string } | null
+          }
+          expect(me.user?.username ?? null).toBe(expected)
+          expect(await sessionOnB(context)).toBe(ownOnB)
+          await screenshot(page, `shared-login-csrf-${mode}-${victimState.replace(/ /g, '-')}`)
+        })
+      }
+    }
   })
 })

@@ -22,8 +22,9 @@ function cookieOf(response: Response, name: string): string | undefined {
  * Seed 002 through an adapter's public entry point. The app must serve sites `a` and `b`
  * with the adapter's session middleware, its shared-session route, `POST /login`
  * (`session.setUser('alice')`) and `GET /me` (`{ user }`). Checks: the loader endpoint,
- * the script path (empty `text/javascript`, security headers, `SameSite=None; Secure`
- * cookie, single use) and the redirect path (nonce cookie, first-party `SameSite=Lax`
+ * the script path (refused as a link or on another site's page; then, loaded as a
+ * `<script>` of a page of `a`, an empty `text/javascript`, security headers, a
+ * `SameSite=None; Secure` cookie, single use) and the redirect path (nonce cookie, first-party `SameSite=Lax`
  * cookie), each ending with `/me` on site b showing the user.
  */
 export async function sharedSessionScenario(send: Send, a: string, b: string): Promise<void> {
@@ -41,7 +42,31 @@ export async function sharedSessionScenario(send: Send, a: string, b: string): P
   // HEAD is not the endpoint: it must not spend the code or set a cookie.
   const head = await send(scripts[0] as string, ua, 'HEAD')
   expect(head.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual([])
-  const script = await send(scripts[0] as string, ua)
+  // Login CSRF: the same URL opened as a link, or embedded by another site's page, is
+  // refused and spends nothing; the adapter must hand the request's headers on intact.
+  const link = await send(scripts[0] as string, {
+    ...ua,
+    'sec-fetch-dest': 'document',
+    'sec-fetch-site': 'cross-site',
+  })
+  expect(link.status).toBe(400)
+  expect(link.headers.getSetCookie()).toEqual([])
+  const evil = await send(scripts[0] as string, {
+    ...ua,
+    'sec-fetch-dest': 'script',
+    'sec-fetch-site': 'cross-site',
+    referer: 'http://evil.test/',
+  })
+  expect(evil.status).toBe(400)
+  expect(evil.headers.getSetCookie()).toEqual([])
+  // What a browser sends for a <script referrerpolicy="origin"> on a page of site a.
+  const asScript = {
+    ...ua,
+    'sec-fetch-dest': 'script',
+    'sec-fetch-site': 'cross-site',
+    referer: `${a}/`,
+  }
+  const script = await send(scripts[0] as string, asScript)
   expect(script.status).toBe(200)
   expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
   expect(script.headers.get('cache-control')).toBe('no-store')
@@ -52,7 +77,7 @@ export async function sharedSessionScenario(send: Send, a: string, b: string): P
   expect(set).toMatch(/; Secure; SameSite=None$/)
   const me = await send(`${b}/me`, { ...ua, cookie: set.split(';')[0] as string })
   expect(await me.json()).toEqual({ user: 'alice' })
-  const replay = await send(scripts[0] as string, ua)
+  const replay = await send(scripts[0] as string, asScript)
   expect(replay.status).toBe(400)
   expect(replay.headers.getSetCookie()).toEqual([])
 

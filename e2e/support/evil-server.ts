@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 /** An attacker's site: pages that try to make a visitor's browser log out of `target`. */
 export interface EvilServer {
   port: number
+  /** `http://<host>:<port>`, the attacker's origin. */
+  origin: string
   close(): Promise<void>
 }
 
@@ -17,9 +19,15 @@ export interface EvilServer {
  * - `/fetch`: `fetch` with `mode: 'no-cors'` and `credentials: 'include'`.
  * - `/cors`: `fetch` with a JSON body and an `X-CSRFToken` header, which needs a
  *   preflight the API must not grant.
+ * - `/script?src=<url>[&referrer=<policy>]`: a `<script>` of any URL, such as a
+ *   shared-session script URL the attacker minted for their own session (login CSRF).
+ * - `/link?href=<url>`: a link to any URL, for the victim to follow.
  * Fetch pages report through `document.title` (`done:…`).
+ *
+ * `host` is the loopback address to serve on: another one than the target's (any of
+ * 127.0.0.0/8) makes the attacker a different *site*, not only a different origin.
  */
-export async function startEvilServer(target: string): Promise<EvilServer> {
+export async function startEvilServer(target: string, host = '127.0.0.1'): Promise<EvilServer> {
   const action = `${target}/api/logout/`
   const readToken = `const token = (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || 'forged'`
   const pages: Record<string, string> = {
@@ -42,14 +50,23 @@ export async function startEvilServer(target: string): Promise<EvilServer> {
         .then((r) => { document.title = 'done:' + r.status }, (e) => { document.title = 'done:blocked' })
       </script>`,
   }
+  const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
+  const dynamic: Record<string, (query: URLSearchParams) => string> = {
+    '/script': (q) =>
+      `<script src="${attribute(q.get('src') ?? '')}" referrerpolicy="${attribute(q.get('referrer') ?? 'strict-origin-when-cross-origin')}"></script>`,
+    '/link': (q) => `<a id="go" href="${attribute(q.get('href') ?? '')}">Claim your prize</a>`,
+  }
   const server = createServer((req, res) => {
-    const body = pages[new URL(req.url ?? '/', 'http://evil').pathname]
+    const url = new URL(req.url ?? '/', 'http://evil')
+    const body = pages[url.pathname] ?? dynamic[url.pathname]?.(url.searchParams)
     res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' })
     res.end(body ? `<!doctype html><title>Win a prize</title><h1>Win a prize</h1>${body}` : '')
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(0, host, resolve))
+  const port = (server.address() as AddressInfo).port
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
+    origin: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

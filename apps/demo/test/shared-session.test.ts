@@ -46,7 +46,9 @@ describe('demo: two sites by host name, one store (seed 002)', () => {
     expect(anonymous).not.toContain('/shared-session/')
     expect((await client.login('admin', 'admin')).status).toBe(200)
     const html = await (await client.request('/')).text()
-    const src = /<script async src="([^"]+)"><\/script><\/head>/.exec(html)?.[1]
+    const src = /<script async src="([^"]+)" referrerpolicy="origin"><\/script><\/head>/.exec(
+      html,
+    )?.[1]
     expect(src).toMatch(
       new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/[A-Za-z0-9_-]+\\.js$`),
     )

@@ -17,6 +17,9 @@ export async function loadSharedSession(): Promise<void> {
       if (typeof src !== 'string') continue
       const script = document.createElement('script')
       script.async = true
+      // The other site redeems the code only when the Referer shows this site, and the
+      // page's own Referrer-Policy (same-origin) would send none.
+      script.referrerPolicy = 'origin'
       script.src = src
       script.dataset.sharedSession = ''
       document.head.append(script)

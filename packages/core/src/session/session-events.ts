@@ -39,7 +39,9 @@ export type SessionEvent =
  * truncated or another key), `destination` (minted for another site), `source` (not a
  * configured site), `expired` / `future` (timestamp), `mode` (a script payload on the
  * redirect endpoint or the reverse), `binding` (another browser), `used` (redeemed
- * already, unknown or expired code).
+ * already, unknown or expired code), `context` (a script payload not loaded by a
+ * `<script>` on a page of its source site: a link, a navigation, another site's page, no
+ * `Referer`), `user` (the script path would have switched this site to another user).
  */
 export type TransferRejection =
   | 'malformed'
@@ -51,6 +53,8 @@ export type TransferRejection =
   | 'mode'
   | 'binding'
   | 'used'
+  | 'context'
+  | 'user'
 
 /** Name of a {@link SessionEvent}. */
 export type SessionEventType = SessionEvent['type']

@@ -17,6 +17,11 @@ export type RedeemOutcome =
   | 'same'
   /** Unknown, expired, for another site, or redeemed already. */
   | 'used'
+  /**
+   * Refused with `keepOtherUser`: this site is logged in as another user than the shared
+   * session's. This site's session is untouched and the code is not spent.
+   */
+  | 'otherUser'
 
 /** Options of {@link redeemTransferCode}. */
 export interface RedeemOptions {
@@ -26,6 +31,13 @@ export interface RedeemOptions {
   source: string
   /** Replace this site's own non-empty session too. */
   alwaysReplace: boolean
+  /**
+   * Never switch the user logged in here: when this site's session has a user and the
+   * shared session has another user (or none), refuse with `'otherUser'`, whatever
+   * `alwaysReplace` says. The same user is not a switch: `alwaysReplace` decides as usual.
+   * @default false
+   */
+  keepOtherUser?: boolean
   /** How the code arrived, for the event. */
   via: 'script' | 'redirect'
   /** Cookie attributes the new credential needs here (`SameSite=None; Secure` on the script path). */
@@ -63,6 +75,7 @@ export async function redeemTransferCode(
   if (!credential) return 'used'
   const empty = await session.isEmpty() // loads this site's own session, if any
   const own = state.base
+  const ownUser = await session.getUserId()
   const same = own?.id === credential.id
   const keep = same || (!empty && !options.alwaysReplace)
   const cookie = keep ? null : loader.newCredential(credential.id)
@@ -76,6 +89,10 @@ export async function redeemTransferCode(
     if (!fresh) return 'used'
     const key = findTransfer(fresh.credentials, hash, options.destination, now)
     if (key === undefined) return 'used'
+    // Checked on the live record, after the code proved genuine: a logged-in user here
+    // is never silently swapped for someone else (login CSRF through a transfer).
+    if (options.keepOtherUser && !same && ownUser !== null && fresh.userId !== ownUser)
+      return 'otherUser'
     const credentials = { ...fresh.credentials }
     delete credentials[key]
     // One cookie credential per site: a later transfer to this site replaces it.

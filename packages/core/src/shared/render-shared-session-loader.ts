@@ -1,9 +1,12 @@
 import { escapeHtml } from '../lib/escape-html.js'
 
 /**
- * Renders seed 002's `{% shared_session_loader %}`: one `<script async src="…">` per URL
+ * Renders django-shared-session's `{% shared_session_loader %}`: one `<script async src="…">` per URL
  * from `SharedSessions.loaderUrls()`, HTML-escaped, for the `<head>` of a server-rendered
- * page. `async` so the page never waits for the other sites. An empty list renders `''`.
+ * page. `async` so the page never waits for the other sites; `referrerpolicy="origin"`
+ * because the other site redeems the code only when the `Referer` shows this site (see
+ * `SharedSessions`), whatever `Referrer-Policy` the page itself has. An empty list
+ * renders `''`.
  * Pages that carry these URLs carry live transfer codes: serve them with
  * `Cache-Control: no-store`, and allow the other sites in the page's CSP `script-src`.
  *
@@ -14,5 +17,7 @@ import { escapeHtml } from '../lib/escape-html.js'
  * ```
  */
 export function renderSharedSessionLoader(urls: readonly string[]): string {
-  return urls.map((url) => `<script async src="${escapeHtml(url)}"></script>`).join('')
+  return urls
+    .map((url) => `<script async src="${escapeHtml(url)}" referrerpolicy="origin"></script>`)
+    .join('')
 }

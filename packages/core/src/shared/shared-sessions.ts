@@ -7,6 +7,7 @@ import type { Session } from '../session/session.js'
 import type { TransferRejection } from '../session/session-events.js'
 import { STATE } from '../session/session-state.js'
 import { issueTransferCode } from './issue-transfer-code.js'
+import { scriptEmbedder } from './lib/script-embedder.js'
 import { redeemTransferCode } from './redeem-transfer-code.js'
 import { renderSharedSessionLoader } from './render-shared-session-loader.js'
 import {
@@ -36,16 +37,20 @@ const PAYLOAD = /^[A-Za-z0-9_-]{1,2048}$/
 const BINDING = /^[A-Za-z0-9_-]{43}$/
 
 /**
- * One session across sites on different domains (seed 002, django-shared-session), in
+ * One session across sites on different domains (django-shared-session), in
  * every browser. All sites share one session store; a site hands the session to another
  * as a one-time transfer code, sealed with AES-256-GCM in the URL:
  *
- * - **Script path** (seed 002): pages of a logged-in site include
+ * - **Script path** (django-shared-session's): pages of a logged-in site include
  *   `<script async src="https://other/shared-session/<payload>.js">` for every other site
  *   ({@link loaderUrls}, {@link loaderHtml}, or `GET <path>/loader.json` for a SPA). The
  *   other site redeems the code and sets its own cookie, `SameSite=None; Secure` — the
  *   only kind a browser stores from a cross-site script response, and only where
- *   third-party cookies are allowed (Chrome's default).
+ *   third-party cookies are allowed (Chrome's default). Because anyone logged in on A can
+ *   mint a payload for their own session, B redeems one only for a `<script>` load
+ *   (`Sec-Fetch-Dest: script`, `Sec-Fetch-Site` cross-site or same-site) whose `Referer`
+ *   is a page of the source site — never for a link, a navigation or another site's
+ *   page — and never replaces a session of another user that B can see.
  * - **Redirect path** (every browser): on a first visit, a site without a session hops
  *   top-level to the home site and back ({@link connectRedirect}, or a link to
  *   `<path>/connect?from=<site>&next=<path>`); the code comes back bound to a nonce
@@ -90,6 +95,8 @@ export class SharedSessions {
    * The script URLs for every other site, each with a fresh one-time code for the
    * request's session; `[]` when the session is empty, in `'redirect'` mode, or when the
    * request is not for a configured site. Each call writes one code per site to the store.
+   * Add each as `<script async src="…" referrerpolicy="origin">`: the other site redeems
+   * the code only for a `<script>` whose `Referer` shows this site.
    */
   async loaderUrls(
     request: Request,
@@ -109,7 +116,7 @@ export class SharedSessions {
     return urls
   }
 
-  /** {@link loaderUrls} rendered as `<script async>` tags (seed 002's template tag). */
+  /** {@link loaderUrls} rendered as `<script async>` tags (django-shared-session's template tag). */
   async loaderHtml(
     request: Request,
     session: Session,
@@ -188,18 +195,28 @@ export class SharedSessions {
   }
 
   async #script(request: Request, session: Session, self: string, text: string): Promise<Response> {
+    // Login CSRF: anyone logged in on A can mint a payload for their own session and put
+    // its URL on any page, or in a link. Only a <script> on a page of the source site may
+    // redeem it, so a navigation, a fetch or another site's page never does.
+    const embedder = scriptEmbedder(request)
+    if (embedder === null) return this.#rejected(session, 'context', scriptResponse(400))
     const payload = await this.#open(text, self, 'script', await userAgentBinding(request), session)
     if (typeof payload === 'string') return scriptResponse(400)
+    if (embedder !== payload.source) return this.#rejected(session, 'context', scriptResponse(400))
     const outcome = await redeemTransferCode(session, payload.code, {
       destination: self,
       source: payload.source,
       alwaysReplace: this.#o.alwaysReplace,
+      // A background script never changes who is logged in here; only the top-level
+      // redirect path, which the user sees, may (with alwaysReplace).
+      keepOtherUser: true,
       via: 'script',
       // A cookie set in answer to a cross-site <script> is stored only with these; a
       // partitioned one would live in A's partition only, useless on B itself.
       cookie: { sameSite: 'None', secure: true, partitioned: false },
     })
     if (outcome === 'used') return this.#rejected(session, 'used', scriptResponse(400))
+    if (outcome === 'otherUser') return this.#rejected(session, 'user', scriptResponse(400))
     return scriptResponse(200)
   }
 

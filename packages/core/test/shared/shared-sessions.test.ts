@@ -34,7 +34,7 @@ describe('shared sessions: the script path (seed 002)', () => {
     const [url, ...others] = await loginAndLoad(app, browser)
     expect(others).toEqual([])
     expect(url).toMatch(/^http:\/\/b\.test\/shared-session\/[A-Za-z0-9_-]+\.js$/)
-    const response = await browser.fetch(app, url as string)
+    const response = await browser.script(app, url as string)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expectTransferHeaders(response)
@@ -74,8 +74,8 @@ describe('shared sessions: the script path (seed 002)', () => {
     const { seen, settle } = events(manager)
     const browser = new TestBrowser()
     const [url] = await loginAndLoad(app, browser)
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
-    const again = await new TestBrowser().fetch(app, url as string)
+    expect((await browser.script(app, url as string)).status).toBe(200)
+    const again = await new TestBrowser().script(app, url as string)
     expect(again.status).toBe(400)
     expect(again.headers.getSetCookie()).toEqual([])
     expect(await again.text()).toBe('')
@@ -94,7 +94,7 @@ describe('shared sessions: the script path (seed 002)', () => {
       const browser = new TestBrowser()
       const [url] = await loginAndLoad(app, browser)
       clock.advance(wait)
-      expect((await browser.fetch(app, url as string)).status).toBe(status)
+      expect((await browser.script(app, url as string)).status).toBe(status)
       expect((await me(app, browser, B)).user).toBe(user)
       await settle()
       if (status === 400)
@@ -115,7 +115,7 @@ describe('shared sessions: the script path (seed 002)', () => {
       const fast = new SharedSessions({ sites: [A, B], key: KEY, clock: () => clock.now() + ahead })
       const page = await browser.fetch(sharedApp(manager, fast), `${A}/`)
       const [url] = scriptUrls(await page.text())
-      expect((await browser.fetch(sharedApp(manager, shared), url as string)).status).toBe(status)
+      expect((await browser.script(sharedApp(manager, shared), url as string)).status).toBe(status)
       await settle()
       if (status === 400)
         expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'future' }])
@@ -142,7 +142,7 @@ describe('shared sessions: the script path (seed 002)', () => {
           fc.string({ maxLength: 3000 }),
         ),
         async (forged) => {
-          const response = await new TestBrowser().fetch(
+          const response = await new TestBrowser().script(
             app,
             `${B}/shared-session/${encodeURIComponent(forged)}.js`,
           )
@@ -158,7 +158,7 @@ describe('shared sessions: the script path (seed 002)', () => {
     expect(reasons.has('malformed')).toBe(true)
     expect(reasons.has('used')).toBe(false)
     // The genuine payload was never spent by any of that.
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    expect((await browser.script(app, url as string)).status).toBe(200)
   })
 
   it('a payload sealed with another key is refused', async () => {
@@ -168,7 +168,7 @@ describe('shared sessions: the script path (seed 002)', () => {
     await browser.fetch(app, `${A}/login`, { method: 'POST' })
     const other = new SharedSessions({ sites: [A, B], key: 'x'.repeat(40), clock: clock.now })
     const [url] = scriptUrls(await (await browser.fetch(sharedApp(manager, other), `${A}/`)).text())
-    expect((await browser.fetch(app, url as string)).status).toBe(400)
+    expect((await browser.script(app, url as string)).status).toBe(400)
     await settle()
     expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'undecryptable' }])
   })
@@ -180,11 +180,11 @@ describe('shared sessions: the script path (seed 002)', () => {
     const urls = await loginAndLoad(shared.app, browser)
     const forC = urls.find((u) => u.startsWith(C)) as string
     const atB = forC.replace(C, B)
-    expect((await browser.fetch(shared.app, atB)).status).toBe(400)
+    expect((await browser.script(shared.app, atB)).status).toBe(400)
     await settle()
     expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'destination' }])
     // and it still works where it was meant to go
-    expect((await browser.fetch(shared.app, forC)).status).toBe(200)
+    expect((await browser.script(shared.app, forC)).status).toBe(200)
 
     const pairs = setup({
       sites: [A, B, C],
@@ -197,8 +197,8 @@ describe('shared sessions: the script path (seed 002)', () => {
     })
     const other = new TestBrowser()
     const forC2 = (await loginAndLoad(pairs.app, other)).find((u) => u.startsWith(C)) as string
-    expect((await other.fetch(pairs.app, forC2.replace(C, B))).status).toBe(400)
-    expect((await other.fetch(pairs.app, forC2)).status).toBe(200)
+    expect((await other.script(pairs.app, forC2.replace(C, B))).status).toBe(400)
+    expect((await other.script(pairs.app, forC2)).status).toBe(200)
   })
 
   it('a payload from a site that is not configured here is refused', async () => {
@@ -211,7 +211,7 @@ describe('shared sessions: the script path (seed 002)', () => {
     const xApp = sharedApp(manager, minter)
     await browser.fetch(xApp, `${X}/login`, { method: 'POST' })
     const [url] = scriptUrls(await (await browser.fetch(xApp, `${X}/`)).text())
-    expect((await browser.fetch(app, url as string)).status).toBe(400)
+    expect((await browser.script(app, url as string, X)).status).toBe(400)
     await settle()
     expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'source' }])
   })
@@ -234,13 +234,13 @@ describe('shared sessions: the script path (seed 002)', () => {
 
     // The script itself, run in any page: an empty body, no credential anywhere a page reads.
     const [url] = scriptUrls(await (await victim.fetch(app, `${A}/`)).text())
-    const script = await victim.fetch(app, url as string)
+    const script = await victim.script(app, url as string)
     expect(await script.text()).toBe('')
     expect(script.headers.get('content-length') ?? '0').toBe('0')
     for (const cookie of script.headers.getSetCookie()) expect(cookie).toContain('HttpOnly')
     // Even holding the URL later, it is spent, and it is bound to B only.
-    expect((await new TestBrowser().fetch(app, url as string)).status).toBe(400)
-    expect((await new TestBrowser().fetch(app, (url as string).replace(B, A))).status).toBe(400)
+    expect((await new TestBrowser().script(app, url as string)).status).toBe(400)
+    expect((await new TestBrowser().script(app, (url as string).replace(B, A))).status).toBe(400)
   })
 
   it('bound to the browser: another User-Agent replaying the payload is refused and does not spend it', async () => {
@@ -249,11 +249,11 @@ describe('shared sessions: the script path (seed 002)', () => {
     const victim = new TestBrowser('Victim/1.0')
     const [url] = await loginAndLoad(app, victim)
     const thief = new TestBrowser('Thief/9.9')
-    expect((await thief.fetch(app, url as string)).status).toBe(400)
+    expect((await thief.script(app, url as string)).status).toBe(400)
     expect(thief.cookie(B, 'sessionid')).toBeUndefined()
     await settle()
     expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'binding' }])
-    expect((await victim.fetch(app, url as string)).status).toBe(200)
+    expect((await victim.script(app, url as string)).status).toBe(200)
   })
 
   it('a script payload is refused by the redirect endpoint and a redirect payload by the script endpoint', async () => {
@@ -284,6 +284,237 @@ describe('shared sessions: the script path (seed 002)', () => {
   })
 })
 
+describe('shared sessions: a script payload is redeemed only by a page of its source site (login CSRF)', () => {
+  /** The attack: someone logged in on A mints a payload for their own session, with the victim's User-Agent. */
+  async function attackerPayload(app: (r: Request) => Promise<Response>, victim: TestBrowser) {
+    const attacker = new TestBrowser(victim.userAgent)
+    const [url] = await loginAndLoad(app, attacker)
+    return { attacker, url: url as string }
+  }
+
+  const EVIL = 'http://evil.test'
+  // What a browser sends for each way the victim's browser could be made to load the URL.
+  const contexts: Array<[string, Record<string, string>]> = [
+    [
+      'a link (top-level navigation)',
+      {
+        'sec-fetch-dest': 'document',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-site': 'cross-site',
+        referer: `${EVIL}/`,
+      },
+    ],
+    [
+      'a typed or bookmarked URL',
+      { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none' },
+    ],
+    [
+      'a link from a page of A itself',
+      {
+        'sec-fetch-dest': 'document',
+        'sec-fetch-mode': 'navigate',
+        'sec-fetch-site': 'cross-site',
+        referer: `${A}/`,
+      },
+    ],
+    [
+      'an <iframe> on a page of A',
+      { 'sec-fetch-dest': 'iframe', 'sec-fetch-site': 'cross-site', referer: `${A}/` },
+    ],
+    [
+      'a fetch() from a page of A',
+      {
+        'sec-fetch-dest': 'empty',
+        'sec-fetch-mode': 'cors',
+        'sec-fetch-site': 'cross-site',
+        referer: `${A}/`,
+      },
+    ],
+    [
+      'a <script> on an evil page',
+      { 'sec-fetch-dest': 'script', 'sec-fetch-site': 'cross-site', referer: `${EVIL}/prize` },
+    ],
+    [
+      'a <script> on an evil page with no-referrer',
+      { 'sec-fetch-dest': 'script', 'sec-fetch-site': 'cross-site' },
+    ],
+    [
+      'a <script> on a page of B itself',
+      { 'sec-fetch-dest': 'script', 'sec-fetch-site': 'same-origin', referer: `${B}/` },
+    ],
+    [
+      'a <script> claiming A as same-origin',
+      { 'sec-fetch-dest': 'script', 'sec-fetch-site': 'same-origin', referer: `${A}/` },
+    ],
+    [
+      'a <script> with an opaque Referer',
+      { 'sec-fetch-dest': 'script', 'sec-fetch-site': 'cross-site', referer: 'null' },
+    ],
+    [
+      'a <script> on a look-alike of A',
+      {
+        'sec-fetch-dest': 'script',
+        'sec-fetch-site': 'cross-site',
+        referer: 'http://a.test.evil.test/',
+      },
+    ],
+    ['a client without Fetch metadata', { referer: `${A}/` }],
+  ]
+
+  it.each(contexts)(
+    '%s: refused with no cookie, the victim stays anonymous, the code is not spent',
+    async (_, headers) => {
+      const { app, manager } = setup()
+      const { seen, settle } = events(manager)
+      const victim = new TestBrowser('Victim/1.0')
+      const { attacker, url } = await attackerPayload(app, victim)
+      const response = await victim.fetch(app, url, { headers })
+      expect(response.status).toBe(400)
+      expect(await response.text()).toBe('')
+      expect(response.headers.getSetCookie()).toEqual([])
+      expectTransferHeaders(response)
+      expect(victim.cookie(B, 'sessionid')).toBeUndefined()
+      expect((await me(app, victim, B)).user).toBeNull()
+      await settle()
+      expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'context' }])
+      // The refusal is about where it was loaded, not the payload: from a page of A it works.
+      expect((await attacker.script(app, url, A)).status).toBe(200)
+    },
+  )
+
+  it('a logged-in victim keeps their own session whatever the evil page or link does', async () => {
+    for (const alwaysReplace of [false, true]) {
+      const { app } = setup({ alwaysReplace })
+      const victim = new TestBrowser('Victim/1.0')
+      await victim.fetch(app, `${B}/login?user=bob`, { method: 'POST' })
+      const own = victim.cookie(B, 'sessionid')?.value
+      const { url } = await attackerPayload(app, victim)
+      for (const [, headers] of contexts) {
+        expect((await victim.fetch(app, url, { headers })).status).toBe(400)
+      }
+      expect(victim.cookie(B, 'sessionid')?.value).toBe(own)
+      expect((await me(app, victim, B)).user).toBe('bob')
+    }
+  })
+
+  it('Fetch metadata and Referer of any shape: only a <script> on a page of A redeems, never a 5xx or a cookie otherwise (property)', async () => {
+    const { app } = setup()
+    let redeemed = 0
+    const header = (...known: string[]) =>
+      fc.option(fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 40 })), {
+        nil: undefined,
+      })
+    await fc.assert(
+      fc.asyncProperty(
+        header('script', 'document', 'empty', 'iframe', 'style', 'image', 'SCRIPT', ' script'),
+        header('cross-site', 'same-site', 'same-origin', 'none', 'Cross-Site'),
+        header(
+          `${A}/`,
+          `${A}/page?x=1`,
+          `${EVIL}/`,
+          `${B}/`,
+          'null',
+          'http://a.test:80/',
+          'https://a.test/',
+          `${A}.evil.test/`,
+          '//a.test/',
+          'a.test',
+        ),
+        async (dest, site, referer) => {
+          const raw: Record<string, string> = {}
+          if (dest !== undefined) raw['sec-fetch-dest'] = dest
+          if (site !== undefined) raw['sec-fetch-site'] = site
+          if (referer !== undefined) raw.referer = referer
+          let headers: Headers
+          try {
+            headers = new Headers(raw) // what a server receives: values trimmed
+          } catch {
+            return // a value no HTTP request can carry never reaches the app
+          }
+          // A fresh victim and a fresh attacker payload each run, so every run can redeem.
+          const victim = new TestBrowser('Victim/1.0')
+          const { url } = await attackerPayload(app, victim)
+          const response = await victim.fetch(app, url, { headers })
+          const ref = headers.get('referer')
+          const legit =
+            headers.get('sec-fetch-dest') === 'script' &&
+            ['cross-site', 'same-site'].includes(headers.get('sec-fetch-site') ?? '') &&
+            ref !== null &&
+            URL.canParse(ref) &&
+            new URL(ref).origin === A
+          if (legit) {
+            redeemed++
+            expect(response.status).toBe(200)
+            expect((await me(app, victim, B)).user).toBe('alice')
+          } else {
+            expect(response.status).toBe(400)
+            expect(response.headers.getSetCookie()).toEqual([])
+            expect((await me(app, victim, B)).user).toBeNull()
+          }
+        },
+      ),
+      // The genuine context first, so the property also covers the one load that redeems.
+      { numRuns: 300, examples: [['script', 'cross-site', `${A}/`]] },
+    )
+    expect(redeemed).toBeGreaterThan(0)
+  })
+})
+
+describe('shared sessions: the script path never switches B to another user', () => {
+  it('B logged in as another user: refused, B keeps its session, transferRejected says "user", the code is not spent (either alwaysReplace)', async () => {
+    for (const alwaysReplace of [false, true]) {
+      const { app, manager } = setup({ alwaysReplace })
+      const { seen, settle } = events(manager)
+      const browser = new TestBrowser()
+      await browser.fetch(app, `${B}/login?user=bob`, { method: 'POST' })
+      const own = browser.cookie(B, 'sessionid')?.value
+      const [url] = await loginAndLoad(app, browser) // alice on A, same browser, a genuine page
+      const response = await browser.script(app, url as string)
+      expect(response.status).toBe(400)
+      expect(response.headers.getSetCookie()).toEqual([])
+      expect(browser.cookie(B, 'sessionid')?.value).toBe(own)
+      expect((await me(app, browser, B)).user).toBe('bob')
+      await settle()
+      expect(seen).toMatchObject([{ type: 'transferRejected', reason: 'user' }])
+      // Once bob logs out on B, the same (unspent) code brings alice over.
+      await browser.fetch(app, `${B}/logout`, { method: 'POST' })
+      expect((await browser.script(app, url as string)).status).toBe(200)
+      expect((await me(app, browser, B)).user).toBe('alice')
+    }
+  })
+
+  it('B logged in as the same user in a session of its own: kept (default) or joined to the shared session (alwaysReplace)', async () => {
+    for (const [alwaysReplace, joined] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      const { app } = setup({ alwaysReplace })
+      const browser = new TestBrowser()
+      await browser.fetch(app, `${B}/login`, { method: 'POST' })
+      const own = browser.cookie(B, 'sessionid')?.value as string
+      const [url] = await loginAndLoad(app, browser)
+      expect((await browser.script(app, url as string)).status).toBe(200)
+      expect((await me(app, browser, B)).user).toBe('alice')
+      const now = browser.cookie(B, 'sessionid')?.value as string
+      const sharedId = browser.cookie(A, 'sessionid')?.value.split('.')[0]
+      expect(now === own).toBe(!joined)
+      expect(now.split('.')[0] === sharedId).toBe(joined)
+    }
+  })
+
+  it('the redirect path, which the user sees, still replaces another user with alwaysReplace', async () => {
+    const { app } = setup({ alwaysReplace: true })
+    const browser = new TestBrowser()
+    await browser.fetch(app, `${B}/login?user=bob`, { method: 'POST' })
+    await browser.fetch(app, `${A}/login`, { method: 'POST' })
+    const { response } = await browser.navigate(
+      app,
+      `${B}/shared-session/connect?from=${encodeURIComponent(A)}&next=/me`,
+    )
+    expect((await response.json()).user).toBe('alice')
+  })
+})
+
 describe('shared sessions: alwaysReplace and the sessionReplaced event', () => {
   it('alwaysReplace off (default): B keeps its own non-empty session, fires nothing, and the code is spent', async () => {
     const { app, manager } = setup()
@@ -292,12 +523,12 @@ describe('shared sessions: alwaysReplace and the sessionReplaced event', () => {
     await browser.fetch(app, `${B}/anon`, { method: 'POST' })
     const own = browser.cookie(B, 'sessionid')?.value
     const [url] = await loginAndLoad(app, browser)
-    const response = await browser.fetch(app, url as string)
+    const response = await browser.script(app, url as string)
     expect(response.status).toBe(200)
     expect(response.headers.getSetCookie().filter((c) => c.startsWith('sessionid='))).toEqual([])
     expect(browser.cookie(B, 'sessionid')?.value).toBe(own)
     expect(await me(app, browser, B)).toEqual({ user: null, data: { theme: 'dark' } })
-    expect((await new TestBrowser().fetch(app, url as string)).status).toBe(400)
+    expect((await new TestBrowser().script(app, url as string)).status).toBe(400)
     await settle()
     expect(seen.filter((e) => e.type === 'sessionReplaced')).toEqual([])
   })
@@ -309,7 +540,7 @@ describe('shared sessions: alwaysReplace and the sessionReplaced event', () => {
     await browser.fetch(app, `${B}/anon`, { method: 'POST' })
     const ownId = browser.cookie(B, 'sessionid')?.value.split('.')[0] as string
     const [url] = await loginAndLoad(app, browser)
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    expect((await browser.script(app, url as string)).status).toBe(200)
     expect(await me(app, browser, B)).toEqual({ user: 'alice', data: { cart: ['apple'] } })
     expect(await store.get(ownId)).toBeNull()
     await settle()
@@ -335,7 +566,7 @@ describe('shared sessions: alwaysReplace and the sessionReplaced event', () => {
       const { seen, settle } = events(manager)
       const browser = new TestBrowser()
       const [url] = await loginAndLoad(app, browser)
-      expect((await browser.fetch(app, url as string)).status).toBe(200)
+      expect((await browser.script(app, url as string)).status).toBe(200)
       expect((await me(app, browser, B)).user).toBe('alice')
       await settle()
       expect(seen).toMatchObject([
@@ -349,10 +580,10 @@ describe('shared sessions: alwaysReplace and the sessionReplaced event', () => {
     const { seen, settle } = events(manager)
     const browser = new TestBrowser()
     const [first] = await loginAndLoad(app, browser)
-    await browser.fetch(app, first as string)
+    await browser.script(app, first as string)
     const before = browser.cookie(B, 'sessionid')?.value
     const [second] = scriptUrls(await (await browser.fetch(app, `${A}/`)).text())
-    const response = await browser.fetch(app, second as string)
+    const response = await browser.script(app, second as string)
     expect(response.status).toBe(200)
     expect(browser.cookie(B, 'sessionid')?.value).toBe(before)
     await settle()
@@ -513,7 +744,7 @@ describe('shared sessions: the redirect path (every browser)', () => {
     const [url] = await loginAndLoad(app, browser)
     expect((await browser.fetch(app, url as string, { method: 'HEAD' })).status).toBe(200) // the page, not the endpoint
     expect(browser.cookie(B, 'sessionid')).toBeUndefined()
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    expect((await browser.script(app, url as string)).status).toBe(200)
   })
 
   it('connect and authorize refuse sites that are not configured', async () => {
@@ -556,7 +787,7 @@ describe('shared sessions: one session, so one logout', () => {
     const { app } = setup()
     const browser = new TestBrowser()
     const [url] = await loginAndLoad(app, browser)
-    await browser.fetch(app, url as string)
+    await browser.script(app, url as string)
     expect((await me(app, browser, A)).user).toBe('alice')
     await browser.fetch(app, `${B}/logout`, { method: 'POST' })
     expect((await me(app, browser, A)).user).toBeNull()
@@ -564,7 +795,7 @@ describe('shared sessions: one session, so one logout', () => {
 
     const again = new TestBrowser()
     const [url2] = await loginAndLoad(app, again)
-    await again.fetch(app, url2 as string)
+    await again.script(app, url2 as string)
     const bCookie = again.cookie(B, 'sessionid')?.value
     await again.fetch(app, `${A}/login`, { method: 'POST' }) // cycleKey: every credential replaced
     expect((await me(app, again, A)).user).toBe('alice')
@@ -577,7 +808,7 @@ describe('shared sessions: one session, so one logout', () => {
     const browser = new TestBrowser()
     const [url] = await loginAndLoad(app, browser)
     await browser.fetch(app, `${A}/logout`, { method: 'POST' })
-    expect((await browser.fetch(app, url as string)).status).toBe(400)
+    expect((await browser.script(app, url as string)).status).toBe(400)
   })
 })
 
@@ -590,7 +821,7 @@ describe('shared sessions with JWT session cookies (format: jwt)', () => {
     })
     const browser = new TestBrowser()
     const [url] = await loginAndLoad(app, browser)
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    expect((await browser.script(app, url as string)).status).toBe(200)
     const a = browser.cookie(A, 'sessionid')?.value as string
     const b = browser.cookie(B, 'sessionid')?.value as string
     expect(a.split('.')).toHaveLength(3)
@@ -623,8 +854,8 @@ describe('shared sessions: keys and configuration', () => {
     await browser.fetch(minter, `${A}/login`, { method: 'POST' })
     const [u1] = scriptUrls(await (await browser.fetch(minter, `${A}/`)).text())
     const [u2] = scriptUrls(await (await browser.fetch(minter, `${A}/`)).text())
-    expect((await browser.fetch(rotated, u1 as string)).status).toBe(400)
-    expect((await browser.fetch(rotating, u2 as string)).status).toBe(200)
+    expect((await browser.script(rotated, u1 as string)).status).toBe(400)
+    expect((await browser.script(rotating, u2 as string)).status).toBe(200)
   })
 
   it('mistakes throw ConfigError with exact messages', () => {

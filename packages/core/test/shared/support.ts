@@ -74,6 +74,22 @@ export class TestBrowser {
     return response
   }
 
+  /**
+   * Loads `url` as a `<script referrerpolicy="origin">` on a page of `page` would: the
+   * Fetch metadata and `Referer` a browser sets and no page can forge.
+   */
+  script(app: (r: Request) => Promise<Response>, url: string, page = A, init: RequestInit = {}) {
+    const site = new URL(url).origin === page ? 'same-origin' : 'cross-site'
+    const headers = new Headers({
+      'sec-fetch-dest': 'script',
+      'sec-fetch-mode': 'no-cors',
+      'sec-fetch-site': site,
+      referer: `${page}/`,
+    })
+    for (const [name, value] of new Headers(init.headers)) headers.set(name, value)
+    return this.fetch(app, url, { ...init, headers })
+  }
+
   /** Follows 303s like a browser's top-level navigation; returns the last response and the hops. */
   async navigate(app: (r: Request) => Promise<Response>, url: string) {
     const hops: string[] = [url]
@@ -89,7 +105,7 @@ export class TestBrowser {
 
 /**
  * The smallest app on sessions with shared sessions mounted, serving every site by host
- * name: POST /login (logs in `alice`, stores `cart`), GET /me, POST /logout, pages.
+ * name: POST /login (logs in `?user=`, default `alice`, stores `cart`), GET /me, POST /logout, pages.
  */
 export function sharedApp(manager: SessionManager, shared: SharedSessions) {
   return async (request: Request): Promise<Response> => {
@@ -100,7 +116,7 @@ export function sharedApp(manager: SessionManager, shared: SharedSessions) {
     if (handled) response = handled
     else if (url.pathname === '/login' && request.method === 'POST') {
       await session.cycleKey()
-      await session.setUser('alice')
+      await session.setUser(url.searchParams.get('user') ?? 'alice')
       await session.set('cart', ['apple'])
       response = Response.json({ ok: true })
     } else if (url.pathname === '/anon' && request.method === 'POST') {
@@ -145,8 +161,8 @@ export function setup(
 
 /** The script URLs the loader renders on a page of `origin`. */
 export function scriptUrls(html: string): string[] {
-  return [...html.matchAll(/<script async src="([^"]+)"><\/script>/g)].map((m) =>
-    (m[1] as string).replaceAll('&amp;', '&'),
+  return [...html.matchAll(/<script async src="([^"]+)" referrerpolicy="origin"><\/script>/g)].map(
+    (m) => (m[1] as string).replaceAll('&amp;', '&'),
   )
 }
 
