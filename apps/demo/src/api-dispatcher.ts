@@ -1,5 +1,7 @@
 import type { Session } from '@tessera/core'
+import { DEFAULT_BODY_LIMIT } from '@tessera/core'
 import type { ApiHandler, ApiRequest, ApiRoutes } from './api-handler.js'
+import { BodyTooLarge } from './body-too-large.js'
 
 /** What an adapter binding hands {@link createApiDispatcher}'s function for one request. */
 export interface ApiInput {
@@ -10,8 +12,12 @@ export interface ApiInput {
    */
   url: string
   header(name: string): string | undefined
-  /** The raw body as text (read once, when a handler asks for JSON). */
-  text(): Promise<string>
+  /**
+   * The raw body as text (read once, when a handler asks for JSON), or `undefined` when
+   * it is longer than `limit` bytes — by its `Content-Length` or as counted while
+   * reading, which then stops (the binding reads through the core's `readBoundedBody`).
+   */
+  text(limit: number): Promise<string | undefined>
   session: Session
   remoteAddress: string | undefined
 }
@@ -19,7 +25,7 @@ export interface ApiInput {
 /** The answer ready to write: every binding sends exactly these bytes and headers. */
 export interface ApiOutput {
   status: number
-  /** `content-type` first, then the handler's headers. */
+  /** `content-type` and `x-content-type-options: nosniff` first, then the handler's headers. */
   headers: [string, string][]
   body: string
 }
@@ -40,6 +46,8 @@ interface CompiledRoute {
 }
 
 const CONTENT_TYPE: [string, string] = ['content-type', 'application/json']
+// An API answer is data, never a page: browsers must not sniff it into HTML.
+const NOSNIFF: [string, string] = ['x-content-type-options', 'nosniff']
 
 /**
  * Turns the demo's route table into one function every adapter binding calls for each
@@ -95,7 +103,10 @@ export function createApiDispatcher(
         query: new URLSearchParams(search),
         header: input.header,
         json: () => {
-          body ??= input.text().then((text) => JSON.parse(text) as unknown)
+          body ??= input.text(DEFAULT_BODY_LIMIT).then((text) => {
+            if (text === undefined) throw new BodyTooLarge()
+            return JSON.parse(text) as unknown
+          })
           return body
         },
         session: input.session,
@@ -104,7 +115,7 @@ export function createApiDispatcher(
       const result = await route.handler({ ...request, clientIp: clientIp(request) })
       return {
         status: result.status,
-        headers: [CONTENT_TYPE, ...Object.entries(result.headers ?? {})],
+        headers: [CONTENT_TYPE, NOSNIFF, ...Object.entries(result.headers ?? {})],
         body: JSON.stringify(result.body),
       }
     }
@@ -113,11 +124,15 @@ export function createApiDispatcher(
     if (allowed.length > 0) {
       return {
         status: 405,
-        headers: [CONTENT_TYPE, ['Allow', allowed.join(', ')]],
+        headers: [CONTENT_TYPE, NOSNIFF, ['Allow', allowed.join(', ')]],
         body: JSON.stringify({ detail: `Method "${input.method}" not allowed.` }),
       }
     }
-    return { status: 404, headers: [CONTENT_TYPE], body: JSON.stringify({ detail: 'Not found' }) }
+    return {
+      status: 404,
+      headers: [CONTENT_TYPE, NOSNIFF],
+      body: JSON.stringify({ detail: 'Not found' }),
+    }
   }
 }
 

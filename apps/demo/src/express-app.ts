@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
+import { headersFromRecord, readBoundedBody } from '@tessera/core'
 import { csrf, session, storeErrors } from '@tessera/express'
 import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'
@@ -34,7 +36,7 @@ export function createExpressApp(deps: AppDeps): Express {
         const value = req.headers[name.toLowerCase()]
         return Array.isArray(value) ? value[0] : value
       },
-      text: () => readText(req),
+      text: (limit) => readText(req, limit),
       session: req.session,
       remoteAddress: req.socket.remoteAddress,
     })
@@ -48,9 +50,20 @@ export function createExpressApp(deps: AppDeps): Express {
   return app
 }
 
-/** The whole request body as UTF-8 (Express 5 parses nothing unless asked to). */
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+/**
+ * The request body as UTF-8 (Express 5 parses nothing unless asked to), or `undefined`
+ * past `limit` bytes. `body` is a getter: a declared oversize Content-Length is refused
+ * before the stream is touched.
+ */
+async function readText(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const body = await readBoundedBody(
+    {
+      headers: headersFromRecord(req.headers),
+      get body() {
+        return Readable.toWeb(req) as ReadableStream<Uint8Array>
+      },
+    },
+    limit,
+  )
+  return body.tooLarge ? undefined : new TextDecoder().decode(body.bytes)
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_BODY_LIMIT } from '@tessera/core'
 import { tesseraSession } from '@tessera/fastify'
 import Fastify, {
   type FastifyInstance,
@@ -34,8 +35,23 @@ export async function createFastifyApp(
   })
   await app.register(async (api) => {
     api.removeAllContentTypeParsers()
-    api.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-      done(null, body)
+    // Fastify stops reading past bodyLimit (Content-Length first, then as it streams)
+    // and fails with FST_ERR_CTP_BODY_TOO_LARGE; the handler below answers it in the API's own shape.
+    api.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: DEFAULT_BODY_LIMIT },
+      (_request, body, done) => {
+        done(null, body)
+      },
+    )
+    api.setErrorHandler((error, _request, reply) => {
+      if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
+      return reply
+        .code(413)
+        .header('content-type', 'application/json')
+        .header('x-content-type-options', 'nosniff')
+        .header('connection', 'close')
+        .send(JSON.stringify({ detail: 'Request body too large.', code: 'BODY_TOO_LARGE' }))
     })
     api.all('/api', handler)
     api.all('/api/*', handler)
@@ -49,6 +65,7 @@ export async function createFastifyApp(
         const value = request.headers[name.toLowerCase()]
         return Array.isArray(value) ? value[0] : value
       },
+      // Fastify's parser already applied the limit (413 above); the body is at most that.
       text: async () => (Buffer.isBuffer(request.body) ? request.body.toString('utf8') : ''),
       session: request.session,
       remoteAddress: request.socket.remoteAddress,

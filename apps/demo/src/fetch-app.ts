@@ -2,6 +2,7 @@ import { withSession } from '@tessera/web'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
 import type { AppDeps } from './app.js'
+import { boundedText } from './hono-api.js'
 
 /**
  * The demo API as one Web-standard fetch handler with `@tessera/web` (`withSession` with
@@ -27,7 +28,7 @@ export function createFetchApp<Rest extends unknown[] = []>(
         method: request.method,
         url: request.url,
         header: (name) => request.headers.get(name) ?? undefined,
-        text: () => request.text(),
+        text: (limit) => boundedText(request, limit),
         session,
         remoteAddress: remoteAddress?.(request, ...rest),
       })

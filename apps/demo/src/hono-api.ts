@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
+import { readBoundedBody } from '@tessera/core'
 import type { SessionEnv } from '@tessera/hono'
 import type { Context, Handler } from 'hono'
 import type { ApiInput, ApiOutput } from './api-dispatcher.js'
@@ -19,7 +20,7 @@ export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Hand
       method: c.req.method,
       url: c.req.url,
       header: (name) => c.req.header(name),
-      text: () => c.req.text(),
+      text: (limit) => boundedText(c.req.raw, limit),
       session: c.var.session,
       remoteAddress: remoteAddress(c),
     })
@@ -41,4 +42,21 @@ export function remoteAddress(c: Context): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * A Web request's body as UTF-8 text, or `undefined` past `limit` bytes (see
+ * `ApiInput.text`). Shared by the Hono and fetch bindings.
+ *
+ * @example
+ * ```ts
+ * const text = await boundedText(request, 64 * 1024)
+ * ```
+ */
+export async function boundedText(
+  request: { headers: Headers; body: ReadableStream<Uint8Array> | null },
+  limit: number,
+): Promise<string | undefined> {
+  const body = await readBoundedBody(request, limit)
+  return body.tooLarge ? undefined : new TextDecoder().decode(body.bytes)
 }

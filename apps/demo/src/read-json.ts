@@ -1,11 +1,13 @@
 import type { ApiRequest, ApiResult } from './api-handler.js'
 import { json } from './api-handler.js'
+import { BodyTooLarge } from './body-too-large.js'
 
 /**
  * The request's JSON body as an object of untrusted fields (`{}` when the JSON is not an
  * object, so each field check answers 400), or the answer to send instead: `415` for
  * anything but `application/json` — a cross-site form can send text/plain or urlencoded
- * bodies without a preflight, never JSON — and `400` for malformed JSON.
+ * bodies without a preflight, never JSON — `413` for a body over 64 KiB (not read
+ * further) and `400` for malformed JSON.
  *
  * @example
  * ```ts
@@ -25,7 +27,11 @@ export async function readJsonObject(
   let body: unknown
   try {
     body = await request.json()
-  } catch {
+  } catch (e) {
+    if (e instanceof BodyTooLarge) {
+      const tooLarge = { detail: 'Request body too large.', code: 'BODY_TOO_LARGE' }
+      return { ok: false, result: json(tooLarge, 413, { Connection: 'close' }) }
+    }
     return { ok: false, result: json({ detail: 'JSON parse error.' }, 400) }
   }
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}

@@ -103,7 +103,8 @@ function newestMtime(dir: string): number {
  * a year), and `index.html` for any other GET outside `/api/` so client-side routes
  * survive a reload. Register it after the API routes: paths under `/api/`, missing
  * assets and missing `/.well-known/` documents fall through to the app's 404. HTML carries a strict CSP, `nosniff` and
- * `Referrer-Policy: same-origin`.
+ * `Referrer-Policy: same-origin`. `HEAD` answers the page's headers without running
+ * `html` (no token issued, no session created).
  *
  * @example
  * ```ts
@@ -124,6 +125,12 @@ export function mountWeb<E extends Env>(
     if (!html || !res.headers.get('Content-Type')?.startsWith('text/html')) return secure(res, path)
     const headers = new Headers(res.headers)
     headers.delete('Content-Length')
+    // HEAD is GET without a body (RFC 9110 §9.3.2): serveStatic sends no body to rewrite,
+    // and the rewrite's side effects (issuing a header token creates a session row)
+    // must not happen for a request that shows nothing.
+    if (c.req.method === 'HEAD') {
+      return secure(new Response(null, { status: res.status, headers }), path)
+    }
     return secure(
       new Response(await html(c, await res.text()), { status: res.status, headers }),
       path,

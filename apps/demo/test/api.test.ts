@@ -110,6 +110,26 @@ describe.each(ADAPTERS)('the session-auth API contract on %s', (adapter) => {
 })
 
 describe.each(ADAPTERS)('login attacks (SECURITY.md) on %s', (adapter) => {
+  it('a 300 MB JSON login body is 413 BODY_TOO_LARGE at once, without being read', async () => {
+    const { app } = await demo(adapter)
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    // 300 MB declared, a few bytes sent: a server that buffered the body before deciding
+    // would wait for the rest and never answer.
+    const res = await browser.request('/api/login/', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(300 * 1024 * 1024),
+      },
+      body: '{"username":"admin"',
+    })
+    expect(res.status).toBe(413)
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(await json(res)).toEqual({ detail: 'Request body too large.', code: 'BODY_TOO_LARGE' })
+    expect(await json(await browser.request('/api/me/'))).toEqual({ user: null })
+  })
+
   it('fixation: the pre-login session credential is dead after login', async () => {
     const { app } = await demo(adapter)
     const browser = new Client(app)

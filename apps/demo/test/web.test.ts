@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
+import { MemoryStore, SessionManager, withSessionToken } from '@tessera/core'
+import { type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY, ensureWebBuild, mountWeb } from '../src/web.js'
@@ -121,5 +123,36 @@ describe('mountWeb', () => {
   it('leaves unsafe methods alone', async () => {
     const res = await app.request('/', { method: 'POST' })
     expect(res.status).toBe(404)
+  })
+})
+
+describe('HEAD of a page', () => {
+  it('HEAD / and HEAD /embed/ answer the page headers, no body, no token, no session row', async () => {
+    const store = new MemoryStore()
+    const manager = new SessionManager({ store, secret: 'web-test-secret-0123456789abcdef0123' })
+    let created = 0
+    manager.on('created', () => {
+      created++
+    })
+    const pages = new Hono<SessionEnv>()
+    pages.use(session(manager))
+    // main.ts's hook: /embed/ always carries a header token, creating the session.
+    mountWeb(pages, dist, {
+      html: async (c, html) => withSessionToken(html, await c.var.session.getSessionToken()),
+    })
+    for (const path of ['/', '/embed/']) {
+      const res = await pages.request(path, { method: 'HEAD' })
+      expect(res.status).toBe(200)
+      expectHtmlHeaders(res)
+      expect(res.headers.getSetCookie()).toEqual([])
+      expect(await res.text()).toBe('')
+    }
+    await manager.settled()
+    expect(created).toBe(0)
+    // The same page by GET still issues its token and creates the session, so the count works.
+    const get = await pages.request('/embed/')
+    expect(await get.text()).toContain('data-session-token=')
+    await manager.settled()
+    expect(created).toBe(1)
   })
 })

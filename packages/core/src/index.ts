@@ -37,9 +37,20 @@ export {
   unmaskCsrfToken,
 } from './csrf/index.js'
 export * from './errors.js'
+export { type AllowedHosts, resolveAllowedHosts } from './http/allowed-hosts.js'
 export { applyCommit } from './http/apply-commit.js'
+export { resolveBodyLimit } from './http/body-limit.js'
+export { bodyTooLargeResponse } from './http/body-too-large-response.js'
+export { disallowedHostResponse } from './http/disallowed-host-response.js'
 export { headersFromRecord } from './http/headers-from-record.js'
 export { isSecureRequest } from './http/is-secure-request.js'
+export {
+  type BodySource,
+  type BoundedBody,
+  DEFAULT_BODY_LIMIT,
+  readBoundedBody,
+} from './http/read-bounded-body.js'
+export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
 export {
   type HeaderWriter,

@@ -22,6 +22,7 @@ export function requireUser<U extends AuthUser>(users: UserProvider<U>): Request
       res
         .status(401)
         .set('WWW-Authenticate', 'Session')
+        .set('X-Content-Type-Options', 'nosniff')
         .json({ detail: 'Authentication credentials were not provided.' })
       return
     }

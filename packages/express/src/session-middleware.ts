@@ -1,7 +1,13 @@
-import type { Session, SessionManager } from '@tessera/core'
+import {
+  disallowedHostResponse,
+  resolveAllowedHosts,
+  type Session,
+  type SessionManager,
+} from '@tessera/core'
 import type { Request, RequestHandler } from 'express-serve-static-core'
 import { isSecureRequest } from './lib/is-secure-request.js'
 import { gateResponse } from './lib/response-gate.js'
+import { sendWebResponse } from './lib/send-web-response.js'
 
 declare global {
   namespace Express {
@@ -27,6 +33,16 @@ export interface SessionMiddlewareOptions {
   trustProxy?: boolean
   /** Client address to record on new sessions, e.g. `(req) => req.ip`. */
   clientIp?: (req: Request) => string | undefined
+  /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
+   * `"name:port"` or `"[ipv6]"`, exact, case-insensitive, matched against the `Host`
+   * header (Express's `trust proxy` and `X-Forwarded-Host` are not consulted). Any
+   * other host gets `400 {"detail": "Invalid Host header.", "code": "DISALLOWED_HOST"}`
+   * before anything else runs: the CSRF Origin check trusts the request's own origin,
+   * which comes from that header. A bad entry throws `ConfigError` here.
+   * @default undefined (every host; set it in production)
+   */
+  allowedHosts?: readonly string[]
 }
 
 /**
@@ -53,7 +69,13 @@ export function session(
 ): RequestHandler {
   const trustProxy = options.trustProxy ?? false
   const clientIp = options.clientIp
+  const hosts =
+    options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return function tesseraSession(req, res, next) {
+    if (hosts && !hosts.allows(req.headers.host)) {
+      sendWebResponse(res, disallowedHostResponse()).catch(next)
+      return
+    }
     const secure = isSecureRequest(req, trustProxy)
     const s = manager.open({
       cookie: req.headers.cookie,

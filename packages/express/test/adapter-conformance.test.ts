@@ -3,4 +3,6 @@ import { routes } from './lib/routes.js'
 import { serve } from './lib/serve.js'
 
 // Express has no in-process fetch: every case, not only concurrency, goes over a real port.
-describeAdapter('express', ({ manager }) => serve(routes(manager)), { realPort: true })
+describeAdapter('express', (options) => serve(routes(options.manager, options)), {
+  realPort: true,
+})

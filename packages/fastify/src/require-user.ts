@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
  * `SessionAuthentication` and seed 000's `SessionTokenAuthentication` in one). The user
  * lands on `request.user`. Others get
  * `401 {"detail": "Authentication credentials were not provided."}` with
- * `WWW-Authenticate: Session`. Disabled users and sessions from before a password change
+ * `WWW-Authenticate: Session` and `X-Content-Type-Options: nosniff`. Disabled users and sessions from before a password change
  * are logged out (see `getSessionUser`). Needs {@link tesseraSession} registered.
  *
  * @example
@@ -26,6 +26,7 @@ export function requireUser<U extends AuthUser>(
       return reply
         .code(401)
         .header('www-authenticate', 'Session')
+        .header('x-content-type-options', 'nosniff')
         .send({ detail: 'Authentication credentials were not provided.' })
     }
     request.user = user

@@ -1,11 +1,17 @@
+import { Transform } from 'node:stream'
 import {
   type AuthUser,
+  bodyTooLargeResponse,
   ConfigError,
   type CsrfOptions,
   checkCsrf,
   csrfFailureResponse,
+  disallowedHostResponse,
   headersFromRecord,
+  isFormContentType,
   pendingCsrfCookie,
+  resolveAllowedHosts,
+  resolveBodyLimit,
   resolveCsrfOptions,
   type Session,
   type SessionManager,
@@ -64,10 +70,51 @@ export interface TesseraSessionOptions {
    * @default (request) => request.ip
    */
   clientIp?: (request: FastifyRequest) => string | null | undefined
+  /**
+   * With `csrf`: most bytes of a form body (`application/x-www-form-urlencoded`,
+   * `multipart/form-data`) on a CSRF-checked unsafe request. A larger one — by its
+   * `Content-Length`, or counted as it streams into the body parser — is answered
+   * `413 {"detail": …, "code": "BODY_TOO_LARGE"}` before the CSRF check and the handler,
+   * and the rest is never read. Other bodies keep Fastify's own `bodyLimit`.
+   * @default 65536 (64 KiB)
+   */
+  bodyLimit?: number
+  /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
+   * `"name:port"` or `"[ipv6]"`, exact, case-insensitive, matched against
+   * `request.host` (the `Host` header, or `X-Forwarded-Host` when Fastify's own
+   * `trustProxy` trusts the sender). Any other host gets
+   * `400 {"detail": "Invalid Host header.", "code": "DISALLOWED_HOST"}` before anything
+   * else runs. A bad entry throws `ConfigError` at registration.
+   * @default undefined (every host; set it in production)
+   */
+  allowedHosts?: readonly string[]
+}
+
+// RFC 9110 §9.2.1 safe methods: never CSRF-checked, so their bodies are never limited here.
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+
+/** A form body over `bodyLimit`; carries 413 so Fastify's parser stops and reports it. */
+class BodyTooLarge extends Error {
+  readonly statusCode = 413
+}
+
+/** Passes a body through until `limit` bytes, then fails it with {@link BodyTooLarge}. */
+function limitStream(limit: number): Transform {
+  let size = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      if (size > limit) done(new BodyTooLarge('Request body too large.'))
+      else done(null, chunk)
+    },
+  })
 }
 
 // A StoreError a route or hook threw, noted by onError for onSend to answer 503.
 const storeFailures = new WeakMap<FastifyRequest, StoreError>()
+// Requests whose form body went over the limit, for onSend to answer 413.
+const tooLarge = new WeakSet<FastifyRequest>()
 
 const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, options) => {
   const { manager } = options
@@ -80,12 +127,18 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     options.csrf === undefined
       ? undefined
       : resolveCsrfOptions(options.csrf === true ? {} : options.csrf)
+  const bodyLimit = resolveBodyLimit(options.bodyLimit)
+  const hosts =
+    options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
 
   // A stable object shape for V8: every request carries both properties from the start.
   fastify.decorateRequest('session', null as unknown as Session)
   fastify.decorateRequest('user', null)
 
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (hosts && !hosts.allows(request.host)) {
+      return reply.send(await replaceReply(reply, disallowedHostResponse()))
+    }
     request.session = manager.open({
       cookie: header(request, 'cookie'),
       header: (name) => header(request, name),
@@ -96,6 +149,19 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
   })
 
   if (csrf) {
+    // preParsing: before the body parser reads a byte. A declared oversize form is
+    // refused at once; a streamed one is cut off by the limit as it arrives.
+    fastify.addHook('preParsing', async (request, _reply, payload) => {
+      if (request.routeOptions.config.csrf === false) return payload
+      if (SAFE_METHODS.has(request.raw.method ?? request.method)) return payload
+      if (!isFormContentType(header(request, 'content-type'))) return payload
+      const declared = header(request, 'content-length')
+      if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > bodyLimit) {
+        throw new BodyTooLarge('Request body too large.')
+      }
+      return payload.pipe(limitStream(bodyLimit))
+    })
+
     // preValidation: after the body parser (the form field may carry the token), before
     // schema validation, so a forged request learns nothing about the route's schema.
     fastify.addHook('preValidation', async (request, reply) => {
@@ -120,12 +186,20 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
 
   fastify.addHook('onError', async (request, _reply, error) => {
     if (error instanceof StoreError) storeFailures.set(request, error)
+    // Fastify may wrap a stream error from the parser; the cause is ours either way.
+    if (error instanceof BodyTooLarge || error.cause instanceof BodyTooLarge) tooLarge.add(request)
   })
 
   fastify.addHook('onSend', async (request, reply, payload) => {
     const session = request.session as Session | null
     // An earlier onRequest hook answered before the session was opened.
     if (!session) return payload
+    if (tooLarge.has(request)) {
+      const body = await replaceReply(reply, bodyTooLargeResponse())
+      // Close rather than drain: Node would otherwise read the rest to reuse the socket.
+      if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
+      return body
+    }
     const thrown = storeFailures.get(request)
     // The app's error handler ran (and logged); a store outage still answers 503.
     if (thrown) return replaceReply(reply, storeUnavailableResponse(thrown))

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { getCsrfToken, type SessionManager } from '@tessera/core'
-import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { getCsrfToken } from '@tessera/core'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
 import { jwks, tesseraSession } from '@tessera/fastify'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
@@ -10,10 +10,25 @@ import { fetchRequest, injectRequest } from './web-bridge.js'
 const noCsrf = { config: { csrf: false } }
 
 /** The conformance route table (`AdapterRoutes`) with the plugin and its CSRF check. */
-async function routes(manager: SessionManager): Promise<FastifyInstance> {
+async function routes({
+  manager,
+  allowedHosts,
+  bodyLimit,
+}: AdapterSetupOptions): Promise<FastifyInstance> {
   const app = Fastify({ trustProxy: '127.0.0.1' })
-  await app.register(tesseraSession, { manager, csrf: true })
+  await app.register(tesseraSession, {
+    manager,
+    csrf: true,
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
+    ...(bodyLimit === undefined ? {} : { bodyLimit }),
+  })
   await app.register(jwks, { source: manager })
+  // A form parser, as @fastify/formbody adds: the plugin reads the token from parsed forms.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  )
   app.get('/static', async (_request, reply) => reply.type('text/plain').send('static'))
   app.get<{ Params: { key: string } }>('/get/:key', async (request) => ({
     value: (await request.session.get(request.params.key)) ?? null,
@@ -43,15 +58,15 @@ async function routes(manager: SessionManager): Promise<FastifyInstance> {
   return app
 }
 
-describeAdapter('fastify', async ({ manager }) => {
-  const app = await routes(manager)
+describeAdapter('fastify', async (options) => {
+  const app = await routes(options)
   return { fetch: (request) => injectRequest(app, request), close: () => app.close() }
 })
 
 describeAdapter(
   'fastify over a real port',
-  async ({ manager }): Promise<AdapterApp> => {
-    const app = await routes(manager)
+  async (options): Promise<AdapterApp> => {
+    const app = await routes(options)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
     return { fetch: (request) => fetchRequest(url, request), url, close: () => app.close() }

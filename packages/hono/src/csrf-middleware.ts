@@ -1,15 +1,19 @@
 import {
+  bodyTooLargeResponse,
   ConfigError,
   type CsrfOptions,
   checkCsrf,
   csrfFailureResponse,
+  isFormContentType,
   isSecureRequest,
   pendingCsrfCookie,
+  readFormField,
+  resolveBodyLimit,
   resolveCsrfOptions,
   type Session,
   writeSessionHeaders,
 } from '@tessera/core'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import { editResponseHeaders } from './lib/edit-response-headers.js'
 import type { SessionEnv } from './session-middleware.js'
 
@@ -22,11 +26,19 @@ export interface CsrfMiddlewareOptions extends CsrfOptions {
    * @default false
    */
   trustProxy?: boolean
+  /**
+   * Most bytes of a form body (`application/x-www-form-urlencoded`,
+   * `multipart/form-data`) read for the `csrfmiddlewaretoken` field on an unsafe
+   * request. A larger one — by its `Content-Length`, or counted as it streams — is
+   * answered `413 {"detail": …, "code": "BODY_TOO_LARGE"}` before the CSRF check and the
+   * handler, and the rest is never read.
+   * @default 65536 (64 KiB)
+   */
+  bodyLimit?: number
 }
 
-// Bodies a browser can send cross-site without a CORS preflight that carry form fields;
-// only these are parsed for the token. JSON clients send the X-CSRFToken header.
-const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data'])
+// RFC 9110 §9.2.1 safe methods: never checked, so their bodies are never read here.
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /**
  * Django's CSRF protection for Hono, bound to the session. Unsafe methods (anything but
@@ -36,7 +48,7 @@ const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form
  * request gets `403 {"detail": "CSRF Failed: …", "code": "CSRF_…"}` and never reaches
  * the handler, so nothing in the session changes. After a handler that called
  * `getCsrfToken()` or `rotateCsrfToken()`, the response sets the readable `csrftoken`
- * cookie for SPAs.
+ * cookie for SPAs. A form body over `bodyLimit` (64 KiB) gets `413` before any of that.
  *
  * Register it after `session()`. Options are checked here, at startup: a bad one
  * throws {@link ConfigError}. If `session()` is missing, every request throws a
@@ -55,9 +67,26 @@ const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form
 export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<SessionEnv> {
   const resolved = resolveCsrfOptions(options)
   const trustProxy = options.trustProxy ?? false
+  const bodyLimit = resolveBodyLimit(options.bodyLimit)
   return async function tesseraCsrf(c, next) {
     const session = c.get('session') as Session | undefined
     if (!session) throw new ConfigError('csrf() needs session() registered before it')
+    let bodyToken: string | undefined
+    if (!SAFE_METHODS.has(c.req.raw.method)) {
+      if (c.req.raw.bodyUsed) {
+        // An earlier middleware read the body (and set its own limit); Hono cached it.
+        if (isFormContentType(c.req.header('content-type'))) {
+          const value = (await c.req.parseBody())[resolved.formField]
+          bodyToken = typeof value === 'string' ? value : undefined
+        }
+      } else {
+        // Read (bounded) before the check: an oversize form is refused for its size
+        // alone, never parsed whole. A clone, so the handler can still read the body.
+        const form = await readFormField(c.req.raw.clone(), resolved.formField, bodyLimit)
+        if (form.tooLarge) return bodyTooLargeResponse()
+        bodyToken = form.value
+      }
+    }
     const secure = isSecureRequest(c.req.raw, trustProxy)
     const failure = await checkCsrf(
       {
@@ -66,7 +95,7 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
         url: c.req.url,
         headers: c.req.raw.headers,
         secure,
-        bodyToken: () => formToken(c, resolved.formField),
+        bodyToken: async () => bodyToken,
       },
       session,
       resolved,
@@ -77,13 +106,4 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
     if (csrfCookie === undefined) return
     editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { csrfCookie }))
   }
-}
-
-async function formToken(c: Context, field: string): Promise<string | undefined> {
-  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
-  if (type === undefined || !FORM_TYPES.has(type)) return undefined
-  // Hono caches the parsed body, so the handler can still read it.
-  const body = await c.req.parseBody()
-  const value = body[field]
-  return typeof value === 'string' ? value : undefined
 }

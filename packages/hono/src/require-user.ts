@@ -11,7 +11,8 @@ export type UserEnv<U extends AuthUser = AuthUser> = {
  * Lets a route through only for a logged-in user, whichever way the session arrived:
  * the session cookie or the `X-Session-Token` header (DRF's `SessionAuthentication`
  * and seed 000's `SessionTokenAuthentication` in one). Others get
- * `401 {"detail": "Authentication credentials were not provided."}`. Disabled users and
+ * `401 {"detail": "Authentication credentials were not provided."}` (with
+ * `X-Content-Type-Options: nosniff`, like every Tessera JSON error). Disabled users and
  * sessions from before a password change are logged out (see `getSessionUser`).
  *
  * @example
@@ -27,6 +28,7 @@ export function requireUser<U extends AuthUser>(
     if (!user) {
       return c.json({ detail: 'Authentication credentials were not provided.' }, 401, {
         'WWW-Authenticate': 'Session',
+        'X-Content-Type-Options': 'nosniff',
       })
     }
     c.set('user', user)

@@ -1,5 +1,7 @@
 import {
+  disallowedHostResponse,
   isSecureRequest,
+  resolveAllowedHosts,
   type Session,
   type SessionManager,
   StoreError,
@@ -22,6 +24,16 @@ export interface SessionMiddlewareOptions {
   trustProxy?: boolean
   /** Client address to record on new sessions (e.g. from `getConnInfo`). */
   clientIp?: (c: Context) => string | undefined
+  /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
+   * `"name:port"` or `"[ipv6]"`, exact, case-insensitive. A request for any other host
+   * (the host of `c.req.url`, i.e. its `Host` header) gets
+   * `400 {"detail": "Invalid Host header.", "code": "DISALLOWED_HOST"}` before anything
+   * else runs: the CSRF Origin check trusts the request's own origin, which comes from
+   * that header. Checked at startup; a bad entry throws `ConfigError`.
+   * @default undefined (every host; set it in production)
+   */
+  allowedHosts?: readonly string[]
 }
 
 /**
@@ -43,7 +55,10 @@ export function session(
 ): MiddlewareHandler<SessionEnv> {
   const trustProxy = options.trustProxy ?? false
   const clientIp = options.clientIp
+  const hosts =
+    options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(c, next) {
+    if (hosts && !hosts.allows(hostOf(c.req.url))) return disallowedHostResponse()
     const s = manager.open({
       cookie: c.req.header('cookie'),
       header: (name) => c.req.header(name),
@@ -64,6 +79,15 @@ export function session(
       throw e
     }
     editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { commit: result }))
+  }
+}
+
+/** The host (with port) of the request URL, which Hono builds from the `Host` header. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
   }
 }
 

@@ -1,15 +1,15 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken, type SessionManager } from '@tessera/core'
-import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { getCsrfToken } from '@tessera/core'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
 import { csrf, jwks, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 
 /** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
-function routes(manager: SessionManager): Hono<SessionEnv> {
+function routes({ manager, allowedHosts, bodyLimit }: AdapterSetupOptions): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
   app.use(jwks(manager))
-  app.use(session(manager))
+  app.use(session(manager, allowedHosts === undefined ? {} : { allowedHosts }))
   app.get('/static', (c) => c.text('static'))
   app.get('/get/:key', async (c) =>
     c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }),
@@ -24,7 +24,7 @@ function routes(manager: SessionManager): Hono<SessionEnv> {
     return c.json({ ok: true })
   })
   app.get('/csrf-token', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
-  app.post('/protected', csrf(), async (c) => {
+  app.post('/protected', csrf(bodyLimit === undefined ? {} : { bodyLimit }), async (c) => {
     await c.var.session.set('done', true)
     return c.json({ ok: true })
   })
@@ -51,12 +51,12 @@ function listen(app: Hono<SessionEnv>): Promise<AdapterApp> {
   })
 }
 
-describeAdapter('hono', ({ manager }) => {
-  const app = routes(manager)
+describeAdapter('hono', (options) => {
+  const app = routes(options)
   return { fetch: async (request) => app.fetch(request) }
 })
 
-describeAdapter('hono over a real port', ({ manager }) => listen(routes(manager)), {
+describeAdapter('hono over a real port', (options) => listen(routes(options)), {
   realPort: true,
   cases: ['concurrency'],
 })

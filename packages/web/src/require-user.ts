@@ -6,7 +6,7 @@ import type { SessionContext } from './with-session.js'
  * come from the cookie or the `X-Session-Token` header (DRF's `SessionAuthentication`
  * and seed 000's `SessionTokenAuthentication` in one). Others get
  * `401 {"detail": "Authentication credentials were not provided."}` with
- * `WWW-Authenticate: Session`. Disabled users and sessions from before a password change
+ * `WWW-Authenticate: Session` and `X-Content-Type-Options: nosniff`. Disabled users and sessions from before a password change
  * are logged out (see `getSessionUser`).
  *
  * @example
@@ -26,6 +26,9 @@ export async function requireUser<U extends AuthUser>(
   if (user) return user
   return Response.json(
     { detail: 'Authentication credentials were not provided.' },
-    { status: 401, headers: { 'www-authenticate': 'Session' } },
+    {
+      status: 401,
+      headers: { 'www-authenticate': 'Session', 'x-content-type-options': 'nosniff' },
+    },
   )
 }

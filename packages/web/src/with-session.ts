@@ -1,10 +1,15 @@
 import {
+  bodyTooLargeResponse,
   type CommitResult,
   type CsrfOptions,
   checkCsrf,
   csrfFailureResponse,
+  disallowedHostResponse,
   isSecureRequest,
   pendingCsrfCookie,
+  readFormField,
+  resolveAllowedHosts,
+  resolveBodyLimit,
   resolveCsrfOptions,
   type Session,
   type SessionManager,
@@ -13,7 +18,6 @@ import {
   writeSessionHeaders,
 } from '@tessera/core'
 import { editResponseHeaders } from './lib/edit-response-headers.js'
-import { formToken } from './lib/form-token.js'
 
 /** What a wrapped handler receives as its second argument. */
 export interface SessionContext {
@@ -55,7 +59,28 @@ export interface WithSessionOptions<Rest extends unknown[] = []> {
    * @default undefined (no CSRF check)
    */
   csrf?: CsrfOptions | true
+  /**
+   * With `csrf`: most bytes of a form body (`application/x-www-form-urlencoded`,
+   * `multipart/form-data`) read for the `csrfmiddlewaretoken` field on an unsafe request.
+   * A larger one — by its `Content-Length`, or counted as it streams — is answered
+   * `413 {"detail": …, "code": "BODY_TOO_LARGE"}` before the CSRF check and the handler,
+   * and the rest is never read.
+   * @default 65536 (64 KiB)
+   */
+  bodyLimit?: number
+  /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
+   * `"name:port"` or `"[ipv6]"`, exact, case-insensitive. A request whose URL host (its
+   * `Host` header) is another gets `400 {"detail": "Invalid Host header.", "code":
+   * "DISALLOWED_HOST"}` before anything else runs: the CSRF Origin check trusts the
+   * request's own origin, which comes from that header. A bad entry throws `ConfigError`.
+   * @default undefined (every host; set it in production)
+   */
+  allowedHosts?: readonly string[]
 }
+
+// RFC 9110 §9.2.1 safe methods: never CSRF-checked, so their bodies are never read here.
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /**
  * Sessions for any Web-standard `fetch` handler: Next.js route handlers, `Bun.serve`,
@@ -90,7 +115,11 @@ export function withSession<Rest extends unknown[] = []>(
     options.csrf === undefined
       ? undefined
       : resolveCsrfOptions(options.csrf === true ? {} : options.csrf)
+  const bodyLimit = resolveBodyLimit(options.bodyLimit)
+  const hosts =
+    options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(request, ...rest) {
+    if (hosts && !hosts.allows(hostOf(request.url))) return disallowedHostResponse()
     const secure = isSecureRequest(request, trustProxy)
     const session = manager.open({
       cookie: request.headers.get('cookie'),
@@ -103,6 +132,14 @@ export function withSession<Rest extends unknown[] = []>(
     let result: CommitResult
     try {
       if (csrf) {
+        let bodyToken: string | undefined
+        if (!SAFE_METHODS.has(request.method) && !request.bodyUsed) {
+          // Read (bounded) before the check: an oversize form is refused for its size
+          // alone, never parsed whole. A clone, so the handler can still read the body.
+          const form = await readFormField(request.clone(), csrf.formField, bodyLimit)
+          if (form.tooLarge) return bodyTooLargeResponse()
+          bodyToken = form.value
+        }
         const failure = await checkCsrf(
           {
             // The method on the wire; method-override headers and fields are never read.
@@ -110,7 +147,7 @@ export function withSession<Rest extends unknown[] = []>(
             url: request.url,
             headers: request.headers,
             secure,
-            bodyToken: () => formToken(request, csrf.formField),
+            bodyToken: async () => bodyToken,
           },
           session,
           csrf,
@@ -126,5 +163,14 @@ export function withSession<Rest extends unknown[] = []>(
     }
     const owed = { commit: result, csrfCookie: csrf && pendingCsrfCookie(session, secure, csrf) }
     return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, owed))
+  }
+}
+
+/** The host (with port) of the request URL, which the server builds from `Host`. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host
+  } catch {
+    return undefined
   }
 }

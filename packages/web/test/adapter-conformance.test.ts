@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken, type Session, type SessionManager } from '@tessera/core'
-import { type AdapterApp, describeAdapter } from '@tessera/core/testing'
+import { getCsrfToken, type Session } from '@tessera/core'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
 import { withJwks, withSession } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)
@@ -34,15 +34,20 @@ async function route(request: Request, session: Session): Promise<Response> {
 }
 
 /** One handler for the app; CSRF applies to `/protected` only, as the route table says. */
-function app(manager: SessionManager): (request: Request) => Promise<Response> {
-  const open = withSession(manager, (request, { session }) => route(request, session))
+function app({
+  manager,
+  allowedHosts,
+  bodyLimit,
+}: AdapterSetupOptions): (request: Request) => Promise<Response> {
+  const hosts = allowedHosts === undefined ? {} : { allowedHosts }
+  const open = withSession(manager, (request, { session }) => route(request, session), hosts)
   const protectedRoute = withSession(
     manager,
     async (_request, { session }) => {
       await session.set('done', true)
       return json({ ok: true })
     },
-    { csrf: true },
+    { csrf: true, ...hosts, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
   )
   return withJwks(manager, (request) =>
     request.method === 'POST' && new URL(request.url).pathname === '/protected'
@@ -51,12 +56,12 @@ function app(manager: SessionManager): (request: Request) => Promise<Response> {
   )
 }
 
-describeAdapter('web (fetch handler)', ({ manager }) => ({ fetch: app(manager) }))
+describeAdapter('web (fetch handler)', (options) => ({ fetch: app(options) }))
 
 describeAdapter(
   'web (fetch handler) over a real port',
-  ({ manager }) => {
-    const fetch = app(manager)
+  (options) => {
+    const fetch = app(options)
     return new Promise<AdapterApp>((resolve) => {
       const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
         resolve({

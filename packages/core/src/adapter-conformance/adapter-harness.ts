@@ -7,6 +7,16 @@ export interface AdapterSetupOptions {
    * over a store it controls (a fresh `MemoryStore`, or one it makes fail or hang).
    */
   manager: SessionManager
+  /**
+   * When set, pass it as the session middleware's `allowedHosts` option (Django's
+   * `ALLOWED_HOSTS`); when absent, leave the option unset (every host allowed).
+   */
+  allowedHosts?: readonly string[]
+  /**
+   * When set, pass it as the CSRF middleware's `bodyLimit` option; when absent, leave
+   * the adapter's default (64 KiB).
+   */
+  bodyLimit?: number
 }
 
 /**

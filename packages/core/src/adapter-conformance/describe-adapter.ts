@@ -6,6 +6,7 @@ import { concurrencyCases } from './cases/concurrency-cases.js'
 import { cookieCases } from './cases/cookie-cases.js'
 import { csrfCases } from './cases/csrf-cases.js'
 import { hostileInputCases } from './cases/hostile-input-cases.js'
+import { httpHardeningCases } from './cases/http-hardening-cases.js'
 import { jwtCases } from './cases/jwt-cases.js'
 import { storeFailureCases } from './cases/store-failure-cases.js'
 import { tokenCases } from './cases/token-cases.js'
@@ -29,6 +30,7 @@ export type AdapterCaseGroup =
   | 'concurrency'
   | 'hostile-input'
   | 'jwt'
+  | 'http-hardening'
 
 const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'cookies',
@@ -38,6 +40,7 @@ const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'concurrency',
   'hostile-input',
   'jwt',
+  'http-hardening',
 ]
 
 /** Options of {@link describeAdapter}. */
@@ -96,6 +99,12 @@ export interface AdapterSuiteOptions {
  *   re-issues it and a key rotation re-signs it with the new `kid`; logout kills a JWT
  *   that has not expired; a tampered, truncated or unsigned JWT is an anonymous session;
  *   `hostileRuns / 4` random and mutated JWT cookies (fast-check) never give a 5xx.
+ * - `http-hardening`: with `allowedHosts`, a request for another host is `400`
+ *   `DISALLOWED_HOST` before the session or CSRF layer runs (a spoofed `Host` with a
+ *   matching `Origin` no longer passes CSRF); a form body over `bodyLimit` on the CSRF
+ *   route is `413` `BODY_TOO_LARGE` at once, by its declared `Content-Length`, without
+ *   the CSRF check; a response read through `X-Session-Token` varies on it and is
+ *   `private, no-store`; every JSON error body (400, 403, 413, 503) is `nosniff`.
  *
  * Needs `vitest` and `fast-check` in the adapter's dev dependencies.
  *
@@ -143,7 +152,11 @@ export function describeAdapter(
             jwt: { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, ...openOptions.jwt },
           }),
     })
-    const app = await setup({ manager })
+    const app = await setup({
+      manager,
+      ...(openOptions.allowedHosts === undefined ? {} : { allowedHosts: openOptions.allowedHosts }),
+      ...(openOptions.bodyLimit === undefined ? {} : { bodyLimit: openOptions.bodyLimit }),
+    })
     opened.push(app)
     if (realPort && app.url === undefined) {
       throw new Error('describeAdapter: with realPort, setup must return the server url')
@@ -172,5 +185,6 @@ export function describeAdapter(
     if (groups.has('concurrency')) concurrencyCases(ctx)
     if (groups.has('hostile-input')) hostileInputCases(ctx)
     if (groups.has('jwt')) jwtCases(ctx)
+    if (groups.has('http-hardening')) httpHardeningCases(ctx)
   })
 }

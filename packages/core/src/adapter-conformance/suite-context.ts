@@ -22,6 +22,8 @@ export interface Send {
   headers?: Record<string, string>
   /** Sent as an `application/json` body. */
   json?: unknown
+  /** Sent as is (with whatever `content-type` `headers` names). */
+  body?: string
 }
 
 /** An app of the current test and how to talk to it. */
@@ -40,6 +42,10 @@ export interface OpenOptions {
   storeTimeout?: number
   /** The `jwt` session format with these options (issuer and audience default to the suite's). */
   jwt?: Partial<JwtSessionOptions> & Pick<JwtSessionOptions, 'keys'>
+  /** Passed to `setup` as `allowedHosts`. */
+  allowedHosts?: readonly string[]
+  /** Passed to `setup` as `bodyLimit`. */
+  bodyLimit?: number
 }
 
 /** What each group of adapter cases reads. */
@@ -54,7 +60,7 @@ export interface AdapterSuiteContext {
 export function buildRequest(path: string, init: Send = {}): Request {
   const headers = new Headers(init.headers)
   if (init.cookie !== undefined) headers.set('cookie', init.cookie)
-  let body: string | undefined
+  let body: string | undefined = init.body
   if (init.json !== undefined) {
     body = JSON.stringify(init.json)
     if (!headers.has('content-type')) headers.set('content-type', 'application/json')

@@ -2,7 +2,8 @@ import type { StoreError } from '../errors.js'
 
 /**
  * The `503` JSON answer for a {@link StoreError}: a stable `code` and a generic
- * message, never the driver's error. `Retry-After` invites clients to try again soon.
+ * message, never the driver's error. `Retry-After` invites clients to try again soon;
+ * `X-Content-Type-Options: nosniff` keeps the JSON from ever being sniffed as HTML.
  *
  * @example
  * ```ts
@@ -16,6 +17,7 @@ export function storeUnavailableResponse(error: StoreError): Response {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
       'retry-after': '1',
+      'x-content-type-options': 'nosniff',
     },
   })
 }

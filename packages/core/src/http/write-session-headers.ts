@@ -34,8 +34,10 @@ export interface SessionHeaders {
  * every `Set-Cookie` appended, `Vary: Cookie` merged into any `Vary` the handler set
  * (unless it already names `Cookie` or `*`) when the response depends on the session,
  * and `Cache-Control: no-store` when it carries a credential or a CSRF token (a shared
- * cache must never hand one user's cookie or token to another). Writes nothing when
- * nothing is owed.
+ * cache must never hand one user's cookie or token to another). When the session was
+ * read through a header token (`X-Session-Token`, django-session-token's
+ * `SessionTokenAuthentication`), the response also varies on that header and is
+ * `Cache-Control: private, no-store`. Writes nothing when nothing is owed.
  *
  * @example
  * ```ts
@@ -49,12 +51,25 @@ export function writeSessionHeaders(headers: HeaderWriter, owed: SessionHeaders)
   const { commit, csrfCookie } = owed
   if (commit) {
     for (const cookie of commit.setCookie) headers.append('set-cookie', cookie)
-    if (commit.vary) {
-      const vary = headers.get('vary')
-      if (!vary) headers.set('vary', 'Cookie')
-      else if (!/(^|,)\s*(cookie|\*)\s*(,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`)
-    }
+    if (commit.vary) addVary(headers, 'Cookie')
+    if (commit.viaHeader !== undefined) addVary(headers, commit.viaHeader)
   }
   if (csrfCookie !== undefined) headers.append('set-cookie', csrfCookie)
-  if (commit?.noStore || csrfCookie !== undefined) headers.set('cache-control', 'no-store')
+  // A session read through a header token is one client's private answer: `private`
+  // keeps shared caches out, `no-store` the browser's own (RFC 9111 §5.2.2).
+  if (commit?.viaHeader !== undefined) headers.set('cache-control', 'private, no-store')
+  else if (commit?.noStore || csrfCookie !== undefined) headers.set('cache-control', 'no-store')
+}
+
+/** Merges `name` into `Vary` unless it (or `*`) is already listed. */
+function addVary(headers: HeaderWriter, name: string): void {
+  const vary = headers.get('vary')
+  if (!vary) {
+    headers.set('vary', name)
+    return
+  }
+  const listed = vary.split(',').map((v) => v.trim().toLowerCase())
+  if (!listed.includes('*') && !listed.includes(name.toLowerCase())) {
+    headers.set('vary', `${vary}, ${name}`)
+  }
 }

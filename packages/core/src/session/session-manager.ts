@@ -30,6 +30,13 @@ export interface CommitResult {
   vary: boolean
   /** Set `Cache-Control: no-store`: the response carries a credential. */
   noStore: boolean
+  /**
+   * The request header the session was read through (`X-Session-Token`, or
+   * `Authorization` for a bearer token), when it was: the response varies on it and is
+   * `private, no-store`, since `Vary: Cookie` alone would let a cache hand it to a
+   * client without that header.
+   */
+  viaHeader?: string
 }
 
 const NOTHING: CommitResult = Object.freeze({
@@ -194,6 +201,7 @@ export class SessionManager {
     if (state.loading) await state.loading
     const o = this.#o
     const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
+    this.#markHeader(state, out)
     const now = o.clock()
 
     if (state.destroyedId) {
@@ -256,7 +264,17 @@ export class SessionManager {
     // A JWT cookie that is expired, ageing or signed by an old key is re-issued at commit.
     if (state.jwtReissue) return undefined
     if (state.credential && this.#o.clock() - base.lastSeenAt >= this.#o.renewalMs) return undefined
-    return { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
+    const out: CommitResult = { setCookie: [], vary: state.accessed, noStore: state.tokenShown }
+    this.#markHeader(state, out)
+    return out
+  }
+
+  /** Names the header a token-loaded session was read through (see `CommitResult.viaHeader`). */
+  #markHeader(state: SessionState, out: CommitResult): void {
+    if (!state.accessed || state.kind !== 'token') return
+    out.viaHeader = state.request.header?.(this.#o.tokenHeader)
+      ? this.#o.tokenHeader
+      : 'Authorization'
   }
 
   async #load(state: SessionState): Promise<void> {

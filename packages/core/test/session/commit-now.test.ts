@@ -36,7 +36,12 @@ describe('SessionManager.commitNow', () => {
       secure: false,
     })
     expect(await session.getSessionToken()).toBe(token)
-    expect(manager.commitNow(session)).toEqual({ setCookie: [], vary: true, noStore: true })
+    expect(manager.commitNow(session)).toEqual({
+      setCookie: [],
+      vary: true,
+      noStore: true,
+      viaHeader: 'x-session-token',
+    })
   })
 
   it.each([

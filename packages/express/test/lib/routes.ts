@@ -4,10 +4,14 @@ import type { Express } from 'express-serve-static-core'
 import { express } from './serve.js'
 
 /** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
-export function routes(manager: SessionManager): Express {
+export function routes(
+  manager: SessionManager,
+  options: { allowedHosts?: readonly string[]; bodyLimit?: number } = {},
+): Express {
+  const { allowedHosts, bodyLimit } = options
   const app = express()
   app.use(jwks(manager))
-  app.use(session(manager))
+  app.use(session(manager, allowedHosts === undefined ? {} : { allowedHosts }))
   app.use(express.json({ strict: false }))
   app.get('/static', (_req, res) => {
     res.type('text').send('static')
@@ -29,7 +33,7 @@ export function routes(manager: SessionManager): Express {
   app.get('/csrf-token', async (req, res) => {
     res.json({ csrfToken: await getCsrfToken(req.session) })
   })
-  app.post('/protected', csrf(), async (req, res) => {
+  app.post('/protected', csrf(bodyLimit === undefined ? {} : { bodyLimit }), async (req, res) => {
     await req.session.set('done', true)
     res.json({ ok: true })
   })

@@ -1,0 +1,70 @@
+/** What {@link readBoundedBody} reads: a Web `Request`, or any body with its headers. */
+export interface BodySource {
+  readonly headers: Headers
+  readonly body: ReadableStream<Uint8Array> | null
+}
+
+/** The body read whole (`tooLarge: false`), or the news that it exceeds the limit. */
+export type BoundedBody =
+  | { readonly tooLarge: false; readonly bytes: Uint8Array<ArrayBuffer> }
+  | { readonly tooLarge: true }
+
+/**
+ * The default limit of bodies Tessera reads itself (the CSRF form field, the demo's
+ * JSON): 64 KiB, far above any login or form post, far below what would let one request
+ * hold a worker's memory.
+ */
+export const DEFAULT_BODY_LIMIT = 64 * 1024
+
+/**
+ * Reads a request body up to `limit` bytes, Web-standard (any runtime). A declared
+ * `Content-Length` above the limit answers `tooLarge` before a single byte is read;
+ * otherwise chunks are pulled one at a time and the read stops at the first chunk that
+ * crosses the limit, so a client cannot make the server buffer more than
+ * `limit` + one chunk, whatever it declares or streams (chunked bodies have no length).
+ * The rest is never pulled; the stream is released, not cancelled, because cancelling a
+ * Node request stream would destroy the socket the `413` answer must travel on.
+ *
+ * Never throws on client input: a body that errors mid-stream is read as what arrived.
+ *
+ * @example
+ * ```ts
+ * const body = await readBoundedBody(request.clone(), DEFAULT_BODY_LIMIT)
+ * if (body.tooLarge) return bodyTooLargeResponse()
+ * const text = new TextDecoder().decode(body.bytes)
+ * ```
+ */
+export async function readBoundedBody(source: BodySource, limit: number): Promise<BoundedBody> {
+  const declared = source.headers.get('content-length')
+  // RFC 9110 §8.6: one or more digits. Anything else is no declaration; the count decides.
+  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) {
+    return { tooLarge: true }
+  }
+  const body = source.body
+  if (body === null) return { tooLarge: false, bytes: new Uint8Array(0) }
+  const reader = body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > limit) return { tooLarge: true }
+      chunks.push(value)
+    }
+  } catch {
+    // A client that aborts mid-body: what arrived is all there is.
+  } finally {
+    try {
+      reader.releaseLock()
+    } catch {}
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return { tooLarge: false, bytes }
+}

@@ -1,0 +1,61 @@
+import { type BodySource, readBoundedBody } from './read-bounded-body.js'
+
+/** What {@link readFormField} found: the field's value (if any), or a body over the limit. */
+export type FormField =
+  | { readonly tooLarge: false; readonly value: string | undefined }
+  | { readonly tooLarge: true }
+
+// Bodies a browser can send cross-site without a CORS preflight that carry form fields;
+// only these are read. JSON clients send the X-CSRFToken header.
+const FORM_TYPES: ReadonlySet<string> = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+])
+
+/**
+ * Whether a `Content-Type` value is one of the form types the CSRF layer reads
+ * (`application/x-www-form-urlencoded`, `multipart/form-data`).
+ *
+ * @example
+ * ```ts
+ * isFormContentType('application/x-www-form-urlencoded; charset=utf-8') // true
+ * ```
+ */
+export function isFormContentType(type: string | null | undefined): boolean {
+  const essence = type?.split(';')[0]?.trim().toLowerCase()
+  return essence !== undefined && FORM_TYPES.has(essence)
+}
+
+/**
+ * Reads one string field of a form body — the CSRF form token (`csrfmiddlewaretoken`)
+ * for every adapter — through {@link readBoundedBody}: a body over `limit` answers
+ * `tooLarge` without being read further (the adapter then answers `413` before the CSRF
+ * check runs). Other content types are not read at all (`value: undefined`); a form
+ * that does not parse has no value. Never throws on client input.
+ *
+ * @example
+ * ```ts
+ * const form = await readFormField(request.clone(), 'csrfmiddlewaretoken', 64 * 1024)
+ * if (form.tooLarge) return bodyTooLargeResponse()
+ * ```
+ */
+export async function readFormField(
+  source: BodySource,
+  field: string,
+  limit: number,
+): Promise<FormField> {
+  const type = source.headers.get('content-type')
+  if (!isFormContentType(type)) return { tooLarge: false, value: undefined }
+  const body = await readBoundedBody(source, limit)
+  if (body.tooLarge) return body
+  try {
+    const form = await new Response(body.bytes, {
+      headers: { 'content-type': type as string },
+    }).formData()
+    const value = form.get(field)
+    return { tooLarge: false, value: typeof value === 'string' ? value : undefined }
+  } catch {
+    // A malformed form is a request without a token, not a server error.
+    return { tooLarge: false, value: undefined }
+  }
+}

@@ -1,0 +1,93 @@
+import { ConfigError, resolveAllowedHosts } from '@tessera/core'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/)
+const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'))
+const port = fc.integer({ min: 1, max: 65535 })
+const flipCase = (s: string, mask: number) =>
+  [...s].map((c, i) => ((mask >> (i % 30)) & 1 ? c.toUpperCase() : c)).join('')
+
+describe('resolveAllowedHosts', () => {
+  it('allows the listed names on any port, case-insensitively, with a trailing dot', () => {
+    fc.assert(
+      fc.property(name, port, fc.nat(), (host, p, mask) => {
+        const hosts = resolveAllowedHosts([host])
+        const shown = flipCase(host, mask)
+        expect(hosts.allows(shown)).toBe(true)
+        expect(hosts.allows(`${shown}:${p}`)).toBe(true)
+        expect(hosts.allows(`${shown}.:${p}`)).toBe(true)
+      }),
+    )
+  })
+
+  it('an entry with a port allows only that port', () => {
+    fc.assert(
+      fc.property(name, port, port, (host, p, q) => {
+        const hosts = resolveAllowedHosts([`${host}:${p}`])
+        expect(hosts.allows(`${host}:${p}`)).toBe(true)
+        expect(hosts.allows(host)).toBe(false)
+        expect(hosts.allows(`${host}:${q}`)).toBe(p === q)
+      }),
+    )
+  })
+
+  it('never allows a look-alike: suffix, prefix, subdomain or userinfo around a listed name', () => {
+    fc.assert(
+      fc.property(name, label, (host, extra) => {
+        const hosts = resolveAllowedHosts([host])
+        for (const spoof of [
+          `${host}.${extra}`,
+          `${extra}.${host}`,
+          `${host}${extra}x`,
+          `${extra}@${host}`,
+          `${host}@${extra}`,
+          `${host}/${extra}`,
+          ` ${host}`,
+          `${host}:`,
+          `${host}:99999`,
+        ]) {
+          if (spoof !== host) expect(hosts.allows(spoof)).toBe(false)
+        }
+      }),
+    )
+  })
+
+  it('never throws and never allows anything for arbitrary Host values outside the list', () => {
+    const hosts = resolveAllowedHosts(['app.example.com', '[::1]', 'localhost:3000'])
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (value) => {
+        const allowed = hosts.allows(value)
+        if (allowed) {
+          expect(value.toLowerCase().replace(/\.(?=:|$)/, '')).toMatch(
+            /^(app\.example\.com(:\d+)?|\[::1\](:\d+)?|localhost:0*3000)$/,
+          )
+        }
+      }),
+      { numRuns: 5000 },
+    )
+    expect(hosts.allows(null)).toBe(false)
+    expect(hosts.allows(undefined)).toBe(false)
+    expect(hosts.allows('[::1]:8080')).toBe(true)
+    expect(hosts.allows('[::2]')).toBe(false)
+    expect(hosts.allows('localhost')).toBe(false)
+  })
+
+  it('refuses wildcards, schemes, paths and non-strings with ConfigError naming the entry', () => {
+    for (const bad of [
+      '*',
+      '.example.com',
+      'https://example.com',
+      'example.com/',
+      '',
+      ' a.b',
+      'a:b',
+    ]) {
+      expect(() => resolveAllowedHosts(['ok.example', bad])).toThrow(ConfigError)
+      expect(() => resolveAllowedHosts(['ok.example', bad])).toThrow(
+        /^allowedHosts\[1\] must be an exact host/,
+      )
+    }
+    expect(() => resolveAllowedHosts('localhost' as never)).toThrow(ConfigError)
+  })
+})
