@@ -192,6 +192,8 @@ export class Session {
     state.rotated = null
     state.issuedToken = null
     state.newId = null
+    // The anonymous CSRF secret goes too: a token from before the flush must not work after.
+    state.cookieCsrf = null
     state.ops = []
     state.draft = draftOf(null, state.meta)
     state.modified = true
