@@ -1,6 +1,6 @@
 import { getCookie } from '../cookie/index.js'
 import type { Session } from '../session/session.js'
-import { STATE } from '../session/session-state.js'
+import { type SessionState, STATE } from '../session/session-state.js'
 import { isCsrfSecret } from './csrf-token.js'
 
 /**
@@ -68,9 +68,19 @@ export function holdInCookie(session: Session, secret: string): void {
  * only for a session that is not stored (a stored session's secret is in its data, and
  * a cookie planted next to it must not stand in for it).
  */
-async function cookieSecret(session: Session): Promise<string | undefined> {
+function cookieSecret(session: Session): Promise<string | undefined> {
   const state = session[STATE]
-  if (state.base !== null) return undefined
+  if (state.base !== null) return Promise.resolve(undefined)
+  return readCsrfCookie(state)
+}
+
+/**
+ * The verified secret of the request's signed CSRF cookie (remembered on the state), or
+ * `undefined`. Untrusted input: never throws. The manager calls it when it creates a
+ * session, so the secret moves in even if nothing read it during the request.
+ * @internal
+ */
+export async function readCsrfCookie(state: SessionState): Promise<string | undefined> {
   if (state.cookieCsrf) return state.cookieCsrf.secret
   const raw = getCookie(state.request.cookie, state.loader.csrfCookieName)
   if (raw === undefined || raw.length !== 76 || raw[32] !== '.') return undefined

@@ -1,5 +1,5 @@
 import { type CookieAttributes, deleteCookie, getCookie, serializeCookie } from '../cookie/index.js'
-import { CSRF_COOKIE_PURPOSE, CSRF_SESSION_KEY } from '../csrf/csrf-secret.js'
+import { CSRF_COOKIE_PURPOSE, CSRF_SESSION_KEY, readCsrfCookie } from '../csrf/csrf-secret.js'
 import { ConfigError, CookieError, StoreError } from '../errors.js'
 import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
@@ -346,9 +346,11 @@ export class SessionManager {
     const o = this.#o
     const draft = state.draft
     // The session becomes worth storing: the CSRF secret the browser held in its signed
-    // cookie moves in (unless this request set one, as login's rotation does).
-    if (state.cookieCsrf && !Object.hasOwn(draft.data, CSRF_SESSION_KEY)) {
-      draft.data[CSRF_SESSION_KEY] = state.cookieCsrf.secret
+    // cookie moves in (unless this request set one, as login's rotation does), even when
+    // nothing read it in this request, so the tokens the page holds keep working.
+    if (!Object.hasOwn(draft.data, CSRF_SESSION_KEY) && state.kind !== 'token') {
+      const secret = await readCsrfCookie(state)
+      if (secret !== undefined) draft.data[CSRF_SESSION_KEY] = secret
     }
     // A session that handed out a token before it existed must be stored under the id
     // inside that token; others may retry with a fresh id on the (2^-128) collision.
