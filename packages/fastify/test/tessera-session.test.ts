@@ -73,14 +73,15 @@ describe('tesseraSession', () => {
     expect(sessionCookies(redirected.headers['set-cookie'])).toHaveLength(1)
   })
 
-  it('sets the session and csrftoken cookies as two Set-Cookie values', async () => {
+  it('sets the signed CSRF secret and csrftoken cookies as two Set-Cookie values', async () => {
     const fastify = await app((f) => {
       f.get('/csrf', async (request) => ({ token: await getCsrfToken(request.session) }))
     })
     const res = await fastify.inject('/csrf')
     const cookies = res.headers['set-cookie'] as string[]
     expect(cookies).toHaveLength(2)
-    expect(cookies.some((c) => c.startsWith('sessionid='))).toBe(true)
+    // Anonymous: the secret is in a signed HttpOnly cookie, no session is stored.
+    expect(cookies.some((c) => c.startsWith('sessionid_csrf=') && /httponly/i.test(c))).toBe(true)
     expect(cookies.some((c) => c.startsWith(`csrftoken=`) && !/httponly/i.test(c))).toBe(true)
   })
 

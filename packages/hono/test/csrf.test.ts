@@ -76,13 +76,19 @@ async function send(app: App, url: string, { method = 'POST', cookie, headers, b
   return res
 }
 
-/** A browser that fetched a token: its session cookie, the token and the csrftoken cookie. */
+/**
+ * An anonymous browser that fetched a token: its cookie (the signed CSRF secret cookie;
+ * nothing is stored, so there is no session cookie), the token and the csrftoken cookie.
+ */
 async function visit(app: App, origin = HTTP) {
   const res = await send(app, `${origin}/token`, { method: 'GET' })
   expect(res.status).toBe(200)
   const { csrfToken } = (await res.json()) as { csrfToken: string }
-  const csrfCookie = res.headers.getSetCookie().find((c) => c.startsWith('csrftoken=')) as string
-  return { cookie: sessionCookie(res), token: csrfToken, csrfCookie }
+  const set = res.headers.getSetCookie()
+  const csrfCookie = set.find((c) => c.startsWith('csrftoken=')) as string
+  expect(set.some((c) => c.startsWith('sessionid='))).toBe(false)
+  const cookie = set.find((c) => c.startsWith('sessionid_csrf='))?.split(';')[0] as string
+  return { cookie, token: csrfToken, csrfCookie }
 }
 
 async function acted(app: App, cookie: string): Promise<unknown> {
@@ -115,7 +121,7 @@ describe('csrf(): the token', () => {
     const res = await send(app, `${HTTP}/action`, { cookie, headers: { 'x-csrftoken': token } })
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ ok: true })
-    expect(await acted(app, cookie)).toBe('POST')
+    expect(await acted(app, sessionCookie(res))).toBe('POST')
   })
 
   it('missing token: 403 CSRF_TOKEN_MISSING with Django’s reason', async () => {
@@ -275,15 +281,23 @@ describe('csrf(): the token', () => {
 
   it('after rotateCsrfToken the old token is refused and the new one works', async () => {
     const { app } = csrfApp()
-    const { cookie, token } = await visit(app)
-    const rotated = await send(app, `${HTTP}/rotate`, { cookie, headers: { 'x-csrftoken': token } })
+    const visited = await visit(app)
+    const { token } = visited
+    const rotated = await send(app, `${HTTP}/rotate`, {
+      cookie: visited.cookie,
+      headers: { 'x-csrftoken': token },
+    })
     expect(rotated.status).toBe(200)
-    const fresh = rotated.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('csrftoken='))
-      ?.split(';')[0]
-      ?.split('=')[1] as string
+    const pair = (name: string) =>
+      rotated.headers
+        .getSetCookie()
+        .find((c) => c.startsWith(`${name}=`))
+        ?.split(';')[0] as string
+    const fresh = pair('csrftoken').split('=')[1] as string
     expect(fresh).toMatch(/^[a-zA-Z0-9]{64}$/)
+    // Anonymous: the rotated secret replaces the browser's signed cookie.
+    const cookie = pair('sessionid_csrf')
+    expect(cookie).not.toBe(visited.cookie)
     const old = await send(app, `${HTTP}/action`, { cookie, headers: { 'x-csrftoken': token } })
     await expectRefused(app, old, 'CSRF_TOKEN_INCORRECT', cookie)
     const ok = await send(app, `${HTTP}/action`, { cookie, headers: { 'x-csrftoken': fresh } })
@@ -323,7 +337,7 @@ describe('csrf(): methods', () => {
       headers: { 'x-csrftoken': token },
     })
     expect(ok.status).toBe(200)
-    expect(await acted(app, cookie)).toBe(method)
+    expect(await acted(app, sessionCookie(ok))).toBe(method)
   })
 
   it('method-override headers and fields are ignored: a POST is still checked', async () => {

@@ -252,12 +252,18 @@ describe('a store that rejects', () => {
 describe('csrf option', () => {
   const handler = testHandler(new MemoryStore(), {}, true)
 
-  /** A browser that fetched a token: its session cookie, the token and the csrftoken cookie. */
+  /**
+   * An anonymous browser that fetched a token: its cookie (the signed CSRF secret cookie;
+   * nothing is stored, so there is no session cookie), the token and the csrftoken cookie.
+   */
   async function visit() {
     const res = await call(handler, '/token')
     const { csrfToken } = (await res.json()) as { csrfToken: string }
-    const csrfCookie = res.headers.getSetCookie().find((c) => c.startsWith('csrftoken='))
-    return { res, cookie: sessionCookie(res), token: csrfToken, csrfCookie }
+    const set = res.headers.getSetCookie()
+    const csrfCookie = set.find((c) => c.startsWith('csrftoken='))
+    expect(set.some((c) => c.startsWith('sessionid='))).toBe(false)
+    const cookie = set.find((c) => c.startsWith('sessionid_csrf='))?.split(';')[0] as string
+    return { res, cookie, token: csrfToken, csrfCookie }
   }
 
   async function expectRefused(res: Response, code: string) {
@@ -307,7 +313,8 @@ describe('csrf option', () => {
       headers: { cookie, 'x-csrftoken': token },
     })
     expect(res.status).toBe(200)
-    expect(await acted(cookie)).toBe(1)
+    // The handler stored a value: the session exists now, under its own cookie.
+    expect(await acted(sessionCookie(res))).toBe(1)
     const form = await call(handler, '/form', {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -377,7 +384,7 @@ describe('csrf option', () => {
     )
     const res = await redirecting(new Request(`${HTTP}/`))
     expect(res.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual([
-      'sessionid',
+      'sessionid_csrf',
       'csrftoken',
     ])
   })

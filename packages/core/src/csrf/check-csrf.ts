@@ -2,7 +2,7 @@ import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import type { Session } from '../session/session.js'
 import type { CsrfFailure, CsrfFailureCode } from './csrf-failure.js'
 import type { ResolvedCsrfOptions } from './csrf-options.js'
-import { CSRF_SESSION_KEY } from './csrf-session.js'
+import { csrfSecretOf } from './csrf-secret.js'
 import {
   CSRF_SECRET_LENGTH,
   CSRF_TOKEN_LENGTH,
@@ -53,8 +53,9 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
 const MAX_ECHO = 100
 
 /**
- * Django's `CsrfViewMiddleware.process_view`, with the secret bound to the session
- * (`CSRF_USE_SESSIONS`) and Fetch Metadata added. Returns `null` to let the request
+ * Django's `CsrfViewMiddleware.process_view`, with the secret bound to the stored
+ * session (`CSRF_USE_SESSIONS`) or, before anything is stored, to the browser's signed
+ * cookie (Django's default), and Fetch Metadata added. Returns `null` to let the request
  * through, or the reason to refuse it (answer it with {@link csrfFailureResponse}).
  * Cheap header checks come first; the session is read only at the token step.
  *
@@ -77,9 +78,11 @@ const MAX_ECHO = 100
  *    man-in-the-middle on HTTP could otherwise forge requests to the HTTPS site).
  * 6. The token from the header, else from the form body (never the query string, which
  *    leaks through logs and Referer) must be 32 or 64 characters of `[a-zA-Z0-9]`
- *    and unmask to the session's secret, compared in constant time. The `csrftoken`
- *    cookie is never consulted: a subdomain or a man-in-the-middle can plant cookies
- *    (cookie tossing), so only the secret on the server counts.
+ *    and unmask to the secret, compared in constant time. The secret is the stored
+ *    session's; only for a session not stored is it the one in the HttpOnly cookie
+ *    signed with the manager's keys. The readable `csrftoken` cookie is never
+ *    consulted, and a signed cookie never stands in for a stored session's secret: a
+ *    subdomain or a man-in-the-middle can plant cookies (cookie tossing).
  *
  * Never throws on any request input. It can still reject with the session's
  * `StoreError` (store down) and with whatever `options.exempt` throws.
@@ -131,10 +134,11 @@ export async function checkCsrf(
     if (failure) return failure
   }
 
-  const secret = await session.get(CSRF_SESSION_KEY)
+  // The session's secret, or for a session not stored the one in this browser's signed cookie.
+  const secret = await csrfSecretOf(session)
   if (!isCsrfSecret(secret)) {
-    // Django: "CSRF cookie not set." — with the secret in the session, no token was
-    // ever issued to this session, or it was flushed (logout) since.
+    // Django: "CSRF cookie not set." — no token was ever issued to this session or
+    // browser, it was flushed (logout) since, or the signed cookie does not verify.
     return fail('CSRF_SESSION_TOKEN_MISSING', 'CSRF session token not set.')
   }
 

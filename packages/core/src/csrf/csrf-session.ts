@@ -1,17 +1,13 @@
 import type { Session } from '../session/session.js'
-import { createCsrfSecret, isCsrfSecret, maskCsrfSecret } from './csrf-token.js'
+import {
+  CSRF_SESSION_KEY,
+  csrfSecretOf,
+  holdInCookie,
+  secretBelongsInSession,
+} from './csrf-secret.js'
+import { createCsrfSecret, maskCsrfSecret } from './csrf-token.js'
 
-/**
- * Session key under which the CSRF secret is kept (Django's `CSRF_USE_SESSIONS`, where
- * the secret lives in the session instead of a cookie). Only the server ever sees it;
- * clients get masked tokens. Do not read or write this key yourself.
- *
- * @example
- * ```ts
- * const hasSecret = await session.has(CSRF_SESSION_KEY)
- * ```
- */
-export const CSRF_SESSION_KEY = '_csrf'
+export { CSRF_SESSION_KEY }
 
 // Sessions whose response must (re)set the csrftoken cookie, with the masked token to
 // put there. A WeakMap keyed by the per-request Session: nothing leaks past the request
@@ -20,8 +16,11 @@ const pendingCookie = new WeakMap<Session, string>()
 
 /**
  * The CSRF token for this session, to put in a form (`csrfmiddlewaretoken`) or send
- * back in the `X-CSRFToken` header — Django's `get_token()`. Creates the secret (and so
- * saves the session) when the session has none. Each call returns a freshly masked
+ * back in the `X-CSRFToken` header — Django's `get_token()`. Creates the secret when
+ * there is none. Where it lives follows Django's default (`CSRF_USE_SESSIONS=False`):
+ * while the session holds nothing worth storing, in a signed, HttpOnly cookie bound to
+ * this browser (`<session cookie name>_csrf`), so an anonymous visitor who fetches a
+ * token creates no store row; once the session is stored, in the session. Each call returns a freshly masked
  * token, all valid together, so compression of a page that reflects attacker input next
  * to the token leaks nothing (BREACH). The response also gets the `csrftoken` cookie
  * (see {@link takeCsrfCookie}) so a SPA can read a token from `document.cookie`.
@@ -34,10 +33,13 @@ const pendingCookie = new WeakMap<Session, string>()
  * ```
  */
 export async function getCsrfToken(session: Session): Promise<string> {
-  let secret = await session.get(CSRF_SESSION_KEY)
-  if (!isCsrfSecret(secret)) {
-    secret = createCsrfSecret()
-    await session.set(CSRF_SESSION_KEY, secret)
+  let secret = await csrfSecretOf(session)
+  if (secret === undefined || !(await session.has(CSRF_SESSION_KEY))) {
+    secret ??= createCsrfSecret()
+    // Worth storing (stored already, or data or a user set in this request): the secret
+    // moves in — the cookie's one, if this browser had one, so its tokens keep working.
+    if (await secretBelongsInSession(session)) await session.set(CSRF_SESSION_KEY, secret)
+    else holdInCookie(session, secret)
   }
   pendingCookie.set(session, maskCsrfSecret(secret))
   return maskCsrfSecret(secret)
@@ -46,8 +48,8 @@ export async function getCsrfToken(session: Session): Promise<string> {
 /**
  * Replaces the session's CSRF secret, so every token issued before is refused —
  * Django's `rotate_token()`. Login calls it: a token an attacker obtained before the
- * victim logged in (login CSRF, token fixation) must not work after. The response gets
- * the new `csrftoken` cookie.
+ * victim logged in (login CSRF, token fixation) must not work after, and the new secret
+ * goes into the now stored session. The response gets the new `csrftoken` cookie.
  *
  * @example
  * ```ts
@@ -58,7 +60,8 @@ export async function getCsrfToken(session: Session): Promise<string> {
  */
 export async function rotateCsrfToken(session: Session): Promise<void> {
   const secret = createCsrfSecret()
-  await session.set(CSRF_SESSION_KEY, secret)
+  if (await secretBelongsInSession(session)) await session.set(CSRF_SESSION_KEY, secret)
+  else holdInCookie(session, secret)
   pendingCookie.set(session, maskCsrfSecret(secret))
 }
 

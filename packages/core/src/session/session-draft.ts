@@ -30,13 +30,28 @@ export interface SessionDraft {
 }
 
 /**
- * A draft over `record` (or an empty one for a new session). It takes over the record's
- * `data` object without copying: stores hand out records the caller owns.
+ * A copy of `data` with a null prototype, holding only its own properties. Session keys
+ * are client-influenced strings: on an ordinary object, `data['constructor']` reads
+ * `Object.prototype` and `data['__proto__'] = v` replaces the prototype, so a value
+ * stored under `__proto__` would surface under every other key. On a null-prototype
+ * object every key, `__proto__` included, is a plain own data property.
+ */
+export function ownRecord(data: SessionData): SessionData {
+  const out = Object.create(null) as SessionData
+  // Object.keys: own enumerable keys only; JSON.parse keeps `"__proto__"` as one of them.
+  for (const key of Object.keys(data)) out[key] = data[key] as JsonValue
+  return out
+}
+
+/**
+ * A draft over `record` (or an empty one for a new session). Stores build records with
+ * `JSON.parse` (ordinary objects), so the data is rebuilt with a null prototype here,
+ * the one place every store's records enter a session.
  */
 export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): SessionDraft {
   if (!record)
     return {
-      data: {},
+      data: Object.create(null) as SessionData,
       userId: null,
       authHash: null,
       meta: { ...meta },
@@ -45,7 +60,7 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
       added: {},
     }
   return {
-    data: record.data,
+    data: ownRecord(record.data),
     userId: record.userId,
     authHash: record.authHash,
     meta: { ...record.meta },
@@ -66,7 +81,7 @@ export function applyOp(draft: SessionDraft, op: SessionOp): void {
       delete draft.data[op.key]
       return
     case 'clear':
-      draft.data = {}
+      draft.data = Object.create(null) as SessionData
       return
     case 'user':
       draft.userId = op.userId

@@ -1,4 +1,5 @@
 import { type CookieAttributes, deleteCookie, getCookie, serializeCookie } from '../cookie/index.js'
+import { CSRF_COOKIE_PURPOSE, CSRF_SESSION_KEY, readCsrfCookie } from '../csrf/csrf-secret.js'
 import { ConfigError, CookieError, StoreError } from '../errors.js'
 import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
@@ -102,6 +103,7 @@ export class SessionManager {
     this.#jwt = this.#o.jwt && new SessionJwtCodec(this.#o.jwt, this.#o.cookieName)
     this.#loader = {
       keys: this.#keys,
+      csrfCookieName: `${this.#o.cookieName}_csrf`,
       load: (state) => this.#load(state),
       hashSecret: (secret) => sha256(secret),
       newCredential: (id) => newCredential(id, this.#o.random),
@@ -163,6 +165,7 @@ export class SessionManager {
       meta,
       cookieOverride: null,
       jwtReissue: false,
+      cookieCsrf: null,
     }
     return new Session(state)
   }
@@ -219,9 +222,11 @@ export class SessionManager {
         ) {
           this.#clearCookie(state, out)
         } else if (state.destroyedId) this.#clearCookie(state, out)
+        await this.#csrfCookie(state, out)
         return out
       }
       await this.#create(state, now, out)
+      await this.#csrfCookie(state, out)
       return out
     }
 
@@ -358,6 +363,13 @@ export class SessionManager {
   async #create(state: SessionState, now: number, out: CommitResult): Promise<void> {
     const o = this.#o
     const draft = state.draft
+    // The session becomes worth storing: the CSRF secret the browser held in its signed
+    // cookie moves in (unless this request set one, as login's rotation does), even when
+    // nothing read it in this request, so the tokens the page holds keep working.
+    if (!Object.hasOwn(draft.data, CSRF_SESSION_KEY) && state.kind !== 'token') {
+      const secret = await readCsrfCookie(state)
+      if (secret !== undefined) draft.data[CSRF_SESSION_KEY] = secret
+    }
     // A session that handed out a token before it existed must be stored under the id
     // inside that token; others may retry with a fresh id on the (2^-128) collision.
     const attempts = state.newId ? 1 : 3
@@ -481,6 +493,30 @@ export class SessionManager {
       : credential.value
     out.setCookie.push(serializeCookie(this.#o.cookieName, value, attributes))
     out.noStore = true
+  }
+
+  /**
+   * The signed cookie holding the CSRF secret of a session that is not stored: set when
+   * the secret is new in this request, cleared once the session is stored (the secret
+   * now lives there) or flushed, so a browser holds its secret in one place only.
+   */
+  async #csrfCookie(state: SessionState, out: CommitResult): Promise<void> {
+    if (state.kind === 'token') return
+    const name = this.#loader.csrfCookieName
+    const held = state.cookieCsrf
+    if (!state.base && held?.send) {
+      const mac = await this.#keys.sign(CSRF_COOKIE_PURPOSE, held.secret)
+      // No Max-Age: it ends with the browser, and an unstored session has no expiry to follow.
+      out.setCookie.push(serializeCookie(name, `${held.secret}.${mac}`, this.#attributes(state)))
+      out.noStore = true
+    } else if (
+      (state.base || state.destroyedId) &&
+      state.request.cookie != null &&
+      getCookie(state.request.cookie, name) !== undefined
+    ) {
+      out.setCookie.push(deleteCookie(name, this.#attributes(state)))
+      out.noStore = true
+    }
   }
 
   #clearCookie(state: SessionState, out: CommitResult): void {

@@ -27,6 +27,8 @@ export interface SessionRequest {
 export interface SessionLoader {
   /** The manager's signing keys, for helpers that derive values from a session. */
   keys: Keyring
+  /** Name of the signed cookie that holds the CSRF secret of a session not stored. */
+  csrfCookieName: string
   load(state: SessionState): Promise<void>
   hashSecret(secret: string): Promise<string>
   newCredential(id: string): Credential
@@ -80,6 +82,12 @@ export interface SessionState {
   cookieOverride: Partial<CookieAttributes> | null
   /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
   jwtReissue: boolean
+  /**
+   * CSRF secret of a session that is not stored, kept in a signed cookie (Django's
+   * default) instead of a store row: read from the request's cookie (`send: false`) or
+   * new in this request (`send: true`). Moved into the data if the session is created.
+   */
+  cookieCsrf: { secret: string; send: boolean } | null
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')

@@ -1,5 +1,5 @@
 import type { JsonValue, SessionData } from '../store/session-record.js'
-import { applyOp, draftOf, isEmptyDraft, type SessionOp } from './session-draft.js'
+import { applyOp, draftOf, isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
 import { type SessionState, STATE } from './session-state.js'
 
 /**
@@ -90,16 +90,22 @@ export class Session {
     return token.value
   }
 
-  /** The value under `key`, or `undefined`. Returns a copy: mutate it and `set` it back. */
+  /**
+   * The value under `key`, or `undefined`. Returns a copy: mutate it and `set` it back.
+   * Only the session's own keys count: `get('constructor')` or `get('__proto__')` is
+   * `undefined` unless that key was set, and then it is the value set.
+   */
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const state = await this.#read()
-    const value = state.draft.data[key]
+    const data = (await this.#read()).draft.data
+    // The data has a null prototype already; hasOwn keeps it own-only even if that changes.
+    const value = Object.hasOwn(data, key) ? data[key] : undefined
     // Objects are copied so a caller cannot change the session without set(); primitives need no copy.
     return (typeof value === 'object' && value !== null ? structuredClone(value) : value) as
       | T
       | undefined
   }
 
+  /** Whether `key` was set (an own key; inherited names such as `toString` never count). */
   async has(key: string): Promise<boolean> {
     return Object.hasOwn((await this.#read()).draft.data, key)
   }
@@ -108,9 +114,9 @@ export class Session {
     return Object.keys((await this.#read()).draft.data)
   }
 
-  /** A copy of all data. */
+  /** A copy of all data, as an object with a null prototype (only the session's keys). */
   async data(): Promise<SessionData> {
-    return structuredClone((await this.#read()).draft.data)
+    return ownRecord(structuredClone((await this.#read()).draft.data))
   }
 
   /** Stores a JSON value under `key`. Throws `TypeError` for values JSON cannot carry. */
@@ -186,6 +192,8 @@ export class Session {
     state.rotated = null
     state.issuedToken = null
     state.newId = null
+    // The anonymous CSRF secret goes too: a token from before the flush must not work after.
+    state.cookieCsrf = null
     state.ops = []
     state.draft = draftOf(null, state.meta)
     state.modified = true

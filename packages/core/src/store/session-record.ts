@@ -7,7 +7,11 @@ export type JsonValue =
   | JsonValue[]
   | { [key: string]: JsonValue }
 
-/** The data of one session: a JSON object. */
+/**
+ * The data of one session: a JSON object. Stores may hand it out as an ordinary object
+ * (`JSON.parse`); a `Session` rebuilds it with a null prototype, so keys such as
+ * `__proto__` or `constructor` are plain data, never `Object.prototype` members.
+ */
 export type SessionData = { [key: string]: JsonValue }
 
 /** Device metadata and per-session expiry overrides, kept beside the data. */

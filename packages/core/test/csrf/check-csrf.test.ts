@@ -18,6 +18,11 @@ const manager = new SessionManager({
 })
 const options = resolveCsrfOptions({ trustedOrigins: ['https://trusted.example'] })
 
+/** The `Cookie` header a browser sends back after these `Set-Cookie` values. */
+function cookies(setCookie: string[]): string {
+  return setCookie.map((c) => c.split(';')[0]).join('; ')
+}
+
 function post(headers: Record<string, string>, extra: Partial<CsrfRequest> = {}): CsrfRequest {
   return {
     method: 'POST',
@@ -58,12 +63,30 @@ describe('checkCsrf', () => {
     )
   })
 
-  it('a token from getCsrfToken passes; after rotateCsrfToken it does not', async () => {
+  it('a token from getCsrfToken passes; after rotateCsrfToken it does not (anonymous: the signed cookie is replaced)', async () => {
     const s1 = manager.open({ cookie: undefined, secure: true })
     const token = await getCsrfToken(s1)
     expect(takeCsrfCookie(s1)).toMatch(/^[a-zA-Z0-9]{64}$/)
     expect(takeCsrfCookie(s1)).toBeUndefined()
-    const cookie = ((await manager.commit(s1)).setCookie[0] as string).split(';')[0] as string
+    const cookie = cookies((await manager.commit(s1)).setCookie)
+    expect(cookie).toMatch(/^sessionid_csrf=[a-zA-Z0-9]{32}\.[\w-]{43}$/)
+    const req = () => post({ origin: 'https://app.test', 'x-csrftoken': token })
+    expect(await checkCsrf(req(), manager.open({ cookie, secure: true }), options)).toBeNull()
+
+    const s2 = manager.open({ cookie, secure: true })
+    await rotateCsrfToken(s2)
+    const rotated = cookies((await manager.commit(s2)).setCookie)
+    expect(rotated).not.toBe(cookie)
+    const failure = await checkCsrf(req(), manager.open({ cookie: rotated, secure: true }), options)
+    expect(failure).toEqual({ code: 'CSRF_TOKEN_INCORRECT', reason: 'CSRF token incorrect.' })
+  })
+
+  it('on a stored session, rotateCsrfToken kills the old token for the same cookie', async () => {
+    const s1 = manager.open({ cookie: undefined, secure: true })
+    await s1.set('cart', ['apple'])
+    const token = await getCsrfToken(s1)
+    const cookie = cookies((await manager.commit(s1)).setCookie)
+    expect(cookie).toMatch(/^sessionid=[\w-]{22}\.[\w-]{43}$/)
     const req = () => post({ origin: 'https://app.test', 'x-csrftoken': token })
     expect(await checkCsrf(req(), manager.open({ cookie, secure: true }), options)).toBeNull()
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { type AdapterSuiteContext, HTTP, type OpenApp, sessionCookie } from '../suite-context.js'
 
-/** A browser that fetched a CSRF token: its session cookie and the token. */
+/**
+ * An anonymous browser that fetched a CSRF token: the token, and its cookies (the signed
+ * `sessionid_csrf` secret cookie; no session is stored, so no `sessionid`).
+ */
 async function visit(app: OpenApp): Promise<{ cookie: string; token: string }> {
   const res = await app.send('/csrf-token')
   expect(res.status).toBe(200)
   expect(res.headers.get('cache-control')).toBe('no-store')
   const { csrfToken } = (await res.json()) as { csrfToken: string }
   expect(csrfToken).toMatch(/^[a-zA-Z0-9]{64}$/)
-  return { cookie: sessionCookie(res), token: csrfToken }
+  const set = res.headers.getSetCookie()
+  expect(set.filter((c) => c.startsWith('sessionid='))).toEqual([])
+  const cookie = set.find((c) => c.startsWith('sessionid_csrf='))?.split(';')[0]
+  expect(cookie).toMatch(/^sessionid_csrf=[a-zA-Z0-9]{32}\.[\w-]{43}$/)
+  return { cookie: cookie as string, token: csrfToken }
 }
 
 /** A refusal: 403 JSON with a `code`, no session cookie set, and `done` never set. */
@@ -46,7 +53,8 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
       })
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({ ok: true })
-      const state = await app.send('/get/done', { cookie })
+      // The handler stored something: the session exists now, under a new session cookie.
+      const state = await app.send('/get/done', { cookie: sessionCookie(res) })
       expect(await state.json()).toEqual({ value: true })
     })
 

@@ -3,6 +3,7 @@ import { concurrencyCases } from './cases/concurrency-cases.js'
 import { expiryCases } from './cases/expiry-cases.js'
 import { readWriteCases } from './cases/read-write-cases.js'
 import { scanCases } from './cases/scan-cases.js'
+import { sessionDataCases } from './cases/session-data-cases.js'
 import { userIndexCases } from './cases/user-index-cases.js'
 import { makeRecord } from './make-record.js'
 import type { StoreHarness } from './store-harness.js'
@@ -34,7 +35,8 @@ export interface SessionStoreSuiteOptions {
  * records (nested JSON, unicode, metadata, credentials), atomic insert-if-absent,
  * compare-and-set updates under contention, version-preserving `touch`, expiry at the
  * exact boundary of `min(idleExpiresAt, absoluteExpiresAt)`, the per-user index, and
- * `deleteExpired`, and the optional operator methods `scan` and `countExpired` when the
+ * `deleteExpired`, session data keys such as `__proto__` and `constructor` staying plain
+ * data through a `SessionManager` over the store, and the optional operator methods `scan` and `countExpired` when the
  * store has them (skipped visibly when it does not).
  *
  * @example
@@ -92,5 +94,6 @@ export function describeSessionStore(
     userIndexCases(ctx)
     concurrencyCases(ctx)
     scanCases(ctx)
+    sessionDataCases(ctx)
   })
 }
