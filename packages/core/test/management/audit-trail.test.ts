@@ -124,7 +124,7 @@ describe('the audit trail', () => {
     const browser = new TestBrowser()
     await browser.fetch(app, 'http://b.test/anon', { method: 'POST' })
     const [url] = await loginAndLoad(app, browser)
-    expect((await browser.fetch(app, url as string)).status).toBe(200)
+    expect((await browser.script(app, url as string)).status).toBe(200)
     await manager.settled()
     await trail.flush()
     expect(raw).toHaveLength(1)

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { visitForCsrfToken } from '../csrf-visit.js'
 import { type AdapterSuiteContext, HTTP, type OpenApp, sessionCookie } from '../suite-context.js'
-
-/**
- * An anonymous browser that fetched a CSRF token: the token, and its cookies (the signed
- * `sessionid_csrf` secret cookie; no session is stored, so no `sessionid`).
- */
-async function visit(app: OpenApp): Promise<{ cookie: string; token: string }> {
-  const res = await app.send('/csrf-token')
-  expect(res.status).toBe(200)
-  expect(res.headers.get('cache-control')).toBe('no-store')
-  const { csrfToken } = (await res.json()) as { csrfToken: string }
-  expect(csrfToken).toMatch(/^[a-zA-Z0-9]{64}$/)
-  const set = res.headers.getSetCookie()
-  expect(set.filter((c) => c.startsWith('sessionid='))).toEqual([])
-  const cookie = set.find((c) => c.startsWith('sessionid_csrf='))?.split(';')[0]
-  expect(cookie).toMatch(/^sessionid_csrf=[a-zA-Z0-9]{32}\.[\w-]{43}$/)
-  return { cookie: cookie as string, token: csrfToken }
-}
 
 /** A refusal: 403 JSON with a `code`, no session cookie set, and `done` never set. */
 async function expectRefused(app: OpenApp, res: Response, code: string, cookie: string) {
@@ -34,7 +18,7 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
   describe('CSRF', () => {
     it('without a token: 403 CSRF_TOKEN_MISSING and no session Set-Cookie', async () => {
       const app = await ctx.open()
-      const { cookie } = await visit(app)
+      const { cookie } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         cookie,
@@ -45,7 +29,7 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
 
     it('with the token from /csrf-token and the same Origin: 200 and the handler ran', async () => {
       const app = await ctx.open()
-      const { cookie, token } = await visit(app)
+      const { cookie, token } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         cookie,
@@ -60,7 +44,7 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
 
     it('an evil Origin: 403 CSRF_ORIGIN even with a valid token', async () => {
       const app = await ctx.open()
-      const { cookie, token } = await visit(app)
+      const { cookie, token } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         cookie,
@@ -71,7 +55,7 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
 
     it('Sec-Fetch-Site: cross-site: 403 CSRF_FETCH_METADATA even with a valid token', async () => {
       const app = await ctx.open()
-      const { cookie, token } = await visit(app)
+      const { cookie, token } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         cookie,
@@ -82,7 +66,7 @@ export function csrfCases(ctx: AdapterSuiteContext): void {
 
     it('a bogus X-Session-Token with a valid cookie and no CSRF token: 403', async () => {
       const app = await ctx.open()
-      const { cookie } = await visit(app)
+      const { cookie } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         cookie,

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { visitForCsrfToken } from '../csrf-visit.js'
 import { faultyStore } from '../faulty-store.js'
-import {
-  type AdapterSuiteContext,
-  HTTP,
-  listHas,
-  type OpenApp,
-  sessionCookie,
-} from '../suite-context.js'
-
-/** A browser that fetched a CSRF token: its session cookie and the token. */
-async function visit(app: OpenApp): Promise<{ cookie: string; token: string }> {
-  const res = await app.send('/csrf-token')
-  expect(res.status).toBe(200)
-  const { csrfToken } = (await res.json()) as { csrfToken: string }
-  return { cookie: sessionCookie(res), token: csrfToken }
-}
+import { type AdapterSuiteContext, HTTP, listHas, sessionCookie } from '../suite-context.js'
 
 /** A Tessera JSON error: status, `code`, `nosniff`, and no session cookie set. */
 async function expectJsonError(res: Response, status: number, code: string): Promise<void> {
@@ -42,7 +29,7 @@ export function httpHardeningCases(ctx: AdapterSuiteContext): void {
 
     it('allowedHosts: a spoofed Host with a matching Origin does not pass CSRF', async () => {
       const app = await ctx.open({ allowedHosts: ['adapter.test'] })
-      const { cookie, token } = await visit(app)
+      const { cookie, token } = await visitForCsrfToken(app)
       const res = await app.send('/protected', {
         method: 'POST',
         base: 'http://evil.example',
@@ -56,7 +43,7 @@ export function httpHardeningCases(ctx: AdapterSuiteContext): void {
 
     it('an oversize form is 413 BODY_TOO_LARGE at once, by its Content-Length, before CSRF', async () => {
       const app = await ctx.open()
-      const { cookie } = await visit(app)
+      const { cookie } = await visitForCsrfToken(app)
       // 100 MB declared, 11 bytes sent: an adapter that waited for the body, or read it
       // before deciding, would never answer; one that checked CSRF first would say 403.
       const res = await app.send('/protected', {
@@ -76,7 +63,7 @@ export function httpHardeningCases(ctx: AdapterSuiteContext): void {
 
     it('bodyLimit: a form one byte over it is 413, one at it reaches the CSRF check', async () => {
       const app = await ctx.open({ bodyLimit: 64 })
-      const { cookie, token } = await visit(app)
+      const { cookie, token } = await visitForCsrfToken(app)
       const form = (size: number) => `x=${'a'.repeat(size - 2)}`
       const over = await app.send('/protected', {
         method: 'POST',
@@ -115,15 +102,17 @@ export function httpHardeningCases(ctx: AdapterSuiteContext): void {
     it('the 503 of a failing store and the 403 of a CSRF refusal are nosniff JSON', async () => {
       const { store, mode } = faultyStore()
       const app = await ctx.open({ store, storeTimeout: 200 })
-      const { cookie } = await visit(app)
+      const { cookie } = await visitForCsrfToken(app)
       const refused = await app.send('/protected', {
         method: 'POST',
         cookie,
         headers: { origin: HTTP },
       })
       await expectJsonError(refused, 403, 'CSRF_TOKEN_MISSING')
+      // A stored session, so the next read has to reach the (now failing) store.
+      const stored = sessionCookie(await app.send('/set/x', { json: 1 }))
       mode.value = 'reject'
-      const down = await app.send('/get/x', { cookie })
+      const down = await app.send('/get/x', { cookie: stored })
       await expectJsonError(down, 503, 'STORE_UNAVAILABLE')
     })
   })
