@@ -156,6 +156,7 @@ export class SessionManager {
       meta,
       cookieOverride: null,
       jwtReissue: false,
+      afterStore: [],
     }
     return new Session(state)
   }
@@ -214,11 +215,12 @@ export class SessionManager {
         return out
       }
       await this.#create(state, now, out)
+      await this.#afterStore(state)
       return out
     }
 
     if (state.modified) {
-      await this.#save(state, out)
+      if (await this.#save(state, out)) await this.#afterStore(state)
       return out
     }
 
@@ -374,7 +376,15 @@ export class SessionManager {
     throw new StoreError('STORE_CONFLICT', 'create')
   }
 
-  async #save(state: SessionState, out: CommitResult): Promise<void> {
+  /** Runs what the request asked to run once its session is stored (see `SessionState.afterStore`). */
+  async #afterStore(state: SessionState): Promise<void> {
+    const id = state.base?.id
+    if (id === undefined) return
+    for (const run of state.afterStore.splice(0)) await run(id)
+  }
+
+  /** Saves the request's changes; `true` when the session is in the store afterwards. */
+  async #save(state: SessionState, out: CommitResult): Promise<boolean> {
     const o = this.#o
     let base = state.base as SessionRecord
     for (let attempt = 0; ; attempt++) {
@@ -385,7 +395,7 @@ export class SessionManager {
         await this.#call('delete', () => o.store.delete(base.id))
         this.#emit(() => ({ type: 'destroyed', session: base.id, at: now, reason: 'emptied' }))
         this.#clearCookie(state, out)
-        return
+        return false
       }
       const next: SessionRecord = {
         ...base,
@@ -411,11 +421,11 @@ export class SessionManager {
         const credential = state.rotated ?? state.credential
         if (credential) await this.#sendCookie(state, credential, next, now, out)
         if (state.rotated) this.#emit(() => ({ type: 'rotated', session: next.id, at: now }))
-        return
+        return true
       }
       // 'missing': logged out or revoked meanwhile. Never resurrect it, and send no
       // cookie: a later login may already have given the browser a new one.
-      if (result === 'missing') return
+      if (result === 'missing') return false
       if (attempt >= o.retries) throw new StoreError('STORE_CONFLICT', 'update')
       await backoff(attempt, o.random)
       const fresh = await this.#call('get', () => o.store.get(base.id))
@@ -427,7 +437,7 @@ export class SessionManager {
         !state.kind ||
         !holdsCredential(fresh, state.kind, state.credentialHash)
       ) {
-        return
+        return false
       }
       base = fresh
       state.base = fresh

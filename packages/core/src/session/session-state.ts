@@ -80,6 +80,11 @@ export interface SessionState {
   cookieOverride: Partial<CookieAttributes> | null
   /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
   jwtReissue: boolean
+  /**
+   * Work the commit runs once this request's session is in the store (created or
+   * updated), with its id: the per-user cap, which must see the session it caps.
+   */
+  afterStore: Array<(id: string) => Promise<void>>
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')
