@@ -12,7 +12,7 @@ const SECRET = 'login-burst-secret-login-burst-secret-01'
 
 /**
  * 100 concurrent logins of one user, each a request of its own (open, `login`, commit),
- * with `maxSessionsPerUser: 10`: afterwards the user has exactly 10 sessions in the
+ * spread over four app instances, with `maxSessionsPerUser: 10`: afterwards the user has exactly 10 sessions in the
  * store, and they are the 10 newest of the burst (login time, then id). `store` is
  * used as given; only its `create` is watched, to know every session the burst made.
  */
@@ -46,16 +46,21 @@ export async function loginBurst(store: SessionStore, userId: string): Promise<v
   // distinct login times and "the newest 10" is one answer.
   let now = Date.now()
   const clock = () => ++now
-  const manager = new SessionManager({ store: watched, secret: SECRET, clock })
-  const management = new SessionManagement({
-    store: watched,
-    users,
-    hasher,
-    clock,
-    maxSessionsPerUser: 10,
-  })
+  // Four app instances on the one store, the logins dealt out in turn: the cap must hold
+  // across instances, not only within one.
+  const instances = Array.from({ length: 4 }, () => ({
+    manager: new SessionManager({ store: watched, secret: SECRET, clock }),
+    management: new SessionManagement({
+      store: watched,
+      users,
+      hasher,
+      clock,
+      maxSessionsPerUser: 10,
+    }),
+  }))
   await Promise.all(
-    Array.from({ length: 100 }, async () => {
+    Array.from({ length: 100 }, async (_, i) => {
+      const { manager, management } = instances[i % instances.length] as (typeof instances)[0]
       const session = manager.open({ cookie: undefined, secure: false })
       await management.login(session, user)
       await manager.commit(session)

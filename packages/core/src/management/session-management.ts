@@ -6,6 +6,7 @@ import type { PasswordHasher } from '../auth/password-hasher.js'
 import { sessionAuthHash } from '../auth/session-auth-hash.js'
 import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import { ConfigError } from '../errors.js'
+import type { Keyring } from '../keys/keyring.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import { withTimeout } from '../lib/with-timeout.js'
 import type { Session } from '../session/session.js'
@@ -14,6 +15,7 @@ import type { SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
 import type { AuditInput, AuditTrail } from './audit-trail.js'
 import { authenticatedAt, recordAuthTime } from './auth-time.js'
+import { CoalescedRuns } from './lib/coalesced-runs.js'
 import { describeSession, liveSessions } from './lib/describe-session.js'
 import { type EvictionPolicy, pickEvictions } from './lib/pick-evictions.js'
 import { afterStore, currentSessionId, sessionClock } from './lib/session-internals.js'
@@ -87,6 +89,7 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   readonly #audit: AuditTrail | null
   readonly #timeout: number
   readonly #clock: Clock
+  readonly #capRuns = new CoalescedRuns()
 
   constructor(options: SessionManagementOptions<U>) {
     if (!options?.store || !options.users || !options.hasher) {
@@ -149,7 +152,9 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
    * every login keeps the same newest sessions (one total order: login time, then id).
    * The login that lists last therefore sees every session of the burst and leaves
    * `maxSessionsPerUser`; the others only delete. In a burst, a login that is not among
-   * the newest ends its own session too: its cookie then leads nowhere.
+   * the newest ends its own session too: its cookie then leads nowhere. Within one
+   * instance, the logins of a user stored while a pass waits to start share that pass
+   * (each is still followed by a whole pass that began after it was stored).
    */
   async login(session: Session, user: U, client?: string): Promise<void> {
     await login(session, user)
@@ -159,27 +164,37 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
     const cap = this.#cap
     if (cap === null) return
     const keys = keysOf(session)
-    afterStore(session, async (stored) => {
-      const records = await this.#listByUser(user.id)
-      const live = await liveSessions(keys, user, records)
-      // Sessions of an older password are dead already (getSessionUser would end them):
-      // clear them out rather than count them against the cap.
-      const stale = records.filter((r) => r.id !== stored && !live.includes(r))
-      const evicted = pickEvictions(live, cap, this.#policy)
-      // One at a time: in a burst every login deletes nearly the same sessions, and all
-      // of them at once would queue thousands of calls on the store's connections.
-      for (const r of [...stale, ...evicted]) await this.#delete(r.id)
-      if (evicted.length > 0) {
-        this.#record({
-          type: 'revoke',
-          at,
-          sessionId: stored,
-          userId: user.id,
-          reason: 'cap',
-          count: evicted.length,
-        })
-      }
-    })
+    // Every login of this user that is stored while a pass waits to start shares that
+    // pass: a burst costs this instance two listings at a time, not one per login.
+    afterStore(session, (stored) =>
+      this.#capRuns.run(user.id, () => this.#enforceCap(keys, user, cap, stored, at)),
+    )
+  }
+
+  /** Deletes the user's stale sessions and all but the newest `cap` live ones. */
+  async #enforceCap(keys: Keyring, user: U, cap: number, by: string, at: number): Promise<void> {
+    // The password hash as it is now: the logins sharing this pass may have read the user
+    // at different times, and a session of the current hash must never count as stale.
+    const current = (await this.#users.findById(user.id)) ?? user
+    const records = await this.#listByUser(user.id)
+    const live = await liveSessions(keys, current, records)
+    // Sessions of an older password are dead already (getSessionUser would end them):
+    // clear them out rather than count them against the cap.
+    const stale = records.filter((r) => !live.includes(r))
+    const evicted = pickEvictions(live, cap, this.#policy)
+    // One at a time: other instances may be deleting the same sessions, and all at once
+    // would queue a burst's worth of calls on the store's connections.
+    for (const r of [...stale, ...evicted]) await this.#delete(r.id)
+    if (evicted.length > 0) {
+      this.#record({
+        type: 'revoke',
+        at,
+        sessionId: by,
+        userId: user.id,
+        reason: 'cap',
+        count: evicted.length,
+      })
+    }
   }
 
   /** `logout()`, recording a `logout` event when the session had a user. */
