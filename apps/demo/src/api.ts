@@ -95,23 +95,23 @@ export function createApi(deps: ApiDeps): ApiRoutes {
         return json({ detail: 'Username or password too long.' }, 400)
       }
       const client = request.clientIp
-      const decision = await throttle.check(username, client)
-      if (!decision.allowed) {
+      // The attempt takes its place on the throttle's counters before the password is
+      // checked: a parallel burst gets no more password checks than the limit.
+      const attempt = await throttle.reserve(username, client)
+      if (!attempt.allowed) {
         return json(
           {
             detail: 'Too many failed login attempts. Try again later.',
-            retryAfter: decision.retryAfter,
+            retryAfter: attempt.retryAfter,
           },
           429,
-          { 'Retry-After': String(decision.retryAfter) },
+          { 'Retry-After': String(attempt.retryAfter) },
         )
       }
       const user = await management.authenticate(username, password, client)
-      if (!user) {
-        await throttle.failed(username, client)
-        return json({ detail: 'Invalid username or password.' }, 401)
-      }
-      await throttle.succeeded(username, client)
+      // A wrong password needs no call: the place the attempt holds is the failure.
+      if (!user) return json({ detail: 'Invalid username or password.' }, 401)
+      await attempt.succeeded()
       const { session } = request
       await management.login(session, user, client)
       const next = request.query.get('next')

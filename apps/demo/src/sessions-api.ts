@@ -55,7 +55,8 @@ const row = (s: ListedSession) => ({
  * - `POST /api/password/` `{"oldPassword","newPassword"}` → changes the password, keeps
  *   this session and ends every other one: `{ detail, ended }`.
  *
- * Wrong passwords count against the login throttle (`429` once it trips) and answer
+ * Each password entry reserves an attempt on the login throttle before the password is
+ * checked (`429` once the limit is reached); wrong passwords keep their place and answer
  * `400 {"code": "invalid_password"}`. A re-authentication or a password change gives the
  * session a new credential: a header-token client gets its new token in `sessionToken`.
  *
@@ -82,19 +83,19 @@ export function createSessionsApi(deps: SessionsApiDeps): ApiRoutes {
     check: () => Promise<boolean>,
     onSuccess: () => Promise<ApiResult>,
   ): Promise<ApiResult> {
-    const decision = await throttle.check(user.username, request.clientIp)
-    if (!decision.allowed) {
+    // Reserved before the password is checked, as at login (see `LoginThrottle.reserve`).
+    const attempt = await throttle.reserve(user.username, request.clientIp)
+    if (!attempt.allowed) {
       return json(
-        { detail: 'Too many wrong passwords. Try again later.', retryAfter: decision.retryAfter },
+        { detail: 'Too many wrong passwords. Try again later.', retryAfter: attempt.retryAfter },
         429,
-        { 'Retry-After': String(decision.retryAfter) },
+        { 'Retry-After': String(attempt.retryAfter) },
       )
     }
     if (!(await check())) {
-      await throttle.failed(user.username, request.clientIp)
       return json({ detail: 'Wrong password.', code: 'invalid_password' }, 400)
     }
-    await throttle.succeeded(user.username, request.clientIp)
+    await attempt.succeeded()
     return onSuccess()
   }
 

@@ -57,9 +57,9 @@ describe.skipIf(redisGate.skip)('the demo on Redis that restarts', () => {
         keys: new Keyring(SECRET),
         storeTimeout: STORE_TIMEOUT_MS,
       })
-      expect(await throttle.check('admin', '127.0.0.1')).toEqual({ allowed: true })
+      expect(await throttle.reserve('admin', '127.0.0.1')).toMatchObject({ allowed: true })
       await redis.stop()
-      const failure = await throttle.check('admin', '127.0.0.1').catch((e: unknown) => e)
+      const failure = await throttle.reserve('admin', '127.0.0.1').catch((e: unknown) => e)
       expect(failure).toBeInstanceOf(StoreError)
       expect((failure as StoreError).code).toBe('STORE_UNAVAILABLE')
     } finally {

@@ -7,6 +7,7 @@ import {
   MemoryRateLimitStore,
   MemoryStore,
   type PasswordHasher,
+  type RateLimitStore,
   SessionManagement,
   SessionManager,
 } from '@tessera/core'
@@ -88,9 +89,16 @@ async function mount(adapter: DemoAdapter, deps: AppDeps): Promise<Requestable> 
   }
 }
 
-/** What a test may change about the demo: the clock, the session cap, the audit trail. */
+/**
+ * What a test may change about the demo: the clock, the session cap, the audit trail,
+ * where the login-throttle counters live, and a wrapper around the password hasher.
+ */
 export interface DemoOptions {
   clock?: Clock
+  /** @default a new MemoryRateLimitStore */
+  rateLimitStore?: RateLimitStore
+  /** Wraps the (cheap scrypt) hasher the demo checks passwords with, e.g. to hold calls. */
+  wrapHasher?: (hasher: PasswordHasher) => PasswordHasher
   maxSessionsPerUser?: number
   freshAge?: number
   audit?: (manager: SessionManager) => AuditTrail
@@ -105,10 +113,12 @@ export async function demo(adapter: DemoAdapter = 'hono', options: DemoOptions =
   const store = new MemoryStore({ clock })
   const manager = new SessionManager({ store, secret: SECRET, clock })
   const users = new SqliteUsers(':memory:')
-  const { hasher, counts } = countingHasher(
-    createPasswordHasher({ scrypt: { N: 1024, r: 8, p: 1 } }),
-  )
-  const throttle = new LoginThrottle({ store: new MemoryRateLimitStore(), keys: manager.keys })
+  const scrypt = createPasswordHasher({ scrypt: { N: 1024, r: 8, p: 1 } })
+  const { hasher, counts } = countingHasher(options.wrapHasher?.(scrypt) ?? scrypt)
+  const throttle = new LoginThrottle({
+    store: options.rateLimitStore ?? new MemoryRateLimitStore(),
+    keys: manager.keys,
+  })
   const admin = await users.create('admin', await hasher.hash('admin'))
   counts.hash = 0
   const audit = options.audit?.(manager)

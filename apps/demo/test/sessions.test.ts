@@ -188,6 +188,26 @@ describe.each(ADAPTERS)('your sessions API on %s', (adapter) => {
     expect((await sessionsOf(third)).sessions).toHaveLength(2)
   })
 
+  it('40 concurrent logins of one user leave exactly the cap of 10 live sessions', async () => {
+    const { app, store, admin } = await demo(adapter)
+    const browsers = Array.from({ length: 40 }, () => new Client(app))
+    // Each from its own address, so the throttle's per-client limits do not interfere.
+    const answers = await Promise.all(
+      browsers.map(async (browser, i) => {
+        const headers = { 'x-test-client': `198.51.100.${i + 1}` }
+        await browser.request('/api/csrf/', { headers })
+        return browser.request('/api/login/', {
+          json: { username: 'admin', password: 'admin' },
+          headers,
+        })
+      }),
+    )
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200))
+    expect(await store.listByUser(admin.id)).toHaveLength(10)
+    const signedIn = await Promise.all(browsers.map((b) => whoami(b)))
+    expect(signedIn.filter((u) => u === 'admin')).toHaveLength(10)
+  })
+
   it('disabling a user ends all of their sessions at once', async () => {
     const { app, users, admin, management, store } = await demo(adapter)
     const laptop = await browserAs(app, CHROME)

@@ -102,7 +102,12 @@ export {
   type LoginThrottleOptions,
   type ThrottleDecision,
   type ThrottleLimit,
+  type ThrottleReservation,
 } from './throttle/login-throttle.js'
 export { MemoryRateLimitStore } from './throttle/memory-rate-limit-store.js'
-export type { RateLimitCount, RateLimitStore } from './throttle/rate-limit-store.js'
+export type {
+  RateLimitCount,
+  RateLimitReservation,
+  RateLimitStore,
+} from './throttle/rate-limit-store.js'
 export { withSessionToken } from './token/session-token-attribute.js'

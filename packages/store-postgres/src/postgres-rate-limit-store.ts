@@ -1,4 +1,9 @@
-import { ConfigError, type RateLimitCount, type RateLimitStore } from '@tessera/core'
+import {
+  ConfigError,
+  type RateLimitCount,
+  type RateLimitReservation,
+  type RateLimitStore,
+} from '@tessera/core'
 import type { Pool, QueryResult, QueryResultRow } from 'pg'
 import { expiryParam, nowParam } from './lib/encode-record.js'
 import { runMigration } from './lib/run-migration.js'
@@ -30,7 +35,9 @@ interface CountRow {
 /**
  * Login-throttle counters in PostgreSQL, shared by every app instance on the database.
  * A hit is one atomic upsert, so concurrent hits from any number of processes each
- * count once; a window that ended starts over in the same statement. Times are the
+ * count once; a window that ended starts over in the same statement. A reservation is
+ * one upsert as well, whose `DO UPDATE … WHERE` decides under the row lock whether the
+ * window has room; a release is one conditional `UPDATE`. Times are the
  * `now` each call passes in, never the database clock.
  *
  * Rows of ended windows are reused by the next hit on their key and are otherwise
@@ -74,6 +81,31 @@ export class PostgresRateLimitStore implements RateLimitStore {
       nowParam(now),
     ])
     return toCount(rows[0] as CountRow)
+  }
+
+  async reserve(
+    key: string,
+    max: number,
+    windowMs: number,
+    now: number,
+  ): Promise<RateLimitReservation> {
+    const { rows } = await this.#query<CountRow>(this.#sql.reserve, [
+      key,
+      expiryParam(now + windowMs),
+      nowParam(now),
+      max,
+    ])
+    if (rows[0]) return { reserved: true, ...toCount(rows[0]) }
+    // Refused: the decision is made. This read only reports the window for Retry-After
+    // (a second statement, as the first one's snapshot may predate a concurrent insert).
+    const { rows: current } = await this.#query<CountRow>(this.#sql.current, [key])
+    return current[0]
+      ? { reserved: false, ...toCount(current[0]) }
+      : { reserved: false, count: max, resetAt: now + windowMs }
+  }
+
+  async release(key: string, resetAt: number): Promise<void> {
+    await this.#query(this.#sql.release, [key, expiryParam(resetAt)])
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {
@@ -129,6 +161,16 @@ function statements(t: string) {
         count = CASE WHEN r.reset_at <= $3 THEN 1 ELSE r.count + 1 END,
         reset_at = CASE WHEN r.reset_at <= $3 THEN EXCLUDED.reset_at ELSE r.reset_at END
       RETURNING count, reset_at`,
+    // A row lock taken by ON CONFLICT is kept even when the WHERE refuses the update, so
+    // concurrent reservations on one key decide one after the other on the latest count.
+    reserve: `INSERT INTO ${t} AS r (key, count, reset_at) VALUES ($1, 1, $2)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN r.reset_at <= $3 THEN 1 ELSE r.count + 1 END,
+        reset_at = CASE WHEN r.reset_at <= $3 THEN EXCLUDED.reset_at ELSE r.reset_at END
+      WHERE r.reset_at <= $3 OR r.count < $4
+      RETURNING count, reset_at`,
+    current: `SELECT count, reset_at FROM ${t} WHERE key = $1`,
+    release: `UPDATE ${t} SET count = count - 1 WHERE key = $1 AND reset_at = $2 AND count > 0`,
     peek: `SELECT count, reset_at FROM ${t} WHERE key = $1 AND reset_at > $2`,
     reset: `DELETE FROM ${t} WHERE key = $1`,
     deleteExpired: `DELETE FROM ${t} WHERE reset_at <= $1`,

@@ -24,6 +24,7 @@ import {
 } from '@tessera/store-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loginBurst } from '../../../test-support/login-burst.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
@@ -67,6 +68,10 @@ describe.skipIf(gate.skip)('postgresql store', () => {
     'postgresql',
     () => new PostgresRateLimitStore({ pool, table: freshTable('rl') }),
   )
+
+  it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
+    await loginBurst(new PostgresStore({ pool, table: freshTable() }), 'burst')
+  })
 
   describe('schema and migration', () => {
     it('creates the table and its indexes on first use, not before', async () => {

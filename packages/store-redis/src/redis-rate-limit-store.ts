@@ -1,7 +1,12 @@
-import { ConfigError, type RateLimitCount, type RateLimitStore } from '@tessera/core'
+import {
+  ConfigError,
+  type RateLimitCount,
+  type RateLimitReservation,
+  type RateLimitStore,
+} from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
 import { defineScript, type RedisClient, type ScriptCall } from './lib/define-script.js'
-import { RATE_LIMIT_HIT } from './lib/lua.js'
+import { RATE_LIMIT_HIT, RATE_LIMIT_RELEASE, RATE_LIMIT_RESERVE } from './lib/lua.js'
 
 /** Options of {@link RedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {
@@ -22,7 +27,8 @@ export interface RedisRateLimitStoreOptions {
  * One hash per counter, `<prefix>rl:<key>`, holding the count (`c`) and the end of its
  * window (`r`). A hit is one Lua script on that key: it counts up while the window
  * lasts and starts a new window once it ended, so concurrent hits from any number of
- * instances each count once. As every script touches one key, it runs unchanged on a
+ * instances each count once. A reservation is one script too (compare with the limit,
+ * then count), and so is a release (take one back from the same window only). As every script touches one key, it runs unchanged on a
  * Cluster. Windows are judged by the caller's `now`, never Redis's clock, and the key
  * gets a TTL of the window's length, so Redis drops finished counters by itself.
  *
@@ -41,6 +47,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #client: RedisClient
   readonly #prefix: string
   readonly #hit: ScriptCall
+  readonly #reserve: ScriptCall
+  readonly #release: ScriptCall
 
   constructor(options: RedisRateLimitStoreOptions) {
     const client = options?.client as RedisClient | undefined
@@ -56,6 +64,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#client = client
     this.#prefix = prefix
     this.#hit = defineScript(client, 'RateLimitHit', RATE_LIMIT_HIT)
+    this.#reserve = defineScript(client, 'RateLimitReserve', RATE_LIMIT_RESERVE)
+    this.#release = defineScript(client, 'RateLimitRelease', RATE_LIMIT_RELEASE)
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
@@ -66,6 +76,26 @@ export class RedisRateLimitStore implements RateLimitStore {
       String(now + windowMs),
     )) as [number, string]
     return { count, resetAt: Number(resetAt) }
+  }
+
+  async reserve(
+    key: string,
+    max: number,
+    windowMs: number,
+    now: number,
+  ): Promise<RateLimitReservation> {
+    const [reserved, count, resetAt] = (await this.#reserve(
+      this.#key(key),
+      String(now),
+      String(windowMs),
+      String(now + windowMs),
+      String(max),
+    )) as [number, number, string]
+    return { reserved: reserved === 1, count, resetAt: Number(resetAt) }
+  }
+
+  async release(key: string, resetAt: number): Promise<void> {
+    await this.#release(this.#key(key), String(resetAt))
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {

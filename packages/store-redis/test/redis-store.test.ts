@@ -12,6 +12,7 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
+import { loginBurst } from '../../../test-support/login-burst.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
 
@@ -55,6 +56,10 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
 
   it('100 concurrent writers to one session through SessionManager: all keys land', async () => {
     await hundredWriters(new RedisStore({ client, prefix: freshPrefix() }), 'standalone')
+  })
+
+  it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
+    await loginBurst(new RedisStore({ client, prefix: freshPrefix() }), 'burst')
   })
 
   it('concurrent moves between users never lose the session from its owner’s index', async () => {
@@ -203,6 +208,10 @@ describe.skipIf(clusterGate.skip)('redis (cluster)', () => {
 
   it('100 concurrent writers to one session through SessionManager: all keys land', async () => {
     await hundredWriters(new RedisStore({ client, prefix: freshPrefix() }), 'cluster')
+  })
+
+  it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
+    await loginBurst(new RedisStore({ client, prefix: freshPrefix() }), 'burst')
   })
 
   it('concurrent moves between users never lose the session from its owner’s index', async () => {

@@ -1,4 +1,9 @@
-import { ConfigError, type RateLimitCount, type RateLimitStore } from '@tessera/core'
+import {
+  ConfigError,
+  type RateLimitCount,
+  type RateLimitReservation,
+  type RateLimitStore,
+} from '@tessera/core'
 import Database from 'better-sqlite3'
 
 /** Options of {@link SqliteRateLimitStore}. Give exactly one of `path` and `database`. */
@@ -13,7 +18,9 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 /**
  * Login-throttle counters in SQLite, shared by every process that opens the same file.
- * A hit is one atomic upsert, so concurrent hits from several processes each count.
+ * A hit, a reservation and a release are each one atomic statement, so concurrent calls
+ * from several processes each act once; a reservation decides in its upsert (the
+ * `WHERE` of `DO UPDATE`) whether the window still has room.
  * The table is created on first use; rows of ended windows are reused in place.
  *
  * @example
@@ -28,6 +35,8 @@ export class SqliteRateLimitStore implements RateLimitStore {
   readonly #db: Database.Database
   readonly #owned: boolean
   readonly #hit: Database.Statement<[{ reset: number; now: number; key: string }], RateLimitCount>
+  readonly #reserve: (key: string, max: number, reset: number, now: number) => RateLimitReservation
+  readonly #release: Database.Statement<[string, number]>
   readonly #peek: Database.Statement<[string, number], RateLimitCount>
   readonly #reset: Database.Statement<[string]>
 
@@ -57,6 +66,31 @@ export class SqliteRateLimitStore implements RateLimitStore {
          reset_at = CASE WHEN reset_at <= @now THEN @reset ELSE reset_at END
        RETURNING count, reset_at AS resetAt`,
     )
+    // The row is only touched while it has room (or its window ended): a refused
+    // reservation changes nothing and returns no row, and the same transaction reads what
+    // refused it.
+    const reserve = this.#db.prepare<
+      [{ reset: number; now: number; key: string; max: number }],
+      RateLimitCount
+    >(
+      `INSERT INTO ${t} (key, count, reset_at) VALUES (@key, 1, @reset)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN reset_at <= @now THEN 1 ELSE count + 1 END,
+         reset_at = CASE WHEN reset_at <= @now THEN @reset ELSE reset_at END
+       WHERE reset_at <= @now OR count < @max
+       RETURNING count, reset_at AS resetAt`,
+    )
+    const current = this.#db.prepare<[string], RateLimitCount>(
+      `SELECT count, reset_at AS resetAt FROM ${t} WHERE key = ?`,
+    )
+    this.#reserve = this.#db.transaction((key: string, max: number, reset: number, now: number) => {
+      const row = reserve.get({ key, max, reset, now })
+      if (row) return { reserved: true, ...row }
+      return { reserved: false, ...(current.get(key) as RateLimitCount) }
+    })
+    this.#release = this.#db.prepare(
+      `UPDATE ${t} SET count = count - 1 WHERE key = ? AND reset_at = ? AND count > 0`,
+    )
     this.#peek = this.#db.prepare(
       `SELECT count, reset_at AS resetAt FROM ${t} WHERE key = ? AND reset_at > ?`,
     )
@@ -65,6 +99,19 @@ export class SqliteRateLimitStore implements RateLimitStore {
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
     return this.#hit.get({ reset: now + windowMs, now, key }) as RateLimitCount
+  }
+
+  async reserve(
+    key: string,
+    max: number,
+    windowMs: number,
+    now: number,
+  ): Promise<RateLimitReservation> {
+    return this.#reserve(key, max, now + windowMs, now)
+  }
+
+  async release(key: string, resetAt: number): Promise<void> {
+    this.#release.run(key, resetAt)
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {

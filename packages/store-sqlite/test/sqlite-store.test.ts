@@ -7,6 +7,7 @@ import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/tes
 import { SqliteStore, type SqliteStoreOptions } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loginBurst } from '../../../test-support/login-burst.js'
 
 describeSessionStore('sqlite store (in-memory database)', () => {
   const clock = new ManualClock()
@@ -25,6 +26,10 @@ describeSessionStore('sqlite store (file database)', async () => {
 })
 
 describe('sqlite store › setup and operations', () => {
+  it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
+    await loginBurst(new SqliteStore({ path: ':memory:' }), 'burst')
+  })
+
   let dir: string
   let file: string
   const opened: Array<{ close(): unknown }> = []

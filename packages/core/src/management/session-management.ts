@@ -6,6 +6,7 @@ import type { PasswordHasher } from '../auth/password-hasher.js'
 import { sessionAuthHash } from '../auth/session-auth-hash.js'
 import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import { ConfigError } from '../errors.js'
+import type { Keyring } from '../keys/keyring.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import { withTimeout } from '../lib/with-timeout.js'
 import type { Session } from '../session/session.js'
@@ -14,9 +15,10 @@ import type { SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
 import type { AuditInput, AuditTrail } from './audit-trail.js'
 import { authenticatedAt, recordAuthTime } from './auth-time.js'
+import { CoalescedRuns } from './lib/coalesced-runs.js'
 import { describeSession, liveSessions } from './lib/describe-session.js'
 import { type EvictionPolicy, pickEvictions } from './lib/pick-evictions.js'
-import { currentSessionId, sessionClock } from './lib/session-internals.js'
+import { afterStore, currentSessionId, sessionClock } from './lib/session-internals.js'
 import type { ListedSession } from './listed-session.js'
 import { publicSessionId } from './public-session-id.js'
 
@@ -27,15 +29,16 @@ export interface SessionManagementOptions<U extends AuthUser> {
   users: UserProvider<U>
   hasher: PasswordHasher
   /**
-   * Most sessions one user may have. A login that would exceed it ends the user's oldest
-   * other sessions first (see `evict`). `undefined`: no cap.
+   * Most sessions one user may have. A login that exceeds it ends the user's oldest
+   * sessions (see `evict`), exactly, even under concurrent logins. `undefined`: no cap.
    * @default undefined
    */
   maxSessionsPerUser?: number
   /**
    * Which sessions go when the cap is reached. `oldest-created` ends the sessions logged
-   * in longest ago: a stolen session kept busy by an attacker still goes, which
-   * `least-recently-seen` (the idlest first) would never do.
+   * in longest ago (by login or password re-entry time, else creation): a stolen session
+   * kept busy by an attacker still goes, which `least-recently-seen` (the idlest first)
+   * would never do.
    * @default 'oldest-created'
    */
   evict?: EvictionPolicy
@@ -86,6 +89,7 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   readonly #audit: AuditTrail | null
   readonly #timeout: number
   readonly #clock: Clock
+  readonly #capRuns = new CoalescedRuns()
 
   constructor(options: SessionManagementOptions<U>) {
     if (!options?.store || !options.users || !options.hasher) {
@@ -137,42 +141,60 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   }
 
   /**
-   * `login()` (rotation, session auth hash, CSRF rotation, login time), then the cap:
-   * sessions of the user that died with an old password are deleted, and if the user
-   * would still have more than `maxSessionsPerUser`, the oldest others are ended.
-   * Records `login` (and `revoke` with reason `cap`). Under concurrent logins of one user
-   * the cap can be exceeded briefly; the next login restores it.
+   * `login()` (rotation, session auth hash, CSRF rotation, login time), then the cap,
+   * once the commit has stored the session: sessions of the user that died with an old
+   * password are deleted, and if the user has more than `maxSessionsPerUser` live
+   * sessions, all but the newest are ended. Records `login` (and, at commit, `revoke`
+   * with reason `cap`).
+   *
+   * The cap is exact after any burst of concurrent logins, on any number of instances:
+   * each login lists the user's sessions only after its own session is stored, and
+   * every login keeps the same newest sessions (one total order: login time, then id).
+   * The login that lists last therefore sees every session of the burst and leaves
+   * `maxSessionsPerUser`; the others only delete. In a burst, a login that is not among
+   * the newest ends its own session too: its cookie then leads nowhere. Within one
+   * instance, the logins of a user stored while a pass waits to start share that pass
+   * (each is still followed by a whole pass that began after it was stored).
    */
-  async login(session: Session, user: U, client?: string): Promise<{ evicted: number }> {
+  async login(session: Session, user: U, client?: string): Promise<void> {
     await login(session, user)
     const id = await currentSessionId(session)
     const at = sessionClock(session)
-    let evicted = 0
-    if (this.#cap !== null) {
-      const records = await this.#listByUser(user.id)
-      const live = await liveSessions(keysOf(session), user, records)
-      const others = live.filter((r) => r.id !== id)
-      // Sessions of an older password are dead already (getSessionUser would end them):
-      // clear them out rather than count them against the cap. Never the one logging in:
-      // it may still hold the old hash in the store, and its save would then find nothing.
-      for (const r of records) if (r.id !== id && !live.includes(r)) await this.#delete(r.id)
-      for (const r of pickEvictions(others, this.#cap, this.#policy)) {
-        await this.#delete(r.id)
-        evicted++
-      }
-    }
     this.#record({ type: 'login', at, sessionId: id, userId: user.id, client })
-    if (evicted > 0) {
+    const cap = this.#cap
+    if (cap === null) return
+    const keys = keysOf(session)
+    // Every login of this user that is stored while a pass waits to start shares that
+    // pass: a burst costs this instance two listings at a time, not one per login.
+    afterStore(session, (stored) =>
+      this.#capRuns.run(user.id, () => this.#enforceCap(keys, user, cap, stored, at)),
+    )
+  }
+
+  /** Deletes the user's stale sessions and all but the newest `cap` live ones. */
+  async #enforceCap(keys: Keyring, user: U, cap: number, by: string, at: number): Promise<void> {
+    // The password hash as it is now: the logins sharing this pass may have read the user
+    // at different times, and a session of the current hash must never count as stale.
+    const current = (await this.#users.findById(user.id)) ?? user
+    const records = await this.#listByUser(user.id)
+    const live = await liveSessions(keys, current, records)
+    // Sessions of an older password are dead already (getSessionUser would end them):
+    // clear them out rather than count them against the cap.
+    const stale = records.filter((r) => !live.includes(r))
+    const evicted = pickEvictions(live, cap, this.#policy)
+    // One at a time: other instances may be deleting the same sessions, and all at once
+    // would queue a burst's worth of calls on the store's connections.
+    for (const r of [...stale, ...evicted]) await this.#delete(r.id)
+    if (evicted.length > 0) {
       this.#record({
         type: 'revoke',
         at,
-        sessionId: id,
+        sessionId: by,
         userId: user.id,
         reason: 'cap',
-        count: evicted,
+        count: evicted.length,
       })
     }
-    return { evicted }
   }
 
   /** `logout()`, recording a `logout` event when the session had a user. */

@@ -166,6 +166,7 @@ export class SessionManager {
       cookieOverride: null,
       jwtReissue: false,
       cookieCsrf: null,
+      afterStore: [],
     }
     return new Session(state)
   }
@@ -227,11 +228,12 @@ export class SessionManager {
       }
       await this.#create(state, now, out)
       await this.#csrfCookie(state, out)
+      await this.#afterStore(state)
       return out
     }
 
     if (state.modified) {
-      await this.#save(state, out)
+      if (await this.#save(state, out)) await this.#afterStore(state)
       return out
     }
 
@@ -404,7 +406,15 @@ export class SessionManager {
     throw new StoreError('STORE_CONFLICT', 'create')
   }
 
-  async #save(state: SessionState, out: CommitResult): Promise<void> {
+  /** Runs what the request asked to run once its session is stored (see `SessionState.afterStore`). */
+  async #afterStore(state: SessionState): Promise<void> {
+    const id = state.base?.id
+    if (id === undefined) return
+    for (const run of state.afterStore.splice(0)) await run(id)
+  }
+
+  /** Saves the request's changes; `true` when the session is in the store afterwards. */
+  async #save(state: SessionState, out: CommitResult): Promise<boolean> {
     const o = this.#o
     let base = state.base as SessionRecord
     for (let attempt = 0; ; attempt++) {
@@ -415,7 +425,7 @@ export class SessionManager {
         await this.#call('delete', () => o.store.delete(base.id))
         this.#emit(() => ({ type: 'destroyed', session: base.id, at: now, reason: 'emptied' }))
         this.#clearCookie(state, out)
-        return
+        return false
       }
       const next: SessionRecord = {
         ...base,
@@ -441,11 +451,11 @@ export class SessionManager {
         const credential = state.rotated ?? state.credential
         if (credential) await this.#sendCookie(state, credential, next, now, out)
         if (state.rotated) this.#emit(() => ({ type: 'rotated', session: next.id, at: now }))
-        return
+        return true
       }
       // 'missing': logged out or revoked meanwhile. Never resurrect it, and send no
       // cookie: a later login may already have given the browser a new one.
-      if (result === 'missing') return
+      if (result === 'missing') return false
       if (attempt >= o.retries) throw new StoreError('STORE_CONFLICT', 'update')
       await backoff(attempt, o.random)
       const fresh = await this.#call('get', () => o.store.get(base.id))
@@ -457,7 +467,7 @@ export class SessionManager {
         !state.kind ||
         !holdsCredential(fresh, state.kind, state.credentialHash)
       ) {
-        return
+        return false
       }
       base = fresh
       state.base = fresh

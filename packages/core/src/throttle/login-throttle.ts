@@ -46,18 +46,49 @@ export interface LoginThrottleOptions {
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfter: number }
 
 /**
+ * Outcome of {@link LoginThrottle.reserve}: either the attempt holds a place on every
+ * counter and may check the password (then call `succeeded()` if it was right), or it
+ * is refused for `retryAfter` seconds and must not check it.
+ */
+export type ThrottleReservation =
+  | {
+      allowed: true
+      /** The password was right: clears the account-and-client counter and gives back the places this attempt held on the others. */
+      succeeded(): Promise<void>
+    }
+  | { allowed: false; retryAfter: number }
+
+/**
  * Login throttling per account and per client address, with counters in a shared
- * {@link RateLimitStore} so the limits hold across app instances. Only failures count;
- * a success clears that account's counter for that client. Blocked attempts are refused
- * before the password is checked (answer 429 with `Retry-After`).
+ * {@link RateLimitStore} so the limits hold across app instances. Use the same throttle
+ * for logins, password re-entry and password changes: each checks a password.
+ *
+ * **Reserve before verifying.** {@link LoginThrottle.reserve} takes a place on all three
+ * counters before the password is checked, each place one atomic increment-and-compare
+ * in the store ({@link RateLimitStore.reserve}). A parallel burst therefore gets at most
+ * `max` password checks, however fast it arrives: checking first and counting the
+ * failure afterwards (the old `check`/`failed` pair) let every request of a burst
+ * through the check before any failure was counted. A wrong password needs no further
+ * call — the place it holds is the counted failure; a right one calls `succeeded()`,
+ * which clears that account's counter for that client and gives back its places on the
+ * per-client and per-account counters, so only failures keep counting there.
+ *
+ * When one counter refuses, the places the attempt took on the others are given back at
+ * once: a refused attempt never checked a password and counts as nothing. Until they are
+ * given back, a concurrent attempt may find those counters one fuller and be refused
+ * too — the error always falls on the side of refusing. A store failure during a
+ * reservation gives back what was taken (as far as the store answers) and rejects with
+ * `StoreError`.
  *
  * @example
  * ```ts
  * const throttle = new LoginThrottle({ store: new SqliteRateLimitStore({ path }), keys: manager.keys })
- * const decision = await throttle.check(username, ip)
- * if (!decision.allowed) return c.json({ detail: 'Too many failed login attempts.' }, 429, { 'Retry-After': String(decision.retryAfter) })
- * const user = await authenticate(...)
- * await (user ? throttle.succeeded(username, ip) : throttle.failed(username, ip))
+ * const attempt = await throttle.reserve(username, ip)
+ * if (!attempt.allowed) return c.json({ detail: 'Too many failed login attempts.' }, 429, { 'Retry-After': String(attempt.retryAfter) })
+ * const user = await authenticate({ users, hasher }, username, password)
+ * if (!user) return c.json({ detail: 'Invalid username or password.' }, 401) // the reserved place is the failure
+ * await attempt.succeeded()
+ * await login(c.var.session, user)
  * ```
  */
 export class LoginThrottle {
@@ -84,7 +115,59 @@ export class LoginThrottle {
     this.#timeout = timeout
   }
 
-  /** Whether `username` may try to log in from `client` now. */
+  /**
+   * Reserves a login attempt of `username` from `client` before its password is
+   * checked: allowed only when every counter had room, in which case each now counts
+   * this attempt. See the class documentation for the login path.
+   */
+  async reserve(username: string, client: string): Promise<ThrottleReservation> {
+    const now = this.#clock()
+    const keys = await this.#counterKeys(username, client)
+    const settled = await Promise.allSettled(
+      keys.map((key, i) => {
+        const { max, window } = this.#limits[i] as ThrottleLimit
+        return withTimeout('rateLimit.reserve', this.#timeout, () =>
+          this.#store.reserve(key, max, window * 1000, now),
+        )
+      }),
+    )
+    const held: Array<[key: string, resetAt: number]> = []
+    let failure: { reason: unknown } | null = null
+    let until = 0
+    for (const [i, result] of settled.entries()) {
+      if (result.status === 'rejected') failure ??= result
+      else if (result.value.reserved) held.push([keys[i] as string, result.value.resetAt])
+      else until = Math.max(until, result.value.resetAt)
+    }
+    if (failure || until > 0) {
+      const released = this.#release(held)
+      if (failure) {
+        // The store is failing already: give back what it will take, report the first error.
+        await released.catch(() => undefined)
+        throw failure.reason
+      }
+      await released
+      return { allowed: false, retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) }
+    }
+    const [pair] = keys as [string]
+    return {
+      allowed: true,
+      succeeded: async () => {
+        await Promise.all([
+          withTimeout('rateLimit.reset', this.#timeout, () => this.#store.reset(pair)),
+          this.#release(held.filter(([key]) => key !== pair)),
+        ])
+      },
+    }
+  }
+
+  /**
+   * Whether `username` may try to log in from `client` now.
+   *
+   * @deprecated Check-then-act: a parallel burst passes this check before any of its
+   * failures is counted, so every request of the burst gets its password checked. Use
+   * {@link LoginThrottle.reserve}.
+   */
   async check(username: string, client: string): Promise<ThrottleDecision> {
     const now = this.#clock()
     const keys = await this.#counterKeys(username, client)
@@ -101,7 +184,12 @@ export class LoginThrottle {
       : { allowed: false, retryAfter: Math.max(1, Math.ceil((until - now) / 1000)) }
   }
 
-  /** Records a failed attempt against every counter. */
+  /**
+   * Records a failed attempt against every counter.
+   *
+   * @deprecated Part of the check-then-act pair; {@link LoginThrottle.reserve} counts
+   * the attempt before the password is checked. Do not mix the two on one throttle.
+   */
   async failed(username: string, client: string): Promise<void> {
     const now = this.#clock()
     const keys = await this.#counterKeys(username, client)
@@ -115,10 +203,23 @@ export class LoginThrottle {
     )
   }
 
-  /** Clears the account-and-client counter after a successful login. */
+  /**
+   * Clears the account-and-client counter after a successful login.
+   *
+   * @deprecated Part of the check-then-act pair; after {@link LoginThrottle.reserve}
+   * call the reservation's `succeeded()`.
+   */
   async succeeded(username: string, client: string): Promise<void> {
     const [pair] = await this.#counterKeys(username, client)
     await withTimeout('rateLimit.reset', this.#timeout, () => this.#store.reset(pair as string))
+  }
+
+  #release(held: ReadonlyArray<[key: string, resetAt: number]>): Promise<unknown> {
+    return Promise.all(
+      held.map(([key, resetAt]) =>
+        withTimeout('rateLimit.release', this.#timeout, () => this.#store.release(key, resetAt)),
+      ),
+    )
   }
 
   async #counterKeys(username: string, client: string): Promise<string[]> {

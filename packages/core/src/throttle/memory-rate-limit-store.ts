@@ -1,4 +1,4 @@
-import type { RateLimitCount, RateLimitStore } from './rate-limit-store.js'
+import type { RateLimitCount, RateLimitReservation, RateLimitStore } from './rate-limit-store.js'
 
 /**
  * A {@link RateLimitStore} in process memory: for tests and single-instance development
@@ -20,6 +20,31 @@ export class MemoryRateLimitStore implements RateLimitStore {
         : { count: 1, resetAt: now + windowMs }
     this.#counts.set(key, next)
     return { ...next }
+  }
+
+  // No await before the write: the compare and the increment run in one turn of the
+  // event loop, so a parallel burst in this process cannot interleave them.
+  async reserve(
+    key: string,
+    max: number,
+    windowMs: number,
+    now: number,
+  ): Promise<RateLimitReservation> {
+    const current = this.#counts.get(key)
+    const live = current && current.resetAt > now ? current : null
+    if (live && live.count >= max) return { reserved: false, ...live }
+    const next = live
+      ? { count: live.count + 1, resetAt: live.resetAt }
+      : { count: 1, resetAt: now + windowMs }
+    this.#counts.set(key, next)
+    return { reserved: true, ...next }
+  }
+
+  async release(key: string, resetAt: number): Promise<void> {
+    const current = this.#counts.get(key)
+    if (current && current.resetAt === resetAt && current.count > 0) {
+      this.#counts.set(key, { count: current.count - 1, resetAt })
+    }
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {

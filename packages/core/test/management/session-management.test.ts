@@ -1,5 +1,6 @@
-import { publicSessionId, SessionManagement } from '@tessera/core'
+import { MemoryStore, publicSessionId, SessionManagement } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
+import { loginBurst } from '../../../../test-support/login-burst.js'
 import { T0 } from '../support/harness.js'
 import { DESKTOP, LAPTOP, PHONE, plainHasher, setup, userTable } from './fixture.js'
 
@@ -201,7 +202,7 @@ describe('the per-user session cap', () => {
     const laptop = await loginDevice('ada')
     await act(laptop, async (s) => {
       const user = await management.authenticate('ada', 'ada-pw')
-      expect(await management.login(s, user as NonNullable<typeof user>)).toEqual({ evicted: 0 })
+      await management.login(s, user as NonNullable<typeof user>)
     })
     expect(await whoami(laptop)).toBe('1')
     expect(await whoami(bob)).toBe('2')
@@ -221,6 +222,29 @@ describe('the per-user session cap', () => {
     })
     expect(await whoami(laptop)).toBe('1')
     expect(await store.listByUser('1')).toHaveLength(1)
+  })
+
+  it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
+    await loginBurst(new MemoryStore(), 'burst')
+  })
+
+  it('a session that existed before its login counts as new as its login: it does not evict itself', async () => {
+    const { clock, act, loginDevice, whoami, management } = setup({ maxSessionsPerUser: 2 })
+    // A cart, started before the other two logins.
+    const shopper = { userAgent: DESKTOP, ip: '192.0.2.3', cookie: undefined as string | undefined }
+    await act(shopper, (s) => s.set('cart', ['book']))
+    clock.advance(MINUTE)
+    const laptop = await loginDevice('ada', LAPTOP)
+    clock.advance(MINUTE)
+    const phone = await loginDevice('ada', PHONE)
+    clock.advance(MINUTE)
+    await act(shopper, async (s) => {
+      const user = await management.authenticate('ada', 'ada-pw')
+      await management.login(s, user as NonNullable<typeof user>)
+    })
+    expect(await whoami(shopper)).toBe('1')
+    expect(await whoami(laptop)).toBeNull()
+    expect(await whoami(phone)).toBe('1')
   })
 
   it('refuses a cap that is not a positive whole number', () => {

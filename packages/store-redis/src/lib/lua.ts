@@ -164,3 +164,31 @@ redis.call('HSET', KEYS[1], 'c', 1, 'r', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], string.format('%d', math.max(1, math.ceil(tonumber(ARGV[2])))))
 return {1, ARGV[3]}
 `
+
+/**
+ * KEYS[1] the counter hash; ARGV: now, windowMs, resetAt of a new window, max. Counts one
+ * event only while the live window holds fewer than max; answers {reserved (1|0),
+ * count, resetAt}. A refused call changes nothing.
+ */
+export const RATE_LIMIT_RESERVE = `
+local cur = redis.call('HMGET', KEYS[1], 'c', 'r')
+if cur[1] and tonumber(ARGV[1]) < tonumber(cur[2]) then
+  if tonumber(cur[1]) >= tonumber(ARGV[4]) then return {0, tonumber(cur[1]), cur[2]} end
+  return {1, redis.call('HINCRBY', KEYS[1], 'c', 1), cur[2]}
+end
+redis.call('HSET', KEYS[1], 'c', 1, 'r', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], string.format('%d', math.max(1, math.ceil(tonumber(ARGV[2])))))
+return {1, 1, ARGV[3]}
+`
+
+/**
+ * KEYS[1] the counter hash; ARGV[1] the resetAt of the window the event was reserved
+ * in. Takes one back only from that same window and never below zero.
+ */
+export const RATE_LIMIT_RELEASE = `
+local cur = redis.call('HMGET', KEYS[1], 'c', 'r')
+if cur[1] and cur[2] == ARGV[1] and tonumber(cur[1]) > 0 then
+  redis.call('HINCRBY', KEYS[1], 'c', -1)
+end
+return 0
+`

@@ -20,3 +20,12 @@ export async function currentSessionId(session: Session): Promise<string | null>
 export function sessionClock(session: Session): number {
   return session[STATE].loader.clock()
 }
+
+/**
+ * Runs `run` with the session's store id once the request's commit has stored it (not
+ * at all when it is not stored: emptied, or revoked meanwhile). Errors reject the commit
+ * (a `StoreError` is a 503, as any store failure at commit).
+ */
+export function afterStore(session: Session, run: (id: string) => Promise<void>): void {
+  session[STATE].afterStore.push(run)
+}
