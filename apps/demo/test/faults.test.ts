@@ -119,11 +119,15 @@ async function survivesRestart(
     const workers = Array.from({ length: CONCURRENCY }, async () => {
       while (running) outcomes.push(await hello())
     })
-    await sleep(300)
+    // Wait for states, not for time: some answers before the stop, and every worker
+    // seeing the outage (a loaded machine may take any time to get there).
+    await until(() => outcomes.length > 0)
     const before = outcomes.length
     await server.stop()
     const stoppedAt = outcomes.length
-    await sleep(2500)
+    await until(
+      () => outcomes.slice(stoppedAt).filter((o) => o.status !== 200).length >= 2 * CONCURRENCY,
+    )
     running = false
     await Promise.all(workers)
 
@@ -288,6 +292,11 @@ function onPath(name: string): boolean {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Polls `done` every 50 ms until it holds (the test's own timeout bounds the wait). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await sleep(50)
+}
 
 function startDemo(env: Record<string, string>, timeoutMs?: number): Promise<DemoProcess> {
   return startDemoProcess(
