@@ -1,5 +1,5 @@
 import type { SessionManager } from '@tessera/core'
-import { csrf, type SessionEnv, session } from '@tessera/hono'
+import { csrf, type SessionEnv, session, storeErrorHandler } from '@tessera/hono'
 import { Hono } from 'hono'
 import { type ApiDeps, createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
@@ -19,6 +19,9 @@ export interface AppDeps extends ApiDeps {
  */
 export function createApp(deps: AppDeps): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
+  // A store outage answers 503 without a stack per request; the manager's
+  // StoreOutageLog (main.ts) reports the outage itself in a few lines.
+  app.onError(storeErrorHandler())
   // The address is recorded on new sessions for "your sessions" (issue 9).
   app.use(session(deps.manager, { clientIp: remoteAddress }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))

@@ -14,6 +14,8 @@ export interface DemoConfig {
   trustedOrigins: string[]
   /** Milliseconds after which a session store call fails with `STORE_TIMEOUT` (503). */
   storeTimeoutMs: number
+  /** Milliseconds between two summary lines while the session store is down. */
+  storeOutageLogIntervalMs: number
   /** Sessions (and login-throttle counters) in Redis when set. */
   redisUrl?: string
   /** Key prefix in Redis, for sessions and throttle counters alike. */
@@ -42,7 +44,9 @@ export interface DemoConfig {
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
- * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000).
+ * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000);
+ * `STORE_OUTAGE_LOG_INTERVAL_MS` is the gap between two summary lines of a store outage
+ * (default 10000).
  * `DEMO_ADAPTER` (`hono`, `express`, `fastify` or `web`; default `hono`) picks the
  * adapter the API runs on.
  * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
@@ -89,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     secret: env.TESSERA_SECRET || readOrCreateSecret(dataDir),
     trustedOrigins,
     storeTimeoutMs,
+    storeOutageLogIntervalMs: positiveInt(env, 'STORE_OUTAGE_LOG_INTERVAL_MS', 10_000),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     redisPrefix: env.REDIS_PREFIX || 'tessera:',
     ...(databaseUrl === undefined ? {} : { databaseUrl }),

@@ -5,6 +5,7 @@ import {
   LoginThrottle,
   SessionManagement,
   SessionManager,
+  StoreOutageLog,
   withSessionToken,
 } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
@@ -26,6 +27,9 @@ const manager = new SessionManager({
   store,
   secret: config.secret,
   storeTimeout: config.storeTimeoutMs,
+  // An outage logs its first failure, a count every STORE_OUTAGE_LOG_INTERVAL_MS and
+  // its end, not one line per failed request.
+  storeOutageLog: new StoreOutageLog({ interval: config.storeOutageLogIntervalMs }),
   // SESSION_FORMAT=jwt: the cookie is a JWT federated services verify with the JWKS.
   ...(await jwtSessionOptions(config.jwt)),
 })

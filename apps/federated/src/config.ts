@@ -1,3 +1,5 @@
+import { DEFAULT_JWKS_MAX_AGE_MS } from './token-verifier.js'
+
 /** The federated service's settings, read once from the environment at startup. */
 export interface FederatedConfig {
   host: string
@@ -14,6 +16,8 @@ export interface FederatedConfig {
   algorithms: string[]
   /** Cookie that carries the session JWT. */
   cookieName: string
+  /** Milliseconds a fetched JWKS is used before it is fetched again (`JWKS_MAX_AGE_MS`). */
+  jwksMaxAge: number
   /** The demo's RFC 7662-style introspection endpoint; when set, every token is also checked there. */
   introspectionUrl?: URL
   /** The service credential sent to the introspection endpoint as `Authorization: Bearer`. */
@@ -27,7 +31,9 @@ export const ASYMMETRIC_ALGORITHMS = ['EdDSA', 'ES256', 'RS256', 'PS256'] as con
  * Reads `FEDERATED_HOST` (default `127.0.0.1`), `FEDERATED_PORT` (default `3001`),
  * `JWKS_URL` (default `http://127.0.0.1:3000/.well-known/jwks.json`), `JWT_ISSUER`,
  * `JWT_AUDIENCE`, `JWT_TYP`, `JWT_ALGORITHMS` (comma-separated, from EdDSA, ES256, RS256,
- * PS256), `SESSION_COOKIE_NAME` (default `sessionid`), and for introspection mode
+ * PS256), `SESSION_COOKIE_NAME` (default `sessionid`), `JWKS_MAX_AGE_MS` (how long a
+ * fetched JWKS is used, so how long a key the app removed is still trusted; default
+ * 60000), and for introspection mode
  * `INTROSPECTION_URL` with `INTROSPECTION_SECRET`. Throws with the exact setting on a bad
  * value, so a misconfigured service never starts.
  *
@@ -74,6 +80,7 @@ export function loadFederatedConfig(env: NodeJS.ProcessEnv = process.env): Feder
     typ: env.JWT_TYP || DEFAULT_TYP,
     algorithms,
     cookieName: env.SESSION_COOKIE_NAME || 'sessionid',
+    jwksMaxAge: jwksMaxAge(env.JWKS_MAX_AGE_MS),
     ...(introspection === undefined
       ? {}
       : {
@@ -89,6 +96,17 @@ export const DEFAULT_ISSUER = 'tessera-demo'
 export const DEFAULT_AUDIENCE = 'tessera-federated'
 /** The `typ` header Tessera puts on session JWTs. */
 export const DEFAULT_TYP = 'tessera-session+jwt'
+
+function jwksMaxAge(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_JWKS_MAX_AGE_MS
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `JWKS_MAX_AGE_MS must be a whole number of milliseconds of at least 1, got "${raw}"`,
+    )
+  }
+  return value
+}
 
 function httpUrl(name: string, value: string): URL {
   let url: URL

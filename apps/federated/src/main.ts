@@ -13,6 +13,7 @@ const app = createFederatedApp({
     audience: config.audience,
     typ: config.typ,
     algorithms: config.algorithms,
+    jwksMaxAge: config.jwksMaxAge,
   }),
   ...(config.introspectionUrl
     ? {
@@ -28,7 +29,7 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Federated service listening on http://${shownHost}:${info.port}`)
   console.log(
-    `Trusting ${config.jwksUrl} (iss ${config.issuer}, aud ${config.audience}); ${
+    `Trusting ${config.jwksUrl} (iss ${config.issuer}, aud ${config.audience}, refetched every ${config.jwksMaxAge} ms); ${
       config.introspectionUrl ? `introspecting at ${config.introspectionUrl}` : 'JWKS only'
     }`,
   )

@@ -185,6 +185,32 @@ describe('GET /whoami with the JWKS only', () => {
     }
   })
 
+  it('refuses a token without kid (or with an empty one) even when the JWKS holds a single key', async () => {
+    now = new Date()
+    const single = await serveJwks([ed.publicJwk])
+    try {
+      const app = createFederatedApp({
+        cookieName: 'sessionid',
+        verify: createTokenVerifier({ ...options(), keys: single.url }),
+      })
+      const iat = Math.floor(Date.now() / 1000)
+      for (const header of [{}, { kid: '' }]) {
+        const token = await new SignJWT({ sub: '7' })
+          .setProtectedHeader({ alg: 'EdDSA', typ: 'tessera-session+jwt', ...header })
+          .setIssuer('tessera-demo')
+          .setAudience('tessera-federated')
+          .setIssuedAt(iat)
+          .setExpirationTime(iat + 300)
+          .sign(ed.privateKey)
+        expect((await whoami(app, { authorization: `Bearer ${token}` })).status).toBe(401)
+      }
+      const named = await signSession(ed, { sub: '7' })
+      expect((await whoami(app, { authorization: `Bearer ${named}` })).status).toBe(200)
+    } finally {
+      await single.close()
+    }
+  })
+
   it('is 503, not 401, while the JWKS cannot be fetched', async () => {
     const down = createFederatedApp({
       cookieName: 'sessionid',
@@ -293,7 +319,14 @@ describe('the federated service', () => {
     expect(() =>
       loadFederatedConfig({ INTROSPECTION_URL: 'http://127.0.0.1:3000/api/introspect/' }),
     ).toThrow(/INTROSPECTION_SECRET/)
+    for (const bad of ['0', '-5', '1.5', 'soon']) {
+      expect(() => loadFederatedConfig({ JWKS_MAX_AGE_MS: bad })).toThrow(
+        `JWKS_MAX_AGE_MS must be a whole number of milliseconds of at least 1, got "${bad}"`,
+      )
+    }
+    expect(loadFederatedConfig({ JWKS_MAX_AGE_MS: '5000' }).jwksMaxAge).toBe(5000)
     expect(loadFederatedConfig({})).toMatchObject({
+      jwksMaxAge: 60_000,
       port: 3001,
       cookieName: 'sessionid',
       issuer: 'tessera-demo',

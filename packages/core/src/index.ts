@@ -96,6 +96,10 @@ export type {
   SessionStore,
   UpdateResult,
 } from './store/session-store.js'
+export {
+  StoreOutageLog,
+  type StoreOutageLogOptions,
+} from './store/store-outage-log.js'
 export { TieredStore, type TieredStoreOptions } from './store/tiered-store.js'
 export {
   LoginThrottle,

@@ -1,5 +1,7 @@
-import { MemoryStore } from '@tessera/core'
-import { describe, expect, it } from 'vitest'
+import { MemoryStore, StoreOutageLog } from '@tessera/core'
+import { storeErrorHandler } from '@tessera/hono'
+import { HTTPException } from 'hono/http-exception'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sessionCookie, testApp } from './app.js'
 import { listen } from './server.js'
 
@@ -54,5 +56,62 @@ describe.each(['reject', 'hang'] as const)('a store that starts to %s', (fault) 
       mode.value = 'ok'
       await server.close()
     }
+  })
+})
+
+describe('storeErrorHandler()', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('answers a store outage 503 without a stack per request; the outage log writes one line', async () => {
+    // Hono's default onError prints through console.error: count what reaches it.
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const lines: string[] = []
+    const { store, mode } = faultyStore()
+    const { app } = testApp(store, {
+      storeOutageLog: new StoreOutageLog({ write: (l) => lines.push(l) }),
+    })
+    app.onError(storeErrorHandler())
+    app.get('/boom', () => {
+      throw new Error('a bug')
+    })
+    app.get('/teapot', () => {
+      throw new HTTPException(418, { message: 'short and stout' })
+    })
+    const cookie = sessionCookie(await app.request('/set/a', { method: 'POST', body: '1' }))
+    mode.value = 'reject'
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => app.request('/get/a', { headers: { cookie } })),
+    )
+    for (const res of answers) {
+      expect(res.status).toBe(503)
+      expect(((await res.json()) as { code: string }).code).toBe('STORE_UNAVAILABLE')
+    }
+    expect(printed).not.toHaveBeenCalled()
+    expect(lines).toEqual([
+      'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
+    ])
+    mode.value = 'ok'
+    expect((await app.request('/get/a', { headers: { cookie } })).status).toBe(200)
+    expect(lines).toHaveLength(2)
+
+    // Anything else keeps Hono's own behaviour.
+    expect((await app.request('/boom')).status).toBe(500)
+    expect(printed).toHaveBeenCalledTimes(1)
+    const teapot = await app.request('/teapot')
+    expect(teapot.status).toBe(418)
+    expect(await teapot.text()).toBe('short and stout')
+  })
+
+  it('hands other errors to the fallback it was given', async () => {
+    const { app } = testApp(new MemoryStore())
+    app.onError(storeErrorHandler((error, c) => c.json({ seen: error.message }, 500)))
+    app.get('/boom', () => {
+      throw new Error('a bug')
+    })
+    const res = await app.request('/boom')
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ seen: 'a bug' })
   })
 })

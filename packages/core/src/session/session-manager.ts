@@ -11,6 +11,7 @@ import { sha256 } from '../lib/sha256.js'
 import { withTimeout } from '../lib/with-timeout.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
+import { StoreOutageLog } from '../store/store-outage-log.js'
 import { type Credential, newCredential, newSessionId, parseCredential } from './credential.js'
 import { Session } from './session.js'
 import { applyOp, draftOf, isEmptyDraft } from './session-draft.js'
@@ -58,6 +59,7 @@ interface Resolved {
   renewalMs: number
   browserClose: boolean
   timeout: number
+  outages: StoreOutageLog | null
   retries: number
   clock: Clock
   random: RandomSource
@@ -536,7 +538,8 @@ export class SessionManager {
   }
 
   #call<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    return withTimeout(operation, this.#o.timeout, call)
+    const pending = withTimeout(operation, this.#o.timeout, call)
+    return this.#o.outages ? this.#o.outages.track(pending) : pending
   }
 
   #emit(make: () => SessionEvent): void {
@@ -613,6 +616,14 @@ function tokenHeader(name: string | undefined): string {
   return name.toLowerCase()
 }
 
+function outageLog(value: unknown): StoreOutageLog | null {
+  if (value === undefined) return null
+  if (!(value instanceof StoreOutageLog)) {
+    throw new ConfigError('storeOutageLog must be a StoreOutageLog')
+  }
+  return value
+}
+
 function positiveInt(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -682,6 +693,7 @@ function resolve(options: SessionManagerOptions): Resolved {
     renewalMs: renewal * 1000,
     browserClose: options.expireAtBrowserClose ?? false,
     timeout: positiveInt('storeTimeout', options.storeTimeout, 1000),
+    outages: outageLog(options.storeOutageLog),
     retries: positiveInt('maxConflictRetries', options.maxConflictRetries, 128),
     clock: options.clock ?? Date.now,
     random: options.random ?? secureRandom,

@@ -2,6 +2,7 @@ import type { CookieAttributes } from '../cookie/index.js'
 import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
 import type { RandomSource } from '../lib/random.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
+import type { StoreOutageLog } from '../store/store-outage-log.js'
 
 /** Options of the session cookie. */
 export interface SessionCookieOptions {
@@ -61,6 +62,13 @@ export interface SessionManagerOptions {
   expireAtBrowserClose?: boolean
   /** Milliseconds a store call may take before it fails with `STORE_TIMEOUT`. @default 1000 */
   storeTimeout?: number
+  /**
+   * Where a store outage is logged: the first failure, one summary per interval, and
+   * the recovery, instead of a line per failed request. Every store call the manager
+   * makes is reported to it.
+   * @default undefined (the manager logs nothing; failures only reach the adapter's 503)
+   */
+  storeOutageLog?: StoreOutageLog
   /**
    * How many times a save retries after a compare-and-set conflict. Each conflict means
    * another writer succeeded, so n concurrent writers all land within n retries.
