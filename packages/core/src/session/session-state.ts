@@ -88,6 +88,7 @@ export interface SessionState {
    * new in this request (`send: true`). Moved into the data if the session is created.
    */
   cookieCsrf: { secret: string; send: boolean } | null
+  /**
    * Work the commit runs once this request's session is in the store (created or
    * updated), with its id: the per-user cap, which must see the session it caps.
    */
