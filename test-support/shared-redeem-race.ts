@@ -37,7 +37,15 @@ export async function sharedRedeemRace(
   const results = await Promise.all(
     Array.from({ length: redeemers }, async (_, i) => {
       const { manager, shared } = instances[i % 2] as (typeof instances)[number]
-      const request = new Request(url as string, { headers: { 'user-agent': UA } })
+      // As a <script> on a page of A loads it: the script path redeems nothing else.
+      const request = new Request(url as string, {
+        headers: {
+          'user-agent': UA,
+          'sec-fetch-dest': 'script',
+          'sec-fetch-site': 'cross-site',
+          referer: `${A}/`,
+        },
+      })
       const session = manager.open({ cookie: undefined, secure: false })
       const response = (await shared.handle(request, session)) as Response
       const headers = new Headers(response.headers)
