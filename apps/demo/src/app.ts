@@ -10,6 +10,27 @@ export interface AppDeps extends ApiDeps {
   manager: SessionManager
   /** Exact origins allowed to send unsafe requests besides the app's own. */
   trustedOrigins?: string[]
+  /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`, see `config.ts`), passed
+   * to every adapter's session middleware: any other `Host` gets `400` first.
+   * @default undefined (every host: tests that build the app without it)
+   */
+  allowedHosts?: readonly string[]
+}
+
+/**
+ * `{ allowedHosts }` when the deps set it, else nothing: `exactOptionalPropertyTypes`
+ * forbids passing `undefined`, and every adapter's option takes the same list.
+ *
+ * @example
+ * ```ts
+ * session(manager, { clientIp, ...hostsOption(deps) })
+ * ```
+ */
+export function hostsOption(deps: Pick<AppDeps, 'allowedHosts'>): {
+  allowedHosts?: readonly string[]
+} {
+  return deps.allowedHosts === undefined ? {} : { allowedHosts: deps.allowedHosts }
 }
 
 /**
@@ -23,7 +44,7 @@ export function createApp(deps: AppDeps): Hono<SessionEnv> {
   // StoreOutageLog (main.ts) reports the outage itself in a few lines.
   app.onError(storeErrorHandler())
   // The address is recorded on new sessions for "your sessions" (issue 9).
-  app.use(session(deps.manager, { clientIp: remoteAddress }))
+  app.use(session(deps.manager, { clientIp: remoteAddress, ...hostsOption(deps) }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
   const api = honoApi(createApiDispatcher(createApi(deps), deps))
   app.all('/api', api)

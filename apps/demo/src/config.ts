@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { ConfigError, resolveAllowedHosts } from '@tessera/core'
 import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
 import { type JwtDemoConfig, loadJwtConfig } from './jwt-config.js'
 
@@ -12,6 +13,12 @@ export interface DemoConfig {
   secret: string
   /** Exact origins (besides the app's own) allowed to send unsafe requests. */
   trustedOrigins: string[]
+  /**
+   * The hosts the demo answers for (Django's `ALLOWED_HOSTS`): `ALLOWED_HOSTS` or
+   * {@link DEFAULT_ALLOWED_HOSTS}, plus the hosts of `SHARED_SITES`. Every other `Host`
+   * gets `400` before the session, CSRF or any route runs.
+   */
+  allowedHosts: string[]
   /** Milliseconds after which a session store call fails with `STORE_TIMEOUT` (503). */
   storeTimeoutMs: number
   /** Milliseconds between two summary lines while the session store is down. */
@@ -37,6 +44,13 @@ export interface DemoConfig {
 }
 
 /**
+ * The demo's `ALLOWED_HOSTS` when unset: the loopback names a developer's browser uses.
+ * The default shared-session sites (`localhost` and `127.0.0.1` on the demo's port)
+ * are among them.
+ */
+export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
+
+/**
  * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated). Without a secret, one is
  * generated into `DATA_DIR/secret` (mode 0600) on first start and reused after, so
  * restarting the demo logs nobody out.
@@ -44,9 +58,12 @@ export interface DemoConfig {
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
- * `DATA_DIR`). `STORE_TIMEOUT_MS` bounds every store call (default 1000);
- * `STORE_OUTAGE_LOG_INTERVAL_MS` is the gap between two summary lines of a store outage
- * (default 10000).
+ * `DATA_DIR`). `ALLOWED_HOSTS` (comma-separated, Django's setting; default
+ * {@link DEFAULT_ALLOWED_HOSTS}) lists the `Host` values the demo answers; the hosts of
+ * `SHARED_SITES` are always added, since the demo serves those sites. An entry that is
+ * not an exact host fails startup with a `ConfigError`. `STORE_TIMEOUT_MS` bounds every
+ * store call (default 1000); `STORE_OUTAGE_LOG_INTERVAL_MS` is the gap between two
+ * summary lines of a store outage (default 10000).
  * `DEMO_ADAPTER` (`hono`, `express`, `fastify` or `web`; default `hono`) picks the
  * adapter the API runs on.
  * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
@@ -65,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean)
+  const allowedHosts = loadAllowedHosts(env)
   const storeTimeoutMs =
     env.STORE_TIMEOUT_MS === undefined || env.STORE_TIMEOUT_MS === ''
       ? 1000
@@ -92,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     dataDir,
     secret: env.TESSERA_SECRET || readOrCreateSecret(dataDir),
     trustedOrigins,
+    allowedHosts,
     storeTimeoutMs,
     storeOutageLogIntervalMs: positiveInt(env, 'STORE_OUTAGE_LOG_INTERVAL_MS', 10_000),
     ...(redisUrl === undefined ? {} : { redisUrl }),
@@ -104,6 +123,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     freshAge: positiveInt(env, 'FRESH_AGE', 600),
     jwt: loadJwtConfig(env, dataDir),
   }
+}
+
+/** `ALLOWED_HOSTS` (or the default) plus the `SHARED_SITES` hosts, validated as the adapters will. */
+function loadAllowedHosts(env: NodeJS.ProcessEnv): string[] {
+  const listed = (env.ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+  for (const entry of listed) {
+    // The adapters validate again at setup; here the message names the setting.
+    try {
+      resolveAllowedHosts([entry])
+    } catch {
+      throw new ConfigError(
+        `ALLOWED_HOSTS entries must be exact hosts like "example.com", "example.com:8443" or "[::1]" (no scheme, path or wildcard), got ${JSON.stringify(entry.slice(0, 100))}`,
+      )
+    }
+  }
+  const hosts = listed.length ? listed : [...DEFAULT_ALLOWED_HOSTS]
+  // A shared-session site is a host this server answers for by configuration. A
+  // SHARED_SITES entry that is not a URL is left to SharedSessions, which refuses it.
+  for (const site of (env.SHARED_SITES ?? '').split(',')) {
+    const host = URL.canParse(site.trim()) ? new URL(site.trim()).host : ''
+    if (host && !hosts.includes(host)) hosts.push(host)
+  }
+  return hosts
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

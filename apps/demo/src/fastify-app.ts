@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import type { AppDeps } from './app.js'
+import { type AppDeps, hostsOption } from './app.js'
 
 /**
  * The demo API on Fastify 5 with `@tessera/fastify` (`csrf: true`, so every unsafe
@@ -32,6 +32,7 @@ export async function createFastifyApp(
   await app.register(tesseraSession, {
     manager: deps.manager,
     csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+    ...hostsOption(deps),
   })
   await app.register(async (api) => {
     api.removeAllContentTypeParsers()

@@ -1,7 +1,7 @@
 import { withSession } from '@tessera/web'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import type { AppDeps } from './app.js'
+import { type AppDeps, hostsOption } from './app.js'
 import { boundedText } from './hono-api.js'
 
 /**
@@ -34,6 +34,10 @@ export function createFetchApp<Rest extends unknown[] = []>(
       })
       return new Response(out.body, { status: out.status, headers: out.headers })
     },
-    { csrf: { trustedOrigins: deps.trustedOrigins ?? [] }, clientIp: remoteAddress },
+    {
+      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+      clientIp: remoteAddress,
+      ...hostsOption(deps),
+    },
   )
 }

@@ -1,6 +1,8 @@
 import {
+  disallowedHostResponse,
   introspectionEndpoint,
   JwtKeySet,
+  resolveAllowedHosts,
   type SessionManager,
   type SessionManagerOptions,
 } from '@tessera/core'
@@ -50,11 +52,13 @@ export async function jwtSessionOptions(
  * introspection caller is a service with a credential, not a browser with cookies (CSRF
  * protects cookies; this request carries none). They live outside `/api`, so they stay
  * on Hono whatever `DEMO_ADAPTER` serves the API. Everything else goes to `app`
- * unchanged, with the server's bindings (for the client address).
+ * unchanged, with the server's bindings (for the client address). With `allowedHosts`
+ * (`ALLOWED_HOSTS`), a request for another host gets `400` here, before either route:
+ * they run ahead of the app's session middleware, which checks it for everything else.
  *
  * @example
  * ```ts
- * const root = withJwtRoutes(app, manager, config.jwt)
+ * const root = withJwtRoutes(app, manager, config.jwt, config.allowedHosts)
  * serve({ fetch: root.fetch, port: 3000 })
  * ```
  */
@@ -62,9 +66,17 @@ export function withJwtRoutes(
   app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> },
   manager: SessionManager,
   config: JwtDemoConfig,
+  allowedHosts?: readonly string[],
 ): Hono {
   const root = new Hono()
+  const hosts = allowedHosts === undefined ? undefined : resolveAllowedHosts(allowedHosts)
   if (config.format === 'jwt') {
+    if (hosts) {
+      root.use(async function demoAllowedHosts(c, next) {
+        if (!hosts.allows(new URL(c.req.url).host)) return disallowedHostResponse()
+        await next()
+      })
+    }
     root.use(jwks(manager))
     if (config.introspectionSecret !== undefined) {
       const introspect = introspectionEndpoint({

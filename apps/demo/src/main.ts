@@ -75,13 +75,15 @@ const deps = {
   throttle,
   management,
   trustedOrigins: config.trustedOrigins,
+  // Django's ALLOWED_HOSTS: every adapter answers 400 to any other Host, first.
+  allowedHosts: config.allowedHosts,
 }
 const app = createApp(deps)
-// Seed 002: one session across the sites this server answers for (shared-sessions.ts).
+// django-shared-session: one session across the sites this server answers for (shared-sessions.ts).
 const shared = demoSharedSessions(process.env, config.secret)
 shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
-  // Seed 000's template tag: pages of an existing session carry its header token on
+  // django-session-token's template tag: pages of an existing session carry its header token on
   // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
   // created for every page view (bots create no rows). The embedding entry point
   // `/embed/` always gets one, creating the session when needed: a cookieless webview
@@ -109,7 +111,7 @@ sweep.unref()
 // DEMO_ADAPTER: the API on Express, Fastify or @tessera/web instead of Hono (the SPA stays on Hono).
 const onAdapter = await adapterServer(config.adapter, deps)
 const listen = {
-  fetch: withJwtRoutes(app, manager, config.jwt).fetch,
+  fetch: withJwtRoutes(app, manager, config.jwt, config.allowedHosts).fetch,
   hostname: config.host,
   port: config.port,
   ...onAdapter,
@@ -119,6 +121,7 @@ const server = serve(listen, (info) => {
   const shownHost = info.address.includes(':') ? `[${info.address}]` : info.address
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
   console.log(`API adapter: ${config.adapter}`)
+  console.log(`Allowed hosts: ${config.allowedHosts.join(', ')}`)
   console.log(
     `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keysFile})` : 'opaque'}`,
   )

@@ -16,6 +16,7 @@ import { afterEach } from 'vitest'
 import { rawHttpFetch } from '../../../test-support/raw-http.js'
 import { DEMO_ADAPTERS, type DemoAdapter } from '../src/adapter-server.js'
 import { type AppDeps, createApp } from '../src/app.js'
+import { DEFAULT_ALLOWED_HOSTS } from '../src/config.js'
 import { createExpressApp } from '../src/express-app.js'
 import { createFastifyApp } from '../src/fastify-app.js'
 import { createFetchApp } from '../src/fetch-app.js'
@@ -23,6 +24,9 @@ import { SqliteUsers } from '../src/users.js'
 import type { Requestable } from './client.js'
 
 export const SECRET = 'demo-test-secret-demo-test-secret-0123'
+
+/** The demo's default `ALLOWED_HOSTS` plus `demo.test`, the origin every test client uses. */
+export const TEST_ALLOWED_HOSTS: readonly string[] = [...DEFAULT_ALLOWED_HOSTS, 'demo.test']
 
 /** The adapters the demo API runs on; the contract tests run once per adapter. */
 export const ADAPTERS = DEMO_ADAPTERS
@@ -138,6 +142,7 @@ export async function demo(adapter: DemoAdapter = 'hono', options: DemoOptions =
     throttle,
     management,
     trustedOrigins: ['https://trusted.demo.test'],
+    allowedHosts: TEST_ALLOWED_HOSTS,
     clientIp: (request) => request.header('x-test-client') ?? '192.0.2.1',
   })
   return { app, store, manager, users, hasher, counts, admin, management, audit }
