@@ -6,7 +6,6 @@ import {
   SessionManagement,
   SessionManager,
   StoreOutageLog,
-  withSessionToken,
 } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
 import { adapterServer } from './adapter-server.js'
@@ -14,6 +13,7 @@ import { createApp } from './app.js'
 import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
 import { jwtSessionOptions, withJwtRoutes } from './jwt-sessions.js'
+import { pageSessionToken } from './page-session-token.js'
 import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
@@ -83,18 +83,9 @@ const app = createApp(deps)
 const shared = demoSharedSessions(process.env, config.secret)
 shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
-  // django-session-token's template tag: pages of an existing session carry its header token on
-  // <html data-session-token>. Anonymous visitors of `/` get none, so no session is
-  // created for every page view (bots create no rows). The embedding entry point
-  // `/embed/` always gets one, creating the session when needed: a cookieless webview
-  // has no other way to carry a session from one request to the next.
-  html: async (c, html) =>
-    shared.html(
-      c,
-      c.req.path.startsWith('/embed/') || !(await c.var.session.isEmpty())
-        ? withSessionToken(html, await c.var.session.getSessionToken())
-        : html,
-    ),
+  // django-session-token's template tag, only on pages of an existing session (see
+  // page-session-token.ts): anonymous views of `/` and `/embed/` create no session.
+  html: async (c, html) => shared.html(c, await pageSessionToken(c, html)),
 })
 
 // Expired rows are invisible already; this only reclaims their space.

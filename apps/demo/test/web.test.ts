@@ -1,10 +1,13 @@
 import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { MemoryStore, SessionManager, withSessionToken } from '@tessera/core'
+import { MemoryStore, SessionManager } from '@tessera/core'
 import { type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { pageSessionToken } from '../src/page-session-token.js'
 import { CONTENT_SECURITY_POLICY, ensureWebBuild, mountWeb } from '../src/web.js'
+
+const SECRET = 'web-test-secret-0123456789abcdef0123'
 
 let dist = ''
 let app: Hono
@@ -126,20 +129,31 @@ describe('mountWeb', () => {
   })
 })
 
+/** The demo's pages as main.ts mounts them: the session middleware and the page token hook. */
+function pagesOf(manager: SessionManager) {
+  const pages = new Hono<SessionEnv>()
+  pages.use(session(manager))
+  pages.post('/api/remember/', async (c) => {
+    await c.var.session.set('remembered', true)
+    return c.json({ ok: true })
+  })
+  mountWeb(pages, dist, { html: pageSessionToken })
+  return pages
+}
+
+function countCreated(manager: SessionManager): () => number {
+  let created = 0
+  manager.on('created', () => {
+    created++
+  })
+  return () => created
+}
+
 describe('HEAD of a page', () => {
   it('HEAD / and HEAD /embed/ answer the page headers, no body, no token, no session row', async () => {
-    const store = new MemoryStore()
-    const manager = new SessionManager({ store, secret: 'web-test-secret-0123456789abcdef0123' })
-    let created = 0
-    manager.on('created', () => {
-      created++
-    })
-    const pages = new Hono<SessionEnv>()
-    pages.use(session(manager))
-    // main.ts's hook: /embed/ always carries a header token, creating the session.
-    mountWeb(pages, dist, {
-      html: async (c, html) => withSessionToken(html, await c.var.session.getSessionToken()),
-    })
+    const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    const created = countCreated(manager)
+    const pages = pagesOf(manager)
     for (const path of ['/', '/embed/']) {
       const res = await pages.request(path, { method: 'HEAD' })
       expect(res.status).toBe(200)
@@ -148,11 +162,31 @@ describe('HEAD of a page', () => {
       expect(await res.text()).toBe('')
     }
     await manager.settled()
-    expect(created).toBe(0)
-    // The same page by GET still issues its token and creates the session, so the count works.
-    const get = await pages.request('/embed/')
-    expect(await get.text()).toContain('data-session-token=')
+    expect(created()).toBe(0)
+  })
+})
+
+describe('anonymous page views', () => {
+  it('1,000 anonymous GET /embed/ and / create no session row; a page of a stored session carries its token', async () => {
+    const store = new MemoryStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const created = countCreated(manager)
+    const pages = pagesOf(manager)
+    for (let i = 0; i < 1000; i++) {
+      const res = await pages.request(i % 2 ? '/embed/' : '/')
+      expect(res.status).toBe(200)
+      expect(res.headers.getSetCookie()).toEqual([])
+      expect(await res.text()).not.toContain('data-session-token')
+    }
     await manager.settled()
-    expect(created).toBe(1)
+    expect(created()).toBe(0)
+    // Once the visitor has a session, its pages carry its token (and the count works).
+    const stored = await pages.request('/api/remember/', { method: 'POST' })
+    expect(stored.status).toBe(200)
+    await manager.settled()
+    expect(created()).toBe(1)
+    const cookie = stored.headers.getSetCookie()[0]?.split(';')[0] as string
+    const page = await pages.request('/embed/', { headers: { cookie } })
+    expect(await page.text()).toContain('data-session-token=')
   })
 })

@@ -27,12 +27,13 @@ const SESSION_TOKEN_HEADER = 'X-Session-Token'
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
- * How this page authenticates, decided once at load (seed 000):
- * - `'header token'`: the page carries a token on `<html data-session-token>` and is
- *   the embedding entry point `/embed/` (which always gets one), or cookies are not
- *   available to it at all. Every request carries the token in `X-Session-Token` with
- *   `credentials: 'omit'`; cookies are never read or sent and no CSRF token is needed
- *   (the server exempts requests with a valid header token).
+ * How this page authenticates, decided once at load (django-session-token):
+ * - `'header token'`: the page is the embedding entry point `/embed/`, or it carries a
+ *   token on `<html data-session-token>` and cookies are not available to it at all.
+ *   Requests go with `credentials: 'omit'`; cookies are never read or sent and no CSRF
+ *   token is needed (the server exempts requests with a valid header token). Until the
+ *   page has a token, safe requests go anonymous and the first unsafe one (the login)
+ *   asks `/api/session-token/` for one first, so an anonymous view stores no session.
  * - `'cookie'`: the session cookie plus a CSRF token on every unsafe request. On `/` the
  *   server also puts a token on pages of an existing session; a page whose cookies work
  *   ignores it, so its login still rotates the session cookie.
@@ -42,7 +43,7 @@ export type AuthMode = 'header token' | 'cookie'
 const pageToken = document.documentElement.dataset.sessionToken || undefined
 
 export const authMode: AuthMode =
-  pageToken !== undefined && (location.pathname.startsWith('/embed/') || !cookiesAvailable())
+  location.pathname.startsWith('/embed/') || (pageToken !== undefined && !cookiesAvailable())
     ? 'header token'
     : 'cookie'
 
@@ -185,7 +186,8 @@ async function request<T = unknown>(method: string, path: string, body?: unknown
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (authMode === 'header token') {
-    headers[SESSION_TOKEN_HEADER] = sessionToken ?? (await renewSessionToken())
+    const token = sessionToken ?? (UNSAFE.has(method) ? await renewSessionToken() : undefined)
+    if (token !== undefined) headers[SESSION_TOKEN_HEADER] = token
     return send<T>(method, path, headers, body, 'omit')
   }
   // Read the cookie right before every unsafe request: login rotates the token, so a
