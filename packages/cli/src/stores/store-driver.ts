@@ -29,7 +29,10 @@ const LABEL: Record<StoreDriverKind, string> = {
  * const { openSqlite } = await loadStoreDriver('sqlite', () => import('./open-sqlite.js'))
  * ```
  */
-export async function loadStoreDriver<T>(kind: StoreDriverKind, load: () => Promise<T>): Promise<T> {
+export async function loadStoreDriver<T>(
+  kind: StoreDriverKind,
+  load: () => Promise<T>,
+): Promise<T> {
   const missing = PACKAGES[kind].filter((name) => !installed(name))
   if (missing.length > 0) {
     const what = missing.length === 1 ? 'is' : 'are'
