@@ -1,20 +1,32 @@
-import { defaultClientConditions, defaultServerConditions } from 'vite'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-// Workspace packages export their TypeScript sources under the "@tessera/source"
-// condition, so tests run against src/ without a build step.
-const source = '@tessera/source'
+// The published packages resolve through their exports maps to a compiled dist/. Inside
+// the repo every @tessera/* import means the package's TypeScript source instead, so
+// in-process tests run against src/ with no build. Keep in step with the `paths` of
+// tsconfig.json. The globalSetup still builds dist/ (incrementally): tests that start
+// the real `tessera` binary or pack the packages run the compiled code a user gets.
+const packages = fileURLToPath(new URL('./packages/', import.meta.url))
 
 export default defineConfig({
-  resolve: { conditions: [source, ...defaultClientConditions] },
-  ssr: { resolve: { conditions: [source, ...defaultServerConditions] } },
+  resolve: {
+    alias: [
+      { find: /^@tessera\/core\/testing$/, replacement: `${packages}core/src/testing.ts` },
+      {
+        find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify)$/,
+        replacement: `${packages}$1/src/index.ts`,
+      },
+    ],
+  },
   test: {
     include: [
       'packages/*/test/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'e2e/**/*.test.ts',
+      'consumer/**/*.test.ts',
     ],
+    globalSetup: ['test-support/build-packages.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

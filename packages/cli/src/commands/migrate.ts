@@ -1,10 +1,4 @@
-import {
-  migrateRateLimits,
-  migrate as migrateSessions,
-  PostgresRateLimitStore,
-} from '@tessera/store-postgres'
 import { CliError } from '../cli-error.js'
-import { tableExists } from '../stores/open-postgres.js'
 import { DEFAULT_TABLE, openStore, type StoreFlags } from '../stores/open-store.js'
 import type { Command } from './command.js'
 import { STORE_OPTIONS } from './store-options.js'
@@ -65,6 +59,14 @@ Example:
     }
     const opened = await openStore(flags, io.env, { requireTable: false })
     const pool = opened.pool
+    // Imported here, not at the top: @tessera/store-postgres and pg are optional, and
+    // openStore has just checked that they are installed (or said what to install).
+    const {
+      migrateRateLimits,
+      migrate: migrateSessions,
+      PostgresRateLimitStore,
+    } = await import('@tessera/store-postgres')
+    const { tableExists } = await import('../stores/open-postgres.js')
     try {
       if (!pool) throw new CliError('usage', 'migrate is for PostgreSQL stores')
       const jobs: [string, string, (table: string) => Promise<void>][] = [

@@ -1,9 +1,7 @@
 import { TieredStore } from '@tessera/core'
 import { CliError } from '../cli-error.js'
-import { openPostgres } from './open-postgres.js'
-import { openRedis } from './open-redis.js'
-import { openSqlite } from './open-sqlite.js'
 import type { OpenedStore } from './opened-store.js'
+import { loadStoreDriver } from './store-driver.js'
 import { parseStoreUrl } from './store-url.js'
 
 /** The store options every store command takes (`--store`, `--table`, `--prefix`). */
@@ -70,21 +68,27 @@ export async function openStore(
       '--cache takes a Redis URL, in front of a SQLite or PostgreSQL --store',
     )
   }
+  // Loaded only for the store asked for: each store's driver is an optional dependency.
+  const redis = () => loadStoreDriver('redis', () => import('./open-redis.js'))
   let primary: OpenedStore
   switch (url.kind) {
-    case 'sqlite':
+    case 'sqlite': {
+      const { openSqlite } = await loadStoreDriver('sqlite', () => import('./open-sqlite.js'))
       primary = openSqlite(url.path, flags.table ?? DEFAULT_TABLE)
       break
-    case 'postgres':
+    }
+    case 'postgres': {
+      const { openPostgres } = await loadStoreDriver('postgres', () => import('./open-postgres.js'))
       primary = await openPostgres(url, flags.table ?? DEFAULT_TABLE, options.requireTable ?? true)
       break
+    }
     default:
-      return openRedis(url, flags.prefix ?? DEFAULT_PREFIX)
+      return (await redis()).openRedis(url, flags.prefix ?? DEFAULT_PREFIX)
   }
   if (cacheUrl === undefined) return primary
   let cache: OpenedStore
   try {
-    cache = await openRedis(cacheUrl, flags.prefix ?? DEFAULT_PREFIX)
+    cache = await (await redis()).openRedis(cacheUrl, flags.prefix ?? DEFAULT_PREFIX)
   } catch (error) {
     await primary.close()
     throw error
