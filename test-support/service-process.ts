@@ -15,6 +15,7 @@ export interface ServiceProcess {
 
 /**
  * Runs `entry` (TypeScript, through tsx with the `@tessera/source` condition) in `cwd`
+ * — a script path, or the script path followed by its arguments —
  * with `env` on top of this process's environment, and resolves once its stdout matched
  * every pattern of `ready`; the first one must capture the `http://127.0.0.1:<port>` URL.
  * Rejects with everything it printed when it exits first or takes longer than `timeoutMs`.
@@ -27,14 +28,20 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(
   cwd: string,
-  entry: string,
+  entry: string | readonly string[],
   env: Record<string, string>,
   ready: RegExp[],
   timeoutMs = 40_000,
 ): Promise<ServiceProcess> {
+  const name = typeof entry === 'string' ? entry : entry.join(' ')
   const child = spawn(
     process.execPath,
-    ['--conditions=@tessera/source', '--import', 'tsx', entry],
+    [
+      '--conditions=@tessera/source',
+      '--import',
+      'tsx',
+      ...(typeof entry === 'string' ? [entry] : entry),
+    ],
     {
       cwd,
       env: { ...process.env, ...env },
@@ -61,7 +68,7 @@ export async function startServiceProcess(
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${entry} did not start within ${timeoutMs} ms:\n${log}`)),
+        () => reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${log}`)),
         timeoutMs,
       )
       const check = (): void => {
@@ -74,7 +81,7 @@ export async function startServiceProcess(
       child.stdout?.on('data', check)
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
-        reject(new Error(`${entry} exited (${code ?? signal}) before listening:\n${log}`))
+        reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${log}`))
       })
     })
     return { url, child, output: () => log, stderr: () => stderr, stop }
