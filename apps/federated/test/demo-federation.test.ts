@@ -85,11 +85,13 @@ describe('SESSION_FORMAT=jwt demo and the federated service', () => {
       expect(claims.exp).toBe((claims.iat as number) + 300)
     }
     expect((await whoami(jwksOnly, {})).status).toBe(401)
-    // An anonymous visitor's session JWT (CSRF only) carries no user.
+    // An anonymous visitor's CSRF fetch stores no session, so it gets no session JWT to
+    // present (its secret rides in the signed sessionid_csrf cookie, which is no JWT).
     const anonymous = client()
     await anonymous.request('/api/csrf/')
-    const res = await whoami(jwksOnly, { cookie: `sessionid=${anonymous.cookie('sessionid')}` })
-    expect(((await res.json()) as { claims: Record<string, unknown> }).claims.sub).toBeUndefined()
+    expect(anonymous.cookie('sessionid')).toBeUndefined()
+    const csrfOnly = `sessionid_csrf=${anonymous.cookie('sessionid_csrf')}`
+    expect((await whoami(jwksOnly, { cookie: csrfOnly })).status).toBe(401)
   })
 
   it('after logout a copied JWT still works at the JWKS-only service (until exp) and is refused at once in introspection mode', async () => {
