@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config'
 // The published packages resolve through their exports maps to a compiled dist/. Inside
 // the repo every @tessera/* import means the package's TypeScript source instead, so
 // in-process tests run against src/ with no build. Keep in step with the `paths` of
-// tsconfig.json. The globalSetup still builds dist/ (incrementally): tests that start
-// the real `tessera` binary or pack the packages run the compiled code a user gets.
+// tsconfig.json. The globalSetup still builds dist/ (incrementally, packages and demo):
+// tests that start the real `tessera` binary, the demo or the bench's servers, build the
+// Next.js example or pack the packages run the compiled code a user gets.
 const packages = fileURLToPath(new URL('./packages/', import.meta.url))
 
 export default defineConfig({

@@ -30,7 +30,7 @@ interface Seen {
   sessionToken: string | undefined
 }
 
-describe.skipIf(gate.skip)('cookieless sessions in Chromium (seed 000, /embed/)', () => {
+describe.skipIf(gate.skip)('django-session-token in Chromium (/embed/, no cookies)', () => {
   let demo: DemoServer
   let browser: Browser
   const contexts: BrowserContext[] = []

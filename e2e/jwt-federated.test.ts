@@ -12,12 +12,12 @@ const { executable, gate } = chromiumGate()
 const SECRET = 'introspection-secret-for-the-browser-test-012345'
 
 /**
- * The browser itself calls the federated service: both run on `localhost`, on two
- * ports, and cookies are scoped by host, not port (RFC 6265 §8.5), so Chromium sends the
- * demo's session cookie to the federated service as it would to a sibling host under a
- * cookie `Domain`. That shows what the seed promises — one cookie serves the app and its
- * federated services — without the test copying the cookie over. `context.cookies()` is
- * used only for what a browser cannot do: steal the JWT to replay it after logout.
+ * The browser itself calls the federated service: both run on `localhost`, on two ports,
+ * and cookies are scoped by host, not port (RFC 6265 §8.5), so Chromium sends the demo's
+ * session cookie to the federated service as it would to a sibling host under a cookie
+ * `Domain`. That shows what django-session-jwt promises — one cookie serves the app and
+ * its federated services — without the test copying the cookie over. `context.cookies()`
+ * is used only for what a browser cannot do: steal the JWT to replay it after logout.
  */
 describe.skipIf(gate.skip)(
   'JWT session cookie: the demo and a federated service in Chromium',

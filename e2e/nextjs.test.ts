@@ -45,6 +45,45 @@ async function whoIs(app: ServiceProcess, cookie: string): Promise<string | null
   return ((await res.json()) as { user: { username: string } | null }).user?.username ?? null
 }
 
+// The example's throttle: 5 failed logins per account and client.
+const THROTTLE_LIMIT = 5
+const BURST = 30
+
+/**
+ * Sends `BURST` wrong-password logins for a fresh account name at once, with one CSRF
+ * cookie and token, and returns their statuses. Checking the limit first and counting
+ * each failure after the password check let the whole burst through before the first
+ * failure was counted.
+ */
+async function wrongPasswordBurst(app: ServiceProcess): Promise<number[]> {
+  const send = (path: string, init: RequestInit = {}) =>
+    rawHttpFetch(new Request(`${app.url}${path}`, init), port(app.url))
+  const csrf = await send('/api/csrf/')
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string }
+  const username = `burst-${Math.random().toString(36).slice(2)}`
+  const answers = await Promise.all(
+    Array.from({ length: BURST }, (_, i) =>
+      send('/api/login/', {
+        method: 'POST',
+        headers: {
+          cookie,
+          origin: app.url,
+          'content-type': 'application/json',
+          'x-csrftoken': csrfToken,
+        },
+        body: JSON.stringify({ username, password: `guess${i}` }),
+      }),
+    ),
+  )
+  return answers.map((res) => res.status)
+}
+
+const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length
+
 describe.skipIf(gate.skip)('Next.js example in Chromium (SQLite)', () => {
   let app: ServiceProcess
   let evil: EvilServer
@@ -157,6 +196,12 @@ describe.skipIf(gate.skip)('Next.js example in Chromium (SQLite)', () => {
     }
   })
 
+  test(`${BURST} parallel wrong-password logins: ${THROTTLE_LIMIT} are checked (401), the rest 429`, async () => {
+    const statuses = await wrongPasswordBurst(app)
+    expect(countOf(statuses, 401)).toBe(THROTTLE_LIMIT)
+    expect(countOf(statuses, 429)).toBe(BURST - THROTTLE_LIMIT)
+  })
+
   test('log out through the page: the old cookie is dead and the page redirects again', async () => {
     await page.goto(`${app.url}/hello/`)
     const before = await cookieHeader(context, app.url)
@@ -213,5 +258,11 @@ describe.skipIf(gate.skip || redis.gate.skip)('Next.js example on Redis (REDIS_U
     expect(await hello.json()).toEqual({ message: 'Hello admin' })
     const page = await send('/hello/', { headers: { cookie } })
     expect(await page.text()).toContain('Hello <!-- -->admin')
+  })
+
+  test(`${BURST} parallel wrong-password logins: ${THROTTLE_LIMIT} are checked (401), the rest 429`, async () => {
+    const statuses = await wrongPasswordBurst(app)
+    expect(countOf(statuses, 401)).toBe(THROTTLE_LIMIT)
+    expect(countOf(statuses, 429)).toBe(BURST - THROTTLE_LIMIT)
   })
 })

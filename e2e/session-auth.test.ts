@@ -6,7 +6,7 @@ import { type EvilServer, startEvilServer } from './support/evil-server.js'
 
 const { executable, gate } = chromiumGate()
 
-describe.skipIf(gate.skip)('session auth in Chromium (the seed 004 SPA)', () => {
+describe.skipIf(gate.skip)("session auth in Chromium (the Django + DRF + Vue guide's SPA)", () => {
   let demo: DemoServer
   let browser: Browser
   let evil: EvilServer | undefined

@@ -8,7 +8,7 @@ const { executable, gate } = chromiumGate()
 // The second browser says it is Firefox on Windows, so its row is told apart by its label.
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0'
 
-describe.skipIf(gate.skip)('"Your sessions" in Chromium (issue 9)', () => {
+describe.skipIf(gate.skip)('"Your sessions" in Chromium (session management)', () => {
   let demo: DemoServer
   let browser: Browser
   const contexts: BrowserContext[] = []

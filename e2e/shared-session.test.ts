@@ -21,7 +21,7 @@ interface BlockedCookie {
   reasons: string[]
 }
 
-describe.skipIf(gate.skip)('shared sessions across sites in Chromium (seed 002)', () => {
+describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () => {
   let demo: DemoServer
   let evil: EvilServer
   let siteA = ''

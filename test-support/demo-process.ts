@@ -4,7 +4,10 @@ import { type ServiceProcess, startServiceProcess } from './service-process.js'
 
 const demoDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'apps', 'demo')
 
-/** A demo server started as `npm start` runs it (tsx on the sources), in its own process. */
+/**
+ * A demo server in its own process, running the compiled demo (`dist/main.js`) as `npm start`
+ * does after its build step; vitest's globalSetup builds it and its packages first.
+ */
 export type DemoProcess = ServiceProcess
 
 /**
@@ -18,7 +21,7 @@ export function startDemoProcess(
 ): Promise<DemoProcess> {
   return startServiceProcess(
     demoDir,
-    'src/main.ts',
+    'dist/main.js',
     { PORT: '0', HOST: '127.0.0.1', REDIS_URL: '', DATABASE_URL: '', ...env },
     [/listening on (http:\/\/127\.0\.0\.1:\d+)\n/, /Sessions: [^\n]*\n/],
     timeoutMs,

@@ -5,7 +5,8 @@ import { type ServiceProcess, startServiceProcess } from './service-process.js'
 const federatedDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'apps', 'federated')
 
 /**
- * Starts the federated service as `npm run federated` runs it, on a free port, with
+ * Starts the federated service as `npm run federated` runs it (tsx on its sources: it
+ * imports nothing from Tessera and has no build), on a free port, with
  * `env` (at least `JWKS_URL`; `INTROSPECTION_URL` and `INTROSPECTION_SECRET` for the
  * introspection mode). Resolves once it printed its listening and trust lines.
  *
@@ -21,7 +22,7 @@ export function startFederatedProcess(
 ): Promise<ServiceProcess> {
   return startServiceProcess(
     federatedDir,
-    'src/main.ts',
+    ['--import', 'tsx', 'src/main.ts'],
     {
       FEDERATED_PORT: '0',
       FEDERATED_HOST: '127.0.0.1',

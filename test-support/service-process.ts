@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 
-/** A server started in its own process (tsx on its sources). */
+/** A server started in its own Node process. */
 export interface ServiceProcess {
   /** `http://127.0.0.1:<port>`, from its listening line. */
   url: string
@@ -14,15 +14,15 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs `entry` (TypeScript, through tsx with the `@tessera/source` condition) in `cwd`
- * — a script path, or the script path followed by its arguments —
- * with `env` on top of this process's environment, and resolves once its stdout matched
- * every pattern of `ready`; the first one must capture the `http://127.0.0.1:<port>` URL.
- * Rejects with everything it printed when it exits first or takes longer than `timeoutMs`.
+ * Runs `node <entry>` in `cwd` — `entry` is a script path, or Node's arguments (options
+ * such as `--import tsx`, the script, its arguments) — with `env` on top of this
+ * process's environment, and resolves once its stdout matched every pattern of `ready`;
+ * the first one must capture the `http://127.0.0.1:<port>` URL. Rejects with everything
+ * it printed when it exits first or takes longer than `timeoutMs`.
  *
  * @example
  * ```ts
- * const svc = await startServiceProcess('apps/federated', 'src/main.ts', { FEDERATED_PORT: '0' },
+ * const svc = await startServiceProcess('apps/demo', 'dist/main.js', { PORT: '0' },
  *   [/listening on (http:\/\/127\.0\.0\.1:\d+)\n/])
  * ```
  */
@@ -34,20 +34,11 @@ export async function startServiceProcess(
   timeoutMs = 40_000,
 ): Promise<ServiceProcess> {
   const name = typeof entry === 'string' ? entry : entry.join(' ')
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@tessera/source',
-      '--import',
-      'tsx',
-      ...(typeof entry === 'string' ? [entry] : entry),
-    ],
-    {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const child = spawn(process.execPath, typeof entry === 'string' ? [entry] : [...entry], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let log = ''
   let stderr = ''
   child.stdout?.on('data', (d) => {

@@ -19,13 +19,14 @@ function cookieOf(response: Response, name: string): string | undefined {
 }
 
 /**
- * Seed 002 through an adapter's public entry point. The app must serve sites `a` and `b`
- * with the adapter's session middleware, its shared-session route, `POST /login`
- * (`session.setUser('alice')`) and `GET /me` (`{ user }`). Checks: the loader endpoint,
- * the script path (refused as a link or on another site's page; then, loaded as a
- * `<script>` of a page of `a`, an empty `text/javascript`, security headers, a
- * `SameSite=None; Secure` cookie, single use) and the redirect path (nonce cookie, first-party `SameSite=Lax`
- * cookie), each ending with `/me` on site b showing the user.
+ * django-shared-session's transfer through an adapter's public entry point. The app must
+ * serve sites `a` and `b` with the adapter's session middleware, its shared-session
+ * route, `POST /login` (`session.setUser('alice')`) and `GET /me` (`{ user }`). Checks:
+ * the loader endpoint, the script path (refused as a link or on another site's page;
+ * then, loaded as a `<script>` of a page of `a`, an empty `text/javascript`, security
+ * headers, a `SameSite=None; Secure` cookie, single use) and the redirect path (nonce
+ * cookie, first-party `SameSite=Lax` cookie), each ending with `/me` on site b showing
+ * the user.
  */
 export async function sharedSessionScenario(send: Send, a: string, b: string): Promise<void> {
   const ua = { 'user-agent': 'Scenario/1.0' }

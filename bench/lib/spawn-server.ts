@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build, type Plugin } from 'esbuild'
+import { build } from 'esbuild'
 import type { ListeningMessage } from './report-listening.js'
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url))
@@ -30,12 +30,13 @@ process.once('exit', () => {
 
 /**
  * Starts a server file in its own Node process, so the load generator never shares an event
- * loop (or, on a multi-core machine, a core) with the server it measures. The file is first
- * bundled to plain JavaScript with esbuild (Tessera's packages compiled in from source, every
- * other package imported from node_modules as in production), so the child runs on plain
- * Node: a TypeScript loader in the child (tsx) taxes every promise and would penalise the
- * stacks with more awaits, which production code never pays. The child reports its port over
- * IPC (see `reportListening`).
+ * loop (or, on a multi-core machine, a core) with the server it measures. The file and the
+ * bench's own helpers are first bundled to plain JavaScript with esbuild; every package,
+ * Tessera's included, stays an import loaded from node_modules, so Tessera runs from its
+ * compiled `dist/` exactly as in an installed app (`npm run bench` and vitest's globalSetup
+ * build it first). The child thus runs on plain Node: a TypeScript loader in the child (tsx)
+ * taxes every promise and would penalise the stacks with more awaits, which production code
+ * never pays. The child reports its port over IPC (see `reportListening`).
  *
  * @example
  * const server = await spawnServer(fileURLToPath(new URL('../servers/node-http.ts', import.meta.url)))
@@ -50,17 +51,6 @@ export function spawnServer(
   return bundle(file).then((entry) => start(entry, name, startTimeoutMs, stopTimeoutMs))
 }
 
-// Bundles only what the workspace owns; third-party packages stay imports, loaded from
-// node_modules exactly as an application would load them.
-const externalDependencies: Plugin = {
-  name: 'external-dependencies',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@tessera/') ? undefined : { path: args.path, external: true },
-    )
-  },
-}
-
 async function bundle(file: string): Promise<string> {
   const outfile = join(benchDir, '.build', `${basename(file, '.ts')}.mjs`)
   await build({
@@ -70,8 +60,11 @@ async function bundle(file: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    conditions: ['@tessera/source'],
-    plugins: [externalDependencies],
+    // Packages stay imports, loaded from node_modules as an application loads them. The
+    // root tsconfig.json would map @tessera/* to the TypeScript sources through `paths`,
+    // which esbuild applies before `packages`; the base config has no `paths`.
+    packages: 'external',
+    tsconfig: join(benchDir, '..', 'tsconfig.base.json'),
     logLevel: 'warning',
   })
   return outfile

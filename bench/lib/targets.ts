@@ -96,7 +96,7 @@ export const targets: readonly Target[] = [
       ['tessera-fastify-redis', 'tessera fastify (redis)', true],
     ] as const
   ).map(([id, label, redis]) => ({ id, label, file: serverFile(id), session: true, redis })),
-  // JWT session cookies (issue 6): tessera-hono with format 'jwt', one per algorithm.
+  // JWT session cookies: tessera-hono with format 'jwt', one per algorithm.
   ...(['eddsa', 'es256'] as const).map((alg) => ({
     id: `tessera-hono-jwt-${alg}` as const,
     // Short: the table's target column is 26 wide (hono + sqlite, as tessera-hono).

@@ -15,7 +15,8 @@ const NEXT_BIN = join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next')
 const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1', NEXT_DIST_DIR: DIST_DIR }
 
 /**
- * `next build --webpack` of the example into `examples/nextjs/.next-e2e`; resolves with
+ * `next build` (Turbopack) of the example, on the packages' built `dist/` (vitest's
+ * globalSetup builds them first), into `examples/nextjs/.next-e2e`; resolves with
  * how long it took in milliseconds (reported, never asserted). Rejects with the build's
  * output when it fails.
  */
@@ -24,7 +25,7 @@ export function buildNextExample(): Promise<number> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [NEXT_BIN, 'build', '--webpack'],
+      [NEXT_BIN, 'build'],
       {
         cwd: nextExampleDir,
         env: { ...process.env, ...NEXT_ENV },

@@ -18,7 +18,7 @@ export interface ApiDeps {
   throttle: LoginThrottle
   /**
    * Login with the per-user session cap, logout, "your sessions", freshness, password
-   * change and the audit trail (issue 9), over the same store as the manager.
+   * change and the audit trail (session management), over the same store as the manager.
    */
   management: SessionManagement<DemoUser>
   /**
@@ -35,8 +35,9 @@ const MAX_PASSWORD = 4096
 const publicUser = (user: DemoUser) => ({ id: user.id, username: user.username })
 
 /**
- * The session-auth API of seeds 003/004 — csrf, session-token, login, logout, me and
- * hello, JSON in and out — as a framework-independent route table. The same table runs
+ * The session-auth API of Django REST framework's `SessionAuthentication` behind a Vue
+ * SPA (the Django + DRF + Vue session-auth guide) — csrf, session-token, login, logout,
+ * me and hello, JSON in and out — as a framework-independent route table. The same table runs
  * on Hono (`app.ts`), Express (`express-app.ts`), Fastify (`fastify-app.ts`) and plain
  * fetch handlers (`fetch-app.ts`); `apps/demo/test/api.test.ts` runs the contract tests
  * against all four.
@@ -77,8 +78,9 @@ export function createApi(deps: ApiDeps): ApiRoutes {
   return {
     'GET /api/csrf/': async ({ session }) => json({ csrfToken: await getCsrfToken(session) }),
 
-    // Seed 000: a header token for clients that cannot keep cookies (webviews, sandboxed
-    // iframes). Every endpoint below accepts it in X-Session-Token instead of the cookie.
+    // django-session-token: a header token for clients that cannot keep cookies
+    // (webviews, sandboxed iframes). Every endpoint below accepts it in X-Session-Token
+    // instead of the cookie.
     'GET /api/session-token/': async ({ session }) =>
       json({ sessionToken: await session.getSessionToken() }),
 
@@ -139,14 +141,14 @@ export function createApi(deps: ApiDeps): ApiRoutes {
       return json({ user: user ? publicUser(user) : null })
     },
 
-    // Cookie or header token, either works: seed 000's SessionTokenAuthentication.
+    // Cookie or header token, either works: django-session-token's SessionTokenAuthentication.
     'GET /api/hello/': async (request) => {
       const user = await getSessionUser(request.session, users)
       if (!user) return notAuthenticated()
       return json({ message: `Hello ${user.username}` })
     },
 
-    // Your sessions, revocation, re-authentication and password change (issue 9).
+    // Your sessions, revocation, re-authentication and password change (session management).
     ...createSessionsApi(deps),
   }
 }

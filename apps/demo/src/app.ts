@@ -43,7 +43,7 @@ export function createApp(deps: AppDeps): Hono<SessionEnv> {
   // A store outage answers 503 without a stack per request; the manager's
   // StoreOutageLog (main.ts) reports the outage itself in a few lines.
   app.onError(storeErrorHandler())
-  // The address is recorded on new sessions for "your sessions" (issue 9).
+  // The address is recorded on new sessions for "your sessions".
   app.use(session(deps.manager, { clientIp: remoteAddress, ...hostsOption(deps) }))
   app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
   const api = honoApi(createApiDispatcher(createApi(deps), deps))

@@ -40,7 +40,7 @@ const row = (s: ListedSession) => ({
 })
 
 /**
- * "Your sessions" and the password change (issue 9), as routes for the demo's route
+ * "Your sessions" and the password change (session management), as routes for the demo's route
  * table (`...createSessionsApi(deps)` in `createApi`). JSON in and out; a logged-in user
  * (cookie or header token) only, else `401`:
  *

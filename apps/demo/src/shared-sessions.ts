@@ -3,7 +3,10 @@ import { type SharedSessionMode, SharedSessions } from '@tessera/core'
 import { type SessionEnv, sharedSession } from '@tessera/hono'
 import type { Context, Hono } from 'hono'
 
-/** The demo's seed 002 wiring, made before the port is known and completed once it is. */
+/**
+ * The demo's django-shared-session wiring, made before the port is known and completed
+ * once it is.
+ */
 export interface DemoSharedSessions {
   /**
    * Mounts, on the Hono app and before the SPA: the `/shared-session/*` endpoints, the

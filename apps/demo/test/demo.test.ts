@@ -11,26 +11,25 @@ let child: ChildProcess
 let base = ''
 let output = ''
 
-/** Starts the demo exactly as `npm start` does (tsx on the sources), on a free port. */
+/**
+ * Starts the demo exactly as `npm start` does (`node start.js`: `tsc -b`, then
+ * `dist/main.js` in the same process), on a free port.
+ */
 beforeAll(async () => {
-  child = spawn(
-    process.execPath,
-    ['--conditions=@tessera/source', '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: demoDir,
-      // The SQLite default on purpose: a REDIS_URL or DATABASE_URL from the environment must
-      // not silently switch this test to another store.
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        REDIS_URL: '',
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  child = spawn(process.execPath, ['start.js'], {
+    cwd: demoDir,
+    // The SQLite default on purpose: a REDIS_URL or DATABASE_URL from the environment must
+    // not silently switch this test to another store.
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      REDIS_URL: '',
+      DATABASE_URL: '',
     },
-  )
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.on('data', (d) => {
     stderr += d
@@ -86,7 +85,7 @@ describe('the demo server (as npm start runs it)', () => {
     })
     expect(login.status).toBe(200)
     expect(await (await call('/api/hello/')).json()).toEqual({ message: 'Hello admin' })
-    // The HTML shell carries the session's header token (seed 000's template tag)…
+    // The HTML shell carries the session's header token (django-session-token's template tag)…
     const shell = await (await call('/')).text()
     const token = /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(shell)?.[1] as string
     expect(token).toBeDefined()

@@ -26,7 +26,7 @@ const overHttp = {
   request: (url: string, init?: RequestInit) => fetch(url, { ...init, redirect: 'manual' }),
 }
 
-describe('demo: two sites by host name, one store (seed 002)', () => {
+describe('demo: two sites by host name, one store (django-shared-session)', () => {
   it('says which sites share sessions, following the port', async () => {
     // Printed just after the lines startDemoProcess waits for: it may still be in flight.
     await expect.poll(() => demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)

@@ -66,7 +66,9 @@ export function tessera(): Tessera {
 }
 
 function create(env: NodeJS.ProcessEnv): Tessera {
-  const dataDir = resolve(env.DATA_DIR || '.data')
+  // Run-time data, not code: without the hint Turbopack traces the whole project into
+  // the server output because it cannot tell where a variable path points.
+  const dataDir = resolve(/* turbopackIgnore: true */ env.DATA_DIR || '.data')
   mkdirSync(dataDir, { recursive: true })
   const { store, rateLimits, connected } = openStores(env, dataDir)
   const manager = new SessionManager({

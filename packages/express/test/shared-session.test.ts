@@ -32,7 +32,7 @@ function app() {
 }
 
 describe('@tessera/express sharedSession()', () => {
-  it('serves the loader, the script path and the redirect path over real sockets (seed 002)', async () => {
+  it('serves the loader, the script path and the redirect path over real sockets (django-shared-session)', async () => {
     const server = await serve(app())
     try {
       await sharedSessionScenario(

@@ -28,7 +28,7 @@ async function app() {
 }
 
 describe('@tessera/fastify sharedSessionRoutes', () => {
-  it('serves the loader, the script path and the redirect path (seed 002)', async () => {
+  it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const fastify = await app()
     try {
       await sharedSessionScenario(

@@ -26,7 +26,7 @@ function app() {
 }
 
 describe('@tessera/hono sharedSession()', () => {
-  it('serves the loader, the script path and the redirect path (seed 002)', async () => {
+  it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const hono = app()
     await sharedSessionScenario(
       async (url, headers, method = 'GET') => hono.request(url, { method, headers }),

@@ -10,7 +10,7 @@ const REDIS = new URL(process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379')
 const pong = await pingRedis(REDIS.hostname, Number(REDIS.port || 6379))
 const gate = serviceGate('redis', pong === null, `no PONG from ${REDIS.host}: ${pong}`)
 
-describe.skipIf(gate.skip)('shared sessions on Redis (seed 002)', () => {
+describe.skipIf(gate.skip)('shared sessions on Redis (django-shared-session)', () => {
   it('two app instances, two clients, one Redis: of 8 concurrent redemptions of one code, exactly one wins', async () => {
     const prefix = `tessera-test:shared:${randomBytes(4).toString('hex')}:`
     const clients = [0, 1].map(

@@ -5,7 +5,7 @@ import { SqliteStore } from '@tessera/store-sqlite'
 import { describe, it } from 'vitest'
 import { sharedRedeemRace } from '../../../test-support/shared-redeem-race.js'
 
-describe('shared sessions on SQLite (seed 002)', () => {
+describe('shared sessions on SQLite (django-shared-session)', () => {
   it('two app instances on one database file: of 8 concurrent redemptions of one code, exactly one wins', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tessera-shared-'))
     const file = join(dir, 'sessions.db')

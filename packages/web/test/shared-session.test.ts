@@ -28,7 +28,7 @@ function handler() {
 }
 
 describe('@tessera/web sharedSessionHandler()', () => {
-  it('serves the loader, the script path and the redirect path (seed 002)', async () => {
+  it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const fetchHandler = handler()
     await sharedSessionScenario(
       (url, headers, method = 'GET') => fetchHandler(new Request(url, { method, headers })),

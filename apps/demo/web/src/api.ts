@@ -90,7 +90,7 @@ export async function login(username: string, password: string): Promise<User> {
     password,
   })
   keepToken(data)
-  // Seed 002: hand the new session to the other sites without reloading this one.
+  // django-shared-session: hand the new session to the other sites without reloading this one.
   if (authMode === 'cookie') void loadSharedSession()
   return data.user
 }

@@ -1,5 +1,5 @@
 /**
- * Seed 002 in the SPA: after a login without a page load, asks the server for the
+ * django-shared-session in the SPA: after a login without a page load, asks the server for the
  * shared-session script URLs (`GET /shared-session/loader.json`) and adds them to the
  * page as `<script async>`, exactly what the server renders into the HTML shell of a
  * logged-in page. Each URL carries a one-time code for another site, which sets that

@@ -63,11 +63,12 @@ const MAX_ECHO = 100
  *    `X-HTTP-Method-Override` and `_method` are never read, or a cross-site form could
  *    POST while claiming to be a GET.
  * 2. `options.exempt(request)` passes.
- * 2a. With `sessionTokenExempt` (the default), a request authenticated by a valid header token (`X-Session-Token`, seed 000)
- *    passes: a browser never attaches that header to a cross-site request on its own,
- *    so the header itself proves the request did not come from a forged form or link.
- *    A bogus or dead token does not pass: that request is the cookie request it is
- *    and goes through every check below.
+ * 2a. With `sessionTokenExempt` (the default), a request authenticated by a valid header
+ *    token (`X-Session-Token`, as in django-session-token) passes: a browser never
+ *    attaches that header to a cross-site request on its own, so the header itself
+ *    proves the request did not come from a forged form or link. A bogus or dead token
+ *    does not pass: that request is the cookie request it is and goes through every
+ *    check below.
  * 3. `Sec-Fetch-Site: cross-site` fails: the browser itself says another site started it.
  * 4. With `Origin`: it must equal the request's own origin or a trusted origin, as
  *    exact strings — `null` (sandboxed frames, `data:` pages), a look-alike

@@ -45,10 +45,10 @@ export interface CsrfOptions {
    */
   exempt?: (request: CsrfRequest) => boolean
   /**
-   * Let requests authenticated by a valid header token (`X-Session-Token`, seed 000)
-   * through without a CSRF token or Origin check: browsers never add that header to a
-   * cross-site request by themselves. A bogus or dead token never skips the check.
-   * Turn off only if header tokens are exposed to third-party scripts.
+   * Let requests authenticated by a valid header token (`X-Session-Token`, as in
+   * django-session-token) through without a CSRF token or Origin check: browsers never
+   * add that header to a cross-site request by themselves. A bogus or dead token never
+   * skips the check. Turn off only if header tokens are exposed to third-party scripts.
    * @default true
    */
   sessionTokenExempt?: boolean

@@ -45,7 +45,7 @@ export type SessionJwtClaims = Record<string, JsonValue> & {
 }
 
 /**
- * A verifier for session JWTs on a service that holds no session store — seed 001's
+ * A verifier for session JWTs on a service that holds no session store — django-session-jwt's
  * federated services, and the hybrid where some services hold only the public key. It
  * checks exactly what the app checks (configured keys only, `alg` bound to `kid`, no
  * `crit`/`b64`, signature, then `typ`, `iss`, `aud`, `iat`, `nbf`) and refuses a token

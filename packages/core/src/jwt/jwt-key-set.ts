@@ -67,9 +67,9 @@ const graceOf = new WeakMap<JwtKeySet, number>()
  * its `kid` names, with that key's algorithm. Keys come only from configuration: token
  * headers (`jwk`, `jku`, `x5u`, `x5c`) are never used.
  *
- * A set whose first key is public is *verify-only* (seed 001's hybrid: some services hold
- * only the public key): it verifies with `createSessionJwtVerifier()` and publishes a JWKS, but a
- * `SessionManager` refuses it because it cannot issue cookies.
+ * A set whose first key is public is *verify-only* (django-session-jwt's hybrid: some
+ * services hold only the public key): it verifies with `createSessionJwtVerifier()` and
+ * publishes a JWKS, but a `SessionManager` refuses it because it cannot issue cookies.
  *
  * Build it with one of the async factories (importing keys is asynchronous in Web Crypto):
  * {@link JwtKeySet.fromJson} for the key-set file that `tessera keys generate|rotate`

@@ -2,10 +2,10 @@ import { ConfigError } from '../errors.js'
 import { JwtKeySet } from './jwt-key-set.js'
 
 /**
- * Options of the `jwt` session format (`SessionManagerOptions.jwt`), seed 001: the
- * session cookie is a compact JWS carrying the session credential (`sid`), the user's
- * configured `fields`, `sub` (the user id, once logged in), `iss`, `aud`, `iat` and
- * `exp`, with `typ` and `kid` in its header. Validated at construction.
+ * Options of the `jwt` session format (`SessionManagerOptions.jwt`), as in
+ * django-session-jwt: the session cookie is a compact JWS carrying the session credential
+ * (`sid`), the user's configured `fields`, `sub` (the user id, once logged in), `iss`,
+ * `aud`, `iat` and `exp`, with `typ` and `kid` in its header. Validated at construction.
  *
  * @example
  * ```ts

@@ -5,7 +5,7 @@ import { JWT_SESSION_KEY } from './session-jwt-codec.js'
 
 /**
  * Copies the configured `jwt.fields` of `user` into the session, so every session JWT
- * issued from now on carries them (seed 001's `fields`). `login()` calls it with the
+ * issued from now on carries them (django-session-jwt's `fields`). `login()` calls it with the
  * user object; call it yourself when one of those fields changes (the next response then
  * re-issues the token). Properties other than the configured fields are ignored, as are
  * `undefined` ones; values are copied as JSON (a `Date` becomes its ISO string). The

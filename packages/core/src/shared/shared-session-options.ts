@@ -7,8 +7,9 @@ import type { Clock } from '../store/session-store.js'
 export type SharedSessionMode = 'script' | 'redirect' | 'auto'
 
 /**
- * Options of `SharedSessions` (seed 002's `SHARED_SESSION_*` settings, plus keys and the
- * redirect fallback). Validated once, at construction: a mistake throws `ConfigError`.
+ * Options of `SharedSessions` (django-shared-session's `SHARED_SESSION_*` settings, plus
+ * keys and the redirect fallback). Validated once, at construction: a mistake throws
+ * `ConfigError`.
  *
  * @example
  * ```ts
@@ -33,10 +34,13 @@ export interface SharedSessionOptions {
   pairKeys?: ReadonlyArray<{ sites: readonly [string, string]; keys: string | readonly string[] }>
   /** Seconds a transfer may take from minting to redemption. @default 30 */
   timeout?: number
-  /** Replace the destination's own non-empty session too (seed 002). @default false */
+  /**
+   * Replace the destination's own non-empty session too (django-shared-session's
+   * `SHARED_SESSION_ALWAYS_REPLACE`). @default false
+   */
   alwaysReplace?: boolean
   /**
-   * `'script'`: seed 002's `<script>` tags only (needs third-party cookies);
+   * `'script'`: django-shared-session's `<script>` tags only (needs third-party cookies);
    * `'redirect'`: only the top-level hop (works in every browser);
    * `'auto'`: script tags on pages of a logged-in site, and the hop on a first visit to a
    * site that has no session.

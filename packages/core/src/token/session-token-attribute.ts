@@ -2,7 +2,7 @@ import { escapeHtml } from '../lib/escape-html.js'
 
 /**
  * Puts a header token into server-rendered HTML as `data-session-token` on the root
- * `<html>` element — seed 000's `{% session_token %}` template tag. The value is
+ * `<html>` element — django-session-token's `{% session_token %}` template tag. The value is
  * HTML-escaped (tokens are base64url, but the helper does not rely on that). Pages that
  * carry a token are credentials: serve them with `Cache-Control: no-store` (the session
  * middleware does when the token was issued in this request).

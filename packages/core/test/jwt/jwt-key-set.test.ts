@@ -148,7 +148,7 @@ describe('generateJwtKey', () => {
   })
 })
 
-describe('verify-only key sets (seed 001 hybrid)', () => {
+describe("verify-only key sets (django-session-jwt's hybrid)", () => {
   it('a set of public keys verifies the signing service’s tokens but cannot run sessions', async () => {
     const pair = await keyPair('EdDSA', 'k1')
     const signing = await JwtKeySet.fromJson({ keys: [pair.privateJwk] })

@@ -37,7 +37,7 @@ async function issueToken(
   return token
 }
 
-describe('header tokens (seed 000)', () => {
+describe('header tokens (django-session-token)', () => {
   it('getSessionToken creates and stores a session even with no data; the token loads it', async () => {
     const { manager } = harness()
     const token = await issueToken(manager)

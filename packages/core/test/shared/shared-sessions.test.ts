@@ -27,7 +27,7 @@ function expectTransferHeaders(response: Response) {
   expect(response.headers.get('referrer-policy')).toBe('no-referrer')
 }
 
-describe('shared sessions: the script path (seed 002)', () => {
+describe('shared sessions: the script path (django-shared-session)', () => {
   it('a page of a logged-in site loads B, which sets its own SameSite=None; Secure cookie for the same session', async () => {
     const { app, store } = setup()
     const browser = new TestBrowser()

@@ -24,22 +24,22 @@ export const POST = route(async (request, { session, tessera, client }) => {
   if (username.length > MAX_USERNAME || password.length > MAX_PASSWORD) {
     return Response.json({ detail: 'Username or password too long.' }, { status: 400 })
   }
-  const decision = await tessera.throttle.check(username, client)
-  if (!decision.allowed) {
+  // The attempt takes its place on the throttle's counters before the password is
+  // checked: a parallel burst gets no more password checks than the limit.
+  const attempt = await tessera.throttle.reserve(username, client)
+  if (!attempt.allowed) {
     return Response.json(
       {
         detail: 'Too many failed login attempts. Try again later.',
-        retryAfter: decision.retryAfter,
+        retryAfter: attempt.retryAfter,
       },
-      { status: 429, headers: { 'Retry-After': String(decision.retryAfter) } },
+      { status: 429, headers: { 'Retry-After': String(attempt.retryAfter) } },
     )
   }
   const user = await tessera.management.authenticate(username, password, client)
-  if (!user) {
-    await tessera.throttle.failed(username, client)
-    return Response.json({ detail: 'Invalid username or password.' }, { status: 401 })
-  }
-  await tessera.throttle.succeeded(username, client)
+  // A wrong password needs no call: the place the attempt holds is the failure.
+  if (!user) return Response.json({ detail: 'Invalid username or password.' }, { status: 401 })
+  await attempt.succeeded()
   await tessera.management.login(session, user, client)
   const next = new URL(request.url).searchParams.get('next')
   return Response.json({
