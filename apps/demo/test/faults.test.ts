@@ -285,8 +285,6 @@ async function loginCookie(base: string): Promise<string> {
   return header()
 }
 
-/** Starts the demo as `npm start` does, on a free port, and waits for its startup lines. */
-
 function onPath(name: string): boolean {
   return (process.env.PATH ?? '').split(':').some((d) => d && isExecutableFile(join(d, name)))
 }

@@ -219,8 +219,6 @@ class Jar {
   }
 }
 
-/** Starts the demo as `npm start` does, on a free port, and waits for its listening line. */
-
 async function probeRedis(url: string): Promise<string | null> {
   const client = new Redis(url, {
     lazyConnect: true,
