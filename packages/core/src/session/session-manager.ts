@@ -226,6 +226,7 @@ export class SessionManager {
         ) {
           this.#clearCookie(state, out)
         } else if (state.destroyedId) this.#clearCookie(state, out)
+        this.#csrfBackToCookie(state)
         await this.#csrfCookie(state, out)
         return out
       }
@@ -431,12 +432,8 @@ export class SessionManager {
         await this.#call('delete', () => o.store.delete(base.id))
         this.#emit(() => ({ type: 'destroyed', session: base.id, at: now, reason: 'emptied' }))
         this.#clearCookie(state, out)
-        // The CSRF secret outlives the row: back into its signed cookie, as for any
-        // session not stored, so the tokens the page holds keep working.
-        const secret = draft.internal.csrfSecret
         state.base = null
-        if (secret !== undefined && state.kind !== 'token')
-          state.cookieCsrf = { secret, send: true }
+        this.#csrfBackToCookie(state)
         await this.#csrfCookie(state, out)
         return false
       }
@@ -543,6 +540,16 @@ export class SessionManager {
       out.setCookie.push(deleteCookie(name, this.#attributes(state)))
       out.noStore = true
     }
+  }
+
+  /**
+   * A session left with nothing worth storing keeps its CSRF secret all the same: back
+   * in the signed cookie, as for any session not stored, so the page's tokens still work.
+   */
+  #csrfBackToCookie(state: SessionState): void {
+    const secret = state.draft.internal.csrfSecret
+    if (secret !== undefined && state.cookieCsrf?.secret !== secret)
+      state.cookieCsrf = { secret, send: true }
   }
 
   #clearCookie(state: SessionState, out: CommitResult): void {

@@ -117,6 +117,23 @@ describe('Tessera’s own state is not session data', () => {
   })
 })
 
+describe('a session emptied before it is first stored', () => {
+  it('keeps the CSRF secret it handed out in the signed cookie', async () => {
+    const h = harness()
+    let token = ''
+    const result = await request(h.manager, undefined, async (s) => {
+      await s.set('cart', ['apple'])
+      token = await getCsrfToken(s)
+      await s.delete('cart')
+    })
+    expect(result.setCookie.some((c) => c.startsWith('sessionid='))).toBe(false)
+    const csrfCookie = cookieFrom(result, 'sessionid_csrf')
+    await request(h.manager, csrfCookie, async (s) => {
+      expect(await checkCsrf(post(token), s, csrf)).toBeNull()
+    })
+  })
+})
+
 describe('records written before the state had fields of its own', () => {
   it('load from the memory store: CSRF, freshness and JWT claims work, keys() hides them, the next save writes fields', async () => {
     const store = new MemoryStore()
