@@ -68,7 +68,7 @@ export async function loginBurst(store: SessionStore, userId: string): Promise<v
   )
 
   expect(created).toHaveLength(100)
-  const loginTime = (r: SessionRecord) => r.data._auth_at as number
+  const loginTime = (r: SessionRecord) => r.authenticatedAt as number
   const newest = created
     .sort((a, b) => loginTime(b) - loginTime(a) || (a.id < b.id ? 1 : -1))
     .slice(0, 10)

@@ -24,6 +24,7 @@ import {
 } from '@tessera/store-postgres'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { serviceGate } from '../../../test-support/require-service.js'
@@ -71,6 +72,23 @@ describe.skipIf(gate.skip)('postgresql store', () => {
 
   it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
     await loginBurst(new PostgresStore({ pool, table: freshTable() }), 'burst')
+  })
+
+  it('loads a row written before the CSRF secret, login time and JWT claims were record fields', async () => {
+    const table = freshTable()
+    const [schemaName, name] = table.split('.') as [string, string]
+    const quoted = `"${schemaName}"."${name}"`
+    await checkLegacyRecordLoads(new PostgresStore({ pool, table }), {
+      write: async (id, json) => {
+        await pool.query(`UPDATE ${quoted} SET record = $1::jsonb WHERE id = $2`, [json, id])
+      },
+      read: async (id) => {
+        const { rows } = await pool.query(`SELECT record::text AS r FROM ${quoted} WHERE id = $1`, [
+          id,
+        ])
+        return rows[0].r as string
+      },
+    })
   })
 
   describe('schema and migration', () => {

@@ -12,6 +12,7 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
+import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
@@ -60,6 +61,16 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
 
   it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
     await loginBurst(new RedisStore({ client, prefix: freshPrefix() }), 'burst')
+  })
+
+  it('loads a hash written before the CSRF secret, login time and JWT claims were record fields', async () => {
+    const prefix = freshPrefix()
+    await checkLegacyRecordLoads(new RedisStore({ client, prefix }), {
+      write: async (id, json) => {
+        await client.hset(`${prefix}s:{${id}}`, 'rec', json)
+      },
+      read: async (id) => (await client.hget(`${prefix}s:{${id}}`, 'rec')) as string,
+    })
   })
 
   it('concurrent moves between users never lose the session from its owner’s index', async () => {

@@ -7,6 +7,7 @@ import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/tes
 import { SqliteStore, type SqliteStoreOptions } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
 
 describeSessionStore('sqlite store (in-memory database)', () => {
@@ -28,6 +29,22 @@ describeSessionStore('sqlite store (file database)', async () => {
 describe('sqlite store › setup and operations', () => {
   it('100 concurrent logins of one user with a cap of 10 leave exactly the 10 newest', async () => {
     await loginBurst(new SqliteStore({ path: ':memory:' }), 'burst')
+  })
+
+  it('loads a row written before the CSRF secret, login time and JWT claims were record fields', async () => {
+    const db = new Database(':memory:')
+    const store = new SqliteStore({ database: db })
+    await checkLegacyRecordLoads(store, {
+      write: async (id, json) => {
+        db.prepare('UPDATE tessera_sessions SET record = ? WHERE id = ?').run(json, id)
+      },
+      read: async (id) =>
+        db
+          .prepare<[string], string>('SELECT record FROM tessera_sessions WHERE id = ?')
+          .pluck()
+          .get(id) as string,
+    })
+    db.close()
   })
 
   let dir: string

@@ -1,21 +1,22 @@
 import { getCookie } from '../cookie/index.js'
+import { readInternals, writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
 import { type SessionState, STATE } from '../session/session-state.js'
+import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { isCsrfSecret } from './csrf-token.js'
 
 /**
- * Session key under which the CSRF secret is kept once the session is stored (Django's
- * `CSRF_USE_SESSIONS`). Until then — an anonymous visitor whose session holds nothing
- * else — the secret lives in a signed cookie instead (Django's default, the `csrftoken`
- * cookie), so fetching a token stores nothing. Only the server ever sees the secret;
- * clients get masked tokens. Do not read or write this key yourself.
+ * The reserved session key where earlier versions kept the CSRF secret inside the
+ * session data. The secret is now a field of the session record (`csrfSecret`), which
+ * `session.keys()` never shows and `session.clear()` keeps; records that still have
+ * this key load with it moved there, and `session.set()` refuses the key.
  *
  * @example
  * ```ts
- * const hasSecret = await session.has(CSRF_SESSION_KEY)
+ * await session.has(CSRF_SESSION_KEY) // always false: the secret is not session data
  * ```
  */
-export const CSRF_SESSION_KEY = '_csrf'
+export const CSRF_SESSION_KEY = '_csrf' satisfies keyof typeof LEGACY_KEYS
 
 /**
  * HMAC purpose of the signed CSRF secret cookie: a MAC made for another use (a session
@@ -35,9 +36,25 @@ const MAC = /^[A-Za-z0-9_-]{43}$/
  * @internal
  */
 export async function csrfSecretOf(session: Session): Promise<string | undefined> {
-  const secret = await session.get(CSRF_SESSION_KEY)
+  const secret = (await readInternals(session)).csrfSecret
   if (isCsrfSecret(secret)) return secret
   return cookieSecret(session)
+}
+
+/**
+ * Whether the session itself holds a CSRF secret (rather than the signed cookie).
+ * @internal
+ */
+export async function secretInSession(session: Session): Promise<boolean> {
+  return isCsrfSecret((await readInternals(session)).csrfSecret)
+}
+
+/**
+ * Keeps `secret` as the session's CSRF secret (saved at commit).
+ * @internal
+ */
+export function keepInSession(session: Session, secret: string): Promise<void> {
+  return writeInternals(session, { csrfSecret: secret })
 }
 
 /**
@@ -65,7 +82,7 @@ export function holdInCookie(session: Session, secret: string): void {
 
 /**
  * The secret in the request's signed CSRF cookie, verified with the manager's keyring;
- * only for a session that is not stored (a stored session's secret is in its data, and
+ * only for a session that is not stored (a stored session's secret is in its record, and
  * a cookie planted next to it must not stand in for it).
  */
 function cookieSecret(session: Session): Promise<string | undefined> {

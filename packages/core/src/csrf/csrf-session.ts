@@ -3,7 +3,9 @@ import {
   CSRF_SESSION_KEY,
   csrfSecretOf,
   holdInCookie,
+  keepInSession,
   secretBelongsInSession,
+  secretInSession,
 } from './csrf-secret.js'
 import { createCsrfSecret, maskCsrfSecret } from './csrf-token.js'
 
@@ -34,11 +36,11 @@ const pendingCookie = new WeakMap<Session, string>()
  */
 export async function getCsrfToken(session: Session): Promise<string> {
   let secret = await csrfSecretOf(session)
-  if (secret === undefined || !(await session.has(CSRF_SESSION_KEY))) {
+  if (secret === undefined || !(await secretInSession(session))) {
     secret ??= createCsrfSecret()
     // Worth storing (stored already, or data or a user set in this request): the secret
     // moves in — the cookie's one, if this browser had one, so its tokens keep working.
-    if (await secretBelongsInSession(session)) await session.set(CSRF_SESSION_KEY, secret)
+    if (await secretBelongsInSession(session)) await keepInSession(session, secret)
     else holdInCookie(session, secret)
   }
   pendingCookie.set(session, maskCsrfSecret(secret))
@@ -60,7 +62,7 @@ export async function getCsrfToken(session: Session): Promise<string> {
  */
 export async function rotateCsrfToken(session: Session): Promise<void> {
   const secret = createCsrfSecret()
-  if (await secretBelongsInSession(session)) await session.set(CSRF_SESSION_KEY, secret)
+  if (await secretBelongsInSession(session)) await keepInSession(session, secret)
   else holdInCookie(session, secret)
   pendingCookie.set(session, maskCsrfSecret(secret))
 }

@@ -26,7 +26,7 @@ export interface JwtSessionOptions {
   /**
    * Properties of the user object that `login()` (through `setJwtClaims()`) copies into
    * the session and every token, e.g. `['username', 'email']`. They are stored in the
-   * session (under `_jwt`), so re-issuing a token never needs a user lookup. Registered
+   * session record (`jwtClaims`), so re-issuing a token needs no user lookup. Registered
    * claim names (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`, `sid`) are refused.
    * @default []
    */

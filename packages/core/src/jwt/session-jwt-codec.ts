@@ -4,20 +4,23 @@ import { CookieError } from '../errors.js'
 import { LruCache } from '../lib/lru-cache.js'
 import { sha256 } from '../lib/sha256.js'
 import type { JsonValue, SessionRecord } from '../store/session-record.js'
+import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { signingKeyOf, verificationKeyOf } from './jwt-key-set.js'
 import type { ResolvedJwtOptions } from './jwt-session-options.js'
 
 /**
- * Session key under which the JWT claims of the user's configured `fields` are kept
- * (set by `setJwtClaims()`, which `login()` calls): re-issuing a token then needs no
- * user lookup. Do not write it yourself.
+ * The reserved session key where earlier versions kept the JWT claims of the user's
+ * configured `fields` inside the session data. The claims are now a field of the
+ * session record (`jwtClaims`, set by `setJwtClaims()`, which `login()` calls), which
+ * `session.keys()` never shows and `session.clear()` keeps; records that still have
+ * this key load with it moved there, and `session.set()` refuses the key.
  *
  * @example
  * ```ts
- * const claims = await session.get(JWT_SESSION_KEY) // { email: 'ada@example.com' } or undefined
+ * await session.has(JWT_SESSION_KEY) // always false: the claims are not session data
  * ```
  */
-export const JWT_SESSION_KEY = '_jwt'
+export const JWT_SESSION_KEY = '_jwt' satisfies keyof typeof LEGACY_KEYS
 
 /** What a verified session JWT says (the claims are a private copy). */
 export interface VerifiedSessionJwt {
@@ -72,12 +75,12 @@ export class SessionJwtCodec {
    */
   async issue(
     credential: string,
-    record: Pick<SessionRecord, 'data' | 'userId'>,
+    record: Pick<SessionRecord, 'jwtClaims' | 'userId'>,
     now: number,
   ): Promise<string> {
     const o = this.#o
     const iat = Math.floor(now / 1000)
-    const stored = record.data[JWT_SESSION_KEY]
+    const stored = record.jwtClaims
     const payload: Record<string, JsonValue> = {
       iss: o.issuer,
       aud: o.audience.length === 1 ? (o.audience[0] as string) : [...o.audience],
@@ -86,7 +89,7 @@ export class SessionJwtCodec {
       sid: credential,
     }
     if (record.userId !== null) payload.sub = record.userId
-    if (stored && typeof stored === 'object' && !Array.isArray(stored)) {
+    if (stored !== undefined) {
       // Only configured fields: a field removed from the configuration leaves tokens at once.
       for (const f of o.fields) if (Object.hasOwn(stored, f)) payload[f] = stored[f] as JsonValue
     }

@@ -1,7 +1,7 @@
+import { readInternals, writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
 import { STATE } from '../session/session-state.js'
 import type { JsonValue } from '../store/session-record.js'
-import { JWT_SESSION_KEY } from './session-jwt-codec.js'
 
 /**
  * Copies the configured `jwt.fields` of `user` into the session, so every session JWT
@@ -9,7 +9,9 @@ import { JWT_SESSION_KEY } from './session-jwt-codec.js'
  * user object; call it yourself when one of those fields changes (the next response then
  * re-issues the token). Properties other than the configured fields are ignored, as are
  * `undefined` ones; values are copied as JSON (a `Date` becomes its ISO string). The
- * claims live in the session record, so re-issuing a token never needs a user lookup.
+ * claims live in the session record (its `jwtClaims` field, not the session data:
+ * `session.keys()` does not show them and `session.clear()` keeps them), so re-issuing a
+ * token never needs a user lookup.
  *
  * Throws {@link CookieError} `COOKIE_TOO_LARGE`, naming each field and its size, when the
  * token would make the cookie exceed 4096 bytes — here, at the call site, rather than
@@ -34,16 +36,12 @@ export async function setJwtClaims(session: Session, user: object): Promise<void
     if (text === undefined) throw new TypeError(`JWT field "${field}" is not JSON`)
     claims[field] = JSON.parse(text) as JsonValue
   }
-  const current = await session.get(JWT_SESSION_KEY)
+  const current = (await readInternals(session)).jwtClaims
   if (current === undefined && Object.keys(claims).length === 0) return
   const userId = await session.getUserId()
   // A trial signature with a credential of the real length: the size check names the fields.
   const placeholder = `${'A'.repeat(22)}.${'A'.repeat(43)}`
-  await codec.issue(
-    placeholder,
-    { data: { [JWT_SESSION_KEY]: claims }, userId },
-    state.loader.clock(),
-  )
+  await codec.issue(placeholder, { jwtClaims: claims, userId }, state.loader.clock())
   if (JSON.stringify(current) === JSON.stringify(claims)) return
-  await session.set(JWT_SESSION_KEY, claims)
+  await writeInternals(session, { jwtClaims: claims })
 }

@@ -1,18 +1,21 @@
+import { readInternals, writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
+import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { sessionClock } from './lib/session-internals.js'
 
 /**
- * Session key holding when the user last proved who they are (login, password
- * re-entry, password change), in milliseconds since the epoch — kept on the server with
- * the rest of the session, so a client cannot make its login look recent. Do not write
- * it yourself; read it with {@link authenticatedAt}.
+ * The reserved session key where earlier versions kept the login time inside the
+ * session data. The time is now a field of the session record (`authenticatedAt`, on
+ * the server, so a client cannot make its login look recent), which `session.keys()`
+ * never shows and `session.clear()` keeps; records that still have this key load with
+ * it moved there, and `session.set()` refuses the key. Read it with {@link authenticatedAt}.
  *
  * @example
  * ```ts
- * const recorded = await session.has(AUTH_TIME_KEY)
+ * await session.has(AUTH_TIME_KEY) // always false: the login time is not session data
  * ```
  */
-export const AUTH_TIME_KEY = '_auth_at'
+export const AUTH_TIME_KEY = '_auth_at' satisfies keyof typeof LEGACY_KEYS
 
 /**
  * When the user of `session` last authenticated (login or password re-entry), in
@@ -27,11 +30,11 @@ export const AUTH_TIME_KEY = '_auth_at'
  */
 export async function authenticatedAt(session: Session): Promise<number | null> {
   if ((await session.getUserId()) === null) return null
-  const at = await session.get(AUTH_TIME_KEY)
+  const at = (await readInternals(session)).authenticatedAt
   return typeof at === 'number' && Number.isFinite(at) ? at : null
 }
 
 /** Records "the user authenticated now" on `session` (internal: login and re-authentication). */
 export async function recordAuthTime(session: Session): Promise<void> {
-  await session.set(AUTH_TIME_KEY, sessionClock(session))
+  await writeInternals(session, { authenticatedAt: sessionClock(session) })
 }

@@ -1,4 +1,11 @@
 import type { JsonValue, SessionData, SessionMeta, SessionRecord } from '../store/session-record.js'
+import { upgradeRecord } from '../store/upgrade-record.js'
+
+/**
+ * The core's own state about a session, kept in record fields beside the data: what
+ * `keys()`, `data()` and `clear()` never see.
+ */
+export type SessionInternals = Pick<SessionRecord, 'csrfSecret' | 'authenticatedAt' | 'jwtClaims'>
 
 /**
  * One change a request made to its session. A save that loses a compare-and-set race
@@ -14,6 +21,7 @@ export type SessionOp =
   | { t: 'token'; key: string; hash: string }
   | { t: 'expiry'; idleTimeout: number | undefined; browserSession: boolean | undefined }
   | { t: 'expireBy'; at: number }
+  | { t: 'internal'; fields: SessionInternals }
 
 /** The mutable view of a session a request works on: a record's fields plus its ops. */
 export interface SessionDraft {
@@ -27,6 +35,8 @@ export interface SessionDraft {
   rotatedHash: string | null
   /** Credentials issued by this request besides the cookie (header tokens), kind to hash. */
   added: Record<string, string>
+  /** CSRF secret, login time and JWT claims: record fields, not data. */
+  internal: SessionInternals
 }
 
 /**
@@ -46,10 +56,11 @@ export function ownRecord(data: SessionData): SessionData {
 /**
  * A draft over `record` (or an empty one for a new session). Stores build records with
  * `JSON.parse` (ordinary objects), so the data is rebuilt with a null prototype here,
- * the one place every store's records enter a session.
+ * the one place every store's records enter a session; a record written before the
+ * core's state had fields of its own is upgraded here too (see `upgradeRecord`).
  */
-export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): SessionDraft {
-  if (!record)
+export function draftOf(stored: SessionRecord | null, meta: SessionMeta = {}): SessionDraft {
+  if (!stored)
     return {
       data: Object.create(null) as SessionData,
       userId: null,
@@ -58,7 +69,9 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
       expireBy: null,
       rotatedHash: null,
       added: {},
+      internal: {},
     }
+  const record = upgradeRecord(stored)
   return {
     data: ownRecord(record.data),
     userId: record.userId,
@@ -67,7 +80,26 @@ export function draftOf(record: SessionRecord | null, meta: SessionMeta = {}): S
     expireBy: null,
     rotatedHash: null,
     added: {},
+    internal: internalsOf(record),
   }
+}
+
+/** The internal fields `record` has, copied (the claims are an object). */
+export function internalsOf(record: SessionInternals): SessionInternals {
+  const out: SessionInternals = {}
+  if (record.csrfSecret !== undefined) out.csrfSecret = record.csrfSecret
+  if (record.authenticatedAt !== undefined) out.authenticatedAt = record.authenticatedAt
+  if (record.jwtClaims !== undefined) out.jwtClaims = structuredClone(record.jwtClaims)
+  return out
+}
+
+/**
+ * `record` carrying the draft's internal fields instead of its own: a field the draft
+ * does not have is absent from the result, so what is saved is exactly the draft.
+ */
+export function withInternals(record: SessionRecord, internal: SessionInternals): SessionRecord {
+  const { csrfSecret: _c, authenticatedAt: _a, jwtClaims: _j, ...rest } = record
+  return { ...rest, ...internalsOf(internal) }
 }
 
 /** Applies one op to a draft, in place. */
@@ -104,12 +136,18 @@ export function applyOp(draft: SessionDraft, op: SessionOp): void {
     case 'expireBy':
       draft.expireBy = draft.expireBy === null ? op.at : Math.min(draft.expireBy, op.at)
       return
+    case 'internal':
+      // op.fields is a private copy made by the writer and never mutated in place.
+      Object.assign(draft.internal, op.fields)
+      return
   }
 }
 
 /**
  * Whether saving the draft would store nothing worth keeping (Django's `is_empty`). A
- * session that handed out a header token is kept: the token must keep working.
+ * session that handed out a header token is kept: the token must keep working. The
+ * internal fields do not count: a CSRF secret alone belongs in its signed cookie, and
+ * a login time or JWT claims mean nothing without a user.
  */
 export function isEmptyDraft(draft: SessionDraft): boolean {
   if (draft.userId !== null) return false

@@ -1,5 +1,5 @@
 import { type CookieAttributes, deleteCookie, getCookie, serializeCookie } from '../cookie/index.js'
-import { CSRF_COOKIE_PURPOSE, CSRF_SESSION_KEY, readCsrfCookie } from '../csrf/csrf-secret.js'
+import { CSRF_COOKIE_PURPOSE, readCsrfCookie } from '../csrf/csrf-secret.js'
 import { ConfigError, CookieError, StoreError } from '../errors.js'
 import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
@@ -12,9 +12,10 @@ import { withTimeout } from '../lib/with-timeout.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
 import { StoreOutageLog } from '../store/store-outage-log.js'
+import { upgradeRecord } from '../store/upgrade-record.js'
 import { type Credential, newCredential, newSessionId, parseCredential } from './credential.js'
 import { Session } from './session.js'
-import { applyOp, draftOf, isEmptyDraft } from './session-draft.js'
+import { applyOp, draftOf, internalsOf, isEmptyDraft, withInternals } from './session-draft.js'
 import type { SessionEvent, SessionEventListener, SessionEventType } from './session-events.js'
 import type { SessionManagerOptions } from './session-options.js'
 import {
@@ -225,6 +226,7 @@ export class SessionManager {
         ) {
           this.#clearCookie(state, out)
         } else if (state.destroyedId) this.#clearCookie(state, out)
+        this.#csrfBackToCookie(state)
         await this.#csrfCookie(state, out)
         return out
       }
@@ -342,11 +344,13 @@ export class SessionManager {
       this.#emit(() => ({ type: 'expired', session: record.id, at: now, reason }))
       return false
     }
-    state.base = record
+    // Records written before the core's state had fields of its own load with it moved
+    // out of the data; the next save writes them in the new shape.
+    state.base = upgradeRecord(record)
     state.credential = credential
     state.credentialHash = hash
     state.kind = kind
-    state.draft = draftOf(record)
+    state.draft = draftOf(state.base)
     return true
   }
 
@@ -370,9 +374,9 @@ export class SessionManager {
     // The session becomes worth storing: the CSRF secret the browser held in its signed
     // cookie moves in (unless this request set one, as login's rotation does), even when
     // nothing read it in this request, so the tokens the page holds keep working.
-    if (!Object.hasOwn(draft.data, CSRF_SESSION_KEY) && state.kind !== 'token') {
+    if (draft.internal.csrfSecret === undefined && state.kind !== 'token') {
       const secret = await readCsrfCookie(state)
-      if (secret !== undefined) draft.data[CSRF_SESSION_KEY] = secret
+      if (secret !== undefined) draft.internal.csrfSecret = secret
     }
     // A session that handed out a token before it existed must be stored under the id
     // inside that token; others may retry with a fresh id on the (2^-128) collision.
@@ -395,6 +399,7 @@ export class SessionManager {
         absoluteExpiresAt,
         version: 1,
         meta: draft.meta,
+        ...internalsOf(draft.internal),
       }
       // Insert-if-absent: a colliding id (2^-128) must never overwrite someone's session.
       if (await this.#call('create', () => o.store.create(record))) {
@@ -427,26 +432,32 @@ export class SessionManager {
         await this.#call('delete', () => o.store.delete(base.id))
         this.#emit(() => ({ type: 'destroyed', session: base.id, at: now, reason: 'emptied' }))
         this.#clearCookie(state, out)
+        state.base = null
+        this.#csrfBackToCookie(state)
+        await this.#csrfCookie(state, out)
         return false
       }
-      const next: SessionRecord = {
-        ...base,
-        data: draft.data,
-        userId: draft.userId,
-        authHash: draft.authHash,
-        meta: draft.meta,
-        credentials: withTokens(
-          draft.rotatedHash ? { cookie: draft.rotatedHash } : base.credentials,
-          draft.added,
-        ),
-        lastSeenAt: now,
-        idleExpiresAt: now + this.#idleMs(draft.meta),
-        absoluteExpiresAt: Math.min(
-          base.absoluteExpiresAt,
-          draft.expireBy ?? Number.POSITIVE_INFINITY,
-        ),
-        version: base.version + 1,
-      }
+      const next: SessionRecord = withInternals(
+        {
+          ...base,
+          data: draft.data,
+          userId: draft.userId,
+          authHash: draft.authHash,
+          meta: draft.meta,
+          credentials: withTokens(
+            draft.rotatedHash ? { cookie: draft.rotatedHash } : base.credentials,
+            draft.added,
+          ),
+          lastSeenAt: now,
+          idleExpiresAt: now + this.#idleMs(draft.meta),
+          absoluteExpiresAt: Math.min(
+            base.absoluteExpiresAt,
+            draft.expireBy ?? Number.POSITIVE_INFINITY,
+          ),
+          version: base.version + 1,
+        },
+        draft.internal,
+      )
       const result = await this.#call('update', () => o.store.update(next, base.version))
       if (result === 'ok') {
         state.base = next
@@ -471,9 +482,9 @@ export class SessionManager {
       ) {
         return false
       }
-      base = fresh
-      state.base = fresh
-      state.draft = draftOf(fresh)
+      base = upgradeRecord(fresh)
+      state.base = base
+      state.draft = draftOf(base)
       for (const op of state.ops) applyOp(state.draft, op)
     }
   }
@@ -529,6 +540,16 @@ export class SessionManager {
       out.setCookie.push(deleteCookie(name, this.#attributes(state)))
       out.noStore = true
     }
+  }
+
+  /**
+   * A session left with nothing worth storing keeps its CSRF secret all the same: back
+   * in the signed cookie, as for any session not stored, so the page's tokens still work.
+   */
+  #csrfBackToCookie(state: SessionState): void {
+    const secret = state.draft.internal.csrfSecret
+    if (secret !== undefined && state.cookieCsrf?.secret !== secret)
+      state.cookieCsrf = { secret, send: true }
   }
 
   #clearCookie(state: SessionState, out: CommitResult): void {

@@ -4,7 +4,7 @@ import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { SessionStore } from '../store/session-store.js'
 import type { Credential } from './credential.js'
-import type { SessionDraft, SessionOp } from './session-draft.js'
+import { applyOp, type SessionDraft, type SessionOp } from './session-draft.js'
 import type { SessionEvent } from './session-events.js'
 
 /** What the request brought and what the adapter knows about it. */
@@ -100,4 +100,21 @@ export const STATE: unique symbol = Symbol('tessera.session.state')
 /** The keyring of the manager that opened `session` (internal to the core). */
 export function keysOf(session: { readonly [STATE]: SessionState }): Keyring {
   return session[STATE].loader.keys
+}
+
+/** Loads the request's session once, marking it read (`Vary: Cookie`), and returns its state. */
+export async function loadedState(session: {
+  readonly [STATE]: SessionState
+}): Promise<SessionState> {
+  const state = session[STATE]
+  state.accessed = true
+  state.loading ??= state.loader.load(state)
+  await state.loading
+  return state
+}
+
+/** Applies `op` to the draft and keeps it, so a save that loses a race re-applies it. */
+export function recordOp(state: SessionState, op: SessionOp): void {
+  state.ops.push(op)
+  applyOp(state.draft, op)
 }

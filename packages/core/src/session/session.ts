@@ -1,6 +1,7 @@
 import type { JsonValue, SessionData } from '../store/session-record.js'
-import { applyOp, draftOf, isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
-import { type SessionState, STATE } from './session-state.js'
+import { LEGACY_KEYS } from '../store/upgrade-record.js'
+import { draftOf, isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
+import { loadedState, recordOp, type SessionState, STATE } from './session-state.js'
 
 /**
  * One request's session, Django's `request.session` made async and safe under
@@ -110,6 +111,7 @@ export class Session {
     return Object.hasOwn((await this.#read()).draft.data, key)
   }
 
+  /** The keys set, in order. Tessera's own state (CSRF secret, login time, JWT claims) is not among them. */
   async keys(): Promise<string[]> {
     return Object.keys((await this.#read()).draft.data)
   }
@@ -119,9 +121,14 @@ export class Session {
     return ownRecord(structuredClone((await this.#read()).draft.data))
   }
 
-  /** Stores a JSON value under `key`. Throws `TypeError` for values JSON cannot carry. */
+  /**
+   * Stores a JSON value under `key`. Throws `TypeError` for values JSON cannot carry, and
+   * for the keys `_csrf`, `_auth_at` and `_jwt`, where earlier versions kept Tessera's
+   * own state (records that still have them load with it moved out of the data).
+   */
   async set(key: string, value: JsonValue): Promise<void> {
     assertKey(key)
+    if (Object.hasOwn(LEGACY_KEYS, key)) throw new TypeError(`Session key "${key}" is reserved`)
     // A JSON round trip both validates and copies: functions, undefined, BigInt,
     // cycles and class instances fail here, at the call site, not at save time.
     const json = JSON.stringify(value)
@@ -135,7 +142,10 @@ export class Session {
     await this.#write({ t: 'delete', key })
   }
 
-  /** Removes all data but keeps the session, its user and its credential. */
+  /**
+   * Removes all data but keeps the session, its user, its credential and Tessera's own
+   * state: the CSRF tokens the page holds and the login time stay valid.
+   */
   async clear(): Promise<void> {
     await this.#write({ t: 'clear' })
   }
@@ -221,12 +231,8 @@ export class Session {
     return this.#write({ t: 'expiry', idleTimeout: value, browserSession: undefined })
   }
 
-  async #read(): Promise<SessionState> {
-    const state = this[STATE]
-    state.accessed = true
-    state.loading ??= state.loader.load(state)
-    await state.loading
-    return state
+  #read(): Promise<SessionState> {
+    return loadedState(this)
   }
 
   async #write(op: SessionOp): Promise<void> {
@@ -236,9 +242,7 @@ export class Session {
   }
 
   #apply(op: SessionOp): void {
-    const state = this[STATE]
-    state.ops.push(op)
-    applyOp(state.draft, op)
+    recordOp(this[STATE], op)
   }
 }
 

@@ -54,6 +54,20 @@ export interface SessionRecord {
   /** Incremented by every successful `update`; the basis of compare-and-set. */
   version: number
   meta: SessionMeta
+  /**
+   * The CSRF secret the session's masked tokens are made from (Django's
+   * `CSRF_USE_SESSIONS`). A field of the record, not a data key: `session.keys()` never
+   * shows it and `session.clear()` keeps it, so tokens the page holds keep working.
+   * Absent until a token is asked for.
+   */
+  csrfSecret?: string
+  /**
+   * When the user last proved who they are (login, password re-entry), in ms since the
+   * epoch; what `authenticatedAt()` and fresh-login checks read. Absent when anonymous.
+   */
+  authenticatedAt?: number
+  /** The configured `jwt.fields` of the user, copied at login for every session JWT issued. */
+  jwtClaims?: { [key: string]: JsonValue }
 }
 
 /** The instant a record stops being valid: the earlier of its idle and absolute expiry. */

@@ -99,10 +99,15 @@ describe('the session cookie is a JWT', () => {
     store.calls.length = 0
     const result = await request(manager, cookie, async (s) => {
       expect(await s.getUserId()).toBe('u1')
-      expect(await s.get(JWT_SESSION_KEY)).toEqual({ username: 'ada', email: 'ada@example.com' })
+      // The claims are a field of the record, not session data.
+      expect(await s.has(JWT_SESSION_KEY)).toBe(false)
     })
     expect(result.setCookie).toEqual([])
     expect(store.calls).toEqual(['get'])
+    const record = await store.get(
+      (decodeJwt(tokenOf(cookie)).sid as string).split('.')[0] as string,
+    )
+    expect(record?.jwtClaims).toEqual({ username: 'ada', email: 'ada@example.com' })
   })
 
   it('the cookie lives as long as the session, not as long as the token', async () => {
@@ -314,12 +319,15 @@ describe('configuration', () => {
   })
 
   it('the opaque format stays the default: the cookie is the bare credential and the JWKS is empty', async () => {
-    const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    const store = new MemoryStore()
+    const manager = new SessionManager({ store, secret: SECRET })
     const cookie = cookieFrom(await request(manager, undefined, (s) => login(s, ada)))
     expect(tokenOf(cookie)).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
     expect(manager.jwks()).toEqual({ keys: [] })
     // login's setJwtClaims does nothing in the opaque format.
-    await request(manager, cookie, async (s) => expect(await s.has(JWT_SESSION_KEY)).toBe(false))
+    const record = await store.get(tokenOf(cookie).split('.')[0] as string)
+    expect(record?.userId).toBe('u1')
+    expect(record).not.toHaveProperty('jwtClaims')
   })
 })
 

@@ -285,10 +285,13 @@ describe('freshness', () => {
     expect(await whoami({ ...laptop, cookie: before })).toBeNull()
   })
 
-  it('login() records the login time in the session data, on the server', async () => {
-    const { act, loginDevice } = setup()
+  it('login() records the login time in the session record, on the server, not in its data', async () => {
+    const { act, loginDevice, store } = setup()
     const laptop = await loginDevice('ada')
-    expect(await act(laptop, (s) => s.get('_auth_at'))).toBe(T0)
+    const [record] = await store.listByUser('1')
+    expect(record?.authenticatedAt).toBe(T0)
+    expect(record?.data).toEqual({})
+    expect(await act(laptop, (s) => s.keys())).toEqual([])
   })
 })
 

@@ -1,5 +1,5 @@
 import type { SessionRecord } from '../../store/session-record.js'
-import { AUTH_TIME_KEY } from '../auth-time.js'
+import { upgradeRecord } from '../../store/upgrade-record.js'
 
 /** Which sessions count as the oldest when a user is over the cap. */
 export type EvictionPolicy = 'oldest-created' | 'least-recently-seen'
@@ -28,6 +28,7 @@ const lastSeen = (r: SessionRecord) => r.lastSeenAt
 // The login time, not createdAt: a session that existed before its login (a cart, an
 // anonymous CSRF secret) is as new as its login, so it does not evict itself.
 function loggedIn(r: SessionRecord): number {
-  const at = Object.hasOwn(r.data, AUTH_TIME_KEY) ? r.data[AUTH_TIME_KEY] : undefined
+  // A record written before the login time had a field of its own has it in its data.
+  const at = upgradeRecord(r).authenticatedAt
   return typeof at === 'number' && Number.isFinite(at) ? at : r.createdAt
 }

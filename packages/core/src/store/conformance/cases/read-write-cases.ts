@@ -204,5 +204,9 @@ function richRecord(ctx: SuiteContext): SessionRecord {
       idleTimeout: 600,
       browserSession: true,
     },
+    // The core's own state, kept beside the data: a store must keep these fields too.
+    csrfSecret: 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF',
+    authenticatedAt: now - 4000,
+    jwtClaims: { username: 'zoë', roles: ['admin'], verified: true },
   })
 }
