@@ -41,9 +41,12 @@ export { type AllowedHosts, resolveAllowedHosts } from './http/allowed-hosts.js'
 export { applyCommit } from './http/apply-commit.js'
 export { resolveBodyLimit } from './http/body-limit.js'
 export { bodyTooLargeResponse } from './http/body-too-large-response.js'
+export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { disallowedHostResponse } from './http/disallowed-host-response.js'
 export { headersFromRecord } from './http/headers-from-record.js'
 export { isSecureRequest } from './http/is-secure-request.js'
+export { parsedFormField } from './http/parsed-form-field.js'
+export { type ProxyView, proxyView } from './http/proxy-view.js'
 export {
   type BodySource,
   type BoundedBody,
@@ -51,7 +54,10 @@ export {
   readBoundedBody,
 } from './http/read-bounded-body.js'
 export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
+export { bindRequestView, requestViewOf } from './http/session-request-view.js'
+export { shouldCommit } from './http/should-commit.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
+export { unauthenticatedResponse } from './http/unauthenticated-response.js'
 export {
   type HeaderWriter,
   type SessionHeaders,

@@ -14,11 +14,16 @@ async function routes({
   manager,
   allowedHosts,
   bodyLimit,
+  trustProxy,
 }: AdapterSetupOptions): Promise<FastifyInstance> {
   const app = Fastify({ trustProxy: '127.0.0.1' })
+  app.setErrorHandler(async (error: Error, _request, reply) =>
+    reply.code(500).send({ caught: error.message }),
+  )
   await app.register(tesseraSession, {
     manager,
     csrf: true,
+    ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
   })
@@ -50,6 +55,14 @@ async function routes({
   app.get('/session-token', async (request) => ({
     sessionToken: await request.session.getSessionToken(),
   }))
+  app.post('/throw', noCsrf, async (request) => {
+    await request.session.set('thrown', true)
+    throw new Error('handler failed')
+  })
+  app.post('/fail', noCsrf, async (request, reply) => {
+    await request.session.set('failed', true)
+    return reply.code(500).send({ failed: true })
+  })
   app.get('/redirect', async (request, reply) => {
     await request.session.set('redirected', true)
     return reply.redirect('/static', 302)

@@ -1,4 +1,9 @@
-import { type AuthUser, getSessionUser, type UserProvider } from '@tessera/core'
+import {
+  type AuthUser,
+  getSessionUser,
+  type UserProvider,
+  unauthenticatedResponse,
+} from '@tessera/core'
 import type { MiddlewareHandler } from 'hono'
 import type { SessionEnv } from './session-middleware.js'
 
@@ -10,7 +15,7 @@ export type UserEnv<U extends AuthUser = AuthUser> = {
 /**
  * Lets a route through only for a logged-in user, whichever way the session arrived:
  * the session cookie or the `X-Session-Token` header (DRF's `SessionAuthentication`
- * and seed 000's `SessionTokenAuthentication` in one). Others get
+ * and django-session-token's `SessionTokenAuthentication` in one). Others get
  * `401 {"detail": "Authentication credentials were not provided."}` (with
  * `X-Content-Type-Options: nosniff`, like every Tessera JSON error). Disabled users and
  * sessions from before a password change are logged out (see `getSessionUser`).
@@ -25,12 +30,7 @@ export function requireUser<U extends AuthUser>(
 ): MiddlewareHandler<UserEnv<U>> {
   return async function tesseraRequireUser(c, next) {
     const user = await getSessionUser(c.var.session, users)
-    if (!user) {
-      return c.json({ detail: 'Authentication credentials were not provided.' }, 401, {
-        'WWW-Authenticate': 'Session',
-        'X-Content-Type-Options': 'nosniff',
-      })
-    }
+    if (!user) return unauthenticatedResponse()
     c.set('user', user)
     await next()
   }

@@ -1,10 +1,12 @@
 import {
+  bindRequestView,
   disallowedHostResponse,
-  isSecureRequest,
+  proxyView,
   resolveAllowedHosts,
   type Session,
   type SessionManager,
   StoreError,
+  shouldCommit,
   storeUnavailableResponse,
   writeSessionHeaders,
 } from '@tessera/core'
@@ -17,12 +19,18 @@ export type SessionEnv = { Variables: { session: Session } }
 /** Options of {@link session}. */
 export interface SessionMiddlewareOptions {
   /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS. Set it only
-   * behind a proxy you control that overwrites that header.
+   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
+   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
+   * request was HTTPS (the cookie's `Secure`, the origin `csrf()` expects, the
+   * `sharedSession()` hops) and the last `X-Forwarded-For` entry as the client address
+   * recorded on new sessions. Given here once; `csrf()` and `sharedSession()` read it.
    * @default false
    */
   trustProxy?: boolean
-  /** Client address to record on new sessions (e.g. from `getConnInfo`). */
+  /**
+   * Client address to record on new sessions (e.g. from `getConnInfo`). With
+   * `trustProxy`, the `X-Forwarded-For` address wins: the socket's peer is the proxy.
+   */
   clientIp?: (c: Context) => string | undefined
   /**
    * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
@@ -39,8 +47,10 @@ export interface SessionMiddlewareOptions {
 /**
  * Sessions for Hono. Puts a lazy {@link Session} on `c.var.session`, saves it after the
  * handler, and sets `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed.
- * A store failure or timeout — in the handler or while saving — answers `503` JSON
- * instead of a crash or a hang.
+ * As in Django, nothing is saved (and no session cookie set) when the handler threw or
+ * the response is a 5xx; the thrown error stays with Hono's `onError`. A store failure
+ * or timeout — in the handler or while saving — answers `503` JSON instead of a crash
+ * or a hang.
  *
  * @example
  * ```ts
@@ -59,18 +69,25 @@ export function session(
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(c, next) {
     if (hosts && !hosts.allows(hostOf(c.req.url))) return disallowedHostResponse()
-    const s = manager.open({
-      cookie: c.req.header('cookie'),
-      header: (name) => c.req.header(name),
-      secure: isSecureRequest(c.req.raw, trustProxy),
-      userAgent: c.req.header('user-agent'),
+    const header = (name: string) => c.req.header(name)
+    const view = proxyView(header, trustProxy, {
+      secure: c.req.url.startsWith('https:'),
       ip: clientIp?.(c),
     })
+    const s = manager.open({
+      cookie: c.req.header('cookie'),
+      header,
+      secure: view.secure,
+      userAgent: c.req.header('user-agent'),
+      ip: view.ip,
+    })
+    bindRequestView(s, view)
     c.set('session', s)
     await next()
     // Hono has already turned a handler's exception into c.res through onError; a
     // store failure deserves 503, not the generic 500.
     if (c.error instanceof StoreError) return replace(c, storeUnavailableResponse(c.error))
+    if (c.error !== undefined || !shouldCommit(c.res.status)) return
     let result: Awaited<ReturnType<SessionManager['commit']>>
     try {
       result = await manager.commit(s)

@@ -26,6 +26,14 @@ async function route(request: Request, session: Session): Promise<Response> {
     return json({ csrfToken: await getCsrfToken(session) })
   if (request.method === 'GET' && url.pathname === '/session-token')
     return json({ sessionToken: await session.getSessionToken() })
+  if (request.method === 'POST' && url.pathname === '/throw') {
+    await session.set('thrown', true)
+    throw new Error('handler failed')
+  }
+  if (request.method === 'POST' && url.pathname === '/fail') {
+    await session.set('failed', true)
+    return Response.json({ failed: true }, { status: 500 })
+  }
   if (request.method === 'GET' && url.pathname === '/redirect') {
     await session.set('redirected', true)
     return Response.redirect(new URL('/static', url).href, 302)
@@ -38,8 +46,12 @@ function app({
   manager,
   allowedHosts,
   bodyLimit,
+  trustProxy,
 }: AdapterSetupOptions): (request: Request) => Promise<Response> {
-  const hosts = allowedHosts === undefined ? {} : { allowedHosts }
+  const hosts = {
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  }
   const open = withSession(manager, (request, { session }) => route(request, session), hosts)
   const protectedRoute = withSession(
     manager,
@@ -49,12 +61,22 @@ function app({
     },
     { csrf: true, ...hosts, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
   )
-  return withJwks(manager, (request) =>
+  const handler = withJwks(manager, (request) =>
     request.method === 'POST' && new URL(request.url).pathname === '/protected'
       ? protectedRoute(request)
       : open(request),
   )
+  // The caller's error path: withSession rethrows what is not Tessera's.
+  return async (request) => {
+    try {
+      return await handler(request)
+    } catch (error) {
+      return json500((error as Error).message)
+    }
+  }
 }
+
+const json500 = (caught: string) => Response.json({ caught }, { status: 500 })
 
 describeAdapter('web (fetch handler)', (options) => ({ fetch: app(options) }))
 

@@ -17,6 +17,11 @@ export interface AdapterSetupOptions {
    * the adapter's default (64 KiB).
    */
   bodyLimit?: number
+  /**
+   * When set, pass it as the session middleware's `trustProxy` option — there only: the
+   * suite checks that the one setting reaches cookies, CSRF and the client address.
+   */
+  trustProxy?: boolean
 }
 
 /**

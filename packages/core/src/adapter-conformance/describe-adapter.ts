@@ -8,6 +8,8 @@ import { csrfCases } from './cases/csrf-cases.js'
 import { hostileInputCases } from './cases/hostile-input-cases.js'
 import { httpHardeningCases } from './cases/http-hardening-cases.js'
 import { jwtCases } from './cases/jwt-cases.js'
+import { lifecycleCases } from './cases/lifecycle-cases.js'
+import { proxyCases } from './cases/proxy-cases.js'
 import { storeFailureCases } from './cases/store-failure-cases.js'
 import { tokenCases } from './cases/token-cases.js'
 import {
@@ -31,6 +33,8 @@ export type AdapterCaseGroup =
   | 'hostile-input'
   | 'jwt'
   | 'http-hardening'
+  | 'lifecycle'
+  | 'proxy'
 
 const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'cookies',
@@ -41,6 +45,8 @@ const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'hostile-input',
   'jwt',
   'http-hardening',
+  'lifecycle',
+  'proxy',
 ]
 
 /** Options of {@link describeAdapter}. */
@@ -105,6 +111,13 @@ export interface AdapterSuiteOptions {
  *   route is `413` `BODY_TOO_LARGE` at once, by its declared `Content-Length`, without
  *   the CSRF check; a response read through `X-Session-Token` varies on it and is
  *   `private, no-store`; every JSON error body (400, 403, 413, 503) is `nosniff`.
+ * - `lifecycle`: a handler that writes the session and then throws, or answers a 5xx,
+ *   leaves the store unchanged and sets no session cookie (Django saves nothing on a
+ *   5xx); the thrown error reaches the framework's own error path (`POST /throw`).
+ * - `proxy`: with `trustProxy` on the session middleware alone, `X-Forwarded-Proto:
+ *   https` marks the cookie `Secure` and makes `https://…` the expected CSRF origin, and
+ *   the rightmost `X-Forwarded-For` entry (the address the proxy saw) is the recorded
+ *   client address; without it both headers are ignored.
  *
  * Needs `vitest` and `fast-check` in the adapter's dev dependencies.
  *
@@ -156,6 +169,7 @@ export function describeAdapter(
       manager,
       ...(openOptions.allowedHosts === undefined ? {} : { allowedHosts: openOptions.allowedHosts }),
       ...(openOptions.bodyLimit === undefined ? {} : { bodyLimit: openOptions.bodyLimit }),
+      ...(openOptions.trustProxy === undefined ? {} : { trustProxy: openOptions.trustProxy }),
     })
     opened.push(app)
     if (realPort && app.url === undefined) {
@@ -186,5 +200,7 @@ export function describeAdapter(
     if (groups.has('hostile-input')) hostileInputCases(ctx)
     if (groups.has('jwt')) jwtCases(ctx)
     if (groups.has('http-hardening')) httpHardeningCases(ctx)
+    if (groups.has('lifecycle')) lifecycleCases(ctx)
+    if (groups.has('proxy')) proxyCases(ctx)
   })
 }

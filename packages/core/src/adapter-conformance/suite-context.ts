@@ -46,6 +46,8 @@ export interface OpenOptions {
   allowedHosts?: readonly string[]
   /** Passed to `setup` as `bodyLimit`. */
   bodyLimit?: number
+  /** Passed to `setup` as `trustProxy`. */
+  trustProxy?: boolean
 }
 
 /** What each group of adapter cases reads. */
