@@ -1,5 +1,11 @@
-import { type AuthUser, getSessionUser, type UserProvider } from '@tessera/core'
+import {
+  type AuthUser,
+  getSessionUser,
+  type UserProvider,
+  unauthenticatedResponse,
+} from '@tessera/core'
 import type { RequestHandler } from 'express-serve-static-core'
+import { sendWebResponse } from './lib/send-web-response.js'
 
 /**
  * Lets a route through only for a logged-in user, whichever way the session arrived:
@@ -18,14 +24,7 @@ import type { RequestHandler } from 'express-serve-static-core'
 export function requireUser<U extends AuthUser>(users: UserProvider<U>): RequestHandler {
   return async function tesseraRequireUser(req, res, next) {
     const user = await getSessionUser(req.session, users)
-    if (!user) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Session')
-        .set('X-Content-Type-Options', 'nosniff')
-        .json({ detail: 'Authentication credentials were not provided.' })
-      return
-    }
+    if (!user) return sendWebResponse(res, unauthenticatedResponse())
     res.locals.user = user
     next()
   }

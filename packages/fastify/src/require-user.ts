@@ -1,10 +1,16 @@
-import { type AuthUser, getSessionUser, type UserProvider } from '@tessera/core'
+import {
+  type AuthUser,
+  getSessionUser,
+  type UserProvider,
+  unauthenticatedResponse,
+} from '@tessera/core'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { applyResponse } from './lib/reply-headers.js'
 
 /**
  * A `preHandler` that lets a route through only for a logged-in user, whichever way the
  * session arrived: the session cookie or the `X-Session-Token` header (DRF's
- * `SessionAuthentication` and seed 000's `SessionTokenAuthentication` in one). The user
+ * `SessionAuthentication` and django-session-token's `SessionTokenAuthentication` in one). The user
  * lands on `request.user`. Others get
  * `401 {"detail": "Authentication credentials were not provided."}` with
  * `WWW-Authenticate: Session` and `X-Content-Type-Options: nosniff`. Disabled users and sessions from before a password change
@@ -22,13 +28,7 @@ export function requireUser<U extends AuthUser>(
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   return async function tesseraRequireUser(request, reply) {
     const user = await getSessionUser(request.session, users)
-    if (!user) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Session')
-        .header('x-content-type-options', 'nosniff')
-        .send({ detail: 'Authentication credentials were not provided.' })
-    }
+    if (!user) return reply.send(await applyResponse(reply, unauthenticatedResponse()))
     request.user = user
     return undefined
   }

@@ -1,12 +1,13 @@
 import {
+  bindRequestView,
   bodyTooLargeResponse,
   type CommitResult,
   type CsrfOptions,
   checkCsrf,
   csrfFailureResponse,
   disallowedHostResponse,
-  isSecureRequest,
   pendingCsrfCookie,
+  proxyView,
   readFormField,
   resolveAllowedHosts,
   resolveBodyLimit,
@@ -14,6 +15,7 @@ import {
   type Session,
   type SessionManager,
   StoreError,
+  shouldCommit,
   storeUnavailableResponse,
   writeSessionHeaders,
 } from '@tessera/core'
@@ -39,15 +41,18 @@ export type SessionHandler<Rest extends unknown[] = []> = (
 /** Options of {@link withSession}. */
 export interface WithSessionOptions<Rest extends unknown[] = []> {
   /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which
-   * marks cookies `Secure` and, with `csrf`, turns on the Referer check). Set it only
-   * behind a proxy you control that overwrites that header.
+   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
+   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
+   * request was HTTPS (the cookie's `Secure`, the origin the CSRF check expects, the
+   * `sharedSessionHandler` hops) and the last `X-Forwarded-For` entry as the client
+   * address recorded on new sessions.
    * @default false
    */
   trustProxy?: boolean
   /**
    * Client address to record on new sessions, from the request and the runtime's extra
-   * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun.
+   * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun. With
+   * `trustProxy`, the `X-Forwarded-For` address wins: the socket's peer is the proxy.
    */
   clientIp?: (request: Request, ...rest: Rest) => string | null | undefined
   /**
@@ -87,9 +92,11 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  * `Deno.serve`, Cloudflare-style workers. The handler gets a lazy {@link Session} on
  * `context.session`; afterwards the session is saved and `Set-Cookie`, `Vary: Cookie` and
  * `Cache-Control: no-store` are added as needed (to a copy when the response's headers
- * are immutable, as after `Response.redirect()`). A {@link StoreError} — from the
- * handler or while saving — answers `503 {"detail": …, "code": "STORE_…"}`; any other
- * error propagates unchanged to the runtime.
+ * are immutable, as after `Response.redirect()`). As in Django, nothing is saved (and
+ * no session cookie set) when the handler answers a 5xx or throws. A
+ * {@link StoreError} — from the handler or while saving — answers
+ * `503 {"detail": …, "code": "STORE_…"}`; any other error is rethrown unchanged to the
+ * caller (the runtime, or your own `try`/`catch`).
  *
  * Options are checked here, at startup: a bad `csrf` option throws `ConfigError`.
  *
@@ -120,14 +127,20 @@ export function withSession<Rest extends unknown[] = []>(
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(request, ...rest) {
     if (hosts && !hosts.allows(hostOf(request.url))) return disallowedHostResponse()
-    const secure = isSecureRequest(request, trustProxy)
-    const session = manager.open({
-      cookie: request.headers.get('cookie'),
-      header: (name) => request.headers.get(name),
-      secure,
-      userAgent: request.headers.get('user-agent'),
+    const header = (name: string) => request.headers.get(name)
+    const view = proxyView(header, trustProxy, {
+      secure: request.url.startsWith('https:'),
       ip: clientIp?.(request, ...rest),
     })
+    const { secure } = view
+    const session = manager.open({
+      cookie: request.headers.get('cookie'),
+      header,
+      secure,
+      userAgent: request.headers.get('user-agent'),
+      ip: view.ip,
+    })
+    bindRequestView(session, view)
     let response: Response
     let result: CommitResult
     try {
@@ -156,6 +169,7 @@ export function withSession<Rest extends unknown[] = []>(
         if (failure) return csrfFailureResponse(failure)
       }
       response = await handler(request, { session }, ...rest)
+      if (!shouldCommit(response.status)) return response
       result = await manager.commit(session)
     } catch (e) {
       if (e instanceof StoreError) return storeUnavailableResponse(e)
