@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls'
 import {
   bindRequestView,
   disallowedHostResponse,
+  type ProxyOptions,
   proxyView,
   resolveAllowedHosts,
   type Session,
@@ -25,20 +26,9 @@ declare global {
 }
 
 /** Options of {@link session}. */
-export interface SessionMiddlewareOptions {
+export interface SessionMiddlewareOptions extends ProxyOptions {
   /**
-   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
-   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
-   * request was HTTPS (the cookie's `Secure`, the origin `csrf()` expects, the
-   * `sharedSession()` hops) and the last `X-Forwarded-For` entry as the client address
-   * recorded on new sessions. Given here once; `csrf()` and `sharedSession()` read it.
-   * Express's `trust proxy` setting is not consulted, so one option decides.
-   * @default false
-   */
-  trustProxy?: boolean
-  /**
-   * Client address to record on new sessions. With `trustProxy`, the `X-Forwarded-For`
-   * address wins: the socket's peer is the proxy.
+   * Client address to record on new sessions.
    * @default (req) => req.socket.remoteAddress
    */
   clientIp?: (req: Request) => string | undefined
@@ -63,6 +53,8 @@ export interface SessionMiddlewareOptions {
  * threw. A store failure or timeout while saving answers `503` JSON instead of the
  * handler's response; register {@link storeErrors} after the routes so a failure
  * inside a handler answers the same.
+ * `trustProxy` is this middleware's own: Express's `trust proxy` setting is not
+ * consulted, so one option decides.
  *
  * @example
  * ```ts

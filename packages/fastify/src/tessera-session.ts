@@ -10,6 +10,7 @@ import {
   disallowedHostResponse,
   headersFromRecord,
   isFormContentType,
+  type ProxyOptions,
   parsedFormField,
   pendingCsrfCookie,
   proxyView,
@@ -49,20 +50,9 @@ declare module 'fastify' {
 }
 
 /** Options of {@link tesseraSession}. */
-export interface TesseraSessionOptions {
+export interface TesseraSessionOptions extends ProxyOptions {
   /** The manager that opens and saves sessions; one per process, over a shared store. */
   manager: SessionManager
-  /**
-   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
-   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
-   * request was HTTPS (the cookie's `Secure`, with `csrf` the expected Origin's scheme
-   * and the Referer check, the `sharedSessionRoutes` hops) and the last
-   * `X-Forwarded-For` entry as the client address recorded on new sessions. Without
-   * it, `request.protocol` and `request.ip` decide, which already honour Fastify's own
-   * `trustProxy` server option.
-   * @default false
-   */
-  trustProxy?: boolean
   /**
    * Django's CSRF protection, bound to the session, on every route: `true` for the
    * defaults, or the core {@link CsrfOptions}. Unsafe methods (anything but GET, HEAD,
@@ -74,8 +64,9 @@ export interface TesseraSessionOptions {
    */
   csrf?: CsrfOptions | true
   /**
-   * Client address recorded on new sessions. With `trustProxy`, the `X-Forwarded-For`
-   * address wins: the socket's peer is the proxy.
+   * Client address recorded on new sessions. Without the plugin's `trustProxy`, this
+   * and `request.protocol` decide, and both already honour Fastify's own `trustProxy`
+   * server option.
    * @default (request) => request.ip
    */
   clientIp?: (request: FastifyRequest) => string | null | undefined

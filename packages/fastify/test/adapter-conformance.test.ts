@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
-import { getCsrfToken } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { jwks, tesseraSession } from '@tessera/fastify'
+import { jwks, requireUser, tesseraSession } from '@tessera/fastify'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
 
@@ -12,6 +12,7 @@ const noCsrf = { config: { csrf: false } }
 /** The conformance route table (`AdapterRoutes`) with the plugin and its CSRF check. */
 async function routes({
   manager,
+  users,
   allowedHosts,
   bodyLimit,
   trustProxy,
@@ -63,6 +64,20 @@ async function routes({
     await request.session.set('failed', true)
     return reply.code(500).send({ failed: true })
   })
+  app.post('/login', noCsrf, async (request) => {
+    await login(request.session, (await users.findByUsername('ada')) as AuthUser)
+    return { ok: true }
+  })
+  await app.register(
+    async (members) => {
+      members.addHook('preHandler', requireUser(users))
+      members.get('/me', { preHandler: requireUser(users) }, async (request) => ({
+        username: (request.user as AuthUser).username,
+      }))
+      members.get('/open', { config: { allowAnonymous: true } }, async () => ({ open: true }))
+    },
+    { prefix: '/members' },
+  )
   app.get('/redirect', async (request, reply) => {
     await request.session.set('redirected', true)
     return reply.redirect('/static', 302)

@@ -1,6 +1,7 @@
 import {
   bindRequestView,
   disallowedHostResponse,
+  type ProxyOptions,
   proxyView,
   resolveAllowedHosts,
   type Session,
@@ -17,20 +18,8 @@ import { editResponseHeaders } from './lib/edit-response-headers.js'
 export type SessionEnv = { Variables: { session: Session } }
 
 /** Options of {@link session}. */
-export interface SessionMiddlewareOptions {
-  /**
-   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
-   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
-   * request was HTTPS (the cookie's `Secure`, the origin `csrf()` expects, the
-   * `sharedSession()` hops) and the last `X-Forwarded-For` entry as the client address
-   * recorded on new sessions. Given here once; `csrf()` and `sharedSession()` read it.
-   * @default false
-   */
-  trustProxy?: boolean
-  /**
-   * Client address to record on new sessions (e.g. from `getConnInfo`). With
-   * `trustProxy`, the `X-Forwarded-For` address wins: the socket's peer is the proxy.
-   */
+export interface SessionMiddlewareOptions extends ProxyOptions {
+  /** Client address to record on new sessions (e.g. from `getConnInfo`). */
   clientIp?: (c: Context) => string | undefined
   /**
    * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),

@@ -1,13 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { csrf, jwks, type SessionEnv, session } from '@tessera/hono'
+import { csrf, jwks, requireUser, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 
 /** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
 function routes({
   manager,
+  users,
   allowedHosts,
   bodyLimit,
   trustProxy,
@@ -50,6 +51,15 @@ function routes({
     await c.var.session.set('failed', true)
     return c.json({ failed: true }, 500)
   })
+  app.post('/login', async (c) => {
+    await login(c.var.session, (await users.findByUsername('ada')) as AuthUser)
+    return c.json({ ok: true })
+  })
+  app.use('/members/*', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
+  app.get('/members/me', requireUser(users), (c) =>
+    c.json({ username: (c.var as { user: AuthUser }).user.username }),
+  )
+  app.get('/members/open', (c) => c.json({ open: true }))
   app.get('/redirect', async (c) => {
     await c.var.session.set('redirected', true)
     return Response.redirect(new URL('/static', c.req.url).href, 302)

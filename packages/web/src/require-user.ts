@@ -1,6 +1,6 @@
 import {
   type AuthUser,
-  getSessionUser,
+  requestUser,
   type UserProvider,
   unauthenticatedResponse,
 } from '@tessera/core'
@@ -12,7 +12,8 @@ import type { SessionContext } from './with-session.js'
  * and django-session-token's `SessionTokenAuthentication` in one). Others get
  * `401 {"detail": "Authentication credentials were not provided."}` with
  * `WWW-Authenticate: Session` and `X-Content-Type-Options: nosniff`. Disabled users and sessions from before a password change
- * are logged out (see `getSessionUser`).
+ * are logged out (see `getSessionUser`). Looked up once per request however many guards
+ * ask (`requestUser`); for a whole group of routes, see `withUser`.
  *
  * @example
  * ```ts
@@ -27,6 +28,6 @@ export async function requireUser<U extends AuthUser>(
   context: SessionContext,
   users: UserProvider<U>,
 ): Promise<U | Response> {
-  const user = await getSessionUser(context.session, users)
+  const user = await requestUser(context.session, users)
   return user ?? unauthenticatedResponse()
 }

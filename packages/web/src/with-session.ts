@@ -6,6 +6,7 @@ import {
   checkCsrf,
   csrfFailureResponse,
   disallowedHostResponse,
+  type ProxyOptions,
   pendingCsrfCookie,
   proxyView,
   readFormField,
@@ -39,20 +40,10 @@ export type SessionHandler<Rest extends unknown[] = []> = (
 ) => Response | Promise<Response>
 
 /** Options of {@link withSession}. */
-export interface WithSessionOptions<Rest extends unknown[] = []> {
-  /**
-   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
-   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
-   * request was HTTPS (the cookie's `Secure`, the origin the CSRF check expects, the
-   * `sharedSessionHandler` hops) and the last `X-Forwarded-For` entry as the client
-   * address recorded on new sessions.
-   * @default false
-   */
-  trustProxy?: boolean
+export interface WithSessionOptions<Rest extends unknown[] = []> extends ProxyOptions {
   /**
    * Client address to record on new sessions, from the request and the runtime's extra
-   * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun. With
-   * `trustProxy`, the `X-Forwarded-For` address wins: the socket's peer is the proxy.
+   * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun.
    */
   clientIp?: (request: Request, ...rest: Rest) => string | null | undefined
   /**

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken, type Session } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login, type Session, type UserProvider } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { withJwks, withSession } from '@tessera/web'
+import { requireUser, withJwks, withSession, withUser } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)
 
@@ -41,9 +41,25 @@ async function route(request: Request, session: Session): Promise<Response> {
   return json({ detail: 'Not found' })
 }
 
+/** The login-required group `/members/*`, with `GET /members/open` opted out. */
+function members(users: UserProvider) {
+  return withUser(
+    users,
+    async (request, context) => {
+      const { pathname } = new URL(request.url)
+      if (pathname === '/members/open') return json({ open: true })
+      const user = await requireUser(context, users)
+      if (user instanceof Response) return user
+      return json({ username: user.username })
+    },
+    { allowAnonymous: ['GET /members/open'] },
+  )
+}
+
 /** One handler for the app; CSRF applies to `/protected` only, as the route table says. */
 function app({
   manager,
+  users,
   allowedHosts,
   bodyLimit,
   trustProxy,
@@ -52,7 +68,20 @@ function app({
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
   }
-  const open = withSession(manager, (request, { session }) => route(request, session), hosts)
+  const group = members(users)
+  const open = withSession(
+    manager,
+    async (request, context) => {
+      const { pathname } = new URL(request.url)
+      if (pathname.startsWith('/members/')) return group(request, context)
+      if (request.method === 'POST' && pathname === '/login') {
+        await login(context.session, (await users.findByUsername('ada')) as AuthUser)
+        return json({ ok: true })
+      }
+      return route(request, context.session)
+    },
+    hosts,
+  )
   const protectedRoute = withSession(
     manager,
     async (_request, { session }) => {

@@ -1,3 +1,4 @@
+import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import type { SessionManager } from '../session/session-manager.js'
 
 /** What {@link describeAdapter} hands the adapter's `setup` for one app. */
@@ -7,6 +8,11 @@ export interface AdapterSetupOptions {
    * over a store it controls (a fresh `MemoryStore`, or one it makes fail or hang).
    */
   manager: SessionManager
+  /**
+   * The users the app's `requireUser` guards read: one user, `ada` (id `7`). `POST
+   * /login` logs her in.
+   */
+  users: UserProvider<AuthUser>
   /**
    * When set, pass it as the session middleware's `allowedHosts` option (Django's
    * `ALLOWED_HOSTS`); when absent, leave the option unset (every host allowed).

@@ -63,6 +63,16 @@ export interface AdapterRoutes {
   'POST /throw': never
   /** `session.set('failed', true)`, then a `500` JSON answer `{ failed: true }` (not thrown). */
   'POST /fail': { failed: true }
+  /** `login(session, ada)` with the suite's user `ada`; `{ ok: true }`. Not CSRF-checked. */
+  'POST /login': { ok: true }
+  /**
+   * In the login-required group `/members/*`: the adapter's `requireUser(users)` as the
+   * group's guard, with `GET /members/open` as its one explicit opt-out, and again on
+   * this route. `{ username }` of the user the adapter hands the handler.
+   */
+  'GET /members/me': { username: string }
+  /** The group's opt-out: `{ open: true }` for anyone, without touching the session. */
+  'GET /members/open': { open: true }
   /** The adapter's JWKS route over the suite's manager: `manager.jwks()` as JSON. */
   'GET /.well-known/jwks.json': { keys: Record<string, string>[] }
 }

@@ -1,3 +1,21 @@
+/**
+ * The proxy option every adapter's session middleware takes, once: the CSRF check, the
+ * shared-session routes and the recorded client address read the same answer.
+ */
+export interface ProxyOptions {
+  /**
+   * The app runs behind one proxy you control (it sets `X-Forwarded-Proto` and appends
+   * to `X-Forwarded-For`): believe the first `X-Forwarded-Proto` value for whether the
+   * request was HTTPS (the cookie's `Secure`, the origin and Referer the CSRF check
+   * expects, the shared-session hops) and the last `X-Forwarded-For` entry as the client
+   * address recorded on new sessions (it wins over `clientIp`: behind a proxy the
+   * socket's peer is the proxy). Never set it without such a proxy: any client could
+   * then claim HTTPS or any address.
+   * @default false
+   */
+  trustProxy?: boolean
+}
+
 /** What the app should believe about a request's client: its scheme and its address. */
 export interface ProxyView {
   /** Whether the client reached the app over HTTPS. */

@@ -1,14 +1,25 @@
-import { getCsrfToken, type SessionManager } from '@tessera/core'
-import { csrf, jwks, session, storeErrors } from '@tessera/express'
+import {
+  type AuthUser,
+  getCsrfToken,
+  login,
+  type SessionManager,
+  type UserProvider,
+} from '@tessera/core'
+import { csrf, jwks, requireUser, session, storeErrors } from '@tessera/express'
 import type { ErrorRequestHandler, Express } from 'express-serve-static-core'
 import { express } from './serve.js'
 
 /** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
 export function routes(
   manager: SessionManager,
-  options: { allowedHosts?: readonly string[]; bodyLimit?: number; trustProxy?: boolean } = {},
+  options: {
+    allowedHosts?: readonly string[]
+    bodyLimit?: number
+    trustProxy?: boolean
+    users?: UserProvider
+  } = {},
 ): Express {
-  const { allowedHosts, bodyLimit, trustProxy } = options
+  const { allowedHosts, bodyLimit, trustProxy, users } = options
   const app = express()
   app.use(jwks(manager))
   app.use(
@@ -53,6 +64,19 @@ export function routes(
     await req.session.set('failed', true)
     res.status(500).json({ failed: true })
   })
+  if (users) {
+    app.post('/login', async (req, res) => {
+      await login(req.session, (await users.findByUsername('ada')) as AuthUser)
+      res.json({ ok: true })
+    })
+    app.use('/members', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
+    app.get('/members/me', requireUser(users), (_req, res) => {
+      res.json({ username: (res.locals.user as AuthUser).username })
+    })
+    app.get('/members/open', (_req, res) => {
+      res.json({ open: true })
+    })
+  }
   app.get('/redirect', async (req, res) => {
     await req.session.set('redirected', true)
     res.redirect(302, '/static')
