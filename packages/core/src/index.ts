@@ -43,6 +43,7 @@ export { type AnonymousRoutes, resolveAnonymousRoutes } from './http/anonymous-r
 export { applyCommit } from './http/apply-commit.js'
 export { resolveBodyLimit } from './http/body-limit.js'
 export { bodyTooLargeResponse } from './http/body-too-large-response.js'
+export { commitResponse } from './http/commit-response.js'
 export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { disallowedHostResponse } from './http/disallowed-host-response.js'
 export { headersFromRecord } from './http/headers-from-record.js'

@@ -6,6 +6,7 @@ import {
   ConfigError,
   type CsrfOptions,
   checkCsrf,
+  commitResponse,
   csrfFailureResponse,
   disallowedHostResponse,
   headersFromRecord,
@@ -21,7 +22,6 @@ import {
   type Session,
   type SessionManager,
   StoreError,
-  shouldCommit,
   storeUnavailableResponse,
   type Session as TesseraSession,
   writeSessionHeaders,
@@ -211,14 +211,9 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     if (thrown) return replaceReply(reply, storeUnavailableResponse(thrown))
     // Django's rule: a 5xx (also what Fastify's error handler sends for a thrown route)
     // saves nothing and sets no session cookie.
-    if (!shouldCommit(reply.statusCode)) return payload
-    let result: Awaited<ReturnType<SessionManager['commit']>>
-    try {
-      result = await manager.commit(session)
-    } catch (e) {
-      if (e instanceof StoreError) return replaceReply(reply, storeUnavailableResponse(e))
-      throw e
-    }
+    const result = await commitResponse(manager, session, reply.statusCode)
+    if (result instanceof Response) return replaceReply(reply, result)
+    if (result === undefined) return payload
     writeSessionHeaders(replyHeaderWriter(reply), {
       commit: result,
       csrfCookie: csrf && pendingCsrfCookie(session, requestSecure(request), csrf),

@@ -1,5 +1,6 @@
 import {
   bindRequestView,
+  commitResponse,
   disallowedHostResponse,
   type ProxyOptions,
   proxyView,
@@ -7,7 +8,6 @@ import {
   type Session,
   type SessionManager,
   StoreError,
-  shouldCommit,
   storeUnavailableResponse,
   writeSessionHeaders,
 } from '@tessera/core'
@@ -57,7 +57,7 @@ export function session(
   const hosts =
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(c, next) {
-    if (hosts && !hosts.allows(hostOf(c.req.url))) return disallowedHostResponse()
+    if (hosts && !hosts.allowsUrl(c.req.url)) return disallowedHostResponse()
     const header = (name: string) => c.req.header(name)
     const view = proxyView(header, trustProxy, {
       secure: c.req.url.startsWith('https:'),
@@ -76,24 +76,14 @@ export function session(
     // Hono has already turned a handler's exception into c.res through onError; a
     // store failure deserves 503, not the generic 500.
     if (c.error instanceof StoreError) return replace(c, storeUnavailableResponse(c.error))
-    if (c.error !== undefined || !shouldCommit(c.res.status)) return
-    let result: Awaited<ReturnType<SessionManager['commit']>>
-    try {
-      result = await manager.commit(s)
-    } catch (e) {
-      if (e instanceof StoreError) return replace(c, storeUnavailableResponse(e))
-      throw e
-    }
+    const result = await commitResponse(
+      manager,
+      s,
+      c.error === undefined ? c.res.status : undefined,
+    )
+    if (result instanceof Response) return replace(c, result)
+    if (result === undefined) return
     editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { commit: result }))
-  }
-}
-
-/** The host (with port) of the request URL, which Hono builds from the `Host` header. */
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host
-  } catch {
-    return undefined
   }
 }
 

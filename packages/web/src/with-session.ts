@@ -1,9 +1,9 @@
 import {
   bindRequestView,
   bodyTooLargeResponse,
-  type CommitResult,
   type CsrfOptions,
   checkCsrf,
+  commitResponse,
   csrfFailureResponse,
   disallowedHostResponse,
   type ProxyOptions,
@@ -16,7 +16,6 @@ import {
   type Session,
   type SessionManager,
   StoreError,
-  shouldCommit,
   storeUnavailableResponse,
   writeSessionHeaders,
 } from '@tessera/core'
@@ -117,7 +116,7 @@ export function withSession<Rest extends unknown[] = []>(
   const hosts =
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(request, ...rest) {
-    if (hosts && !hosts.allows(hostOf(request.url))) return disallowedHostResponse()
+    if (hosts && !hosts.allowsUrl(request.url)) return disallowedHostResponse()
     const header = (name: string) => request.headers.get(name)
     const view = proxyView(header, trustProxy, {
       secure: request.url.startsWith('https:'),
@@ -133,7 +132,6 @@ export function withSession<Rest extends unknown[] = []>(
     })
     bindRequestView(session, view)
     let response: Response
-    let result: CommitResult
     try {
       if (csrf) {
         let bodyToken: string | undefined
@@ -160,22 +158,13 @@ export function withSession<Rest extends unknown[] = []>(
         if (failure) return csrfFailureResponse(failure)
       }
       response = await handler(request, { session }, ...rest)
-      if (!shouldCommit(response.status)) return response
-      result = await manager.commit(session)
     } catch (e) {
       if (e instanceof StoreError) return storeUnavailableResponse(e)
       throw e
     }
+    const result = await commitResponse(manager, session, response.status)
+    if (result === undefined || result instanceof Response) return result ?? response
     const owed = { commit: result, csrfCookie: csrf && pendingCsrfCookie(session, secure, csrf) }
     return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, owed))
-  }
-}
-
-/** The host (with port) of the request URL, which the server builds from `Host`. */
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host
-  } catch {
-    return undefined
   }
 }
