@@ -3,6 +3,7 @@ export { getSessionUser } from './auth/get-session-user.js'
 export { login } from './auth/login.js'
 export { logout } from './auth/logout.js'
 export type { PasswordHasher } from './auth/password-hasher.js'
+export { requestUser } from './auth/request-user.js'
 export { safeRedirectPath } from './auth/safe-redirect.js'
 export { sessionAuthHash, verifySessionAuthHash } from './auth/session-auth-hash.js'
 export type { AuthUser, UserProvider } from './auth/user-provider.js'
@@ -38,12 +39,17 @@ export {
 } from './csrf/index.js'
 export * from './errors.js'
 export { type AllowedHosts, resolveAllowedHosts } from './http/allowed-hosts.js'
+export { type AnonymousRoutes, resolveAnonymousRoutes } from './http/anonymous-routes.js'
 export { applyCommit } from './http/apply-commit.js'
 export { resolveBodyLimit } from './http/body-limit.js'
 export { bodyTooLargeResponse } from './http/body-too-large-response.js'
+export { commitResponse } from './http/commit-response.js'
+export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { disallowedHostResponse } from './http/disallowed-host-response.js'
 export { headersFromRecord } from './http/headers-from-record.js'
 export { isSecureRequest } from './http/is-secure-request.js'
+export { parsedFormField } from './http/parsed-form-field.js'
+export { type ProxyOptions, type ProxyView, proxyView } from './http/proxy-view.js'
 export {
   type BodySource,
   type BoundedBody,
@@ -51,7 +57,10 @@ export {
   readBoundedBody,
 } from './http/read-bounded-body.js'
 export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
+export { bindRequestView, requestViewOf } from './http/session-request-view.js'
+export { shouldCommit } from './http/should-commit.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
+export { unauthenticatedResponse } from './http/unauthenticated-response.js'
 export {
   type HeaderWriter,
   type SessionHeaders,

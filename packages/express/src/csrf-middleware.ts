@@ -7,6 +7,7 @@ import {
   csrfFailureResponse,
   headersFromRecord,
   isFormContentType,
+  parsedFormField,
   pendingCsrfCookie,
   readFormField,
   resolveBodyLimit,
@@ -103,7 +104,8 @@ export function csrf(options: CsrfMiddlewareOptions = {}): RequestHandler {
         url: `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${req.originalUrl}`,
         headers,
         secure,
-        bodyToken: async () => formToken(req, resolved.formField),
+        bodyToken: async () =>
+          parsedFormField(req.headers['content-type'], req.body, resolved.formField),
       },
       session,
       resolved,
@@ -120,13 +122,4 @@ export function csrf(options: CsrfMiddlewareOptions = {}): RequestHandler {
 /** A form body no body parser has read yet. */
 function isUnreadForm(req: ParsedRequest): boolean {
   return isFormContentType(req.headers['content-type']) && req._body !== true && !req.readableEnded
-}
-
-/** The token from a parsed form body (by a body parser, or by `csrf()` itself). */
-function formToken(req: Request, field: string): string | undefined {
-  if (!isFormContentType(req.headers['content-type'])) return undefined
-  const body: unknown = req.body
-  if (typeof body !== 'object' || body === null) return undefined
-  const value = (body as Record<string, unknown>)[field]
-  return typeof value === 'string' ? value : undefined
 }

@@ -1,11 +1,14 @@
+import type { TLSSocket } from 'node:tls'
 import {
+  bindRequestView,
   disallowedHostResponse,
+  type ProxyOptions,
+  proxyView,
   resolveAllowedHosts,
   type Session,
   type SessionManager,
 } from '@tessera/core'
 import type { Request, RequestHandler } from 'express-serve-static-core'
-import { isSecureRequest } from './lib/is-secure-request.js'
 import { gateResponse } from './lib/response-gate.js'
 import { sendWebResponse } from './lib/send-web-response.js'
 
@@ -23,15 +26,11 @@ declare global {
 }
 
 /** Options of {@link session}. */
-export interface SessionMiddlewareOptions {
+export interface SessionMiddlewareOptions extends ProxyOptions {
   /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS. Set it only
-   * behind a proxy you control that overwrites that header. Express's `trust proxy`
-   * setting is not consulted.
-   * @default false
+   * Client address to record on new sessions.
+   * @default (req) => req.socket.remoteAddress
    */
-  trustProxy?: boolean
-  /** Client address to record on new sessions, e.g. `(req) => req.ip`. */
   clientIp?: (req: Request) => string | undefined
   /**
    * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
@@ -49,9 +48,13 @@ export interface SessionMiddlewareOptions {
  * Sessions for Express 5. Puts a lazy {@link Session} on `req.session`, saves it when
  * the response starts (`res.json`, `res.send`, `res.end`, `res.redirect`, streams…) and
  * adds `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed, before the
- * headers go out. A store failure or timeout while saving answers `503` JSON instead of
- * the handler's response; register {@link storeErrors} after the routes so a failure
+ * headers go out. As in Django, nothing is saved (and no session cookie set) on a 5xx
+ * response — which is also what Express's error path sends for an error a handler
+ * threw. A store failure or timeout while saving answers `503` JSON instead of the
+ * handler's response; register {@link storeErrors} after the routes so a failure
  * inside a handler answers the same.
+ * `trustProxy` is this middleware's own: Express's `trust proxy` setting is not
+ * consulted, so one option decides.
  *
  * @example
  * ```ts
@@ -76,17 +79,23 @@ export function session(
       sendWebResponse(res, disallowedHostResponse()).catch(next)
       return
     }
-    const secure = isSecureRequest(req, trustProxy)
+    const header = (name: string) => {
+      const value = req.headers[name.toLowerCase()]
+      return Array.isArray(value) ? value[0] : value
+    }
+    const view = proxyView(header, trustProxy, {
+      secure: (req.socket as Partial<TLSSocket>).encrypted === true,
+      ip: clientIp ? clientIp(req) : req.socket.remoteAddress,
+    })
+    const { secure } = view
     const s = manager.open({
       cookie: req.headers.cookie,
-      header: (name) => {
-        const value = req.headers[name.toLowerCase()]
-        return Array.isArray(value) ? value[0] : value
-      },
+      header,
       secure,
       userAgent: req.headers['user-agent'],
-      ip: clientIp?.(req),
+      ip: view.ip,
     })
+    bindRequestView(s, view)
     req.session = s
     gateResponse(res, manager, { session: s, secure, beforeHeaders: [], skipCommit: false })
     next()

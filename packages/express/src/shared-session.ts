@@ -1,15 +1,20 @@
-import { headersFromRecord, type SharedSessions } from '@tessera/core'
+import { headersFromRecord, requestViewOf, type SharedSessions } from '@tessera/core'
 import type { RequestHandler } from 'express-serve-static-core'
-import { isSecureRequest } from './lib/is-secure-request.js'
+import { sendWebResponse } from './lib/send-web-response.js'
 
 /** Options of {@link sharedSession}. */
 export interface SharedSessionMiddlewareOptions {
-  /** Believe `X-Forwarded-Proto` (set it like `session()`'s). @default false */
+  /**
+   * Deprecated: `session()`'s `trustProxy` decides whether the request was HTTPS. Still
+   * accepted; when given it must equal `session()`'s, or requests under the prefix fail
+   * with `ConfigError` (passed to `next`).
+   * @default session()'s
+   */
   trustProxy?: boolean
 }
 
 /**
- * Seed 002's endpoints for Express 5: answers `GET <shared.path>/*` — the script path,
+ * django-shared-session's endpoints for Express 5: answers `GET <shared.path>/*` — the script path,
  * the SPA loader and the redirect path — and calls `next()` for every other request.
  * Register it after `session()`, which saves the session and adds the cookie the
  * transfer installed before the response goes out.
@@ -25,11 +30,19 @@ export function sharedSession(
   shared: SharedSessions,
   options: SharedSessionMiddlewareOptions = {},
 ): RequestHandler {
-  const trustProxy = options.trustProxy ?? false
   const prefix = `${shared.path}/`
   return function tesseraSharedSession(req, res, next) {
     if (req.method !== 'GET' || !req.path.startsWith(prefix)) return next()
-    const secure = isSecureRequest(req, trustProxy)
+    let secure: boolean
+    try {
+      secure = requestViewOf(req.session, {
+        consumer: 'sharedSession()',
+        session: 'session()',
+        trustProxy: options.trustProxy,
+      }).secure
+    } catch (e) {
+      return next(e)
+    }
     const headers = headersFromRecord(req.headers)
     let request: Request
     try {
@@ -45,13 +58,8 @@ export function sharedSession(
     }
     shared.handle(request, req.session, { secure }).then(async (response) => {
       if (!response) return next()
-      res.statusCode = response.status
-      for (const [name, value] of response.headers) {
-        if (name !== 'set-cookie') res.setHeader(name, value)
-      }
-      // Each cookie its own header line; session() appends the session cookie after them.
-      for (const cookie of response.headers.getSetCookie()) res.appendHeader('set-cookie', cookie)
-      res.end(await response.text())
+      // session() appends the session cookie after the transfer's own cookies.
+      await sendWebResponse(res, response)
     }, next)
   }
 }

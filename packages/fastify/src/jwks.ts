@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  copyResponseHeaders,
   type JwksOptions,
   type JwksSource,
   jwksResponse,
@@ -39,7 +40,7 @@ export const jwks: FastifyPluginAsync<JwksPluginOptions> = async (fastify, optio
   const { path, maxAge } = resolveJwksOptions(options)
   fastify.get(path, async (_request, reply) => {
     const response = jwksResponse(source, { maxAge })
-    for (const [name, value] of response.headers) reply.header(name, value)
+    copyResponseHeaders(response, (name, value) => reply.header(name, value))
     // Bytes, not a string: Fastify would append "; charset=utf-8" to a string's type.
     return reply.code(response.status).send(Buffer.from(await response.arrayBuffer()))
   })

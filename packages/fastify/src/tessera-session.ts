@@ -1,15 +1,21 @@
 import { Transform } from 'node:stream'
 import {
   type AuthUser,
+  bindRequestView,
   bodyTooLargeResponse,
   ConfigError,
   type CsrfOptions,
   checkCsrf,
+  commitResponse,
   csrfFailureResponse,
   disallowedHostResponse,
   headersFromRecord,
   isFormContentType,
+  type ProxyOptions,
+  parsedFormField,
   pendingCsrfCookie,
+  proxyView,
+  requestViewOf,
   resolveAllowedHosts,
   resolveBodyLimit,
   resolveCsrfOptions,
@@ -23,7 +29,7 @@ import {
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { replaceReply, replyHeaderWriter } from './lib/reply-headers.js'
-import { header, isSecure, requestUrl } from './lib/request-security.js'
+import { header, requestUrl } from './lib/request-security.js'
 
 // Inside `declare module 'fastify'`, a bare `Session` would name the `Session` interface
 // other plugins (@fastify/session) declare there, hence the alias.
@@ -44,17 +50,9 @@ declare module 'fastify' {
 }
 
 /** Options of {@link tesseraSession}. */
-export interface TesseraSessionOptions {
+export interface TesseraSessionOptions extends ProxyOptions {
   /** The manager that opens and saves sessions; one per process, over a shared store. */
   manager: SessionManager
-  /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which marks
-   * cookies `Secure` and, with `csrf`, turns on the Referer check). Set it only behind a
-   * proxy you control that overwrites that header. Without it, `request.protocol`
-   * decides, which already honours Fastify's own `trustProxy` server option.
-   * @default false
-   */
-  trustProxy?: boolean
   /**
    * Django's CSRF protection, bound to the session, on every route: `true` for the
    * defaults, or the core {@link CsrfOptions}. Unsafe methods (anything but GET, HEAD,
@@ -66,7 +64,9 @@ export interface TesseraSessionOptions {
    */
   csrf?: CsrfOptions | true
   /**
-   * Client address recorded on new sessions.
+   * Client address recorded on new sessions. Without the plugin's `trustProxy`, this
+   * and `request.protocol` decide, and both already honour Fastify's own `trustProxy`
+   * server option.
    * @default (request) => request.ip
    */
   clientIp?: (request: FastifyRequest) => string | null | undefined
@@ -139,13 +139,18 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     if (hosts && !hosts.allows(request.host)) {
       return reply.send(await replaceReply(reply, disallowedHostResponse()))
     }
+    const view = proxyView((name) => header(request, name), trustProxy, {
+      secure: request.protocol === 'https',
+      ip: clientIp(request),
+    })
     request.session = manager.open({
       cookie: header(request, 'cookie'),
       header: (name) => header(request, name),
-      secure: isSecure(request, trustProxy),
+      secure: view.secure,
       userAgent: header(request, 'user-agent'),
-      ip: clientIp(request),
+      ip: view.ip,
     })
+    bindRequestView(request.session, view)
   })
 
   if (csrf) {
@@ -166,7 +171,7 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     // schema validation, so a forged request learns nothing about the route's schema.
     fastify.addHook('preValidation', async (request, reply) => {
       if (request.routeOptions.config.csrf === false) return
-      const secure = isSecure(request, trustProxy)
+      const secure = requestSecure(request)
       const failure = await checkCsrf(
         {
           // The method on the wire; method-override headers and fields are never read.
@@ -174,7 +179,8 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
           url: requestUrl(request, secure),
           headers: headersFromRecord(request.headers),
           secure,
-          bodyToken: async () => formToken(request.body, csrf.formField),
+          bodyToken: async () =>
+            parsedFormField(header(request, 'content-type'), request.body, csrf.formField),
         },
         request.session,
         csrf,
@@ -203,16 +209,14 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     const thrown = storeFailures.get(request)
     // The app's error handler ran (and logged); a store outage still answers 503.
     if (thrown) return replaceReply(reply, storeUnavailableResponse(thrown))
-    let result: Awaited<ReturnType<SessionManager['commit']>>
-    try {
-      result = await manager.commit(session)
-    } catch (e) {
-      if (e instanceof StoreError) return replaceReply(reply, storeUnavailableResponse(e))
-      throw e
-    }
+    // Django's rule: a 5xx (also what Fastify's error handler sends for a thrown route)
+    // saves nothing and sets no session cookie.
+    const result = await commitResponse(manager, session, reply.statusCode)
+    if (result instanceof Response) return replaceReply(reply, result)
+    if (result === undefined) return payload
     writeSessionHeaders(replyHeaderWriter(reply), {
       commit: result,
-      csrfCookie: csrf && pendingCsrfCookie(session, isSecure(request, trustProxy), csrf),
+      csrfCookie: csrf && pendingCsrfCookie(session, requestSecure(request), csrf),
     })
     return payload
   })
@@ -226,18 +230,19 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
   })
 }
 
-/** The token from a body Fastify parsed as a form (`@fastify/formbody` or similar). */
-function formToken(body: unknown, field: string): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined
-  const value = (body as Record<string, unknown>)[field]
-  return typeof value === 'string' ? value : undefined
+/** Whether the request was HTTPS, as the `onRequest` hook decided. */
+function requestSecure(request: FastifyRequest): boolean {
+  return requestViewOf(request.session, { consumer: 'the CSRF check', session: 'tesseraSession' })
+    .secure
 }
 
 /**
  * Sessions for Fastify 5. Opens a lazy {@link Session} on `request.session` for every
  * request, saves it in `onSend`, and sets `Set-Cookie`, `Vary: Cookie` and
- * `Cache-Control: no-store` as needed — on `reply.send`, `reply.redirect` and thrown
- * errors alike. A {@link StoreError} — from a route, a hook or while saving — answers
+ * `Cache-Control: no-store` as needed — on `reply.send` and `reply.redirect`. As in
+ * Django, nothing is saved (and no session cookie set) on a 5xx, which is also what a
+ * thrown error becomes once Fastify's error handler (yours, or the default) answered it.
+ * A {@link StoreError} — from a route, a hook or while saving — answers
  * `503 {"detail": "Session store unavailable", "code": "STORE_…"}` with `Retry-After: 1`.
  * Your error handler is left in place and still runs for it (to log), but its answer is
  * replaced by the 503. Other errors are untouched.

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
-import { getCsrfToken } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { jwks, tesseraSession } from '@tessera/fastify'
+import { jwks, requireUser, tesseraSession } from '@tessera/fastify'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
 
@@ -12,13 +12,19 @@ const noCsrf = { config: { csrf: false } }
 /** The conformance route table (`AdapterRoutes`) with the plugin and its CSRF check. */
 async function routes({
   manager,
+  users,
   allowedHosts,
   bodyLimit,
+  trustProxy,
 }: AdapterSetupOptions): Promise<FastifyInstance> {
   const app = Fastify({ trustProxy: '127.0.0.1' })
+  app.setErrorHandler(async (error: Error, _request, reply) =>
+    reply.code(500).send({ caught: error.message }),
+  )
   await app.register(tesseraSession, {
     manager,
     csrf: true,
+    ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(allowedHosts === undefined ? {} : { allowedHosts }),
     ...(bodyLimit === undefined ? {} : { bodyLimit }),
   })
@@ -50,6 +56,28 @@ async function routes({
   app.get('/session-token', async (request) => ({
     sessionToken: await request.session.getSessionToken(),
   }))
+  app.post('/throw', noCsrf, async (request) => {
+    await request.session.set('thrown', true)
+    throw new Error('handler failed')
+  })
+  app.post('/fail', noCsrf, async (request, reply) => {
+    await request.session.set('failed', true)
+    return reply.code(500).send({ failed: true })
+  })
+  app.post('/login', noCsrf, async (request) => {
+    await login(request.session, (await users.findByUsername('ada')) as AuthUser)
+    return { ok: true }
+  })
+  await app.register(
+    async (members) => {
+      members.addHook('preHandler', requireUser(users))
+      members.get('/me', { preHandler: requireUser(users) }, async (request) => ({
+        username: (request.user as AuthUser).username,
+      }))
+      members.get('/open', { config: { allowAnonymous: true } }, async () => ({ open: true }))
+    },
+    { prefix: '/members' },
+  )
   app.get('/redirect', async (request, reply) => {
     await request.session.set('redirected', true)
     return reply.redirect('/static', 302)

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify'
  * `Response`, every `Set-Cookie` kept as its own value. Inject has no TLS socket, so the
  * bridge plays the TLS-terminating proxy: it always overwrites `X-Forwarded-Proto` with
  * the URL's scheme, and the app under test trusts its loopback proxy (Fastify's own
- * `trustProxy: '127.0.0.1'`); the plugin keeps its default options.
+ * `trustProxy: '127.0.0.1'`); the plugin keeps its default options. A request that
+ * already carries `X-Forwarded-Proto` stands for one that came through another proxy:
+ * it is injected unchanged from `192.0.2.10`, an address Fastify does not trust, so only
+ * the plugin's own `trustProxy` can believe its forwarded headers.
  */
 export async function injectRequest(app: FastifyInstance, request: Request): Promise<Response> {
   const url = new URL(request.url)
@@ -14,12 +17,14 @@ export async function injectRequest(app: FastifyInstance, request: Request): Pro
     headers[name] = value
   })
   headers.host = url.host
-  headers['x-forwarded-proto'] = url.protocol.slice(0, -1)
+  const proxied = request.headers.has('x-forwarded-proto')
+  if (!proxied) headers['x-forwarded-proto'] = url.protocol.slice(0, -1)
   const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer())
   const res = await app.inject({
     method: request.method as 'GET',
     url: url.pathname + url.search,
     headers,
+    ...(proxied ? { remoteAddress: '192.0.2.10' } : {}),
     ...(body === undefined ? {} : { payload: body }),
   })
   const out = new Headers()

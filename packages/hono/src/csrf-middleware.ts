@@ -1,16 +1,16 @@
 import {
   bodyTooLargeResponse,
-  ConfigError,
   type CsrfOptions,
   checkCsrf,
   csrfFailureResponse,
   isFormContentType,
-  isSecureRequest,
   pendingCsrfCookie,
   readFormField,
+  requestViewOf,
   resolveBodyLimit,
   resolveCsrfOptions,
   type Session,
+  shouldCommit,
   writeSessionHeaders,
 } from '@tessera/core'
 import type { MiddlewareHandler } from 'hono'
@@ -20,10 +20,10 @@ import type { SessionEnv } from './session-middleware.js'
 /** Options of {@link csrf}: the core {@link CsrfOptions} plus how to detect HTTPS. */
 export interface CsrfMiddlewareOptions extends CsrfOptions {
   /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which turns
-   * on the Referer check and makes the expected Origin `https://…`). Set it to the same
-   * value as `session()`'s, and only behind a proxy that overwrites that header.
-   * @default false
+   * Deprecated: `session()`'s `trustProxy` decides whether the request was HTTPS (the
+   * Referer check, the expected Origin's scheme), and `csrf()` reads it. Still accepted;
+   * when given it must equal `session()`'s, or every request throws `ConfigError`.
+   * @default session()'s
    */
   trustProxy?: boolean
   /**
@@ -66,11 +66,14 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  */
 export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<SessionEnv> {
   const resolved = resolveCsrfOptions(options)
-  const trustProxy = options.trustProxy ?? false
   const bodyLimit = resolveBodyLimit(options.bodyLimit)
   return async function tesseraCsrf(c, next) {
     const session = c.get('session') as Session | undefined
-    if (!session) throw new ConfigError('csrf() needs session() registered before it')
+    const { secure } = requestViewOf(session, {
+      consumer: 'csrf()',
+      session: 'session()',
+      trustProxy: options.trustProxy,
+    })
     let bodyToken: string | undefined
     if (!SAFE_METHODS.has(c.req.raw.method)) {
       if (c.req.raw.bodyUsed) {
@@ -87,7 +90,6 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
         bodyToken = form.value
       }
     }
-    const secure = isSecureRequest(c.req.raw, trustProxy)
     const failure = await checkCsrf(
       {
         // The method on the wire; method-override headers and fields are never read.
@@ -97,12 +99,13 @@ export function csrf(options: CsrfMiddlewareOptions = {}): MiddlewareHandler<Ses
         secure,
         bodyToken: async () => bodyToken,
       },
-      session,
+      session as Session,
       resolved,
     )
     if (failure) return csrfFailureResponse(failure)
     await next()
-    const csrfCookie = pendingCsrfCookie(session, secure, resolved)
+    if (c.error !== undefined || !shouldCommit(c.res.status)) return
+    const csrfCookie = pendingCsrfCookie(session as Session, secure, resolved)
     if (csrfCookie === undefined) return
     editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { csrfCookie }))
   }

@@ -1,6 +1,9 @@
 import {
+  bindRequestView,
+  commitResponse,
   disallowedHostResponse,
-  isSecureRequest,
+  type ProxyOptions,
+  proxyView,
   resolveAllowedHosts,
   type Session,
   type SessionManager,
@@ -15,13 +18,7 @@ import { editResponseHeaders } from './lib/edit-response-headers.js'
 export type SessionEnv = { Variables: { session: Session } }
 
 /** Options of {@link session}. */
-export interface SessionMiddlewareOptions {
-  /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS. Set it only
-   * behind a proxy you control that overwrites that header.
-   * @default false
-   */
-  trustProxy?: boolean
+export interface SessionMiddlewareOptions extends ProxyOptions {
   /** Client address to record on new sessions (e.g. from `getConnInfo`). */
   clientIp?: (c: Context) => string | undefined
   /**
@@ -39,8 +36,10 @@ export interface SessionMiddlewareOptions {
 /**
  * Sessions for Hono. Puts a lazy {@link Session} on `c.var.session`, saves it after the
  * handler, and sets `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed.
- * A store failure or timeout — in the handler or while saving — answers `503` JSON
- * instead of a crash or a hang.
+ * As in Django, nothing is saved (and no session cookie set) when the handler threw or
+ * the response is a 5xx; the thrown error stays with Hono's `onError`. A store failure
+ * or timeout — in the handler or while saving — answers `503` JSON instead of a crash
+ * or a hang.
  *
  * @example
  * ```ts
@@ -58,36 +57,33 @@ export function session(
   const hosts =
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(c, next) {
-    if (hosts && !hosts.allows(hostOf(c.req.url))) return disallowedHostResponse()
-    const s = manager.open({
-      cookie: c.req.header('cookie'),
-      header: (name) => c.req.header(name),
-      secure: isSecureRequest(c.req.raw, trustProxy),
-      userAgent: c.req.header('user-agent'),
+    if (hosts && !hosts.allowsUrl(c.req.url)) return disallowedHostResponse()
+    const header = (name: string) => c.req.header(name)
+    const view = proxyView(header, trustProxy, {
+      secure: c.req.url.startsWith('https:'),
       ip: clientIp?.(c),
     })
+    const s = manager.open({
+      cookie: c.req.header('cookie'),
+      header,
+      secure: view.secure,
+      userAgent: c.req.header('user-agent'),
+      ip: view.ip,
+    })
+    bindRequestView(s, view)
     c.set('session', s)
     await next()
     // Hono has already turned a handler's exception into c.res through onError; a
     // store failure deserves 503, not the generic 500.
     if (c.error instanceof StoreError) return replace(c, storeUnavailableResponse(c.error))
-    let result: Awaited<ReturnType<SessionManager['commit']>>
-    try {
-      result = await manager.commit(s)
-    } catch (e) {
-      if (e instanceof StoreError) return replace(c, storeUnavailableResponse(e))
-      throw e
-    }
+    const result = await commitResponse(
+      manager,
+      s,
+      c.error === undefined ? c.res.status : undefined,
+    )
+    if (result instanceof Response) return replace(c, result)
+    if (result === undefined) return
     editResponseHeaders(c, (headers) => writeSessionHeaders(headers, { commit: result }))
-  }
-}
-
-/** The host (with port) of the request URL, which Hono builds from the `Host` header. */
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host
-  } catch {
-    return undefined
   }
 }
 

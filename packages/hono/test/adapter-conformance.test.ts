@@ -1,15 +1,27 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { csrf, jwks, type SessionEnv, session } from '@tessera/hono'
+import { csrf, jwks, requireUser, type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 
 /** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
-function routes({ manager, allowedHosts, bodyLimit }: AdapterSetupOptions): Hono<SessionEnv> {
+function routes({
+  manager,
+  users,
+  allowedHosts,
+  bodyLimit,
+  trustProxy,
+}: AdapterSetupOptions): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
+  app.onError((error, c) => c.json({ caught: error.message }, 500))
   app.use(jwks(manager))
-  app.use(session(manager, allowedHosts === undefined ? {} : { allowedHosts }))
+  app.use(
+    session(manager, {
+      ...(allowedHosts === undefined ? {} : { allowedHosts }),
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+    }),
+  )
   app.get('/static', (c) => c.text('static'))
   app.get('/get/:key', async (c) =>
     c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }),
@@ -31,6 +43,23 @@ function routes({ manager, allowedHosts, bodyLimit }: AdapterSetupOptions): Hono
   app.get('/session-token', async (c) =>
     c.json({ sessionToken: await c.var.session.getSessionToken() }),
   )
+  app.post('/throw', async (c) => {
+    await c.var.session.set('thrown', true)
+    throw new Error('handler failed')
+  })
+  app.post('/fail', async (c) => {
+    await c.var.session.set('failed', true)
+    return c.json({ failed: true }, 500)
+  })
+  app.post('/login', async (c) => {
+    await login(c.var.session, (await users.findByUsername('ada')) as AuthUser)
+    return c.json({ ok: true })
+  })
+  app.use('/members/*', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
+  app.get('/members/me', requireUser(users), (c) =>
+    c.json({ username: (c.var as { user: AuthUser }).user.username }),
+  )
+  app.get('/members/open', (c) => c.json({ open: true }))
   app.get('/redirect', async (c) => {
     await c.var.session.set('redirected', true)
     return Response.redirect(new URL('/static', c.req.url).href, 302)

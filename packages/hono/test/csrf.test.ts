@@ -16,11 +16,11 @@ const HTTP = 'http://app.test'
 const HTTPS = 'https://app.test'
 
 /** The app under test: session() then csrf(), over a MemoryStore. */
-function csrfApp(extra: CsrfMiddlewareOptions = {}) {
+function csrfApp(extra: CsrfMiddlewareOptions = {}, trustProxy = false) {
   const store = new MemoryStore()
   const manager = new SessionManager({ store, secret: SECRET })
   const app = new Hono<SessionEnv>()
-  app.use(session(manager))
+  app.use(session(manager, { trustProxy }))
   app.use(
     csrf({
       trustedOrigins: ['https://trusted.example'],
@@ -509,7 +509,7 @@ describe('csrf(): Referer on HTTPS without Origin', () => {
     expect(res.status).toBe(200)
   })
 
-  it('X-Forwarded-Proto counts only with trustProxy', async () => {
+  it("X-Forwarded-Proto counts only with session()'s trustProxy", async () => {
     const plain = csrfApp()
     const a = await visit(plain.app)
     const res = await send(plain.app, `${HTTP}/action`, {
@@ -518,7 +518,7 @@ describe('csrf(): Referer on HTTPS without Origin', () => {
     })
     await expectRefused(plain.app, res, 'CSRF_ORIGIN', a.cookie)
 
-    const proxied = csrfApp({ trustProxy: true })
+    const proxied = csrfApp({}, true)
     const b = await visit(proxied.app)
     const ok = await send(proxied.app, `${HTTP}/action`, {
       cookie: b.cookie,
@@ -530,6 +530,27 @@ describe('csrf(): Referer on HTTPS without Origin', () => {
       headers: { 'x-forwarded-proto': 'https', 'x-csrftoken': b.token },
     })
     await expectRefused(proxied.app, noReferer, 'CSRF_REFERER')
+  })
+
+  it("a trustProxy on csrf() that disagrees with session()'s is a ConfigError", async () => {
+    const agreeing = csrfApp({ trustProxy: true }, true)
+    const b = await visit(agreeing.app)
+    const ok = await send(agreeing.app, `${HTTP}/action`, {
+      cookie: b.cookie,
+      headers: { 'x-forwarded-proto': 'https', origin: HTTPS, 'x-csrftoken': b.token },
+    })
+    expect(ok.status).toBe(200)
+    const { app } = csrfApp({ trustProxy: true })
+    const errors: unknown[] = []
+    app.onError((error, c) => {
+      errors.push(error)
+      return c.text('misconfigured', 500)
+    })
+    expect((await send(app, `${HTTP}/action`, {})).status).toBe(500)
+    expect(errors[0]).toBeInstanceOf(ConfigError)
+    expect((errors[0] as Error).message).toBe(
+      "csrf()'s trustProxy must equal session()'s (set it there only)",
+    )
   })
 })
 

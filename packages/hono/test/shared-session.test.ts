@@ -42,3 +42,18 @@ describe('@tessera/hono sharedSession()', () => {
     expect((await hono.request(`${B}/me`)).status).toBe(200)
   })
 })
+
+describe('@tessera/hono sharedSession() behind a TLS proxy', () => {
+  it("reads session()'s trustProxy: an https site reached as http + X-Forwarded-Proto is served", async () => {
+    const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    const sites = ['https://a.test', 'https://b.test']
+    const hono = new Hono<SessionEnv>()
+    hono.use(session(manager, { trustProxy: true }))
+    hono.use(sharedSession(new SharedSessions({ sites, key: SCENARIO_KEY })))
+    const res = await hono.request('http://b.test/shared-session/loader.json', {
+      headers: { 'x-forwarded-proto': 'https' },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  })
+})

@@ -7,3 +7,4 @@ export {
   type WithSessionOptions,
   withSession,
 } from './with-session.js'
+export { type UserContext, type WithUserOptions, withUser } from './with-user.js'

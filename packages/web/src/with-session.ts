@@ -1,12 +1,14 @@
 import {
+  bindRequestView,
   bodyTooLargeResponse,
-  type CommitResult,
   type CsrfOptions,
   checkCsrf,
+  commitResponse,
   csrfFailureResponse,
   disallowedHostResponse,
-  isSecureRequest,
+  type ProxyOptions,
   pendingCsrfCookie,
+  proxyView,
   readFormField,
   resolveAllowedHosts,
   resolveBodyLimit,
@@ -37,14 +39,7 @@ export type SessionHandler<Rest extends unknown[] = []> = (
 ) => Response | Promise<Response>
 
 /** Options of {@link withSession}. */
-export interface WithSessionOptions<Rest extends unknown[] = []> {
-  /**
-   * Believe `X-Forwarded-Proto` when deciding whether the request was HTTPS (which
-   * marks cookies `Secure` and, with `csrf`, turns on the Referer check). Set it only
-   * behind a proxy you control that overwrites that header.
-   * @default false
-   */
-  trustProxy?: boolean
+export interface WithSessionOptions<Rest extends unknown[] = []> extends ProxyOptions {
   /**
    * Client address to record on new sessions, from the request and the runtime's extra
    * arguments, e.g. `(req, server) => server.requestIP(req)?.address` on Bun.
@@ -87,9 +82,11 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TR
  * `Deno.serve`, Cloudflare-style workers. The handler gets a lazy {@link Session} on
  * `context.session`; afterwards the session is saved and `Set-Cookie`, `Vary: Cookie` and
  * `Cache-Control: no-store` are added as needed (to a copy when the response's headers
- * are immutable, as after `Response.redirect()`). A {@link StoreError} — from the
- * handler or while saving — answers `503 {"detail": …, "code": "STORE_…"}`; any other
- * error propagates unchanged to the runtime.
+ * are immutable, as after `Response.redirect()`). As in Django, nothing is saved (and
+ * no session cookie set) when the handler answers a 5xx or throws. A
+ * {@link StoreError} — from the handler or while saving — answers
+ * `503 {"detail": …, "code": "STORE_…"}`; any other error is rethrown unchanged to the
+ * caller (the runtime, or your own `try`/`catch`).
  *
  * Options are checked here, at startup: a bad `csrf` option throws `ConfigError`.
  *
@@ -119,17 +116,22 @@ export function withSession<Rest extends unknown[] = []>(
   const hosts =
     options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return async function tesseraSession(request, ...rest) {
-    if (hosts && !hosts.allows(hostOf(request.url))) return disallowedHostResponse()
-    const secure = isSecureRequest(request, trustProxy)
-    const session = manager.open({
-      cookie: request.headers.get('cookie'),
-      header: (name) => request.headers.get(name),
-      secure,
-      userAgent: request.headers.get('user-agent'),
+    if (hosts && !hosts.allowsUrl(request.url)) return disallowedHostResponse()
+    const header = (name: string) => request.headers.get(name)
+    const view = proxyView(header, trustProxy, {
+      secure: request.url.startsWith('https:'),
       ip: clientIp?.(request, ...rest),
     })
+    const { secure } = view
+    const session = manager.open({
+      cookie: request.headers.get('cookie'),
+      header,
+      secure,
+      userAgent: request.headers.get('user-agent'),
+      ip: view.ip,
+    })
+    bindRequestView(session, view)
     let response: Response
-    let result: CommitResult
     try {
       if (csrf) {
         let bodyToken: string | undefined
@@ -156,21 +158,13 @@ export function withSession<Rest extends unknown[] = []>(
         if (failure) return csrfFailureResponse(failure)
       }
       response = await handler(request, { session }, ...rest)
-      result = await manager.commit(session)
     } catch (e) {
       if (e instanceof StoreError) return storeUnavailableResponse(e)
       throw e
     }
+    const result = await commitResponse(manager, session, response.status)
+    if (result === undefined || result instanceof Response) return result ?? response
     const owed = { commit: result, csrfCookie: csrf && pendingCsrfCookie(session, secure, csrf) }
     return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, owed))
-  }
-}
-
-/** The host (with port) of the request URL, which the server builds from `Host`. */
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host
-  } catch {
-    return undefined
   }
 }

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { getCsrfToken, type Session } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login, type Session, type UserProvider } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
-import { withJwks, withSession } from '@tessera/web'
+import { requireUser, withJwks, withSession, withUser } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)
 
@@ -26,6 +26,14 @@ async function route(request: Request, session: Session): Promise<Response> {
     return json({ csrfToken: await getCsrfToken(session) })
   if (request.method === 'GET' && url.pathname === '/session-token')
     return json({ sessionToken: await session.getSessionToken() })
+  if (request.method === 'POST' && url.pathname === '/throw') {
+    await session.set('thrown', true)
+    throw new Error('handler failed')
+  }
+  if (request.method === 'POST' && url.pathname === '/fail') {
+    await session.set('failed', true)
+    return Response.json({ failed: true }, { status: 500 })
+  }
   if (request.method === 'GET' && url.pathname === '/redirect') {
     await session.set('redirected', true)
     return Response.redirect(new URL('/static', url).href, 302)
@@ -33,14 +41,47 @@ async function route(request: Request, session: Session): Promise<Response> {
   return json({ detail: 'Not found' })
 }
 
+/** The login-required group `/members/*`, with `GET /members/open` opted out. */
+function members(users: UserProvider) {
+  return withUser(
+    users,
+    async (request, context) => {
+      const { pathname } = new URL(request.url)
+      if (pathname === '/members/open') return json({ open: true })
+      const user = await requireUser(context, users)
+      if (user instanceof Response) return user
+      return json({ username: user.username })
+    },
+    { allowAnonymous: ['GET /members/open'] },
+  )
+}
+
 /** One handler for the app; CSRF applies to `/protected` only, as the route table says. */
 function app({
   manager,
+  users,
   allowedHosts,
   bodyLimit,
+  trustProxy,
 }: AdapterSetupOptions): (request: Request) => Promise<Response> {
-  const hosts = allowedHosts === undefined ? {} : { allowedHosts }
-  const open = withSession(manager, (request, { session }) => route(request, session), hosts)
+  const hosts = {
+    ...(allowedHosts === undefined ? {} : { allowedHosts }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  }
+  const group = members(users)
+  const open = withSession(
+    manager,
+    async (request, context) => {
+      const { pathname } = new URL(request.url)
+      if (pathname.startsWith('/members/')) return group(request, context)
+      if (request.method === 'POST' && pathname === '/login') {
+        await login(context.session, (await users.findByUsername('ada')) as AuthUser)
+        return json({ ok: true })
+      }
+      return route(request, context.session)
+    },
+    hosts,
+  )
   const protectedRoute = withSession(
     manager,
     async (_request, { session }) => {
@@ -49,12 +90,22 @@ function app({
     },
     { csrf: true, ...hosts, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
   )
-  return withJwks(manager, (request) =>
+  const handler = withJwks(manager, (request) =>
     request.method === 'POST' && new URL(request.url).pathname === '/protected'
       ? protectedRoute(request)
       : open(request),
   )
+  // The caller's error path: withSession rethrows what is not Tessera's.
+  return async (request) => {
+    try {
+      return await handler(request)
+    } catch (error) {
+      return json500((error as Error).message)
+    }
+  }
 }
+
+const json500 = (caught: string) => Response.json({ caught }, { status: 500 })
 
 describeAdapter('web (fetch handler)', (options) => ({ fetch: app(options) }))
 

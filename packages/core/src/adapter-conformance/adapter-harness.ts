@@ -1,3 +1,4 @@
+import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import type { SessionManager } from '../session/session-manager.js'
 
 /** What {@link describeAdapter} hands the adapter's `setup` for one app. */
@@ -8,6 +9,11 @@ export interface AdapterSetupOptions {
    */
   manager: SessionManager
   /**
+   * The users the app's `requireUser` guards read: one user, `ada` (id `7`). `POST
+   * /login` logs her in.
+   */
+  users: UserProvider<AuthUser>
+  /**
    * When set, pass it as the session middleware's `allowedHosts` option (Django's
    * `ALLOWED_HOSTS`); when absent, leave the option unset (every host allowed).
    */
@@ -17,6 +23,11 @@ export interface AdapterSetupOptions {
    * the adapter's default (64 KiB).
    */
   bodyLimit?: number
+  /**
+   * When set, pass it as the session middleware's `trustProxy` option — there only: the
+   * suite checks that the one setting reaches cookies, CSRF and the client address.
+   */
+  trustProxy?: boolean
 }
 
 /**

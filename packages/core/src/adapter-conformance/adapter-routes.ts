@@ -10,7 +10,10 @@ import type { JsonValue, SessionData } from '../store/session-record.js'
  * `SessionManager` the suite passes to `setup` and default adapter options (no trusted
  * proxy). Only `POST /protected` goes through the adapter's CSRF middleware, with
  * default CSRF options; no other route is CSRF-checked. Errors are left to the
- * adapter: a store failure must surface as the adapter's `503` JSON.
+ * adapter: a store failure must surface as the adapter's `503` JSON. The app has its
+ * framework's own error handler (Hono's `onError`, an Express error middleware after
+ * the routes, Fastify's `setErrorHandler`; for a fetch handler, the caller's
+ * `try`/`catch`) answering any other error as `500 {"caught": error.message}`.
  *
  * The adapter's JWKS route is mounted with the same manager as its source
  * (`jwks(manager)` in Hono and Express, `app.register(jwks, { source: manager })` in
@@ -53,6 +56,23 @@ export interface AdapterRoutes {
    * cookie must still reach the client.
    */
   'GET /redirect': never
+  /**
+   * `session.set('thrown', true)`, then `throw new Error('handler failed')`: answered by
+   * the app's error handler as `500 {"caught": "handler failed"}`.
+   */
+  'POST /throw': never
+  /** `session.set('failed', true)`, then a `500` JSON answer `{ failed: true }` (not thrown). */
+  'POST /fail': { failed: true }
+  /** `login(session, ada)` with the suite's user `ada`; `{ ok: true }`. Not CSRF-checked. */
+  'POST /login': { ok: true }
+  /**
+   * In the login-required group `/members/*`: the adapter's `requireUser(users)` as the
+   * group's guard, with `GET /members/open` as its one explicit opt-out, and again on
+   * this route. `{ username }` of the user the adapter hands the handler.
+   */
+  'GET /members/me': { username: string }
+  /** The group's opt-out: `{ open: true }` for anyone, without touching the session. */
+  'GET /members/open': { open: true }
   /** The adapter's JWKS route over the suite's manager: `manager.jwks()` as JSON. */
   'GET /.well-known/jwks.json': { keys: Record<string, string>[] }
 }

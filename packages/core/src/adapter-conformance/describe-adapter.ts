@@ -1,4 +1,5 @@
 import { afterEach, describe } from 'vitest'
+import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import { SessionManager } from '../session/session-manager.js'
 import { MemoryStore } from '../store/memory-store.js'
 import type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
@@ -8,8 +9,11 @@ import { csrfCases } from './cases/csrf-cases.js'
 import { hostileInputCases } from './cases/hostile-input-cases.js'
 import { httpHardeningCases } from './cases/http-hardening-cases.js'
 import { jwtCases } from './cases/jwt-cases.js'
+import { lifecycleCases } from './cases/lifecycle-cases.js'
+import { proxyCases } from './cases/proxy-cases.js'
 import { storeFailureCases } from './cases/store-failure-cases.js'
 import { tokenCases } from './cases/token-cases.js'
+import { userCases } from './cases/user-cases.js'
 import {
   type AdapterSuiteContext,
   buildRequest,
@@ -31,6 +35,9 @@ export type AdapterCaseGroup =
   | 'hostile-input'
   | 'jwt'
   | 'http-hardening'
+  | 'lifecycle'
+  | 'proxy'
+  | 'users'
 
 const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'cookies',
@@ -41,6 +48,9 @@ const ALL_GROUPS: readonly AdapterCaseGroup[] = [
   'hostile-input',
   'jwt',
   'http-hardening',
+  'lifecycle',
+  'proxy',
+  'users',
 ]
 
 /** Options of {@link describeAdapter}. */
@@ -105,6 +115,18 @@ export interface AdapterSuiteOptions {
  *   route is `413` `BODY_TOO_LARGE` at once, by its declared `Content-Length`, without
  *   the CSRF check; a response read through `X-Session-Token` varies on it and is
  *   `private, no-store`; every JSON error body (400, 403, 413, 503) is `nosniff`.
+ * - `lifecycle`: a handler that writes the session and then throws, or answers a 5xx,
+ *   leaves the store unchanged and sets no session cookie (Django saves nothing on a
+ *   5xx); the thrown error reaches the framework's own error path (`POST /throw`).
+ * - `proxy`: with `trustProxy` on the session middleware alone, `X-Forwarded-Proto:
+ *   https` marks the cookie `Secure` and makes `https://…` the expected CSRF origin, and
+ *   the rightmost `X-Forwarded-For` entry (the address the proxy saw) is the recorded
+ *   client address; without it both headers are ignored.
+ * - `users`: a login-required group (`/members/*`, the adapter's `requireUser` as a
+ *   group guard) answers an anonymous request `401` JSON with `WWW-Authenticate:
+ *   Session` and lets its explicit opt-out (`GET /members/open`) through; a logged-in
+ *   request reaches the handler with the user, looked up once although both the group
+ *   and the route guard ask.
  *
  * Needs `vitest` and `fast-check` in the adapter's dev dependencies.
  *
@@ -152,10 +174,22 @@ export function describeAdapter(
             jwt: { issuer: JWT_ISSUER, audience: JWT_AUDIENCE, ...openOptions.jwt },
           }),
     })
+    const userLookups = { count: 0 }
+    const ada: AuthUser = { id: '7', username: 'ada', passwordHash: 'scrypt$unused' }
+    const users: UserProvider<AuthUser> = {
+      findByUsername: async (name) => (name === 'ada' ? ada : null),
+      findById: async (id) => {
+        userLookups.count++
+        return id === ada.id ? ada : null
+      },
+      setPasswordHash: async () => {},
+    }
     const app = await setup({
       manager,
+      users,
       ...(openOptions.allowedHosts === undefined ? {} : { allowedHosts: openOptions.allowedHosts }),
       ...(openOptions.bodyLimit === undefined ? {} : { bodyLimit: openOptions.bodyLimit }),
+      ...(openOptions.trustProxy === undefined ? {} : { trustProxy: openOptions.trustProxy }),
     })
     opened.push(app)
     if (realPort && app.url === undefined) {
@@ -167,7 +201,7 @@ export function describeAdapter(
       realPort && app.url !== undefined
         ? fetch(buildRequest(path, { ...init, base: app.url }))
         : send(path, init)
-    return { app, send, sendOverNetwork }
+    return { app, send, sendOverNetwork, userLookups }
   }
   const ctx: AdapterSuiteContext = { open, concurrency, hostileRuns, realPort }
 
@@ -186,5 +220,8 @@ export function describeAdapter(
     if (groups.has('hostile-input')) hostileInputCases(ctx)
     if (groups.has('jwt')) jwtCases(ctx)
     if (groups.has('http-hardening')) httpHardeningCases(ctx)
+    if (groups.has('lifecycle')) lifecycleCases(ctx)
+    if (groups.has('proxy')) proxyCases(ctx)
+    if (groups.has('users')) userCases(ctx)
   })
 }

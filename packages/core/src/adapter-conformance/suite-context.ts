@@ -33,6 +33,8 @@ export interface OpenApp {
   send(path: string, init?: Send): Promise<Response>
   /** Sends over real HTTP to `app.url` when the adapter has a real port, else as `send`. */
   sendOverNetwork(path: string, init?: Send): Promise<Response>
+  /** How many times the app asked the suite's `users` for a user by id. */
+  readonly userLookups: { readonly count: number }
 }
 
 /** Options of one app: the suite's own store, or a store it sabotages. */
@@ -46,6 +48,8 @@ export interface OpenOptions {
   allowedHosts?: readonly string[]
   /** Passed to `setup` as `bodyLimit`. */
   bodyLimit?: number
+  /** Passed to `setup` as `trustProxy`. */
+  trustProxy?: boolean
 }
 
 /** What each group of adapter cases reads. */

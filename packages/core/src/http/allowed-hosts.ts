@@ -17,6 +17,11 @@ import { ConfigError } from '../errors.js'
 export interface AllowedHosts {
   /** Whether a `Host` header value (untrusted; `null` when absent) names an allowed host. Never throws. */
   allows(host: string | null | undefined): boolean
+  /**
+   * Whether the host (with port) of an absolute request URL — which Web servers build
+   * from `Host` — is allowed. An unparseable URL is not. Never throws.
+   */
+  allowsUrl(url: string): boolean
 }
 
 // Django's host_validation_re: a DNS name or IPv4 address, or an IPv6 address in
@@ -60,17 +65,16 @@ export function resolveAllowedHosts(list: readonly string[]): AllowedHosts {
     if (parsed.port === undefined) anyPort.add(parsed.name)
     else exact.add(`${parsed.name}:${parsed.port}`)
   }
-  return Object.freeze({
-    allows(host: string | null | undefined): boolean {
-      if (typeof host !== 'string') return false
-      const parsed = parseHost(host)
-      if (!parsed) return false
-      return (
-        anyPort.has(parsed.name) ||
-        (parsed.port !== undefined && exact.has(`${parsed.name}:${parsed.port}`))
-      )
-    },
-  })
+  const allows = (host: string | null | undefined): boolean => {
+    if (typeof host !== 'string') return false
+    const parsed = parseHost(host)
+    if (!parsed) return false
+    return (
+      anyPort.has(parsed.name) ||
+      (parsed.port !== undefined && exact.has(`${parsed.name}:${parsed.port}`))
+    )
+  }
+  return Object.freeze({ allows, allowsUrl: (url: string) => allows(URL.parse(url)?.host) })
 }
 
 /** A host header value as a lowercase name without trailing dot, and its port. */

@@ -1,7 +1,9 @@
+import { proxyView } from './proxy-view.js'
+
 /**
  * Whether a request reached the application over HTTPS. `X-Forwarded-Proto` is
- * believed only when `trustProxy` is set: otherwise any client could claim HTTPS and,
- * with it, change which cookies the app sets.
+ * believed only when `trustProxy` is set (see {@link proxyView}): otherwise any client
+ * could claim HTTPS and, with it, change which cookies the app sets.
  *
  * @example
  * ```ts
@@ -9,10 +11,7 @@
  * ```
  */
 export function isSecureRequest(request: Request, trustProxy: boolean): boolean {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-proto')
-    // Several proxies append to the header; the first value is what the client used.
-    if (forwarded) return forwarded.split(',')[0]?.trim().toLowerCase() === 'https'
-  }
-  return request.url.startsWith('https:')
+  return proxyView((name) => request.headers.get(name), trustProxy, {
+    secure: request.url.startsWith('https:'),
+  }).secure
 }

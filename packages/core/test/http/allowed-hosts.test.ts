@@ -91,3 +91,13 @@ describe('resolveAllowedHosts', () => {
     expect(() => resolveAllowedHosts('localhost' as never)).toThrow(ConfigError)
   })
 })
+
+describe('AllowedHosts.allowsUrl', () => {
+  it('reads the host of an absolute URL, and refuses one that does not parse', () => {
+    const hosts = resolveAllowedHosts(['app.example', '[::1]'])
+    expect(hosts.allowsUrl('https://APP.example:8443/x?y')).toBe(true)
+    expect(hosts.allowsUrl('http://[::1]:3000/')).toBe(true)
+    expect(hosts.allowsUrl('http://evil.example/')).toBe(false)
+    expect(hosts.allowsUrl('not a url')).toBe(false)
+  })
+})

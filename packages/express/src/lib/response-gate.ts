@@ -3,6 +3,7 @@ import {
   type Session,
   type SessionManager,
   StoreError,
+  shouldCommit,
   storeUnavailableResponse,
   writeSessionHeaders,
 } from '@tessera/core'
@@ -121,6 +122,14 @@ function gatedFlushHeaders(this: GatedResponse, ...args: unknown[]): void {
  * queues it and starts the save; `undefined` when queued.
  */
 function hold(res: GatedResponse, gate: Gate, method: Method, args: unknown[]): unknown {
+  if (gate.phase === 'open') {
+    // writeHead(status, …) has not set statusCode yet.
+    const status = method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode
+    if (!shouldCommit(status)) {
+      gate.phase = 'released'
+      return gate.original[method].apply(res, args)
+    }
+  }
   if (gate.phase === 'open' && !gate.skipCommit) {
     // Most requests only read a loaded session: nothing to save, so nothing to wait for.
     const ready = gate.manager.commitNow(gate.session)

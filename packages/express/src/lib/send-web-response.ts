@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http'
+import { copyResponseHeaders } from '@tessera/core'
 
 /**
- * Answers with a core-built Web `Response` (403, 503): its status, headers and body.
+ * Answers with a core-built Web `Response` (401, 403, 413, 503, JWKS, shared-session
+ * hops): its status, headers and body.
  * `end` is the function that really writes, so the session gate can bypass itself.
  */
 export async function sendWebResponse(
@@ -11,11 +13,6 @@ export async function sendWebResponse(
 ): Promise<void> {
   const body = await response.text()
   res.statusCode = response.status
-  for (const [name, value] of response.headers) {
-    // Headers iterates each Set-Cookie on its own; setHeader would keep only the last.
-    if (name !== 'set-cookie') res.setHeader(name, value)
-  }
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+  copyResponseHeaders(response, (name, value) => res.setHeader(name, value))
   end(body)
 }

@@ -1,17 +1,33 @@
-import { getCsrfToken, type SessionManager } from '@tessera/core'
-import { csrf, jwks, session, storeErrors } from '@tessera/express'
-import type { Express } from 'express-serve-static-core'
+import {
+  type AuthUser,
+  getCsrfToken,
+  login,
+  type SessionManager,
+  type UserProvider,
+} from '@tessera/core'
+import { csrf, jwks, requireUser, session, storeErrors } from '@tessera/express'
+import type { ErrorRequestHandler, Express } from 'express-serve-static-core'
 import { express } from './serve.js'
 
 /** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
 export function routes(
   manager: SessionManager,
-  options: { allowedHosts?: readonly string[]; bodyLimit?: number } = {},
+  options: {
+    allowedHosts?: readonly string[]
+    bodyLimit?: number
+    trustProxy?: boolean
+    users?: UserProvider
+  } = {},
 ): Express {
-  const { allowedHosts, bodyLimit } = options
+  const { allowedHosts, bodyLimit, trustProxy, users } = options
   const app = express()
   app.use(jwks(manager))
-  app.use(session(manager, allowedHosts === undefined ? {} : { allowedHosts }))
+  app.use(
+    session(manager, {
+      ...(allowedHosts === undefined ? {} : { allowedHosts }),
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+    }),
+  )
   app.use(express.json({ strict: false }))
   app.get('/static', (_req, res) => {
     res.type('text').send('static')
@@ -40,10 +56,34 @@ export function routes(
   app.get('/session-token', async (req, res) => {
     res.json({ sessionToken: await req.session.getSessionToken() })
   })
+  app.post('/throw', async (req) => {
+    await req.session.set('thrown', true)
+    throw new Error('handler failed')
+  })
+  app.post('/fail', async (req, res) => {
+    await req.session.set('failed', true)
+    res.status(500).json({ failed: true })
+  })
+  if (users) {
+    app.post('/login', async (req, res) => {
+      await login(req.session, (await users.findByUsername('ada')) as AuthUser)
+      res.json({ ok: true })
+    })
+    app.use('/members', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
+    app.get('/members/me', requireUser(users), (_req, res) => {
+      res.json({ username: (res.locals.user as AuthUser).username })
+    })
+    app.get('/members/open', (_req, res) => {
+      res.json({ open: true })
+    })
+  }
   app.get('/redirect', async (req, res) => {
     await req.session.set('redirected', true)
     res.redirect(302, '/static')
   })
   app.use(storeErrors())
+  app.use(((err: Error, _req, res, _next) => {
+    res.status(500).json({ caught: err.message })
+  }) as ErrorRequestHandler)
   return app
 }

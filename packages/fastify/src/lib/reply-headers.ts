@@ -1,4 +1,4 @@
-import type { HeaderWriter } from '@tessera/core'
+import { copyResponseHeaders, type HeaderWriter } from '@tessera/core'
 import type { FastifyReply } from 'fastify'
 
 /**
@@ -25,12 +25,22 @@ export function replyHeaderWriter(reply: FastifyReply): HeaderWriter {
 
 /**
  * Turns the reply into a core-built answer (the `503` store failure, the `403` CSRF
- * refusal): its status and headers replace the reply's, its body is returned as the
- * payload. Whatever the route had set (cookies included) goes: the answer is not theirs.
+ * refusal, the `413`): its status and headers replace the reply's, its body is returned
+ * as the payload. Whatever the route had set (cookies included) goes: the answer is not
+ * theirs.
  */
 export async function replaceReply(reply: FastifyReply, response: Response): Promise<string> {
   for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name)
+  return applyResponse(reply, response)
+}
+
+/**
+ * Puts a core-built answer (the `401`, a shared-session hop) on the reply beside what
+ * earlier hooks set (CORS headers, say): its status and headers, and its body returned
+ * as the payload.
+ */
+export async function applyResponse(reply: FastifyReply, response: Response): Promise<string> {
   reply.code(response.status)
-  for (const [name, value] of response.headers) reply.header(name, value)
+  copyResponseHeaders(response, (name, value) => reply.header(name, value))
   return response.text()
 }
