@@ -16,7 +16,7 @@ export type SessionEvent =
       session?: string
     }
   | {
-      /** Seed 002's `session_replaced`: this site's cookie now points at a shared session. */
+      /** django-shared-session's `session_replaced`: this site's cookie now points at a shared session. */
       type: 'sessionReplaced'
       session: string
       at: number
@@ -28,7 +28,7 @@ export type SessionEvent =
       replacedExisting: boolean
     }
   | {
-      /** A cross-domain transfer payload or code was refused (seed 002). */
+      /** A cross-domain transfer payload or code was refused (django-shared-session). */
       type: 'transferRejected'
       at: number
       reason: TransferRejection

@@ -595,7 +595,7 @@ const MAX_TOKENS = 8
 function holdsCredential(record: SessionRecord, kind: 'cookie' | 'token', hash: string): boolean {
   let found = false
   for (const [key, stored] of Object.entries(record.credentials)) {
-    // Seed 002: each shared site holds its own cookie credential, `cookie@<origin>`.
+    // django-shared-session: each shared site holds its own cookie credential, `cookie@<origin>`.
     const ofKind =
       kind === 'cookie' ? key === 'cookie' || key.startsWith('cookie@') : key.startsWith('token:')
     if (ofKind && constantTimeEqual(hash, stored)) found = true

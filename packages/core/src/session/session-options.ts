@@ -76,7 +76,7 @@ export interface SessionManagerOptions {
    */
   maxConflictRetries?: number
   /**
-   * Cookieless sessions (seed 000): where clients send the header token that
+   * Cookieless sessions (django-session-token): where clients send the header token that
    * `session.getSessionToken()` hands out. Tokens are never read from the URL.
    */
   token?: {
@@ -87,7 +87,7 @@ export interface SessionManagerOptions {
   }
   /**
    * What the session cookie holds: `'opaque'`, the credential itself; `'jwt'`, a signed
-   * JWT carrying the credential and user fields for federated services (seed 001),
+   * JWT carrying the credential and user fields for federated services (django-session-jwt),
    * configured by {@link jwt}. The store and revocation work the same in both.
    * @default 'opaque'
    */

@@ -36,7 +36,7 @@ export interface SessionLoader {
   /** The header token the request carried, if any (not yet verified). */
   tokenOf(request: SessionRequest): string | undefined
   clock(): number
-  /** A store call under the manager's timeout and error rules (seed 002's transfer codes). */
+  /** A store call under the manager's timeout and error rules (django-shared-session's transfer codes). */
   call<T>(operation: string, run: (store: SessionStore) => Promise<T>): Promise<T>
   /** Emits an event; its `session` id is salted-hashed first, as the manager's own are. */
   emit(event: SessionEvent): void
@@ -78,7 +78,7 @@ export interface SessionState {
   newId: string | null
   /** Metadata recorded on sessions this request creates. */
   meta: SessionMeta
-  /** Cookie attributes this response needs instead of the configured ones (seed 002's script path). */
+  /** Cookie attributes this response needs instead of the configured ones (django-shared-session's script path). */
   cookieOverride: Partial<CookieAttributes> | null
   /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
   jwtReissue: boolean

@@ -40,7 +40,7 @@ export class Session {
 
   /**
    * Whether the session was loaded from a header token (`X-Session-Token`) rather than
-   * the cookie — seed 000's `loaded_from_session_token()`. Meaningful once the session
+   * the cookie — django-session-token's `loaded_from_session_token()`. Meaningful once the session
    * was read; use {@link authenticatedByToken} to load and ask in one step.
    */
   get loadedFromSessionToken(): boolean {
@@ -60,7 +60,7 @@ export class Session {
   }
 
   /**
-   * The session's header token for cookieless clients (seed 000's
+   * The session's header token for cookieless clients (django-session-token's
    * `get_session_token()`), creating the session and the token when needed. A token is
    * a credential of its own: a different secret from the cookie's (leaking it in HTML
    * does not leak the cookie), stored only as a hash, dead when the session is flushed,
