@@ -10,6 +10,8 @@ const benchDir = fileURLToPath(new URL('..', import.meta.url))
 export interface RunningServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string
+  /** The child's process id: a Redis target keeps its keys under a prefix naming it. */
+  pid: number
   /** Terminates the child and resolves once it has exited. Safe to call twice. */
   stop(): Promise<void>
 }
@@ -91,7 +93,7 @@ function start(
     const onMessage = (message: unknown): void => {
       if (!isListeningMessage(message)) return
       settle()
-      resolve({ url: `http://127.0.0.1:${message.port}`, stop })
+      resolve({ url: `http://127.0.0.1:${message.port}`, pid: child.pid as number, stop })
     }
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       fail(new Error(`${name} exited before listening (code ${code}, signal ${signal})`))

@@ -103,7 +103,8 @@ describe('bench smoke', () => {
       await redis.connect()
       try {
         const written: string[] = []
-        const stream = redis.scanStream({ match: `tessera-bench:${id}:*` })
+        // Only this child's keys: another bench of the same target may be running.
+        const stream = redis.scanStream({ match: `tessera-bench:${id}:${server.pid}:*` })
         for await (const keys of stream) written.push(...(keys as string[]))
         expect(written.length).toBeGreaterThan(0)
         await server.stop()
