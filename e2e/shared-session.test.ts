@@ -154,7 +154,7 @@ describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () 
     expect(script.status()).toBe(200)
     // Proof that the preference blocks: Chromium refused B's cookie from the script response.
     await expect
-      .poll(() => blocked.filter((b) => b.url === script.url()).length, { timeout: 5_000 })
+      .poll(() => blocked.filter((b) => b.url === script.url()).length, { timeout: 20_000 })
       .toBe(1)
     expect(blocked.find((b) => b.url === script.url())).toMatchObject({
       name: 'sessionid',

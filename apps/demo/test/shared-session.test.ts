@@ -29,7 +29,9 @@ const overHttp = {
 describe('demo: two sites by host name, one store (django-shared-session)', () => {
   it('says which sites share sessions, following the port', async () => {
     // Printed just after the lines startDemoProcess waits for: it may still be in flight.
-    await expect.poll(() => demo.output()).toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
+    await expect
+      .poll(() => demo.output(), { timeout: 20_000 })
+      .toContain(`Shared sessions: ${siteA}, ${siteB} (auto)`)
   })
 
   it('lets pages load the other site’s loader scripts (CSP script-src) and nothing else from it', async () => {
