@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import { parseRawResponse } from './parse-raw-response.js'
 
 /**
  * Sends `request`'s method, URL and headers to `127.0.0.1:port` with a chunked body of
@@ -54,30 +55,11 @@ export function sendUnfinishedChunkedBody(
     socket.on('close', () => {
       closed = true
       if (!answered) return reject(new Error('the server closed the connection without an answer'))
-      const raw = Buffer.concat(received)
-      const split = raw.indexOf('\r\n\r\n')
-      if (split === -1) return reject(new Error('incomplete HTTP response'))
-      const [statusLine = '', ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n')
-      const headers = new Headers()
-      for (const line of lines) {
-        const i = line.indexOf(':')
-        headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim())
+      try {
+        resolve(parseRawResponse(Buffer.concat(received), request.method))
+      } catch (error) {
+        reject(error)
       }
-      let body = raw.subarray(split + 4)
-      if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') {
-        const parts: Buffer[] = []
-        for (let at = 0; ; ) {
-          const eol = body.indexOf('\r\n', at)
-          const size = Number.parseInt(body.subarray(at, eol).toString('latin1'), 16)
-          if (!size) break
-          parts.push(body.subarray(eol + 2, eol + 2 + size))
-          at = eol + 2 + size + 2
-        }
-        body = Buffer.concat(parts)
-        headers.delete('transfer-encoding')
-      }
-      const status = Number(statusLine.split(' ')[1])
-      resolve(new Response(new Uint8Array(body), { status, headers }))
     })
   })
 }
