@@ -110,3 +110,23 @@ export async function twoVisits(
     cookies: set.map((c) => c.split('=')[0] as string),
   }
 }
+
+/**
+ * Starts a consumer server ({@link startServer}), makes {@link twoVisits} to its `/`, and
+ * stops it whatever happened: the two answers, and everything the server printed, for the
+ * assertion messages.
+ */
+export async function visitServerTwice(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ first: unknown; second: unknown; output: string }> {
+  const server = await startServer(command, args, cwd, env)
+  try {
+    const { first, second } = await twoVisits(`${server.url}/`)
+    return { first, second, output: server.output() }
+  } finally {
+    await server.stop()
+  }
+}

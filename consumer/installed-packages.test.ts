@@ -21,7 +21,7 @@ import { deleteRedisKeys } from '../test-support/delete-redis-keys.js'
 import { probePostgres } from '../test-support/postgres-probe.js'
 import { pingRedis } from '../test-support/redis-ping.js'
 import { serviceGate } from '../test-support/require-service.js'
-import { type Run, run, startServer, twoVisits } from './consumer-project.js'
+import { type Run, run, visitServerTwice } from './consumer-project.js'
 
 // The consumer check: every package packed as `npm pack` packs it for the registry, the
 // tarballs installed into a fresh project outside the repository, and that project used
@@ -222,17 +222,12 @@ afterAll(() => {
 describe('installed from the tarballs', () => {
   it('a. the README Hono quickstart, compiled by strict tsc, keeps a session across two requests under plain node', async () => {
     expect(compiled.stdout + compiled.stderr).toBe('')
-    const server = await startServer(node, ['build/quickstart.js'], app, {
+    const visits = await visitServerTwice(node, ['build/quickstart.js'], app, {
       TESSERA_SECRET: SECRET,
       PORT: '0',
     })
-    try {
-      const visits = await twoVisits(`${server.url}/`)
-      expect(visits.first, server.output()).toEqual({ visits: 1 })
-      expect(visits.second, server.output()).toEqual({ visits: 2 })
-    } finally {
-      await server.stop()
-    }
+    expect(visits.first, visits.output).toEqual({ visits: 1 })
+    expect(visits.second, visits.output).toEqual({ visits: 2 })
     expect(existsSync(join(app, 'sessions.sqlite3'))).toBe(true)
   })
 
@@ -245,18 +240,13 @@ describe('installed from the tarballs', () => {
         await deleteRedisKeys(redis, prefix)
         await redis.quit()
       })
-      const server = await startServer(node, ['express-redis.mjs'], app, {
+      const visits = await visitServerTwice(node, ['express-redis.mjs'], app, {
         TESSERA_SECRET: SECRET,
         REDIS_URL,
         REDIS_PREFIX: prefix,
       })
-      try {
-        const visits = await twoVisits(`${server.url}/`)
-        expect(visits.first, server.output()).toEqual({ visits: 1 })
-        expect(visits.second, server.output()).toEqual({ visits: 2 })
-      } finally {
-        await server.stop()
-      }
+      expect(visits.first, visits.output).toEqual({ visits: 1 })
+      expect(visits.second, visits.output).toEqual({ visits: 2 })
       expect((await redis.keys(`${prefix}*`)).length).toBeGreaterThan(0)
     })
   })
@@ -272,18 +262,13 @@ describe('installed from the tarballs', () => {
         await pool.end()
       })
       await pool.query(`CREATE SCHEMA ${schema}`)
-      const server = await startServer(node, ['fastify-postgres.mjs'], app, {
+      const visits = await visitServerTwice(node, ['fastify-postgres.mjs'], app, {
         TESSERA_SECRET: SECRET,
         DATABASE_URL: PG_URL,
         SESSION_TABLE: `${schema}.sessions`,
       })
-      try {
-        const visits = await twoVisits(`${server.url}/`)
-        expect(visits.first, server.output()).toEqual({ visits: 1 })
-        expect(visits.second, server.output()).toEqual({ visits: 2 })
-      } finally {
-        await server.stop()
-      }
+      expect(visits.first, visits.output).toEqual({ visits: 1 })
+      expect(visits.second, visits.output).toEqual({ visits: 2 })
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${schema}.sessions`)
       expect(rows[0].n).toBe(1)
     })
@@ -337,33 +322,23 @@ describe('installed from the tarballs', () => {
   })
 
   it('f. @tessera/web keeps a session across two requests on Bun (Bun.serve)', async () => {
-    const server = await startServer(
+    const visits = await visitServerTwice(
       join(repo, 'node_modules', '.bin', 'bun'),
       ['web-runtime.mjs'],
       app,
     )
-    try {
-      const visits = await twoVisits(`${server.url}/`)
-      expect(visits.first).toEqual({ visits: 1, runtime: 'bun' })
-      expect(visits.second).toEqual({ visits: 2, runtime: 'bun' })
-    } finally {
-      await server.stop()
-    }
+    expect(visits.first).toEqual({ visits: 1, runtime: 'bun' })
+    expect(visits.second).toEqual({ visits: 2, runtime: 'bun' })
   })
 
   it('f. @tessera/web keeps a session across two requests on Deno (Deno.serve)', async () => {
-    const server = await startServer(
+    const visits = await visitServerTwice(
       join(repo, 'node_modules', '.bin', 'deno'),
       ['run', '--allow-net', '--allow-env', '--allow-read', 'web-runtime.mjs'],
       app,
       { DENO_NO_UPDATE_CHECK: '1' },
     )
-    try {
-      const visits = await twoVisits(`${server.url}/`)
-      expect(visits.first).toEqual({ visits: 1, runtime: 'deno' })
-      expect(visits.second).toEqual({ visits: 2, runtime: 'deno' })
-    } finally {
-      await server.stop()
-    }
+    expect(visits.first).toEqual({ visits: 1, runtime: 'deno' })
+    expect(visits.second).toEqual({ visits: 2, runtime: 'deno' })
   })
 })
