@@ -12,9 +12,8 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url))
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@tessera\/core\/testing$/, replacement: `${packages}core/src/testing.ts` },
       {
-        find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify)$/,
+        find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify|testing)$/,
         replacement: `${packages}$1/src/index.ts`,
       },
     ],
