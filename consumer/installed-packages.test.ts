@@ -331,6 +331,27 @@ describe('installed from the tarballs', () => {
     expect(existsSync(join(bare, 'node_modules', 'better-sqlite3'))).toBe(false)
   })
 
+  it('f. @tessera/web keeps a session across two requests on Bun (Bun.serve)', async () => {
+    const visits = await visitServerTwice(
+      join(repo, 'node_modules', '.bin', 'bun'),
+      ['web-runtime.mjs'],
+      app,
+    )
+    expect(visits.first).toEqual({ visits: 1, runtime: 'bun' })
+    expect(visits.second).toEqual({ visits: 2, runtime: 'bun' })
+  })
+
+  it('f. @tessera/web keeps a session across two requests on Deno (Deno.serve)', async () => {
+    const visits = await visitServerTwice(
+      join(repo, 'node_modules', '.bin', 'deno'),
+      ['run', '--allow-net', '--allow-env', '--allow-read', 'web-runtime.mjs'],
+      app,
+      { DENO_NO_UPDATE_CHECK: '1' },
+    )
+    expect(visits.first).toEqual({ visits: 1, runtime: 'deno' })
+    expect(visits.second).toEqual({ visits: 2, runtime: 'deno' })
+  })
+
   it("g. @tessera/testing runs its store suites under the consumer's vitest; @tessera/core has no test-tool peers", async () => {
     const core = JSON.parse(
       readFileSync(join(app, 'node_modules', '@tessera', 'core', 'package.json'), 'utf8'),
@@ -356,26 +377,5 @@ describe('installed from the tarballs', () => {
     expect(passed).toContain(
       'installed memory rate-limit store a parallel burst of 50 reserves exactly max, on the first window',
     )
-  })
-
-  it('f. @tessera/web keeps a session across two requests on Bun (Bun.serve)', async () => {
-    const visits = await visitServerTwice(
-      join(repo, 'node_modules', '.bin', 'bun'),
-      ['web-runtime.mjs'],
-      app,
-    )
-    expect(visits.first).toEqual({ visits: 1, runtime: 'bun' })
-    expect(visits.second).toEqual({ visits: 2, runtime: 'bun' })
-  })
-
-  it('f. @tessera/web keeps a session across two requests on Deno (Deno.serve)', async () => {
-    const visits = await visitServerTwice(
-      join(repo, 'node_modules', '.bin', 'deno'),
-      ['run', '--allow-net', '--allow-env', '--allow-read', 'web-runtime.mjs'],
-      app,
-      { DENO_NO_UPDATE_CHECK: '1' },
-    )
-    expect(visits.first).toEqual({ visits: 1, runtime: 'deno' })
-    expect(visits.second).toEqual({ visits: 2, runtime: 'deno' })
   })
 })
