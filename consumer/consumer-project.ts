@@ -20,18 +20,22 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-/** Runs `command args` in `cwd` to its end; never rejects on a non-zero exit. */
+/**
+ * Runs `command args` in `cwd` to its end, killed after `timeout` ms (then `code` is
+ * null); never rejects on a non-zero exit.
+ */
 export function run(
   command: string,
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
+  timeout = 150_000,
 ): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { cwd, env: userEnv(env), maxBuffer: 64 * 1024 * 1024, timeout: 150_000 },
+      { cwd, env: userEnv(env), maxBuffer: 64 * 1024 * 1024, timeout },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
         resolve({ code, stdout, stderr })

@@ -1,14 +1,9 @@
 import { ConfigError } from '../errors.js'
 import type { SessionRecord } from './session-record.js'
-import type {
-  DeleteExpiredOptions,
-  ScanOptions,
-  SessionStore,
-  UpdateResult,
-} from './session-store.js'
+import type { DeleteExpiredOptions, SessionStore, UpdateResult } from './session-store.js'
 
 /** Options of {@link TieredStore}. */
-export interface TieredStoreOptions {
+export interface TieredStoreOptions<P extends SessionStore = SessionStore> {
   /**
    * The fast store that holds copies of records (e.g. a `RedisStore`). Every app instance
    * must share it: a revocation deletes the copy here, so every instance sees it at once.
@@ -18,8 +13,19 @@ export interface TieredStoreOptions {
    * The durable store that is the truth (e.g. a `PostgresStore`): versions,
    * compare-and-set, the user index and `listByUser` all come from it.
    */
-  primary: SessionStore
+  primary: P
 }
+
+/** The optional {@link SessionStore} methods a {@link TieredStore} takes from its primary. */
+type PrimaryOnly = 'scan' | 'countExpired'
+type PrimaryMethods = Required<Pick<SessionStore, PrimaryOnly>>
+
+/**
+ * A {@link TieredStore} over a primary of type `P`: every `SessionStore` method, and `scan`
+ * and `countExpired` exactly when `P` has them (optional when `P` is `SessionStore`).
+ */
+export type TieredStore<P extends SessionStore = SessionStore> = Omit<Tiered, PrimaryOnly> &
+  Pick<P, PrimaryOnly & keyof P>
 
 const METHODS = [
   'get',
@@ -32,74 +38,10 @@ const METHODS = [
   'deleteExpired',
 ] as const
 
-/**
- * A {@link SessionStore} that keeps a fast `cache` store in front of a durable `primary`
- * store, like Django's `cached_db` backend: reads are served from the cache, every write
- * goes to the primary first, then to the cache.
- *
- * The primary is the truth. The cache only ever holds copies of primary records, and
- * each cache write is either a compare-and-set on the version the primary just moved
- * from, or is followed by a check against the primary, so a copy that may be stale is
- * deleted rather than kept (the next read repopulates it from the primary).
- *
- * - `get`: a cache hit is returned as is. On a miss the record is read from the primary,
- *   copied into the cache with `cache.create`, and then **read from the primary again**:
- *   when it is gone or has another version, the copy is deleted and the second read is
- *   returned. Without that second read a revocation that runs between our primary read
- *   and our cache write (it deletes the primary row, then the cache copy, which does not
- *   exist yet) would be undone by our write: the revoked session would be served from
- *   the cache to every instance until the copy expired. With it, the copy lives at most
- *   for the span of two store round trips of the reading request. A miss therefore
- *   costs two primary reads and one cache write; hits cost one cache read.
- * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
- *   means it holds an old copy under that id, which is deleted.
- * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with
- *   `cache.update(record, expectedVersion)`; if the cache answers `'conflict'` or
- *   `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
- *   cache copy is deleted (it was probably what made the caller stale) and the primary's
- *   answer is returned, so the caller's re-read comes from the primary.
- * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When
- *   the primary has no live record, the cache copy is deleted.
- * - `delete` (revocation): `cache.delete`, `primary.delete`, `cache.delete`. The first
- *   cache delete makes an unreachable cache fail the revocation *before* the primary
- *   changes, so a failed revocation never looks done in `listByUser` while a copy is
- *   still served; the last one removes a copy a concurrent read put back meanwhile.
- * - `listByUser`: the primary alone.
- * - `deleteByUser`: lists the ids from the primary, `cache.deleteByUser` (fails early
- *   like `delete`), `primary.deleteByUser`, then `cache.delete` of every listed id and
- *   `cache.deleteByUser` again for copies whose ids the list could not know. Returns the
- *   primary's count.
- * - `deleteExpired`: both stores; returns the primary's count (and reports the
- *   primary's progress).
- * - `scan`, `countExpired`: the primary alone.
- * - `close`: closes both stores (both are attempted; the first failure is rethrown), so
- *   do not share one store object between a `TieredStore` and other users that outlive
- *   it. The stores shipped with Tessera never end the app's client or pool anyway.
- *
- * Failures: any error of the primary is thrown before the cache is touched. When a cache
- * write fails after the primary has changed, the store deletes the cache copy instead;
- * if that delete fails too the cache may serve stale data, so the original error is
- * thrown (the manager turns it into `STORE_UNAVAILABLE`, a 503) even though the primary
- * write happened. A failure of `cache.get` is thrown too: the store does not bypass an
- * unhealthy cache, since it could not keep it fresh either.
- *
- * Guarantees: records go in and out by value (both underlying stores copy). Both stores
- * must read the same clock. Residual window: two concurrent `touch` calls may leave the
- * cache copy with the other one's idle deadline; the difference is one request's time.
- *
- * @throws {ConfigError} `CONFIG_INVALID` when `cache` or `primary` is not a session
- * store, or both are the same object.
- *
- * @example
- * ```ts
- * const store = new TieredStore({
- *   cache: new RedisStore({ client: redis }),
- *   primary: new PostgresStore({ pool }),
- * })
- * const manager = new SessionManager({ store, secret: process.env.TESSERA_SECRET! })
- * ```
- */
-export class TieredStore implements SessionStore {
+/** The implementation of {@link TieredStore}, typed for any primary. */
+class Tiered implements SessionStore {
+  declare readonly scan?: PrimaryMethods['scan']
+  declare readonly countExpired?: PrimaryMethods['countExpired']
   readonly #cache: SessionStore
   readonly #primary: SessionStore
 
@@ -120,6 +62,13 @@ export class TieredStore implements SessionStore {
     }
     this.#cache = cache as SessionStore
     this.#primary = primary as SessionStore
+    const own = this as { -readonly [K in PrimaryOnly]?: PrimaryMethods[K] }
+    // Looked up on the primary at each call, like every other method.
+    const truth = this.#primary as PrimaryMethods
+    if (typeof this.#primary.scan === 'function') own.scan = (options) => truth.scan(options)
+    if (typeof this.#primary.countExpired === 'function') {
+      own.countExpired = () => truth.countExpired()
+    }
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -212,20 +161,6 @@ export class TieredStore implements SessionStore {
     return deleted
   }
 
-  /** The primary's scan (the truth); throws when the primary has none. */
-  scan(options?: ScanOptions): AsyncIterable<SessionRecord[]> {
-    if (!this.#primary.scan) throw new ConfigError('TieredStore: the primary store has no "scan"')
-    return this.#primary.scan(options)
-  }
-
-  /** The primary's count; throws when the primary has none. */
-  async countExpired(): Promise<number> {
-    if (!this.#primary.countExpired) {
-      throw new ConfigError('TieredStore: the primary store has no "countExpired"')
-    }
-    return this.#primary.countExpired()
-  }
-
   async close(): Promise<void> {
     const results = await Promise.allSettled([this.#cache.close?.(), this.#primary.close?.()])
     for (const result of results) if (result.status === 'rejected') throw result.reason
@@ -242,6 +177,82 @@ export class TieredStore implements SessionStore {
       throw cause ?? error
     }
   }
+}
+
+/**
+ * A {@link SessionStore} that keeps a fast `cache` store in front of a durable `primary`
+ * store, like Django's `cached_db` backend: reads are served from the cache, every write
+ * goes to the primary first, then to the cache.
+ *
+ * The primary is the truth. The cache only ever holds copies of primary records, and
+ * each cache write is either a compare-and-set on the version the primary just moved
+ * from, or is followed by a check against the primary, so a copy that may be stale is
+ * deleted rather than kept (the next read repopulates it from the primary).
+ *
+ * - `get`: a cache hit is returned as is. On a miss the record is read from the primary,
+ *   copied into the cache with `cache.create`, and then **read from the primary again**:
+ *   when it is gone or has another version, the copy is deleted and the second read is
+ *   returned. Without that second read a revocation that runs between our primary read
+ *   and our cache write (it deletes the primary row, then the cache copy, which does not
+ *   exist yet) would be undone by our write: the revoked session would be served from
+ *   the cache to every instance until the copy expired. With it, the copy lives at most
+ *   for the span of two store round trips of the reading request. A miss therefore
+ *   costs two primary reads and one cache write; hits cost one cache read.
+ * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
+ *   means it holds an old copy under that id, which is deleted.
+ * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with
+ *   `cache.update(record, expectedVersion)`; if the cache answers `'conflict'` or
+ *   `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
+ *   cache copy is deleted (it was probably what made the caller stale) and the primary's
+ *   answer is returned, so the caller's re-read comes from the primary.
+ * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When
+ *   the primary has no live record, the cache copy is deleted.
+ * - `delete` (revocation): `cache.delete`, `primary.delete`, `cache.delete`. The first
+ *   cache delete makes an unreachable cache fail the revocation *before* the primary
+ *   changes, so a failed revocation never looks done in `listByUser` while a copy is
+ *   still served; the last one removes a copy a concurrent read put back meanwhile.
+ * - `listByUser`: the primary alone.
+ * - `deleteByUser`: lists the ids from the primary, `cache.deleteByUser` (fails early
+ *   like `delete`), `primary.deleteByUser`, then `cache.delete` of every listed id and
+ *   `cache.deleteByUser` again for copies whose ids the list could not know. Returns the
+ *   primary's count.
+ * - `deleteExpired`: both stores; returns the primary's count (and reports the
+ *   primary's progress).
+ * - `scan`, `countExpired`: the primary alone. They are own properties of the instance
+ *   only when the primary has them, so the `tessera` command and the conformance suite,
+ *   which test for them, see what the primary can do (the type says the same: a
+ *   `TieredStore<PostgresStore>` has both, a `TieredStore<RedisStore>` only `scan`).
+ * - `close`: closes both stores (both are attempted; the first failure is rethrown), so
+ *   do not share one store object between a `TieredStore` and other users that outlive
+ *   it. The stores shipped with Tessera never end the app's client or pool anyway.
+ *
+ * Failures: any error of the primary is thrown before the cache is touched. When a cache
+ * write fails after the primary has changed, the store deletes the cache copy instead;
+ * if that delete fails too the cache may serve stale data, so the original error is
+ * thrown (the manager turns it into `STORE_UNAVAILABLE`, a 503) even though the primary
+ * write happened. A failure of `cache.get` is thrown too: the store does not bypass an
+ * unhealthy cache, since it could not keep it fresh either.
+ *
+ * Guarantees: records go in and out by value (both underlying stores copy). Both stores
+ * must read the same clock. Residual window: two concurrent `touch` calls may leave the
+ * cache copy with the other one's idle deadline; the difference is one request's time.
+ *
+ * @throws {ConfigError} `CONFIG_INVALID` when `cache` or `primary` is not a session
+ * store, or both are the same object.
+ *
+ * @example
+ * ```ts
+ * const store = new TieredStore({
+ *   cache: new RedisStore({ client: redis }),
+ *   primary: new PostgresStore({ pool }),
+ * })
+ * const manager = new SessionManager({ store, secret: process.env.TESSERA_SECRET! })
+ * store.scan // the PostgresStore's: TieredStore<PostgresStore> has scan and countExpired
+ * ```
+ */
+export const TieredStore = Tiered as unknown as {
+  new <P extends SessionStore>(options: TieredStoreOptions<P>): TieredStore<P>
+  readonly prototype: TieredStore
 }
 
 function isStore(value: unknown): value is SessionStore {

@@ -1,6 +1,12 @@
-import { ConfigError, MemoryStore, type SessionRecord, TieredStore } from '@tessera/core'
+import {
+  ConfigError,
+  MemoryStore,
+  type SessionRecord,
+  type SessionStore,
+  TieredStore,
+} from '@tessera/core'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 
 describeSessionStore('tiered (memory over memory)', () => {
   const clock = new ManualClock()
@@ -9,6 +15,86 @@ describeSessionStore('tiered (memory over memory)', () => {
     primary: new MemoryStore({ clock: clock.now }),
   })
   return { store, clock }
+})
+
+/** The eight required methods of `SessionStore`, without `scan` and `countExpired`. */
+type RequiredOnly = Omit<SessionStore, 'scan' | 'countExpired' | 'close'>
+
+/**
+ * A memory store as a third-party store without the optional operator methods would be:
+ * the eight required methods of a real `MemoryStore`, nothing more.
+ */
+function requiredOnly(store: MemoryStore): RequiredOnly {
+  return {
+    get: (id) => store.get(id),
+    create: (record) => store.create(record),
+    update: (record, expectedVersion) => store.update(record, expectedVersion),
+    touch: (id, lastSeenAt, idleExpiresAt) => store.touch(id, lastSeenAt, idleExpiresAt),
+    delete: (id) => store.delete(id),
+    listByUser: (userId) => store.listByUser(userId),
+    deleteByUser: (userId, exceptId) => store.deleteByUser(userId, exceptId),
+    deleteExpired: (options) => store.deleteExpired(options),
+  }
+}
+
+// The scan cases of this registration skip ("this store has no scan()"): the tiered
+// store has no scan or countExpired because its primary has none.
+describeSessionStore('tiered (memory over a primary without scan or countExpired)', () => {
+  const clock = new ManualClock()
+  const store = new TieredStore({
+    cache: new MemoryStore({ clock: clock.now }),
+    primary: requiredOnly(new MemoryStore({ clock: clock.now })),
+  })
+  return { store, clock }
+})
+
+describe("tiered store: the optional methods are the primary's", () => {
+  it('has scan and countExpired exactly when the primary has them', async () => {
+    const cache = new MemoryStore()
+    const full = new TieredStore({ cache, primary: new MemoryStore() })
+    expect(typeof full.scan).toBe('function')
+    expect(typeof full.countExpired).toBe('function')
+    expect(await full.countExpired()).toBe(0)
+
+    const bare = new TieredStore({ cache, primary: requiredOnly(new MemoryStore()) })
+    expect('scan' in bare).toBe(false)
+    expect('countExpired' in bare).toBe(false)
+
+    // A primary with scan alone, as a Redis store is (keys expire natively).
+    const memory = new MemoryStore()
+    const scanOnly = new TieredStore({
+      cache,
+      primary: { ...requiredOnly(memory), scan: memory.scan.bind(memory) },
+    })
+    expect(typeof scanOnly.scan).toBe('function')
+    expect('countExpired' in scanOnly).toBe(false)
+    const record = makeRecord({}, Date.now())
+    await scanOnly.create(record)
+    const pages: SessionRecord[][] = []
+    for await (const page of scanOnly.scan()) pages.push(page)
+    expect(pages).toEqual([[record]])
+  })
+
+  it('is typed after the primary', () => {
+    const cache = new MemoryStore()
+    expectTypeOf(new TieredStore({ cache, primary: new MemoryStore() })).toHaveProperty('scan')
+    expectTypeOf(new TieredStore({ cache, primary: new MemoryStore() }).countExpired).toEqualTypeOf<
+      () => Promise<number>
+    >()
+    expectTypeOf(
+      new TieredStore({ cache, primary: requiredOnly(new MemoryStore()) }),
+    ).not.toHaveProperty('scan')
+    expectTypeOf(
+      new TieredStore({ cache, primary: requiredOnly(new MemoryStore()) }),
+    ).not.toHaveProperty('countExpired')
+    // Over any SessionStore they are optional, as on the interface.
+    expectTypeOf(
+      new TieredStore({ cache, primary: new MemoryStore() as SessionStore }).scan,
+    ).toEqualTypeOf<SessionStore['scan']>()
+    expectTypeOf(
+      new TieredStore({ cache, primary: new MemoryStore() }),
+    ).toMatchTypeOf<SessionStore>()
+  })
 })
 
 /** Two app instances: two TieredStores over the same cache and primary objects. */
