@@ -1,7 +1,7 @@
+import type { SessionJwtClaims } from '../jwt/create-session-jwt-verifier.js'
 import type { Session } from '../session/session.js'
 import type { SessionManager } from '../session/session-manager.js'
 import { operationsOf } from '../session/session-operations.js'
-import type { SessionJwtClaims } from './create-session-jwt-verifier.js'
 
 /**
  * The answer of {@link introspectSessionJwt}, shaped as an RFC 7662 §2.2 response.
