@@ -18,6 +18,14 @@ export {
   serializeCookie,
 } from './cookie/index.js'
 export {
+  createTessera,
+  type Tessera,
+  type TesseraAuditTrailOptions,
+  type TesseraLoginThrottleOptions,
+  type TesseraManagementOptions,
+  type TesseraSharedSessionOptions,
+} from './create-tessera.js'
+export {
   CSRF_SECRET_LENGTH,
   CSRF_SESSION_KEY,
   CSRF_TOKEN_LENGTH,

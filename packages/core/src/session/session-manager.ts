@@ -26,10 +26,8 @@ const MAX_IP = 64
 /**
  * Loads and saves sessions for one application: Django's `SessionMiddleware` and
  * `SessionStore` engine, framework-free. Adapters call {@link open} when a request
- * arrives and {@link commit} before the response leaves. It is also the composition
- * root of everything built on sessions: `createTessera()` builds management,
- * throttling, audit and shared sessions from it, with its store, clock, timeout and
- * random source.
+ * arrives and {@link commit} before the response leaves. Make it with `createTessera()`,
+ * which builds management, throttling, audit and shared sessions from the same options.
  *
  * Guarantees: a request that never awaits a session method makes no store call; a
  * malformed, unknown, tampered or expired credential yields a new empty session and
@@ -99,15 +97,6 @@ export class SessionManager {
   /** Name of the session cookie. */
   get cookieName(): string {
     return this.#o.cookieName
-  }
-
-  /**
-   * The options the manager resolved (store, clock, `storeTimeout`, random source,
-   * outage log), for the features `createTessera()` builds from it. Internal to the core.
-   * @internal
-   */
-  get resolved(): Readonly<ResolvedSessionOptions> {
-    return this.#o
   }
 
   /** Starts a request's session. Synchronous and free: no parsing, no store call yet. */
