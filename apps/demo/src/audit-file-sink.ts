@@ -9,7 +9,7 @@ import type { AuditEvent, AuditSink } from '@tessera/core'
  *
  * @example
  * ```ts
- * const audit = new AuditTrail({ keys: manager.keys, sink: new JsonLinesFileSink(join(dataDir, 'audit.jsonl')) })
+ * const audit = tessera.auditTrail({ sink: new JsonLinesFileSink(join(dataDir, 'audit.jsonl')) })
  * ```
  */
 export class JsonLinesFileSink implements AuditSink {

@@ -1,12 +1,6 @@
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import {
-  AuditTrail,
-  LoginThrottle,
-  SessionManagement,
-  SessionManager,
-  StoreOutageLog,
-} from '@tessera/core'
+import { createTessera, StoreOutageLog } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
 import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
@@ -23,7 +17,9 @@ const config = loadConfig()
 // Sessions in SQLite, Redis, PostgreSQL or Redis in front of PostgreSQL (see stores.ts).
 const stores = openStores(config)
 const { store } = stores
-const manager = new SessionManager({
+// One composition root: the store, secret, storeTimeout and outage log are given once;
+// management, throttling, audit and shared sessions are built from it.
+const tessera = createTessera({
   store,
   secret: config.secret,
   storeTimeout: config.storeTimeoutMs,
@@ -33,14 +29,11 @@ const manager = new SessionManager({
   // SESSION_FORMAT=jwt: the cookie is a JWT federated services verify with the JWKS.
   ...(await jwtSessionOptions(config.jwt)),
 })
+const { manager } = tessera
 // Users are app data, not sessions: they stay in SQLite under DATA_DIR whatever the store.
 const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 const hasher = createPasswordHasher()
-const throttle = new LoginThrottle({
-  store: stores.rateLimits,
-  keys: manager.keys,
-  storeTimeout: config.storeTimeoutMs,
-})
+const throttle = tessera.loginThrottle({ store: stores.rateLimits })
 
 if ((await users.count()) === 0) {
   await users.create('admin', await hasher.hash('admin'))
@@ -52,20 +45,17 @@ if ((await users.count()) === 0) {
 
 // Audit events (login, logout, failures, revocations, password changes, replaced
 // sessions) as JSON lines with hashed identifiers only.
-const audit = new AuditTrail({
-  keys: manager.keys,
+const audit = tessera.auditTrail({
   sink: new JsonLinesFileSink(join(config.dataDir, 'audit.jsonl')),
   onError: (e) => console.error('audit log write failed:', (e as Error).message),
 })
 audit.watch(manager, ['sessionReplaced', 'transferRejected'])
-const management = new SessionManagement({
-  store,
+const management = tessera.management({
   users,
   hasher,
   audit,
   maxSessionsPerUser: config.maxSessionsPerUser,
   freshAge: config.freshAge,
-  storeTimeout: config.storeTimeoutMs,
 })
 
 const deps = {
@@ -80,7 +70,7 @@ const deps = {
 }
 const app = createApp(deps)
 // django-shared-session: one session across the sites this server answers for (shared-sessions.ts).
-const shared = demoSharedSessions(process.env, config.secret)
+const shared = demoSharedSessions(process.env, config.secret, tessera)
 shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
   // django-session-token's template tag, only on pages of an existing session (see

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { type SharedSessionMode, SharedSessions } from '@tessera/core'
+import type { SharedSessionMode, SharedSessions, Tessera } from '@tessera/core'
 import { type SessionEnv, sharedSession } from '@tessera/hono'
 import type { Context, Hono } from 'hono'
 
@@ -31,12 +31,16 @@ export interface DemoSharedSessions {
  *
  * @example
  * ```ts
- * const shared = demoSharedSessions(process.env, config.secret)
+ * const shared = demoSharedSessions(process.env, config.secret, tessera)
  * shared.mount(app)
  * serve({ fetch: app.fetch, port }, (info) => shared.listening(info.port))
  * ```
  */
-export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): DemoSharedSessions {
+export function demoSharedSessions(
+  env: NodeJS.ProcessEnv,
+  secret: string,
+  tessera: Pick<Tessera, 'sharedSessions'>,
+): DemoSharedSessions {
   const key =
     env.SHARED_SESSION_KEY ||
     createHmac('sha256', secret)
@@ -92,7 +96,7 @@ export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): Demo
       const sites = configured.length
         ? configured
         : [`http://localhost:${port}`, `http://127.0.0.1:${port}`]
-      shared = new SharedSessions({ sites, key, mode })
+      shared = tessera.sharedSessions({ sites, key, mode })
       endpoints = sharedSession(shared)
     },
     describe() {

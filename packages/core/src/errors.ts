@@ -10,6 +10,9 @@ export type TesseraErrorCode =
   | 'STORE_CONFLICT'
   | 'COOKIE_INVALID'
   | 'COOKIE_TOO_LARGE'
+  | 'ARGUMENT_INVALID'
+  | 'VALUE_UNSUPPORTED'
+  | 'LISTENER_FAILED'
 
 /**
  * Base class of every error Tessera throws.
@@ -74,5 +77,42 @@ export class StoreError extends TesseraError {
 export class CookieError extends TesseraError {
   constructor(code: 'COOKIE_INVALID' | 'COOKIE_TOO_LARGE', message: string) {
     super(code, message)
+  }
+}
+
+/**
+ * An API was called with a value it cannot take: a programming error at the call site
+ * (a session key that is not a string, a value JSON cannot carry, an unsafe redirect
+ * fallback), never a reaction to what a client sent. The message names the parameter
+ * and the rule, never the value when it could be a secret.
+ *
+ * @example
+ * ```ts
+ * await session.set('due', new Date() as never) // ArgumentError, code 'ARGUMENT_INVALID'
+ * ```
+ */
+export class ArgumentError extends TesseraError {
+  constructor(message: string) {
+    super('ARGUMENT_INVALID', message)
+  }
+}
+
+/**
+ * A session event listener threw (or rejected). The manager hands it to its `onError`
+ * option with the listener's error as `cause`; the request that emitted the event goes
+ * on unharmed, and the other listeners still run.
+ *
+ * @example
+ * ```ts
+ * new SessionManager({ store, secret, onError: (e) => logger.error(e.code, e.cause) })
+ * ```
+ */
+export class ListenerError extends TesseraError {
+  /** The event whose listener failed, e.g. `created`. */
+  readonly eventType: string
+
+  constructor(eventType: string, options: { cause: unknown }) {
+    super('LISTENER_FAILED', `A listener of the session event "${eventType}" threw`, options)
+    this.eventType = eventType
   }
 }

@@ -1,3 +1,4 @@
+export { AUTH_TIME_KEY, authenticatedAt } from './auth/auth-time.js'
 export { type AuthenticateOptions, authenticate } from './auth/authenticate.js'
 export { getSessionUser } from './auth/get-session-user.js'
 export { login } from './auth/login.js'
@@ -6,6 +7,7 @@ export type { PasswordHasher } from './auth/password-hasher.js'
 export { requestUser } from './auth/request-user.js'
 export { safeRedirectPath } from './auth/safe-redirect.js'
 export { sessionAuthHash, verifySessionAuthHash } from './auth/session-auth-hash.js'
+export { setJwtClaims } from './auth/set-jwt-claims.js'
 export type { AuthUser, UserProvider } from './auth/user-provider.js'
 export type { CookieAttributes } from './cookie/index.js'
 export {
@@ -15,6 +17,14 @@ export {
   parseCookieHeader,
   serializeCookie,
 } from './cookie/index.js'
+export {
+  createTessera,
+  type Tessera,
+  type TesseraAuditTrailOptions,
+  type TesseraLoginThrottleOptions,
+  type TesseraManagementOptions,
+  type TesseraSharedSessionOptions,
+} from './create-tessera.js'
 export {
   CSRF_SECRET_LENGTH,
   CSRF_SESSION_KEY,
@@ -73,7 +83,6 @@ export type { RandomSource } from './lib/random.js'
 export type { AuditEvent, AuditEventType } from './management/audit-event.js'
 export type { AuditSink } from './management/audit-sink.js'
 export { type AuditInput, AuditTrail, type AuditTrailOptions } from './management/audit-trail.js'
-export { AUTH_TIME_KEY, authenticatedAt } from './management/auth-time.js'
 export type { EvictionPolicy } from './management/lib/pick-evictions.js'
 export type { ListedSession } from './management/listed-session.js'
 export { type DeviceInfo, parseUserAgent } from './management/parse-user-agent.js'

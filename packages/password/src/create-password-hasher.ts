@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { ConfigError, type PasswordHasher } from '@tessera/core'
+import { ArgumentError, ConfigError, type PasswordHasher } from '@tessera/core'
 import { formatDjangoScrypt, parseDjangoHash } from './lib/django-format.js'
 import { djangoSalt, isWeakSalt } from './lib/django-salt.js'
 import { derivePbkdf2, deriveScrypt, type ScryptParams, scryptMemory } from './lib/kdf.js'
@@ -108,7 +108,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   return {
     async hash(password: string): Promise<string> {
-      if (typeof password !== 'string') throw new TypeError('password must be a string')
+      if (typeof password !== 'string') throw new ArgumentError('password must be a string')
       const salt = djangoSalt()
       const key = await deriveScrypt(
         Buffer.from(password, 'utf8'),

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { scrypt } from 'node:crypto'
-import { ConfigError } from '@tessera/core'
+import { ArgumentError, ConfigError } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
 import { createPasswordHasher } from '../src/index.js'
 
@@ -128,7 +128,7 @@ describe('createPasswordHasher', () => {
     )
 
     it('rejects a non-string password in hash() as a programming error', async () => {
-      await expect(cheap.hash(undefined as unknown as string)).rejects.toThrow(TypeError)
+      await expect(cheap.hash(undefined as unknown as string)).rejects.toThrow(ArgumentError)
     })
   })
 

@@ -1,3 +1,5 @@
+import { TesseraError } from '@tessera/core'
+
 /**
  * Thrown by `PostgresStore.create` and `update` when a record holds a string
  * PostgreSQL cannot store: one containing U+0000 (NUL), which neither `jsonb` nor `text`
@@ -5,8 +7,8 @@
  * otherwise silently replace by U+FFFD. Nothing is written. Checked before the query,
  * so the record never reaches the database half-valid.
  *
- * A `TypeError`, like the one `session.set()` throws for values JSON cannot carry: the
- * value is at fault, not the store. Behind a `SessionManager` it reaches the caller as
+ * A {@link TesseraError} with the code `VALUE_UNSUPPORTED`, like the `ArgumentError`
+ * `session.set()` throws for values JSON cannot carry: the value is at fault, not the store. Behind a `SessionManager` it reaches the caller as
  * the `cause` of the `StoreError` that `commit` rejects with. The message never
  * contains the value.
  *
@@ -17,14 +19,11 @@
  * }
  * ```
  */
-export class UnsupportedValueError extends TypeError {
-  /** Stable code to branch on. */
-  readonly code = 'VALUE_UNSUPPORTED' as const
-
+export class UnsupportedValueError extends TesseraError {
   constructor() {
     super(
+      'VALUE_UNSUPPORTED',
       'Session record contains a NUL character (U+0000) or a lone surrogate in a string; PostgreSQL cannot store it',
     )
-    this.name = 'UnsupportedValueError'
   }
 }

@@ -7,6 +7,7 @@ import {
   type SessionRecord,
   type SessionStore,
   StoreError,
+  TesseraError,
 } from '@tessera/core'
 import {
   migrate,
@@ -331,7 +332,7 @@ describe.skipIf(gate.skip)('postgresql store', () => {
       const record = makeRecord(bad as Partial<SessionRecord>)
       const error = await store.create(record).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(UnsupportedValueError)
-      expect(error).toBeInstanceOf(TypeError)
+      expect(error).toBeInstanceOf(TesseraError)
       expect(error).toMatchObject({ code: 'VALUE_UNSUPPORTED' })
       expect((error as Error).message).not.toContain('a\u0000b')
       expect(await store.get(record.id)).toBeNull()

@@ -5,6 +5,7 @@ import {
   type ScanOptions,
   type SessionRecord,
   type SessionStore,
+  StoreError,
   scanBatchSize,
   type UpdateResult,
 } from '@tessera/core'
@@ -244,7 +245,7 @@ export class RedisStore implements SessionStore {
       owner = userId === null ? '' : `=${userId}`
       score = (await this.#index(userId, id, idleExpiresAt, now)) ?? ''
     }
-    throw new Error('RedisStore.touch: the session kept changing users during the touch')
+    throw new StoreError('STORE_CONFLICT', 'touch')
   }
 
   async delete(id: string): Promise<void> {

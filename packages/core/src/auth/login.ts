@@ -1,9 +1,9 @@
 import { rotateCsrfToken } from '../csrf/csrf-session.js'
-import { setJwtClaims } from '../jwt/set-jwt-claims.js'
-import { recordAuthTime } from '../management/auth-time.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
+import { recordAuthTime } from './auth-time.js'
 import { sessionAuthHash } from './session-auth-hash.js'
+import { setJwtClaims } from './set-jwt-claims.js'
 import type { AuthUser } from './user-provider.js'
 
 /**

@@ -1,3 +1,5 @@
+import { ArgumentError } from '../errors.js'
+
 const BASE = 'http://safe.invalid'
 const MAX_LENGTH = 2048
 // Percent-decoding layers we look through; a value still changing after this many is
@@ -45,7 +47,7 @@ const utf8 = new TextDecoder() // not fatal: invalid UTF-8 becomes U+FFFD, never
  * @param next - The untrusted value, usually a query or form parameter.
  * @param fallback - Where to go instead; it must itself pass these rules.
  * @returns A safe same-origin path: `next` normalised, or `fallback` normalised.
- * @throws TypeError when `fallback` is not a safe same-origin path (a programming error).
+ * @throws ArgumentError when `fallback` is not a safe same-origin path (a programming error).
  * @example
  * ```ts
  * const next = safeRedirectPath(new URL(request.url).searchParams.get('next'), '/account')
@@ -55,7 +57,7 @@ const utf8 = new TextDecoder() // not fatal: invalid UTF-8 becomes U+FFFD, never
 export function safeRedirectPath(next: unknown, fallback = '/'): string {
   const safeFallback = toSafePath(fallback)
   if (safeFallback === undefined) {
-    throw new TypeError('safeRedirectPath: fallback must be a same-origin path such as "/"')
+    throw new ArgumentError('safeRedirectPath: fallback must be a same-origin path such as "/"')
   }
   return toSafePath(next) ?? safeFallback
 }

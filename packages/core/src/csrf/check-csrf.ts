@@ -2,6 +2,7 @@ import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import type { Session } from '../session/session.js'
 import type { CsrfFailure, CsrfFailureCode } from './csrf-failure.js'
 import type { ResolvedCsrfOptions } from './csrf-options.js'
+import type { CsrfRequest } from './csrf-request.js'
 import { csrfSecretOf } from './csrf-secret.js'
 import {
   CSRF_SECRET_LENGTH,
@@ -11,38 +12,7 @@ import {
   unmaskCsrfToken,
 } from './csrf-token.js'
 
-/**
- * What {@link checkCsrf} needs to know about a request; adapters build it from their
- * framework's request.
- *
- * @example
- * ```ts
- * const csrfRequest: CsrfRequest = {
- *   method: request.method,
- *   url: request.url,
- *   headers: request.headers,
- *   secure: isSecureRequest(request, false),
- *   bodyToken: async () => {
- *     const value = (await request.clone().formData()).get('csrfmiddlewaretoken')
- *     return typeof value === 'string' ? value : undefined
- *   },
- * }
- * ```
- */
-export interface CsrfRequest {
-  /** The method the request really used, never an override header or field. */
-  method: string
-  /** The full request URL; its host is the request's own origin. */
-  url: string
-  headers: Headers
-  /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
-  secure: boolean
-  /**
-   * Reads the form field carrying the token from a form-encoded body, if there is one.
-   * Called only when the header carries no token. May reject: that counts as no token.
-   */
-  bodyToken?: () => Promise<string | undefined>
-}
+export type { CsrfRequest } from './csrf-request.js'
 
 // RFC 9110 §9.2.1 safe methods, as Django lists them. Methods are case-sensitive
 // (RFC 9110 §9.1) and fetch normalises only the standard ones, so "get" or "Get" from a

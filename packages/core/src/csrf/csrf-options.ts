@@ -1,6 +1,6 @@
 import { type CookieAttributes, serializeCookie } from '../cookie/index.js'
 import { ConfigError, CookieError } from '../errors.js'
-import type { CsrfRequest } from './check-csrf.js'
+import type { CsrfRequest } from './csrf-request.js'
 
 /**
  * Options of the CSRF check (Django's `CSRF_*` settings, with `CSRF_USE_SESSIONS` always

@@ -1,3 +1,4 @@
+import { ArgumentError, ConfigError } from '../errors.js'
 import { type RandomSource, secureRandom } from '../lib/random.js'
 
 // Django's CSRF_ALLOWED_CHARS = string.ascii_letters + string.digits. The order matters:
@@ -62,7 +63,7 @@ export function createCsrfSecret(random: RandomSource = secureRandom): string {
  *
  * @param secret - A secret from {@link createCsrfSecret}.
  * @param random - Source of random bytes for the mask.
- * @throws TypeError when `secret` is not 32 characters of `[a-zA-Z0-9]` (a programming
+ * @throws ArgumentError when `secret` is not 32 characters of `[a-zA-Z0-9]` (a programming
  *   error; the message does not echo it).
  * @example
  * ```ts
@@ -72,7 +73,7 @@ export function createCsrfSecret(random: RandomSource = secureRandom): string {
  */
 export function maskCsrfSecret(secret: string, random: RandomSource = secureRandom): string {
   if (!isCsrfSecret(secret)) {
-    throw new TypeError(
+    throw new ArgumentError(
       `maskCsrfSecret() needs a secret of ${CSRF_SECRET_LENGTH} characters from [a-zA-Z0-9]`,
     )
   }
@@ -137,7 +138,7 @@ function randomChars(count: number, random: RandomSource): string {
   let out = ''
   while (out.length < count) {
     const bytes = random(count - out.length)
-    if (bytes.length === 0) throw new TypeError('The random source returned no bytes')
+    if (bytes.length === 0) throw new ConfigError('The random source returned no bytes')
     for (const byte of bytes) {
       if (byte < UNBIASED_LIMIT && out.length < count) out += CHARS[byte % BASE]
     }

@@ -1,4 +1,4 @@
-export { type CsrfRequest, checkCsrf } from './check-csrf.js'
+export { checkCsrf } from './check-csrf.js'
 export { csrfCookie } from './csrf-cookie.js'
 export { type CsrfFailure, type CsrfFailureCode, csrfFailureResponse } from './csrf-failure.js'
 export {
@@ -7,6 +7,7 @@ export {
   type ResolvedCsrfOptions,
   resolveCsrfOptions,
 } from './csrf-options.js'
+export type { CsrfRequest } from './csrf-request.js'
 export { CSRF_SESSION_KEY, getCsrfToken, rotateCsrfToken, takeCsrfCookie } from './csrf-session.js'
 export {
   CSRF_SECRET_LENGTH,

@@ -1,3 +1,4 @@
+export { introspectSessionJwt, type SessionJwtIntrospection } from './introspect-session-jwt.js'
 export {
   type IntrospectionEndpointOptions,
   introspectionEndpoint,

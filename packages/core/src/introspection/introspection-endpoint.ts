@@ -1,7 +1,7 @@
 import { StoreError } from '../errors.js'
 import { storeUnavailableResponse } from '../http/store-unavailable-response.js'
-import { introspectSessionJwt } from '../jwt/introspect-session-jwt.js'
 import type { SessionManager } from '../session/session-manager.js'
+import { introspectSessionJwt } from './introspect-session-jwt.js'
 import { serviceCredentialChecker } from './service-credential.js'
 
 /** Options of {@link introspectionEndpoint}. */

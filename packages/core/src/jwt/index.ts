@@ -5,10 +5,6 @@ export {
 } from './create-session-jwt-verifier.js'
 export { generateJwtKey, type JwtPrivateJwk } from './generate-jwt-key.js'
 export {
-  introspectSessionJwt,
-  type SessionJwtIntrospection,
-} from './introspect-session-jwt.js'
-export {
   JWKS_PATH,
   type JwksOptions,
   type JwksSource,
@@ -24,4 +20,3 @@ export {
 } from './jwt-key-set.js'
 export type { JwtSessionOptions } from './jwt-session-options.js'
 export { JWT_SESSION_KEY } from './session-jwt-codec.js'
-export { setJwtClaims } from './set-jwt-claims.js'

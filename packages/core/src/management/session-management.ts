@@ -1,3 +1,4 @@
+import { authenticatedAt, recordAuthTime } from '../auth/auth-time.js'
 import { authenticate } from '../auth/authenticate.js'
 import { getSessionUser } from '../auth/get-session-user.js'
 import { login } from '../auth/login.js'
@@ -8,13 +9,13 @@ import type { AuthUser, UserProvider } from '../auth/user-provider.js'
 import { ConfigError } from '../errors.js'
 import type { Keyring } from '../keys/keyring.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
-import { withTimeout } from '../lib/with-timeout.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
+import { callStore, outageLogOption, type StoreCallPolicy } from '../store/call-store.js'
 import type { SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
+import type { StoreOutageLog } from '../store/store-outage-log.js'
 import type { AuditInput, AuditTrail } from './audit-trail.js'
-import { authenticatedAt, recordAuthTime } from './auth-time.js'
 import { CoalescedRuns } from './lib/coalesced-runs.js'
 import { describeSession, liveSessions } from './lib/describe-session.js'
 import { type EvictionPolicy, pickEvictions } from './lib/pick-evictions.js'
@@ -48,6 +49,8 @@ export interface SessionManagementOptions<U extends AuthUser> {
   audit?: AuditTrail
   /** Milliseconds a store call may take before it fails with `StoreError` (503). @default 1000 */
   storeTimeout?: number
+  /** Where store outages are logged (one summary per interval, as the manager's). @default undefined */
+  storeOutageLog?: StoreOutageLog
   /** Clock for events not tied to a request's session ({@link SessionManagement.endUserSessions}). @default Date.now */
   clock?: Clock
 }
@@ -87,7 +90,7 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   readonly #policy: EvictionPolicy
   readonly #freshMs: number
   readonly #audit: AuditTrail | null
-  readonly #timeout: number
+  readonly #calls: StoreCallPolicy
   readonly #clock: Clock
   readonly #capRuns = new CoalescedRuns()
 
@@ -109,7 +112,10 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
     this.#policy = evict
     this.#freshMs = positiveInt('freshAge', options.freshAge ?? 600) * 1000
     this.#audit = options.audit ?? null
-    this.#timeout = positiveInt('storeTimeout', options.storeTimeout ?? 1000)
+    this.#calls = {
+      timeout: positiveInt('storeTimeout', options.storeTimeout ?? 1000),
+      outages: outageLogOption(options.storeOutageLog),
+    }
     this.#clock = options.clock ?? Date.now
   }
 
@@ -384,15 +390,15 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   }
 
   #listByUser(userId: string): Promise<SessionRecord[]> {
-    return withTimeout('listByUser', this.#timeout, () => this.#store.listByUser(userId))
+    return callStore(this.#calls, 'listByUser', () => this.#store.listByUser(userId))
   }
 
   #delete(id: string): Promise<void> {
-    return withTimeout('delete', this.#timeout, () => this.#store.delete(id))
+    return callStore(this.#calls, 'delete', () => this.#store.delete(id))
   }
 
   #deleteByUser(userId: string, exceptId?: string | null): Promise<number> {
-    return withTimeout('deleteByUser', this.#timeout, () =>
+    return callStore(this.#calls, 'deleteByUser', () =>
       exceptId ? this.#store.deleteByUser(userId, exceptId) : this.#store.deleteByUser(userId),
     )
   }

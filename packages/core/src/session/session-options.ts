@@ -1,4 +1,5 @@
 import type { CookieAttributes } from '../cookie/index.js'
+import type { ListenerError } from '../errors.js'
 import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
 import type { RandomSource } from '../lib/random.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
@@ -94,6 +95,14 @@ export interface SessionManagerOptions {
   format?: 'opaque' | 'jwt'
   /** Options of the `jwt` format; required with it, refused without it. */
   jwt?: JwtSessionOptions
+  /**
+   * Receives the error of a session event listener that threw or rejected, wrapped in a
+   * {@link ListenerError} (code `LISTENER_FAILED`, the event type, the listener's error
+   * as `cause`). The request that emitted the event is unaffected and the other
+   * listeners still run.
+   * @default logs the error with `console.error`
+   */
+  onError?: (error: ListenerError) => void
   /** @default Date.now */
   clock?: Clock
   /** @default crypto.getRandomValues */

@@ -2,9 +2,10 @@ import type { CookieAttributes } from '../cookie/index.js'
 import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
 import type { SessionMeta, SessionRecord } from '../store/session-record.js'
-import type { SessionStore } from '../store/session-store.js'
+import type { CasContext } from './compare-and-set.js'
 import type { Credential } from './credential.js'
-import { applyOp, type SessionDraft, type SessionOp } from './session-draft.js'
+import type { ResolvedSessionOptions } from './resolve-session-options.js'
+import { applyOp, draftOf, type SessionDraft, type SessionOp } from './session-draft.js'
 import type { SessionEvent } from './session-events.js'
 
 /** What the request brought and what the adapter knows about it. */
@@ -23,8 +24,13 @@ export interface SessionRequest {
   ip?: string | null | undefined
 }
 
-/** The engine a session loads through; implemented by the manager. */
-export interface SessionLoader {
+/**
+ * The engine a session loads and saves through; built once by the manager. Its
+ * compare-and-set context (`call`, `retries`, `random`) is the manager's.
+ */
+export interface SessionLoader extends CasContext {
+  /** The manager's options, resolved. */
+  options: ResolvedSessionOptions
   /** The manager's signing keys, for helpers that derive values from a session. */
   keys: Keyring
   /** Name of the signed cookie that holds the CSRF secret of a session not stored. */
@@ -36,8 +42,6 @@ export interface SessionLoader {
   /** The header token the request carried, if any (not yet verified). */
   tokenOf(request: SessionRequest): string | undefined
   clock(): number
-  /** A store call under the manager's timeout and error rules (django-shared-session's transfer codes). */
-  call<T>(operation: string, run: (store: SessionStore) => Promise<T>): Promise<T>
   /** Emits an event; its `session` id is salted-hashed first, as the manager's own are. */
   emit(event: SessionEvent): void
   /** The JWT codec in the `jwt` format, else `null`. */
@@ -103,10 +107,12 @@ export function keysOf(session: { readonly [STATE]: SessionState }): Keyring {
 }
 
 /** Loads the request's session once, marking it read (`Vary: Cookie`), and returns its state. */
-export async function loadedState(session: {
-  readonly [STATE]: SessionState
-}): Promise<SessionState> {
-  const state = session[STATE]
+export function loadedState(session: { readonly [STATE]: SessionState }): Promise<SessionState> {
+  return loadState(session[STATE])
+}
+
+/** Loads the session behind `state` once, marking it read (`Vary: Cookie`). */
+export async function loadState(state: SessionState): Promise<SessionState> {
   state.accessed = true
   state.loading ??= state.loader.load(state)
   await state.loading
@@ -117,4 +123,27 @@ export async function loadedState(session: {
 export function recordOp(state: SessionState, op: SessionOp): void {
   state.ops.push(op)
   applyOp(state.draft, op)
+}
+
+/**
+ * Points the request at another session: `record` with the request's verified
+ * `credential`, or (`null`) a new empty one. The session it held is deleted at commit;
+ * this request's changes and the credentials it issued are dropped. Used by `flush()`
+ * and by the adoption of a shared session.
+ */
+export function switchSession(
+  state: SessionState,
+  record: SessionRecord | null,
+  credential: { credential: Credential; hash: string } | null,
+): void {
+  if (state.base) state.destroyedId = state.base.id
+  state.base = record
+  state.credential = credential?.credential ?? null
+  state.credentialHash = credential?.hash ?? null
+  state.rotated = null
+  state.issuedToken = null
+  state.newId = null
+  state.ops = []
+  state.draft = record ? draftOf(record) : draftOf(null, state.meta)
+  state.modified = true
 }

@@ -1,7 +1,8 @@
+import { ArgumentError } from '../errors.js'
 import type { JsonValue, SessionData } from '../store/session-record.js'
 import { LEGACY_KEYS } from '../store/upgrade-record.js'
-import { draftOf, isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
-import { loadedState, recordOp, type SessionState, STATE } from './session-state.js'
+import { isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
+import { loadedState, recordOp, type SessionState, STATE, switchSession } from './session-state.js'
 
 /**
  * One request's session, Django's `request.session` made async and safe under
@@ -122,17 +123,17 @@ export class Session {
   }
 
   /**
-   * Stores a JSON value under `key`. Throws `TypeError` for values JSON cannot carry, and
+   * Stores a JSON value under `key`. Throws `ArgumentError` for values JSON cannot carry, and
    * for the keys `_csrf`, `_auth_at` and `_jwt`, where earlier versions kept Tessera's
    * own state (records that still have them load with it moved out of the data).
    */
   async set(key: string, value: JsonValue): Promise<void> {
     assertKey(key)
-    if (Object.hasOwn(LEGACY_KEYS, key)) throw new TypeError(`Session key "${key}" is reserved`)
+    if (Object.hasOwn(LEGACY_KEYS, key)) throw new ArgumentError(`Session key "${key}" is reserved`)
     // A JSON round trip both validates and copies: functions, undefined, BigInt,
     // cycles and class instances fail here, at the call site, not at save time.
     const json = JSON.stringify(value)
-    if (json === undefined) throw new TypeError(`Session value for "${key}" is not JSON`)
+    if (json === undefined) throw new ArgumentError(`Session value for "${key}" is not JSON`)
     await this.#write({ t: 'set', key, value: JSON.parse(json) as JsonValue })
   }
 
@@ -195,18 +196,9 @@ export class Session {
    */
   async flush(): Promise<void> {
     const state = await this.#read()
-    if (state.base) state.destroyedId = state.base.id
-    state.base = null
-    state.credential = null
-    state.credentialHash = null
-    state.rotated = null
-    state.issuedToken = null
-    state.newId = null
+    switchSession(state, null, null)
     // The anonymous CSRF secret goes too: a token from before the flush must not work after.
     state.cookieCsrf = null
-    state.ops = []
-    state.draft = draftOf(null, state.meta)
-    state.modified = true
   }
 
   /**
@@ -218,13 +210,13 @@ export class Session {
   async setExpiry(value: number | Date | null): Promise<void> {
     if (value instanceof Date) {
       const at = value.getTime()
-      if (!Number.isFinite(at)) throw new TypeError('setExpiry() needs a valid Date')
+      if (!Number.isFinite(at)) throw new ArgumentError('setExpiry() needs a valid Date')
       return this.#write({ t: 'expireBy', at })
     }
     if (value === null)
       return this.#write({ t: 'expiry', idleTimeout: undefined, browserSession: undefined })
     if (!Number.isInteger(value) || value < 0) {
-      throw new TypeError('setExpiry() needs a whole number of seconds ≥ 0, a Date or null')
+      throw new ArgumentError('setExpiry() needs a whole number of seconds ≥ 0, a Date or null')
     }
     if (value === 0)
       return this.#write({ t: 'expiry', idleTimeout: undefined, browserSession: true })
@@ -248,5 +240,5 @@ export class Session {
 
 function assertKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0)
-    throw new TypeError('Session keys are non-empty strings')
+    throw new ArgumentError('Session keys are non-empty strings')
 }

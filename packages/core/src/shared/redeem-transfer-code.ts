@@ -1,9 +1,8 @@
 import type { CookieAttributes } from '../cookie/index.js'
-import { StoreError } from '../errors.js'
 import { parseCredential } from '../session/credential.js'
+import { credentialKey } from '../session/credential-entry.js'
 import type { Session } from '../session/session.js'
-import { draftOf } from '../session/session-draft.js'
-import { STATE } from '../session/session-state.js'
+import { operationsOf } from '../session/session-operations.js'
 import type { SessionRecord } from '../store/session-record.js'
 import { findTransfer } from './lib/transfer-entries.js'
 
@@ -44,14 +43,12 @@ export interface RedeemOptions {
   cookie: Partial<CookieAttributes>
 }
 
-const MAX_ATTEMPTS = 16
-
 /**
  * Redeems a transfer code into the request's session. The code is consumed in the
  * store by compare-and-set: of any number of concurrent redeemers, on any number of app
  * instances, exactly one finds the code and removes it; the others get `'used'`. The
  * same write gives this site a credential of its own for the shared session
- * (`credentials["cookie@<site>"]`, hashed), so one logout or rotation ends it everywhere.
+ * (a `cookie` entry naming the site, hashed), so one logout or rotation ends it everywhere.
  * The response then sets the site's cookie (when the adapter commits the session) and a
  * `sessionReplaced` event fires. Never throws on a bad code; store failures are
  * `StoreError`s.
@@ -69,62 +66,42 @@ export async function redeemTransferCode(
   code: string,
   options: RedeemOptions,
 ): Promise<RedeemOutcome> {
-  const state = session[STATE]
-  const loader = state.loader
+  const ops = operationsOf(session)
   const credential = parseCredential(code)
   if (!credential) return 'used'
   const empty = await session.isEmpty() // loads this site's own session, if any
-  const own = state.base
+  const own = await ops.storedId()
   const ownUser = await session.getUserId()
-  const same = own?.id === credential.id
+  const same = own === credential.id
   const keep = same || (!empty && !options.alwaysReplace)
-  const cookie = keep ? null : loader.newCredential(credential.id)
-  const cookieHash = cookie ? await loader.hashSecret(cookie.secret) : null
-  const hash = await loader.hashSecret(credential.secret)
+  const cookie = keep ? null : await ops.newCredential(credential.id)
+  const hash = await ops.hashSecret(credential.secret)
 
-  let record: SessionRecord | undefined
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && !record; attempt++) {
-    const now = loader.clock()
-    const fresh = await loader.call('get', (store) => store.get(credential.id))
-    if (!fresh) return 'used'
-    const key = findTransfer(fresh.credentials, hash, options.destination, now)
-    if (key === undefined) return 'used'
+  const outcome = await ops.compareAndSet<SessionRecord | RedeemOutcome>(credential.id, (fresh) => {
+    if (!fresh) return { stop: 'used' }
+    const key = findTransfer(fresh.credentials, hash, options.destination, ops.now())
+    if (key === undefined) return { stop: 'used' }
     // Checked on the live record, after the code proved genuine: a logged-in user here
     // is never silently swapped for someone else (login CSRF through a transfer).
     if (options.keepOtherUser && !same && ownUser !== null && fresh.userId !== ownUser)
-      return 'otherUser'
+      return { stop: 'otherUser' }
     const credentials = { ...fresh.credentials }
     delete credentials[key]
     // One cookie credential per site: a later transfer to this site replaces it.
-    if (cookieHash) credentials[`cookie@${options.destination}`] = cookieHash
-    const next: SessionRecord = { ...fresh, credentials, version: fresh.version + 1 }
-    const result = await loader.call('update', (store) => store.update(next, fresh.version))
-    if (result === 'missing') return 'used'
-    if (result === 'ok') record = next
-  }
-  if (!record) throw new StoreError('STORE_CONFLICT', 'update')
-  if (!cookie || !cookieHash) return same ? 'same' : 'kept'
+    if (cookie)
+      credentials[credentialKey({ kind: 'cookie', site: options.destination })] = cookie.hash
+    return { write: { ...fresh, credentials }, done: (written) => written }
+  })
+  if (typeof outcome === 'string') return outcome
+  if (!cookie) return same ? 'same' : 'kept'
 
   // This site's own session (empty, or replaced on purpose) ends; the request now
   // carries the shared one with its new credential, and commit sends the cookie.
-  if (own) state.destroyedId = own.id
-  state.base = record
-  state.credential = cookie
-  state.credentialHash = cookieHash
-  state.kind = 'cookie'
-  state.draft = draftOf(record)
-  state.ops = []
-  state.rotated = null
-  state.issuedToken = null
-  state.newId = null
-  state.accessed = true
-  state.modified = true
-  state.cookieOverride = options.cookie
-  const at = loader.clock()
-  loader.emit({
+  ops.adopt(outcome, cookie.credential, cookie.hash, options.cookie)
+  ops.emit({
     type: 'sessionReplaced',
-    session: record.id,
-    at,
+    session: outcome.id,
+    at: ops.now(),
     source: options.source,
     destination: options.destination,
     via: options.via,

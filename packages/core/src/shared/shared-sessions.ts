@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import { sha256WebCrypto } from '../lib/sha256.js'
 import type { Session } from '../session/session.js'
 import type { TransferRejection } from '../session/session-events.js'
-import { STATE } from '../session/session-state.js'
+import { operationsOf } from '../session/session-operations.js'
 import { issueTransferCode } from './issue-transfer-code.js'
 import { scriptEmbedder } from './lib/script-embedder.js'
 import { redeemTransferCode } from './redeem-transfer-code.js'
@@ -369,8 +369,8 @@ export class SharedSessions {
   }
 
   #rejected<T>(session: Session, reason: TransferRejection, value: T): T {
-    const loader = session[STATE].loader
-    loader.emit({ type: 'transferRejected', at: loader.clock(), reason })
+    const ops = operationsOf(session)
+    ops.emit({ type: 'transferRejected', at: ops.now(), reason })
     return value
   }
 

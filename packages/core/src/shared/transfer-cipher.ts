@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js'
 import { base64url } from '../lib/base64url.js'
 import { base64urlDecode } from '../lib/base64url-decode.js'
 import type { TransferRejection } from '../session/session-events.js'
@@ -58,7 +59,8 @@ export class TransferCipher {
   /** Encrypts `payload` under the current key of its source–destination pair. */
   async seal(payload: TransferPayload): Promise<string> {
     const keys = this.#o.pairKeys.get(pairId(payload.source, payload.destination))
-    if (!keys) throw new TypeError('TransferCipher.seal: the two sites are not a configured pair')
+    if (!keys)
+      throw new ArgumentError('TransferCipher.seal: the two sites are not a configured pair')
     const iv = Uint8Array.from(this.#o.random(IV_BYTES))
     const plain = encoder.encode(
       JSON.stringify([

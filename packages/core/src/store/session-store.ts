@@ -76,5 +76,17 @@ export interface SessionStore {
   close?(): Promise<void>
 }
 
+/** The methods every {@link SessionStore} must have (the others are optional). */
+export const SESSION_STORE_METHODS = [
+  'get',
+  'create',
+  'update',
+  'touch',
+  'delete',
+  'listByUser',
+  'deleteByUser',
+  'deleteExpired',
+] as const satisfies ReadonlyArray<keyof SessionStore>
+
 /** A source of the current time in milliseconds; injectable so tests freeze time. */
 export type Clock = () => number

@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js'
 import type { Keyring } from '../keys/keyring.js'
-import { withTimeout } from '../lib/with-timeout.js'
+import { callStore, outageLogOption, type StoreCallPolicy } from '../store/call-store.js'
 import type { Clock } from '../store/session-store.js'
+import type { StoreOutageLog } from '../store/store-outage-log.js'
 import type { RateLimitStore } from './rate-limit-store.js'
 
 /** At most `max` failed logins per `window` seconds. */
@@ -39,6 +40,8 @@ export interface LoginThrottleOptions {
    * @default 1000
    */
   storeTimeout?: number
+  /** Where counter-store outages are logged (one summary per interval, as the manager's). @default undefined */
+  storeOutageLog?: StoreOutageLog
   clock?: Clock
 }
 
@@ -96,7 +99,7 @@ export class LoginThrottle {
   readonly #keys: Keyring
   readonly #limits: readonly [ThrottleLimit, ThrottleLimit, ThrottleLimit]
   readonly #clock: Clock
-  readonly #timeout: number
+  readonly #calls: StoreCallPolicy
 
   constructor(options: LoginThrottleOptions) {
     if (!options?.store || !options.keys)
@@ -112,7 +115,7 @@ export class LoginThrottle {
     const timeout = options.storeTimeout ?? 1000
     if (!Number.isInteger(timeout) || timeout <= 0)
       throw new ConfigError('storeTimeout must be a positive whole number')
-    this.#timeout = timeout
+    this.#calls = { timeout, outages: outageLogOption(options.storeOutageLog) }
   }
 
   /**
@@ -126,7 +129,7 @@ export class LoginThrottle {
     const settled = await Promise.allSettled(
       keys.map((key, i) => {
         const { max, window } = this.#limits[i] as ThrottleLimit
-        return withTimeout('rateLimit.reserve', this.#timeout, () =>
+        return callStore(this.#calls, 'rateLimit.reserve', () =>
           this.#store.reserve(key, max, window * 1000, now),
         )
       }),
@@ -154,7 +157,7 @@ export class LoginThrottle {
       allowed: true,
       succeeded: async () => {
         await Promise.all([
-          withTimeout('rateLimit.reset', this.#timeout, () => this.#store.reset(pair)),
+          callStore(this.#calls, 'rateLimit.reset', () => this.#store.reset(pair)),
           this.#release(held.filter(([key]) => key !== pair)),
         ])
       },
@@ -173,9 +176,7 @@ export class LoginThrottle {
     const keys = await this.#counterKeys(username, client)
     let until = 0
     for (const [i, key] of keys.entries()) {
-      const count = await withTimeout('rateLimit.peek', this.#timeout, () =>
-        this.#store.peek(key, now),
-      )
+      const count = await callStore(this.#calls, 'rateLimit.peek', () => this.#store.peek(key, now))
       if (count && count.count >= (this.#limits[i] as ThrottleLimit).max)
         until = Math.max(until, count.resetAt)
     }
@@ -196,7 +197,7 @@ export class LoginThrottle {
     const windows = this.#limits.map((l) => l.window * 1000)
     await Promise.all(
       keys.map((key, i) =>
-        withTimeout('rateLimit.hit', this.#timeout, () =>
+        callStore(this.#calls, 'rateLimit.hit', () =>
           this.#store.hit(key, windows[i] as number, now),
         ),
       ),
@@ -211,13 +212,13 @@ export class LoginThrottle {
    */
   async succeeded(username: string, client: string): Promise<void> {
     const [pair] = await this.#counterKeys(username, client)
-    await withTimeout('rateLimit.reset', this.#timeout, () => this.#store.reset(pair as string))
+    await callStore(this.#calls, 'rateLimit.reset', () => this.#store.reset(pair as string))
   }
 
   #release(held: ReadonlyArray<[key: string, resetAt: number]>): Promise<unknown> {
     return Promise.all(
       held.map(([key, resetAt]) =>
-        withTimeout('rateLimit.release', this.#timeout, () => this.#store.release(key, resetAt)),
+        callStore(this.#calls, 'rateLimit.release', () => this.#store.release(key, resetAt)),
       ),
     )
   }

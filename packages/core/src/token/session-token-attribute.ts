@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js'
 import { escapeHtml } from '../lib/escape-html.js'
 
 /**
@@ -17,7 +18,7 @@ import { escapeHtml } from '../lib/escape-html.js'
 export function withSessionToken(html: string, token: string): string {
   const attribute = ` data-session-token="${escapeHtml(token)}"`
   const match = /<html\b[^>]*?(\/?)>/i.exec(html)
-  if (!match) throw new TypeError('withSessionToken needs a document with an <html> element')
+  if (!match) throw new ArgumentError('withSessionToken needs a document with an <html> element')
   const end = match.index + match[0].length - 1 - match[1].length
   return html.slice(0, end) + attribute + html.slice(end)
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { OPEN_REDIRECT_PAYLOADS } from '../../../../test-support/open-redirect-payloads.js'
-import { safeRedirectPath } from '../../src/index.js'
+import { ArgumentError, safeRedirectPath } from '../../src/index.js'
 
 const FALLBACK = '/home'
 
@@ -155,9 +155,9 @@ describe('safeRedirectPath', () => {
     expect(safeRedirectPath('//evil.com', '/a/../b')).toBe('/b')
   })
 
-  it('throws TypeError when the fallback itself is unsafe, whatever next is', () => {
+  it('throws ArgumentError when the fallback itself is unsafe, whatever next is', () => {
     for (const bad of ['//evil.com', 'https://evil.com', '', 'relative', null, 42, '/\\x']) {
-      expect(() => safeRedirectPath('/fine', bad as string)).toThrow(TypeError)
+      expect(() => safeRedirectPath('/fine', bad as string)).toThrow(ArgumentError)
     }
   })
 

@@ -1,4 +1,5 @@
 import {
+  ArgumentError,
   ConfigError,
   MemoryStore,
   type SessionEvent,
@@ -265,7 +266,7 @@ describe('expiry', () => {
     clock.advance(121_000)
     await request(manager, cookieFrom(until), async (s) => expect(await s.get('a')).toBeUndefined())
     await request(manager, cookieFrom(browser), async (s) => expect(await s.get('a')).toBe(1))
-    await expect(request(manager, undefined, (s) => s.setExpiry(-1))).rejects.toThrow(TypeError)
+    await expect(request(manager, undefined, (s) => s.setExpiry(-1))).rejects.toThrow(ArgumentError)
   })
 })
 

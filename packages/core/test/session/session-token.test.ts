@@ -1,4 +1,5 @@
 import {
+  ArgumentError,
   type CommitResult,
   ConfigError,
   MemoryStore,
@@ -177,6 +178,6 @@ describe('withSessionToken', () => {
     expect(withSessionToken('<HTML>', '"><script>')).toBe(
       '<HTML data-session-token="&quot;&gt;&lt;script&gt;">',
     )
-    expect(() => withSessionToken('<body></body>', 'x')).toThrow(TypeError)
+    expect(() => withSessionToken('<body></body>', 'x')).toThrow(ArgumentError)
   })
 })

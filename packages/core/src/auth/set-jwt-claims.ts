@@ -1,6 +1,7 @@
+import { ArgumentError } from '../errors.js'
 import { readInternals, writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
-import { STATE } from '../session/session-state.js'
+import { operationsOf } from '../session/session-operations.js'
 import type { JsonValue } from '../store/session-record.js'
 
 /**
@@ -24,8 +25,8 @@ import type { JsonValue } from '../store/session-record.js'
  * ```
  */
 export async function setJwtClaims(session: Session, user: object): Promise<void> {
-  const state = session[STATE]
-  const codec = state.loader.jwt
+  const ops = operationsOf(session)
+  const codec = ops.jwt
   if (!codec) return
   const source = user as Record<string, unknown>
   const claims: Record<string, JsonValue> = {}
@@ -33,7 +34,7 @@ export async function setJwtClaims(session: Session, user: object): Promise<void
     const value = source[field]
     if (value === undefined) continue
     const text = JSON.stringify(value)
-    if (text === undefined) throw new TypeError(`JWT field "${field}" is not JSON`)
+    if (text === undefined) throw new ArgumentError(`JWT field "${field}" is not JSON`)
     claims[field] = JSON.parse(text) as JsonValue
   }
   const current = (await readInternals(session)).jwtClaims
@@ -41,7 +42,7 @@ export async function setJwtClaims(session: Session, user: object): Promise<void
   const userId = await session.getUserId()
   // A trial signature with a credential of the real length: the size check names the fields.
   const placeholder = `${'A'.repeat(22)}.${'A'.repeat(43)}`
-  await codec.issue(placeholder, { jwtClaims: claims, userId }, state.loader.clock())
+  await codec.issue(placeholder, { jwtClaims: claims, userId }, ops.now())
   if (JSON.stringify(current) === JSON.stringify(claims)) return
   await writeInternals(session, { jwtClaims: claims })
 }

@@ -1,7 +1,7 @@
 import { readInternals, writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
+import { operationsOf } from '../session/session-operations.js'
 import type { LEGACY_KEYS } from '../store/upgrade-record.js'
-import { sessionClock } from './lib/session-internals.js'
 
 /**
  * The reserved session key where earlier versions kept the login time inside the
@@ -36,5 +36,5 @@ export async function authenticatedAt(session: Session): Promise<number | null> 
 
 /** Records "the user authenticated now" on `session` (internal: login and re-authentication). */
 export async function recordAuthTime(session: Session): Promise<void> {
-  await writeInternals(session, { authenticatedAt: sessionClock(session) })
+  await writeInternals(session, { authenticatedAt: operationsOf(session).now() })
 }

@@ -1,7 +1,7 @@
+import type { SessionJwtClaims } from '../jwt/create-session-jwt-verifier.js'
 import type { Session } from '../session/session.js'
 import type { SessionManager } from '../session/session-manager.js'
-import { STATE } from '../session/session-state.js'
-import type { SessionJwtClaims } from './create-session-jwt-verifier.js'
+import { operationsOf } from '../session/session-operations.js'
 
 /**
  * The answer of {@link introspectSessionJwt}, shaped as an RFC 7662 §2.2 response.
@@ -47,14 +47,13 @@ export async function introspectSessionJwt(
   if (typeof token !== 'string' || !COMPACT.test(token)) return INACTIVE
   // The token is the whole cookie value (checked above), so it parses back unchanged.
   const session: Session = manager.open({ cookie: `${manager.cookieName}=${token}`, secure: true })
-  const state = session[STATE]
-  const codec = state.loader.jwt
+  const ops = operationsOf(session)
+  const codec = ops.jwt
   if (!codec) return INACTIVE
-  const verified = await codec.read(token, state.loader.clock(), 0)
+  const verified = await codec.read(token, ops.now(), 0)
   if (!verified) return INACTIVE
   // Loads through the manager: the same credential and expiry checks as a request.
-  await session.getUserId()
-  if (!state.base || state.kind !== 'cookie') return INACTIVE
+  if (!(await ops.loadedFromCookie())) return INACTIVE
   const { sid: _sid, ...claims } = structuredClone(verified.claims) as SessionJwtClaims & {
     sid?: string
   }

@@ -1,0 +1,98 @@
+import { constantTimeEqual } from '../lib/constant-time-equal.js'
+
+/**
+ * One credential of a session record, as the record's `credentials` map keys it. The map
+ * keeps string keys (that is the stored shape every store already holds); the core reads
+ * them through this type, parsed once, and writes them with {@link credentialKey}.
+ *
+ * - `cookie`: the session cookie; `site` is set for a site that joined the session
+ *   through django-shared-session (`cookie@<origin>`, one cookie credential per site).
+ * - `token`: a header token (django-session-token), ordered by issue time.
+ * - `transfer`: a one-time cross-domain transfer code for `destination`, live until
+ *   `expiresAt` (django-shared-session).
+ */
+export type CredentialEntry =
+  | { kind: 'cookie'; site: string | null }
+  | { kind: 'token'; issuedAt: number; seq: number }
+  | { kind: 'transfer'; expiresAt: number; tag: string; destination: string }
+
+/** A parsed entry with its stored key and secret hash. */
+export type StoredCredential = CredentialEntry & { key: string; hash: string }
+
+const COOKIE_AT = /^cookie@(.+)$/
+const TOKEN = /^token:(\d+):(\d+)$/
+const TRANSFER = /^transfer:(\d+):([A-Za-z0-9_-]+)@(.+)$/
+
+/** The entry a stored key names, or `null` for a key this version does not know. */
+export function parseCredentialKey(key: string): CredentialEntry | null {
+  if (key === 'cookie') return { kind: 'cookie', site: null }
+  let m = COOKIE_AT.exec(key)
+  if (m) return { kind: 'cookie', site: m[1] as string }
+  m = TOKEN.exec(key)
+  if (m) return { kind: 'token', issuedAt: Number(m[1]), seq: Number(m[2]) }
+  m = TRANSFER.exec(key)
+  if (m)
+    return {
+      kind: 'transfer',
+      expiresAt: Number(m[1]),
+      tag: m[2] as string,
+      destination: m[3] as string,
+    }
+  return null
+}
+
+/** The stored key of `entry` (the inverse of {@link parseCredentialKey}). */
+export function credentialKey(entry: CredentialEntry): string {
+  switch (entry.kind) {
+    case 'cookie':
+      return entry.site === null ? 'cookie' : `cookie@${entry.site}`
+    case 'token':
+      return `token:${entry.issuedAt}:${entry.seq}`
+    case 'transfer':
+      return `transfer:${entry.expiresAt}:${entry.tag}@${entry.destination}`
+  }
+}
+
+/** Every credential of a record, parsed once; keys this version does not know are skipped. */
+export function storedCredentials(credentials: Record<string, string>): StoredCredential[] {
+  const out: StoredCredential[] = []
+  for (const [key, hash] of Object.entries(credentials)) {
+    const entry = parseCredentialKey(key)
+    if (entry) out.push({ ...entry, key, hash })
+  }
+  return out
+}
+
+/**
+ * Whether one of `credentials` that `accepts` hashes to `hash`. Every entry is compared,
+ * in constant time, whichever matches first.
+ */
+export function findCredential(
+  credentials: Record<string, string>,
+  hash: string,
+  accepts: (entry: CredentialEntry) => boolean,
+): StoredCredential | undefined {
+  let found: StoredCredential | undefined
+  for (const stored of storedCredentials(credentials)) {
+    if (accepts(stored) && constantTimeEqual(hash, stored.hash)) found = stored
+  }
+  return found
+}
+
+/** Most header tokens one session keeps alive: each render of a page may issue one. */
+const MAX_TOKENS = 8
+
+/** `credentials` plus newly issued tokens, keeping only the newest {@link MAX_TOKENS} tokens. */
+export function withTokens(
+  credentials: Record<string, string>,
+  added: Record<string, string>,
+): Record<string, string> {
+  const all = { ...credentials, ...added }
+  // Issue order is the issue time in the entry, whatever a store does to key order
+  // (PostgreSQL's jsonb sorts keys).
+  const tokens = storedCredentials(all)
+    .filter((c) => c.kind === 'token')
+    .sort((a, b) => (a.kind === 'token' && b.kind === 'token' ? a.issuedAt - b.issuedAt : 0))
+  for (const { key } of tokens.slice(0, Math.max(0, tokens.length - MAX_TOKENS))) delete all[key]
+  return all
+}
