@@ -6,7 +6,7 @@ import {
   StoreError,
   StoreOutageLog,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 import { plainHasher, userTable } from './management/fixture.js'
 import { cookieFrom, SECRET, T0 } from './support/harness.js'
