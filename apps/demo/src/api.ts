@@ -7,6 +7,7 @@ import {
   safeRedirectPath,
 } from '@tessera/core'
 import { type ApiRequest, type ApiRoutes, json, notAuthenticated } from './api-handler.js'
+import { createCartApi } from './cart-api.js'
 import { readJsonObject } from './read-json.js'
 import { createSessionsApi } from './sessions-api.js'
 import type { DemoUser, SqliteUsers } from './users.js'
@@ -150,5 +151,8 @@ export function createApi(deps: ApiDeps): ApiRoutes {
 
     // Your sessions, revocation, re-authentication and password change (session management).
     ...createSessionsApi(deps),
+
+    // Anonymous session data, shared across sites like a login (django-shared-session).
+    ...createCartApi(),
   }
 }
