@@ -2,18 +2,14 @@ import type { BrowserContext, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '../apps/demo/test/client.js'
 import { chromiumGate, screenshot } from './support/browser.js'
-import { type ChromiumProfile, launchChromiumProfile } from './support/chromium-profile.js'
 import { type DemoServer, startDemoServer } from './support/demo-server.js'
 import { type EvilServer, startEvilServer } from './support/evil-server.js'
+import { ALLOW_THIRD_PARTY, BLOCK_THIRD_PARTY, profilePool } from './support/profile-pool.js'
 
 const { executable, gate } = chromiumGate()
 
-// Chrome's shipped default allows third-party cookies (cookie_controls_mode 0). Debian's
-// Chromium 156 starts a fresh profile blocking them (its Set-Cookie in a cross-site
-// response is refused with "UserPreferences"), so the script-path test states Chrome's
-// default explicitly; the redirect-path test blocks them with the same preference.
-const ALLOW_THIRD_PARTY = { profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }
-const BLOCK_THIRD_PARTY = { profile: { cookie_controls_mode: 1, block_third_party_cookies: true } }
+// The script-path test states Chrome's default (third-party cookies allowed) explicitly;
+// the redirect-path test blocks them (see support/profile-pool.ts).
 
 interface BlockedCookie {
   url: string
@@ -26,7 +22,7 @@ describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () 
   let evil: EvilServer
   let siteA = ''
   let siteB = ''
-  const profiles: ChromiumProfile[] = []
+  const profiles = profilePool(executable)
 
   beforeAll(async () => {
     demo = await startDemoServer()
@@ -37,17 +33,12 @@ describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () 
   }, 180_000)
 
   afterAll(async () => {
-    for (const profile of profiles) await profile.close()
+    await profiles.closeAll()
     await evil?.close()
     await demo?.stop()
   }, 60_000)
 
-  async function browserWith(preferences: Record<string, unknown>): Promise<BrowserContext> {
-    const profile = await launchChromiumProfile(executable, preferences)
-    profiles.push(profile)
-    profile.context.setDefaultTimeout(20_000)
-    return profile.context
-  }
+  const browserWith = (preferences: Record<string, unknown>) => profiles.open(preferences)
 
   /** Cookies Chromium refused to store, with its reasons, as DevTools reports them. */
   async function watchBlockedCookies(

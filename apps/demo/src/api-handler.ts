@@ -99,8 +99,8 @@ export function json(
 }
 
 /**
- * DRF's answer to an anonymous request on a route that needs a user, byte for byte what
- * the adapters' `requireUser` sends: `401 {"detail": "Authentication credentials were
+ * The answer to an anonymous request on a route that needs a user (DRF answers 403
+ * there; see docs/guides/migrating-from-django.md), byte for byte what the adapters' `requireUser` sends: `401 {"detail": "Authentication credentials were
  * not provided."}` with `WWW-Authenticate: Session`.
  *
  * @example
@@ -110,7 +110,18 @@ export function json(
  * ```
  */
 export function notAuthenticated(): ApiResult {
-  return json({ detail: 'Authentication credentials were not provided.' }, 401, {
-    'WWW-Authenticate': 'Session',
-  })
+  return json({ detail: 'Authentication credentials were not provided.' }, 401, SESSION_CHALLENGE)
 }
+
+/**
+ * The `WWW-Authenticate` of the demo's 401 answers (RFC 9110 §15.5.2 requires one on
+ * every 401): the `Session` scheme, i.e. "log in to get a session".
+ *
+ * @example
+ * ```ts
+ * return json({ detail: 'Invalid username or password.' }, 401, SESSION_CHALLENGE)
+ * ```
+ */
+export const SESSION_CHALLENGE: Readonly<Record<string, string>> = Object.freeze({
+  'WWW-Authenticate': 'Session',
+})

@@ -6,7 +6,14 @@ import {
   type SessionManagement,
   safeRedirectPath,
 } from '@tessera/core'
-import { type ApiRequest, type ApiRoutes, json, notAuthenticated } from './api-handler.js'
+import {
+  type ApiRequest,
+  type ApiRoutes,
+  json,
+  notAuthenticated,
+  SESSION_CHALLENGE,
+} from './api-handler.js'
+import { createCartApi } from './cart-api.js'
 import { readJsonObject } from './read-json.js'
 import { createSessionsApi } from './sessions-api.js'
 import type { DemoUser, SqliteUsers } from './users.js'
@@ -112,7 +119,9 @@ export function createApi(deps: ApiDeps): ApiRoutes {
       }
       const user = await management.authenticate(username, password, client)
       // A wrong password needs no call: the place the attempt holds is the failure.
-      if (!user) return json({ detail: 'Invalid username or password.' }, 401)
+      // 401 as Django's own JSON login answers (DRF's serializer says 400), with the
+      // WWW-Authenticate that RFC 9110 §15.5.2 requires of every 401.
+      if (!user) return json({ detail: 'Invalid username or password.' }, 401, SESSION_CHALLENGE)
       await attempt.succeeded()
       const { session } = request
       await management.login(session, user, client)
@@ -150,5 +159,8 @@ export function createApi(deps: ApiDeps): ApiRoutes {
 
     // Your sessions, revocation, re-authentication and password change (session management).
     ...createSessionsApi(deps),
+
+    // Anonymous session data, shared across sites like a login (django-shared-session).
+    ...createCartApi(),
   }
 }

@@ -10,6 +10,11 @@ export interface JwtDemoConfig {
   keysFile: string
   /** Whether a missing `keysFile` may be generated (only the default location). */
   createKeys: boolean
+  /**
+   * `JWT_KEY_FILE`: one PEM private key, as django-session-jwt's `key` setting takes a
+   * path; used instead of `keysFile` when set.
+   */
+  keyFile?: string
   /** `iss` of every JWT. */
   issuer: string
   /** `aud` of every JWT: the federated services' name. */
@@ -25,7 +30,8 @@ const MIN_INTROSPECTION_SECRET = 32
 
 /**
  * Reads `SESSION_FORMAT` (`opaque`, the default, or `jwt`), `JWT_KEYS_FILE` (default
- * `DATA_DIR/jwt-keys.json`, generated with one EdDSA key on first start), `JWT_ISSUER`
+ * `DATA_DIR/jwt-keys.json`, generated with one EdDSA key on first start) or instead
+ * `JWT_KEY_FILE` (one PEM private key, as django-session-jwt takes it), `JWT_ISSUER`
  * (default `tessera-demo`), `JWT_AUDIENCE` (default `tessera-federated`), `JWT_TTL`
  * (seconds) and `INTROSPECTION_SECRET` (at least 32 characters; enables
  * `POST /api/introspect/`). Throws naming the setting when a value cannot work.
@@ -49,6 +55,11 @@ export function loadJwtConfig(env: NodeJS.ProcessEnv, dataDir: string): JwtDemoC
   if (introspectionSecret !== undefined && introspectionSecret.length < MIN_INTROSPECTION_SECRET) {
     throw new Error(`INTROSPECTION_SECRET must be at least ${MIN_INTROSPECTION_SECRET} characters`)
   }
+  if (env.JWT_KEY_FILE && env.JWT_KEYS_FILE) {
+    throw new Error(
+      'JWT_KEY_FILE (one PEM key) and JWT_KEYS_FILE (a JWK set) are two ways to give the keys: set one',
+    )
+  }
   if (introspectionSecret !== undefined && format !== 'jwt') {
     throw new Error('INTROSPECTION_SECRET needs SESSION_FORMAT=jwt (it introspects session JWTs)')
   }
@@ -56,6 +67,7 @@ export function loadJwtConfig(env: NodeJS.ProcessEnv, dataDir: string): JwtDemoC
     format,
     keysFile: env.JWT_KEYS_FILE ? resolve(env.JWT_KEYS_FILE) : resolve(dataDir, 'jwt-keys.json'),
     createKeys: !env.JWT_KEYS_FILE,
+    ...(env.JWT_KEY_FILE ? { keyFile: resolve(env.JWT_KEY_FILE) } : {}),
     issuer: env.JWT_ISSUER || 'tessera-demo',
     audience: env.JWT_AUDIENCE || 'tessera-federated',
     ...(ttl === undefined ? {} : { ttl }),

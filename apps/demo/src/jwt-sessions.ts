@@ -10,6 +10,7 @@ import { jwks } from '@tessera/hono'
 import { Hono } from 'hono'
 import type { JwtDemoConfig } from './jwt-config.js'
 import { readOrCreateJwtKeySet } from './jwt-key-file.js'
+import { jwtKeySetFromPemFile } from './jwt-pem-file.js'
 
 /** Where the demo answers RFC 7662-style introspection requests (outside `/api`: see below). */
 export const INTROSPECTION_PATH = '/introspect/'
@@ -20,7 +21,7 @@ const JWT_FIELDS = ['username'] as const
 /**
  * The `SessionManager` options for the demo's session format: nothing for `opaque`;
  * for `jwt`, the key set read from `config.keysFile` (generated with one EdDSA key on
- * first start at the default location) and the issuer, audience, ttl and `username`
+ * first start at the default location) or the PEM key of `config.keyFile`, and the issuer, audience, ttl and `username`
  * field. Throws at startup when the key file cannot be read or holds no signing key.
  *
  * @example
@@ -32,11 +33,16 @@ export async function jwtSessionOptions(
   config: JwtDemoConfig,
 ): Promise<Pick<SessionManagerOptions, 'format' | 'jwt'>> {
   if (config.format !== 'jwt') return {}
-  const keySet = await readOrCreateJwtKeySet(config.keysFile, { create: config.createKeys })
+  const keys =
+    config.keyFile === undefined
+      ? await JwtKeySet.fromJson(
+          await readOrCreateJwtKeySet(config.keysFile, { create: config.createKeys }),
+        )
+      : await jwtKeySetFromPemFile(config.keyFile)
   return {
     format: 'jwt',
     jwt: {
-      keys: await JwtKeySet.fromJson(keySet),
+      keys,
       issuer: config.issuer,
       audience: config.audience,
       fields: JWT_FIELDS,

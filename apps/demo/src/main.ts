@@ -104,7 +104,7 @@ const server = serve(listen, (info) => {
   console.log(`API adapter: ${config.adapter}`)
   console.log(`Allowed hosts: ${config.allowedHosts.join(', ')}`)
   console.log(
-    `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keysFile})` : 'opaque'}`,
+    `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keyFile ?? config.jwt.keysFile})` : 'opaque'}`,
   )
   console.log(`Sessions: ${stores.describe}`)
   console.log(`Shared sessions: ${shared.describe()}`)

@@ -14,7 +14,7 @@ export interface DemoSharedSessions {
    * load the other sites' scripts.
    */
   mount(app: Hono<SessionEnv>): void
-  /** Adds the loader's `<script async>` tags to an HTML page of a logged-in session. */
+  /** Adds the loader's `<script async>` tags to an HTML page of a non-empty session. */
   html(c: Context<SessionEnv>, html: string): Promise<string>
   /** Completes the configuration once the server listens (the default sites follow the port). */
   listening(port: number): void
@@ -88,7 +88,9 @@ export function demoSharedSessions(
       })
     },
     async html(c, html) {
-      if (!shared || (await c.var.session.getUserId()) === null) return html
+      // Logged in or not: django-shared-session shares anonymous session data too (the
+      // cart). An empty session has nothing to share (and loaderHtml would say so).
+      if (!shared || (await c.var.session.isEmpty())) return html
       const tags = await shared.loaderHtml(c.req.raw, c.var.session)
       return tags ? html.replace('</head>', `${tags}</head>`) : html
     },

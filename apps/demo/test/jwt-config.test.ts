@@ -47,6 +47,12 @@ describe('loadJwtConfig', () => {
     expect(() => loadJwtConfig({ INTROSPECTION_SECRET: 'x'.repeat(32) }, dir)).toThrow(
       /SESSION_FORMAT=jwt/,
     )
+    expect(() => loadJwtConfig({ JWT_KEY_FILE: 'k.pem', JWT_KEYS_FILE: 'k.json' }, dir)).toThrow(
+      'JWT_KEY_FILE (one PEM key) and JWT_KEYS_FILE (a JWK set) are two ways to give the keys: set one',
+    )
+    expect(loadJwtConfig({ SESSION_FORMAT: 'jwt', JWT_KEY_FILE: 'k.pem' }, dir).keyFile).toBe(
+      join(process.cwd(), 'k.pem'),
+    )
   })
 })
 

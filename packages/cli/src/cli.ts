@@ -5,6 +5,7 @@ import { CliError, EXIT_OK, EXIT_USAGE, type ExitCode, oneLine } from './cli-err
 import type { CliIo } from './cli-io.js'
 import { clearsessions } from './commands/clearsessions.js'
 import type { Command, OptionSpec } from './commands/command.js'
+import { importDjangoUsers } from './commands/import-django-users.js'
 import { keysGenerate } from './commands/keys-generate.js'
 import { keysRotate } from './commands/keys-rotate.js'
 import { migrate } from './commands/migrate.js'
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   keysGenerate,
   keysRotate,
   migrate,
+  importDjangoUsers,
 ]
 const GROUPS: Record<string, string> = {
   sessions: 'list and revoke sessions',

@@ -559,7 +559,9 @@ describe('csrf(): the csrftoken cookie', () => {
     const { app } = csrfApp()
     const res = await send(app, `${HTTP}/token`, { method: 'GET' })
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('csrftoken=')) as string
-    expect(cookie).toMatch(/^csrftoken=[a-zA-Z0-9]{64}; Path=\/; SameSite=Lax$/)
+    expect(cookie).toMatch(
+      /^csrftoken=[a-zA-Z0-9]{64}; Max-Age=31449600; Path=\/; Expires=[^;]+; SameSite=Lax$/,
+    )
     expect(cookie).not.toMatch(/HttpOnly/i)
     expect(res.headers.get('cache-control')).toBe('no-store')
   })
@@ -567,7 +569,9 @@ describe('csrf(): the csrftoken cookie', () => {
   it('is Secure over HTTPS, and its value works as a token', async () => {
     const { app } = csrfApp()
     const { cookie, csrfCookie } = await visit(app, HTTPS)
-    expect(csrfCookie).toMatch(/^csrftoken=[a-zA-Z0-9]{64}; Path=\/; Secure; SameSite=Lax$/)
+    expect(csrfCookie).toMatch(
+      /^csrftoken=[a-zA-Z0-9]{64}; Max-Age=31449600; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/,
+    )
     const token = (csrfCookie.split(';')[0] as string).split('=')[1] as string
     const res = await send(app, `${HTTPS}/action`, {
       cookie,
@@ -581,6 +585,25 @@ describe('csrf(): the csrftoken cookie', () => {
     const { cookie, token } = await visit(app)
     const res = await send(app, `${HTTP}/action`, { cookie, headers: { 'x-csrftoken': token } })
     expect(res.headers.getSetCookie().some((c) => c.startsWith('csrftoken='))).toBe(false)
+  })
+
+  it("lives 52 weeks like Django's CSRF_COOKIE_AGE, cookie.maxAge changes it, null makes it a browser-session cookie", async () => {
+    const before = Date.now()
+    const { csrfCookie } = await visit(csrfApp().app)
+    expect(csrfCookie).toContain('; Max-Age=31449600;')
+    const expires = Date.parse(/; Expires=([^;]+)/.exec(csrfCookie)?.[1] ?? '')
+    // Expires is a year on from now (to the second, as the header carries it).
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 31_449_600_000)
+    expect(expires).toBeLessThanOrEqual(Date.now() + 31_449_600_000)
+    const day = await visit(csrfApp({ cookie: { maxAge: 86_400 } }).app)
+    expect(day.csrfCookie).toContain('; Max-Age=86400;')
+    const browserSession = await visit(csrfApp({ cookie: { maxAge: null } }).app)
+    expect(browserSession.csrfCookie).not.toMatch(/Max-Age|Expires/i)
+    for (const maxAge of [0, -1, 1.5, Number.NaN]) {
+      expect(() => csrf({ cookie: { maxAge } })).toThrow(
+        'cookie.maxAge must be a whole number of seconds of at least 1, or null',
+      )
+    }
   })
 
   it('is added to responses with immutable headers', async () => {

@@ -288,7 +288,9 @@ describe('csrf option', () => {
     const { res, csrfCookie, token } = await visit()
     expect(token).toMatch(/^[A-Za-z0-9]{64}$/)
     // Each token is masked afresh (BREACH); the cookie carries its own masked copy.
-    expect(csrfCookie).toMatch(/^csrftoken=[A-Za-z0-9]{64}; Path=\/; SameSite=Lax$/)
+    expect(csrfCookie).toMatch(
+      /^csrftoken=[A-Za-z0-9]{64}; Max-Age=31449600; Path=\/; Expires=[^;]+; SameSite=Lax$/,
+    )
     expect(res.headers.get('cache-control')).toBe('no-store')
   })
 

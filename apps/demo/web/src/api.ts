@@ -108,6 +108,22 @@ export async function logout(): Promise<void> {
   }
 }
 
+/** The cart kept in the session, signed in or not. */
+export async function getCart(): Promise<string[]> {
+  return (await request<{ items: string[] }>('GET', '/api/cart/')).items
+}
+
+/**
+ * Adds one item to the session's cart. The first item makes an anonymous session worth
+ * storing, so it is then handed to the other sites too (django-shared-session shares
+ * anonymous sessions), without reloading this page.
+ */
+export async function addToCart(item: string): Promise<string[]> {
+  const { items } = await request<{ items: string[] }>('POST', '/api/cart/', { item })
+  if (authMode === 'cookie') void loadSharedSession()
+  return items
+}
+
 /** The greeting only a signed-in user gets ("Hello admin"). */
 export async function getHello(): Promise<string> {
   return (await request<{ message: string }>('GET', '/api/hello/')).message

@@ -69,6 +69,14 @@ export interface CsrfCookieOptions {
   secure?: boolean | 'auto'
   /** @default 'Lax' */
   sameSite?: CookieAttributes['sameSite']
+  /**
+   * Lifetime of the cookie in seconds (`Max-Age`, with a matching `Expires`), Django's
+   * `CSRF_COOKIE_AGE`: a page left open for days still finds a token to send. `null`
+   * makes it a browser-session cookie. The token stays valid only as long as the
+   * session it is bound to, whatever the cookie's lifetime.
+   * @default 31449600 (52 weeks, Django's default)
+   */
+  maxAge?: number | null
 }
 
 /**
@@ -90,6 +98,8 @@ export interface ResolvedCsrfOptions {
     readonly secure: boolean | 'auto'
     /** Attributes other than `secure`; `httpOnly` is always `false`. */
     readonly attributes: Readonly<Omit<CookieAttributes, 'secure'>>
+    /** Seconds the cookie lives (`Max-Age` and `Expires`); null: a browser-session cookie. */
+    readonly maxAge: number | null
   }
   readonly exempt: ((request: CsrfRequest) => boolean) | undefined
   readonly sessionTokenExempt: boolean
@@ -99,6 +109,8 @@ export interface ResolvedCsrfOptions {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const SAMPLE_TOKEN = 'A'.repeat(64)
 const MAX_ECHO = 100
+// Django's CSRF_COOKIE_AGE: 60 * 60 * 24 * 7 * 52 seconds.
+const CSRF_COOKIE_AGE = 31_449_600
 
 /**
  * Validates {@link CsrfOptions} once, at setup, and fills in the defaults. Every
@@ -161,6 +173,10 @@ export function resolveCsrfOptions(options: CsrfOptions = {}): ResolvedCsrfOptio
     sameSite: c.sameSite ?? 'Lax',
   }
   if (c.domain !== undefined) attributes.domain = c.domain
+  const maxAge = c.maxAge === undefined ? CSRF_COOKIE_AGE : c.maxAge
+  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 1)) {
+    throw new ConfigError('cookie.maxAge must be a whole number of seconds of at least 1, or null')
+  }
   // Serialise once now so a bad name, attribute or prefix fails at startup, not on a request.
   for (const s of secure === 'auto' ? [true, false] : [secure]) {
     try {
@@ -176,7 +192,7 @@ export function resolveCsrfOptions(options: CsrfOptions = {}): ResolvedCsrfOptio
     trustedOrigins,
     headerName,
     formField,
-    cookie: Object.freeze({ name, secure, attributes: Object.freeze(attributes) }),
+    cookie: Object.freeze({ name, secure, attributes: Object.freeze(attributes), maxAge }),
     exempt: options.exempt,
     sessionTokenExempt: options.sessionTokenExempt ?? true,
   })

@@ -7,7 +7,7 @@ import { importJwtKey, type JwtKeyEntry, type PublicJwk } from './lib/import-jwt
  *
  * @example
  * ```ts
- * const input: JwtKeyInput = { key: readFileSync('jwt-private.pem', 'utf8'), alg: 'ES256' }
+ * const input: JwtKeyInput = { key: readFileSync('jwt-private.pem', 'utf8') } // alg from the key
  * ```
  */
 export interface JwtKeyInput {
@@ -18,7 +18,11 @@ export interface JwtKeyInput {
    * Core never reads files: read the PEM or JSON yourself (`node:fs`) and pass the text.
    */
   key: string | Record<string, unknown>
-  /** Required for PEM keys and secrets; taken from the JWK's `alg` otherwise. */
+  /**
+   * Required for secrets (`HS256`). For a PEM, taken from the key when absent, as
+   * django-session-jwt reads a key file (Ed25519 → EdDSA, EC P-256 → ES256,
+   * RSA → RS256; give `PS256` to sign RSA-PSS). For a JWK, taken from its `alg`.
+   */
   alg?: JwtAlgorithm
   /** @default the RFC 7638 JWK thumbprint (SHA-256) of the key's public part (of the oct JWK for HS256) */
   kid?: string

@@ -153,6 +153,7 @@ describe('resolveCsrfOptions', () => {
       name: 'csrftoken',
       secure: 'auto',
       attributes: { path: '/', httpOnly: false, sameSite: 'Lax' },
+      maxAge: 31_449_600,
     })
   })
 

@@ -73,7 +73,7 @@ describe('pendingCsrfCookie', () => {
     await getCsrfToken(session)
     // A freshly masked token of the same secret: never HttpOnly, Secure on HTTPS.
     expect(pendingCsrfCookie(session, true, options)).toMatch(
-      /^csrftoken=[a-zA-Z0-9]{64}; Path=\/; Secure; SameSite=Lax$/,
+      /^csrftoken=[a-zA-Z0-9]{64}; Max-Age=31449600; Path=\/; Expires=[^;]+; Secure; SameSite=Lax$/,
     )
     expect(pendingCsrfCookie(session, true, options)).toBeUndefined()
   })

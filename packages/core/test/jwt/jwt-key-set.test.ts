@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import {
   ConfigError,
   createSessionJwtVerifier,
@@ -14,6 +15,10 @@ import { cookieFrom, request, SECRET } from '../support/harness.js'
 import { keyPair } from '../support/jwt-keys.js'
 
 const ISSUER = 'https://app.test'
+// An EC P-384 key: a kind of PEM whose algorithm is not inferred (no ES384 here).
+const p384Pem = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString()
 const AUDIENCE = 'https://app.test'
 const ASYMMETRIC: Exclude<JwtAlgorithm, 'HS256'>[] = ['EdDSA', 'ES256', 'RS256', 'PS256']
 const PUBLIC_MEMBERS: Record<string, string[]> = {
@@ -78,6 +83,29 @@ describe('key formats', () => {
       }
     })
   }
+
+  it("a PEM without alg takes the key's algorithm, as django-session-jwt reads a PEM key file: Ed25519 EdDSA, P-256 ES256, RSA RS256", async () => {
+    for (const alg of ['EdDSA', 'ES256', 'RS256'] as const) {
+      const pair = await keyPair(alg)
+      const signing = await JwtKeySet.create([{ key: pair.privatePem }])
+      expect(signing.currentAlg).toBe(alg)
+      const verifying = await JwtKeySet.create([{ key: pair.publicPem }])
+      expect(verifying.canSign).toBe(false)
+      expect(verifying.jwks().keys[0]).toMatchObject({ alg })
+      const token = await issue(manager(signing))
+      await expect(
+        jwtVerify(token, createLocalJWKSet(verifying.jwks() as never), {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        }),
+      ).resolves.toBeTruthy()
+    }
+    // An RSA key signs RS256 unless PS256 is asked for.
+    const rsa = await keyPair('PS256')
+    expect((await JwtKeySet.create([{ key: rsa.privatePem, alg: 'PS256' }])).currentAlg).toBe(
+      'PS256',
+    )
+  })
 
   it('without a kid, the kid is the RFC 7638 thumbprint of the public key', async () => {
     const pair = await keyPair('ES256')
@@ -231,8 +259,8 @@ describe('configuration errors', () => {
         'keys[1].kid is already used by another key',
       ],
       [
-        () => JwtKeySet.create([{ key: ed.privatePem }]),
-        'keys[0].alg is required for a PEM key: one of EdDSA, ES256, RS256, PS256',
+        () => JwtKeySet.create([{ key: p384Pem }]),
+        'keys[0].alg is required for this PEM key (only Ed25519, EC P-256 and RSA keys are recognised): one of EdDSA, ES256, RS256, PS256',
       ],
       [
         () => JwtKeySet.create([{ key: 'a-shared-secret-of-at-least-32-bytes!!' }]),

@@ -8,6 +8,7 @@ import {
 } from 'jose'
 import { ConfigError } from '../../errors.js'
 import { isJwtAlgorithm, type JwtAlgorithm } from '../jwt-algorithm.js'
+import { pemAlgorithm } from './pem-algorithm.js'
 
 /** A public JWK as published in a JWKS: only the public members, plus `kid`, `alg`, `use`. */
 export type PublicJwk = Record<string, string>
@@ -77,8 +78,12 @@ export async function importJwtKey(input: RawKeyInput, label: string): Promise<J
   let jwk: Record<string, unknown>
   if (typeof key === 'string') {
     const text = key.trim()
-    if (text.startsWith('-----BEGIN')) jwk = await fromPem(text, alg, label)
-    else if (text.startsWith('{')) jwk = parseJson(text, label)
+    if (text.startsWith('-----BEGIN')) {
+      // django-session-jwt takes a bare key file: the algorithm follows from the key.
+      const pemAlg = alg ?? pemAlgorithm(text)
+      return fromJwk(await fromPem(text, pemAlg, label), pemAlg, input.kid, retiredAt, label)
+    }
+    if (text.startsWith('{')) jwk = parseJson(text, label)
     else return secretEntry(encoder.encode(key), alg, input.kid, retiredAt, label)
   } else if (key && typeof key === 'object' && !Array.isArray(key)) {
     jwk = { ...(key as Record<string, unknown>) }
@@ -95,7 +100,7 @@ async function fromPem(
 ): Promise<Record<string, unknown>> {
   if (alg === undefined || alg === 'HS256') {
     throw new ConfigError(
-      `${label}.alg is required for a PEM key: one of EdDSA, ES256, RS256, PS256`,
+      `${label}.alg is required for this PEM key (only Ed25519, EC P-256 and RSA keys are recognised): one of EdDSA, ES256, RS256, PS256`,
     )
   }
   const kind = pem.startsWith('-----BEGIN PRIVATE KEY-----')
