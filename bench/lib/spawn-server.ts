@@ -30,6 +30,12 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
 
+/** Kills `child` if it is still alive when this process exits (see `spawnServer`). */
+export function trackChild(child: ChildProcess): void {
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+}
+
 /**
  * Starts a server file in its own Node process, so the load generator never shares an event
  * loop (or, on a multi-core machine, a core) with the server it measures. The file and the
@@ -82,8 +88,7 @@ function start(
     cwd: benchDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  live.add(child)
-  child.once('exit', () => live.delete(child))
+  trackChild(child)
   const stop = (): Promise<void> => stopChild(child, stopTimeoutMs)
 
   return new Promise((resolve, reject) => {
