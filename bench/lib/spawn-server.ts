@@ -84,7 +84,11 @@ function start(
   startTimeoutMs: number,
   stopTimeoutMs: number,
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it exits (see
+  // profile-top.ts); the profiler's own cost lowers that run's numbers.
+  const profileDir = process.env.BENCH_CPU_PROF
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  const child = spawn(process.execPath, [...profile, entry], {
     cwd: benchDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
