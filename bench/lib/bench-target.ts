@@ -21,6 +21,7 @@ export async function benchTarget(
   onOutcome: (outcome: Outcome) => void = () => {},
 ): Promise<Outcome[]> {
   const phases = config.phases.filter((p) => p === 'read' || target.writes)
+  if (phases.length === 0) return []
   let server: RunningServer
   try {
     server = target.launch === 'demo' ? await spawnDemo() : await spawnServer(target.file)
