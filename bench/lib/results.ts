@@ -37,13 +37,15 @@ export async function writeResults(
       if ('skipped' in outcome) return { ...row, skipped: outcome.skipped }
       const rate = outcome.measurement.requestsPerSecond
       const { framework, peer } = outcome.target
+      // Bare targets have only a read path: the login and write paths compare with the peer.
+      const read = outcome.phase === undefined
       return {
         ...row,
         ...outcome.measurement,
-        vsNodeHttp: ratio(rate, baseline),
-        ...(framework === undefined
-          ? {}
-          : { vsFramework: ratio(rate, rateOf(outcomes, framework, outcome.phase)) }),
+        ...(read ? { vsNodeHttp: ratio(rate, baseline) } : {}),
+        ...(read && framework !== undefined
+          ? { vsFramework: ratio(rate, rateOf(outcomes, framework)) }
+          : {}),
         ...(peer === undefined
           ? {}
           : { vsPeer: ratio(rate, rateOf(outcomes, peer, outcome.phase)) }),
