@@ -3,10 +3,11 @@
 import { cpus } from 'node:os'
 import { benchTarget } from './lib/bench-target.js'
 import { type BenchConfig, readConfig } from './lib/config.js'
+import { formatGoals } from './lib/goals.js'
 import type { Outcome } from './lib/ratios.js'
 import { redisReachable } from './lib/redis.js'
 import { writeResults } from './lib/results.js'
-import { formatSummary, formatTable } from './lib/table.js'
+import { formatSummary, formatTable, formatWriteTable } from './lib/table.js'
 
 let config: BenchConfig
 try {
@@ -17,7 +18,8 @@ try {
 }
 console.log(
   `${config.targets.length} target(s), each: ${config.warmupSeconds} s warm-up, ` +
-    `${config.durationSeconds} s measured, ${config.connections} connections ` +
+    `${config.durationSeconds} s measured, ${config.connections} connections, ` +
+    `paths ${config.phases.join(', ')} ` +
     `(Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
@@ -34,22 +36,34 @@ for (const [index, target] of config.targets.entries()) {
     console.log(`${step}: SKIPPED: ${skipped}`)
     continue
   }
-  try {
-    const measurement = await benchTarget(target, config)
-    outcomes.push({ target, measurement })
-    console.log(`${step}: ${measurement.requestsPerSecond.toFixed(1)} req/s`)
-  } catch (error) {
-    const failure = error instanceof Error ? error.message : String(error)
-    outcomes.push({ target, failure })
-    console.error(`${step}: FAILED: ${failure}`)
-  }
+  await benchTarget(target, config, (outcome) => {
+    outcomes.push(outcome)
+    const where = `${step}${outcome.phase === undefined ? '' : ` ${outcome.phase}`}`
+    if ('failure' in outcome) console.error(`${where}: FAILED: ${outcome.failure}`)
+    else if ('measurement' in outcome) {
+      const m = outcome.measurement
+      console.log(
+        `${where}: ${m.requestsPerSecond.toFixed(1)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms`,
+      )
+    }
+  })
 }
 
-console.log(`\n${formatTable(outcomes)}\n\n${formatSummary(outcomes)}`)
+console.log(
+  `\nread path (GET with a live session; bare targets: the same answer)\n${formatTable(outcomes)}`,
+)
+if (outcomes.some((o) => o.phase !== undefined)) {
+  console.log(
+    `\nwrite path (login: a new session per request; write: a session changed per request)`,
+  )
+  console.log(formatWriteTable(outcomes))
+}
+console.log(`\n${formatSummary(outcomes)}\n\n${formatGoals(outcomes)}`)
 console.log(`\nwrote ${await writeResults(config, outcomes)}`)
 
 const failed = outcomes.filter((o) => 'failure' in o)
 if (failed.length > 0) {
-  console.error(`\nbench FAILED for ${failed.map((o) => o.target.id).join(', ')}: see above`)
+  const which = failed.map((o) => `${o.target.id}${o.phase === undefined ? '' : ` (${o.phase})`}`)
+  console.error(`\nbench FAILED for ${which.join(', ')}: see above`)
   process.exitCode = 1
 }

@@ -1,4 +1,7 @@
 import { type Target, targets } from './targets.js'
+import type { Phase } from './write-path.js'
+
+const allPhases: readonly Phase[] = ['read', 'login', 'write']
 
 /** Everything one `npm run bench` does, read from the environment. */
 export interface BenchConfig {
@@ -9,11 +12,13 @@ export interface BenchConfig {
   warmupSeconds: number
   /** Concurrent keep-alive connections from autocannon. */
   connections: number
+  /** BENCH_PATHS: which paths to measure (login and write only on session targets). @default all */
+  phases: readonly Phase[]
 }
 
 /**
- * Reads BENCH_TARGETS (comma list of target ids, default all) and BENCH_DURATION (whole
- * seconds, default 10). Throws with an exact message on anything it does not understand,
+ * Reads BENCH_TARGETS (comma list of target ids, default all), BENCH_DURATION (whole
+ * seconds, default 10) and BENCH_PATHS (comma list of read, login, write; default all). Throws with an exact message on anything it does not understand,
  * rather than silently measuring something else.
  */
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -22,15 +27,25 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     durationSeconds: readDuration(env.BENCH_DURATION),
     warmupSeconds: 2,
     connections: 50,
+    phases: readPhases(env.BENCH_PATHS),
   }
+}
+
+function readPhases(raw: string | undefined): readonly Phase[] {
+  if (raw === undefined || raw.trim() === '') return allPhases
+  const names = commaList(raw)
+  const unknown = names.filter((name) => !allPhases.includes(name as Phase))
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(
+      `BENCH_PATHS: unknown path ${unknown.join(', ')} (known: ${allPhases.join(', ')})`,
+    )
+  }
+  return allPhases.filter((phase) => names.includes(phase))
 }
 
 function readTargets(raw: string | undefined): readonly Target[] {
   if (raw === undefined || raw.trim() === '') return targets
-  const ids = raw
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '')
+  const ids = commaList(raw)
   const unknown = ids.filter((id) => !targets.some((t) => t.id === id))
   if (unknown.length > 0) {
     const known = targets.map((t) => t.id).join(', ')
@@ -47,3 +62,9 @@ function readDuration(raw: string | undefined): number {
   }
   return seconds
 }
+
+const commaList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')

@@ -1,14 +1,17 @@
 import type { Measurement } from './measure.js'
 import type { Target, TargetId } from './targets.js'
+import type { Phase } from './write-path.js'
 
 /**
- * One target's fate in a run: a trusted measurement, why there is none (a failure fails the
- * run), or why it was not run at all (a skip does not, e.g. `redis unreachable`).
+ * One target's fate on one path in a run: a trusted measurement, why there is none (a
+ * failure fails the run), or why it was not run at all (a skip does not, e.g. `redis
+ * unreachable`). `phase` is absent for the read path.
  */
-export type Outcome =
-  | { target: Target; measurement: Measurement }
-  | { target: Target; failure: string }
-  | { target: Target; skipped: string }
+export type Outcome = { target: Target; phase?: Phase } & (
+  | { measurement: Measurement }
+  | { failure: string }
+  | { skipped: string }
+)
 
 /** The ratios the bench exists for; `null` when either side was not measured in this run. */
 export interface Ratios {
@@ -30,9 +33,16 @@ export interface Ratios {
   tesseraJwtEs256VsNodeHttp: number | null
 }
 
-/** Requests per second of a target in this run, or null if it failed, was skipped or not selected. */
-export function rateOf(outcomes: readonly Outcome[], id: TargetId): number | null {
-  const outcome = outcomes.find((o) => o.target.id === id)
+/**
+ * Requests per second of a target on `phase` in this run, or null if it failed, was
+ * skipped or not selected.
+ */
+export function rateOf(
+  outcomes: readonly Outcome[],
+  id: TargetId,
+  phase: Phase = 'read',
+): number | null {
+  const outcome = outcomes.find((o) => o.target.id === id && (o.phase ?? 'read') === phase)
   return outcome && 'measurement' in outcome ? outcome.measurement.requestsPerSecond : null
 }
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { BenchConfig } from './config.js'
+import { goals } from './goals.js'
 import { type Outcome, rateOf, ratio, ratios } from './ratios.js'
 
 const resultsFile = new URL('../results/latest.json', import.meta.url)
@@ -26,21 +27,35 @@ export async function writeResults(
       warmupSeconds: config.warmupSeconds,
       connections: config.connections,
       pipelining: 1,
+      paths: config.phases,
     },
     ok: !outcomes.some((o) => 'failure' in o),
-    targets: outcomes.map((outcome) =>
-      'failure' in outcome
-        ? { id: outcome.target.id, label: outcome.target.label, failure: outcome.failure }
-        : 'skipped' in outcome
-          ? { id: outcome.target.id, label: outcome.target.label, skipped: outcome.skipped }
-          : {
-              id: outcome.target.id,
-              label: outcome.target.label,
-              ...outcome.measurement,
-              vsNodeHttp: ratio(outcome.measurement.requestsPerSecond, baseline),
-            },
-    ),
+    targets: outcomes.map((outcome) => {
+      const { id, label } = outcome.target
+      const row = { id, label, path: outcome.phase ?? 'read' }
+      if ('failure' in outcome) return { ...row, failure: outcome.failure }
+      if ('skipped' in outcome) return { ...row, skipped: outcome.skipped }
+      const rate = outcome.measurement.requestsPerSecond
+      const { framework, peer } = outcome.target
+      // Bare targets have only a read path: the login and write paths compare with the peer.
+      const read = outcome.phase === undefined
+      return {
+        ...row,
+        ...outcome.measurement,
+        ...(read ? { vsNodeHttp: ratio(rate, baseline) } : {}),
+        ...(read && framework !== undefined
+          ? { vsFramework: ratio(rate, rateOf(outcomes, framework)) }
+          : {}),
+        ...(peer === undefined
+          ? {}
+          : { vsPeer: ratio(rate, rateOf(outcomes, peer, outcome.phase)) }),
+      }
+    }),
     ratios: ratios(outcomes),
+    goals: goals.map((goal) => ({
+      ...goal,
+      ratio: ratio(rateOf(outcomes, goal.target), rateOf(outcomes, goal.baseline)),
+    })),
   }
   await mkdir(new URL('.', resultsFile), { recursive: true })
   await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`)

@@ -6,7 +6,8 @@ import { reportListening } from './report-listening.js'
 
 /**
  * Serves the bench's two session routes on Hono with `manager`: `GET /login` stores
- * `user: 'bench'` in a new session, `GET /` answers the session's user. Every Tessera-on-
+ * `user: 'bench'` in a new session, `GET /` answers the session's user, `GET /write`
+ * changes the session (a counter) and `GET /count` reads the counter back. Every Tessera-on-
  * Hono target (SQLite, Redis, JWT cookies) runs exactly this app, so their numbers
  * differ only by the manager. `before` runs ahead of the session middleware (the JWKS
  * route); `cleanup` runs once when the server stops.
@@ -29,6 +30,11 @@ export function serveTesseraHono(
     return c.json({ ok: true })
   })
   app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
+  app.get('/write', async (c) => {
+    await c.var.session.set('n', (Number(await c.var.session.get('n')) || 0) + 1)
+    return c.json({ ok: true })
+  })
+  app.get('/count', async (c) => c.json({ n: (await c.var.session.get('n')) ?? 0 }))
 
   serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     reportListening(info.port, cleanup)

@@ -17,12 +17,17 @@ export async function openSession(baseUrl: string): Promise<string> {
   })
   await response.arrayBuffer()
   if (!response.ok) throw new Error(`GET /login answered ${response.status}`)
-  const pairs = response.headers
+  const pairs = cookiePairs(response)
+  if (pairs.length === 0) throw new Error('GET /login set no cookie')
+  return pairs.join('; ')
+}
+
+/** The `name=value` pairs of every Set-Cookie of `response` (attributes dropped). */
+export function cookiePairs(response: Response): string[] {
+  return response.headers
     .getSetCookie()
     .map((header) => header.split(';', 1)[0]?.trim() ?? '')
     .filter((pair) => pair.includes('='))
-  if (pairs.length === 0) throw new Error('GET /login set no cookie')
-  return pairs.join('; ')
 }
 
 /** GET / (with the cookie, if any); returns the status and the raw body text. */

@@ -30,6 +30,12 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
 
+/** Kills `child` if it is still alive when this process exits (see `spawnServer`). */
+export function trackChild(child: ChildProcess): void {
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+}
+
 /**
  * Starts a server file in its own Node process, so the load generator never shares an event
  * loop (or, on a multi-core machine, a core) with the server it measures. The file and the
@@ -78,12 +84,15 @@ function start(
   startTimeoutMs: number,
   stopTimeoutMs: number,
 ): Promise<RunningServer> {
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it exits (see
+  // profile-top.ts); the profiler's own cost lowers that run's numbers.
+  const profileDir = process.env.BENCH_CPU_PROF
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  const child = spawn(process.execPath, [...profile, entry], {
     cwd: benchDir,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  live.add(child)
-  child.once('exit', () => live.delete(child))
+  trackChild(child)
   const stop = (): Promise<void> => stopChild(child, stopTimeoutMs)
 
   return new Promise((resolve, reject) => {

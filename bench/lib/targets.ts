@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url'
 export type TargetId =
   | 'node-http'
   | 'hono'
+  | 'express'
+  | 'fastify'
+  | 'tessera-hono-memory'
   | 'tessera-hono'
   | 'express-session'
   | 'fastify-session'
@@ -16,6 +19,10 @@ export type TargetId =
   | 'tessera-fastify-redis'
   | 'tessera-hono-jwt-eddsa'
   | 'tessera-hono-jwt-es256'
+  | 'demo'
+
+/** The bare framework targets: what each session target is also measured against. */
+export type FrameworkId = 'hono' | 'express' | 'fastify'
 
 /** One server the bench can measure. */
 export interface Target {
@@ -23,89 +30,93 @@ export interface Target {
   id: TargetId
   /** The name printed in the table. */
   label: string
-  /** Absolute path of the server file. */
+  /** Absolute path of the server file (for `demo`, apps/demo/start.js). */
   file: string
+  /**
+   * `bundle`: the server file, bundled and run in a child (`spawnServer`); `demo`: the
+   * real demo app as `npm start` runs it (`spawnDemo`), measured on `GET /api/hello/`.
+   */
+  launch: 'bundle' | 'demo'
   /** Whether setup must log in (GET /login) and every measured request carry the cookie. */
   session: boolean
   /** Whether the server needs the Redis at 127.0.0.1:6379; skipped when it is unreachable. */
   redis: boolean
+  /** The bare framework under it, printed as a second ratio beside `vs node:http`. */
+  framework?: FrameworkId
+  /** The peer session library on the same framework and store (for Tessera targets). */
+  peer?: TargetId
+  /** Whether it serves the write routes (`/write`, `/count`) and so runs the login and write phases. */
+  writes: boolean
 }
 
 const serverFile = (id: TargetId): string =>
   fileURLToPath(new URL(`../servers/${id}.ts`, import.meta.url))
 
-/** Every target, in the order the table prints them. */
-export const targets: readonly Target[] = [
-  {
-    id: 'node-http',
-    label: 'node:http',
-    file: serverFile('node-http'),
-    session: false,
-    redis: false,
-  },
-  { id: 'hono', label: 'hono', file: serverFile('hono'), session: false, redis: false },
-  {
-    id: 'tessera-hono',
-    label: 'tessera (hono + sqlite)',
-    file: serverFile('tessera-hono'),
-    session: true,
-    redis: false,
-  },
-  {
-    id: 'express-session',
-    label: 'express-session (memory)',
-    file: serverFile('express-session'),
-    session: true,
-    redis: false,
-  },
-  {
-    id: 'fastify-session',
-    label: '@fastify/session (memory)',
-    file: serverFile('fastify-session'),
-    session: true,
-    redis: false,
-  },
-  {
-    id: 'tessera-hono-redis',
-    label: 'tessera (hono + redis)',
-    file: serverFile('tessera-hono-redis'),
-    session: true,
-    redis: true,
-  },
-  {
-    id: 'express-session-redis',
-    label: 'express-session (redis)',
-    file: serverFile('express-session-redis'),
-    session: true,
-    redis: true,
-  },
-  {
-    id: 'fastify-session-redis',
-    label: '@fastify/session (redis)',
-    file: serverFile('fastify-session-redis'),
-    session: true,
-    redis: true,
-  },
+type Row = [TargetId, string, Partial<Omit<Target, 'id' | 'label'>>]
+
+const session = { session: true, writes: true }
+const onRedis = { ...session, redis: true }
+
+const rows: Row[] = [
+  ['node-http', 'node:http', {}],
+  ['hono', 'hono', {}],
+  ['express', 'express', {}],
+  ['fastify', 'fastify', {}],
+  ['tessera-hono-memory', 'tessera (hono + memory)', { ...session, framework: 'hono' }],
+  ['tessera-hono', 'tessera (hono + sqlite)', { ...session, framework: 'hono' }],
+  ['express-session', 'express-session (memory)', { ...session, framework: 'express' }],
+  ['fastify-session', '@fastify/session (memory)', { ...session, framework: 'fastify' }],
+  ['tessera-hono-redis', 'tessera (hono + redis)', { ...onRedis, framework: 'hono' }],
+  ['express-session-redis', 'express-session (redis)', { ...onRedis, framework: 'express' }],
+  ['fastify-session-redis', '@fastify/session (redis)', { ...onRedis, framework: 'fastify' }],
   // Like with like: each Tessera adapter on the same store as its peer (memory vs memory,
   // and the same shared Redis), so the ratio compares the session layers.
-  ...(
-    [
-      ['tessera-express', 'tessera express (memory)', false],
-      ['tessera-fastify', 'tessera fastify (memory)', false],
-      ['tessera-express-redis', 'tessera express (redis)', true],
-      ['tessera-fastify-redis', 'tessera fastify (redis)', true],
-    ] as const
-  ).map(([id, label, redis]) => ({ id, label, file: serverFile(id), session: true, redis })),
-  // JWT session cookies: tessera-hono with format 'jwt', one per algorithm.
-  ...(['eddsa', 'es256'] as const).map((alg) => ({
-    id: `tessera-hono-jwt-${alg}` as const,
-    // Short: the table's target column is 26 wide (hono + sqlite, as tessera-hono).
-    label: `tessera jwt ${alg === 'eddsa' ? 'EdDSA' : 'ES256'}`,
-    file: serverFile(`tessera-hono-jwt-${alg}`),
-    session: true,
-    redis: false,
-  })),
+  [
+    'tessera-express',
+    'tessera express (memory)',
+    { ...session, framework: 'express', peer: 'express-session' },
+  ],
+  [
+    'tessera-fastify',
+    'tessera fastify (memory)',
+    { ...session, framework: 'fastify', peer: 'fastify-session' },
+  ],
+  [
+    'tessera-express-redis',
+    'tessera express (redis)',
+    { ...onRedis, framework: 'express', peer: 'express-session-redis' },
+  ],
+  [
+    'tessera-fastify-redis',
+    'tessera fastify (redis)',
+    { ...onRedis, framework: 'fastify', peer: 'fastify-session-redis' },
+  ],
+  // JWT session cookies: tessera-hono with format 'jwt', one per algorithm (read path only).
+  ['tessera-hono-jwt-eddsa', 'tessera jwt EdDSA', { session: true, framework: 'hono' }],
+  ['tessera-hono-jwt-es256', 'tessera jwt ES256', { session: true, framework: 'hono' }],
+  // The real demo app as `npm start` runs it (SQLite, a live session), GET /api/hello/.
+  [
+    'demo',
+    'demo GET /api/hello/',
+    {
+      session: true,
+      launch: 'demo',
+      file: fileURLToPath(new URL('../../apps/demo/start.js', import.meta.url)),
+    },
+  ],
 ]
+
+/** Every target, in the order the table prints them. */
+export const targets: readonly Target[] = rows.map(([id, label, rest]) => ({
+  id,
+  label,
+  file: serverFile(id),
+  launch: 'bundle',
+  session: false,
+  redis: false,
+  writes: false,
+  ...rest,
+}))
 
 /** Looks a target up by id; throws if there is none (a typo in a test, not user input). */
 export function targetById(id: TargetId): Target {

@@ -10,7 +10,7 @@ const express = expressModule as unknown as () => Express
 /**
  * The bench's two session routes on Express 5 with `@tessera/express`, the same as the
  * express-session servers: `GET /login` stores `user: 'bench'`, `GET /` answers
- * `{"user": …}`.
+ * `{"user": …}`, `GET /write` changes the session (a counter), `GET /count` reads it.
  *
  * @example
  * ```ts
@@ -26,6 +26,13 @@ export function tesseraExpressApp(manager: SessionManager): Express {
   })
   app.get('/', async (req, res) => {
     res.json({ user: (await req.session.get('user')) ?? null })
+  })
+  app.get('/write', async (req, res) => {
+    await req.session.set('n', (Number(await req.session.get('n')) || 0) + 1)
+    res.json({ ok: true })
+  })
+  app.get('/count', async (req, res) => {
+    res.json({ n: (await req.session.get('n')) ?? 0 })
   })
   app.use(storeErrors())
   return app

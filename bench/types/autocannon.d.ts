@@ -12,6 +12,19 @@ declare module 'autocannon' {
       headers?: Record<string, string>
       /** Every response body is compared with this; differences count as `mismatches`. */
       expectBody?: string
+      /** Requests sent in turn on each connection; `setupRequest` may rewrite each one. */
+      requests?: Request[]
+    }
+    interface RequestParams {
+      method?: string
+      path?: string
+      headers?: Record<string, string>
+    }
+    interface Request extends RequestParams {
+      /** Called before each send; the returned request is sent. */
+      setupRequest?: (request: RequestParams) => RequestParams
+      /** Called with each response; giving it makes autocannon keep the body. */
+      onResponse?: (status: number, body: string) => void
     }
     /** Milliseconds for latency, requests per second for requests. */
     interface Histogram {

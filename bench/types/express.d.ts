@@ -8,7 +8,7 @@ declare module 'express' {
   namespace express {
     interface Request extends IncomingMessage {
       /** Added by express-session; only the field the bench stores. */
-      session: { user?: string }
+      session: { user?: string; n?: number }
     }
     interface Response extends ServerResponse {
       json(body: unknown): this

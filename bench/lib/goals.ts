@@ -1,0 +1,59 @@
+import { type Outcome, rateOf, ratio } from './ratios.js'
+import type { TargetId } from './targets.js'
+
+/** One performance goal: `target` req/s over `baseline` req/s, read path, same run. */
+export interface Goal {
+  name: string
+  target: TargetId
+  baseline: TargetId
+  /** The least ratio that meets the goal. */
+  atLeast: number
+}
+
+/**
+ * The read-path goals of "the session layer costs almost nothing over its framework":
+ * Tessera on each framework and store against the bare framework, Tessera's Express
+ * adapter against express-session, JWT cookies against opaque cookies on the same
+ * adapter and store, and the demo as `npm start` runs it against bare `node:http`.
+ */
+export const goals: readonly Goal[] = [
+  ['Tessera Hono (memory) / bare Hono', 'tessera-hono-memory', 'hono', 0.75],
+  ['Tessera Hono (SQLite) / bare Hono', 'tessera-hono', 'hono', 0.75],
+  ['Tessera Hono (Redis) / bare Hono', 'tessera-hono-redis', 'hono', 0.75],
+  ['Tessera Fastify (memory) / bare Fastify', 'tessera-fastify', 'fastify', 0.75],
+  ['Tessera Fastify (Redis) / bare Fastify', 'tessera-fastify-redis', 'fastify', 0.75],
+  ['Tessera Express (memory) / bare Express', 'tessera-express', 'express', 0.85],
+  ['Tessera Express (Redis) / bare Express', 'tessera-express-redis', 'express', 0.85],
+  [
+    'Tessera Express (memory) / express-session (memory)',
+    'tessera-express',
+    'express-session',
+    1.3,
+  ],
+  [
+    'Tessera Express (Redis) / express-session (Redis)',
+    'tessera-express-redis',
+    'express-session-redis',
+    1.3,
+  ],
+  ['Tessera Hono JWT EdDSA / opaque (SQLite)', 'tessera-hono-jwt-eddsa', 'tessera-hono', 0.9],
+  ['Tessera Hono JWT ES256 / opaque (SQLite)', 'tessera-hono-jwt-es256', 'tessera-hono', 0.9],
+  ['demo GET /api/hello/ (live session) / bare node:http', 'demo', 'node-http', 0.4],
+].map(([name, target, baseline, atLeast]) => ({ name, target, baseline, atLeast }) as Goal)
+
+/**
+ * One line per goal, e.g. `goal: Tessera Hono (memory) / bare Hono = 0.62× (target ≥
+ * 0.75×) NOT MET`; `n/a … NOT MEASURED` when either side failed, was skipped or not
+ * selected.
+ */
+export function formatGoals(outcomes: readonly Outcome[]): string {
+  return goals
+    .map((goal) => {
+      const value = ratio(rateOf(outcomes, goal.target), rateOf(outcomes, goal.baseline))
+      const wanted = `(target ≥ ${goal.atLeast.toFixed(2)}×)`
+      if (value === null) return `goal: ${goal.name} = n/a ${wanted} NOT MEASURED`
+      const verdict = value >= goal.atLeast ? 'MET' : 'NOT MET'
+      return `goal: ${goal.name} = ${value.toFixed(2)}× ${wanted} ${verdict}`
+    })
+    .join('\n')
+}

@@ -1,0 +1,117 @@
+// Smoke test of the bench's bare-framework targets, write path and goal lines: machinery,
+// not performance (no timing thresholds).
+import { afterEach, describe, expect, it } from 'vitest'
+import { formatGoals } from '../lib/goals.js'
+import { type Measurement, measure, problems } from '../lib/measure.js'
+import type { Outcome } from '../lib/ratios.js'
+import { prepareRequest } from '../lib/session.js'
+import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
+import { formatTable, formatWriteTable } from '../lib/table.js'
+import { type TargetId, targetById } from '../lib/targets.js'
+import { prepareLogin, prepareWrite, writeSessions } from '../lib/write-path.js'
+
+describe('bench paths', () => {
+  let server: RunningServer | undefined
+
+  afterEach(async () => {
+    await server?.stop()
+    server = undefined
+  })
+
+  it.each(['express', 'fastify'] as const)(
+    'measures bare %s answering the same echo',
+    async (id) => {
+      server = await spawnServer(targetById(id).file)
+      const request = await prepareRequest(server.url, false)
+      expect(request.expectBody).toBe('{"user":"bench"}')
+      const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+      expect(m.requestsPerSecond).toBeGreaterThan(0)
+      expect(problems(m)).toEqual([])
+    },
+  )
+
+  it('measures the write path of tessera-express: logins create sessions, writes land on many sessions', async () => {
+    server = await spawnServer(targetById('tessera-express').file)
+    const login = await prepareLogin(server.url)
+    expect(login).toEqual({ url: `${server.url}/login`, headers: {}, expectBody: '{"ok":true}' })
+    expect(problems(await measure({ ...login, durationSeconds: 1 }))).toEqual([])
+
+    const write = await prepareWrite(server.url)
+    const cookies = write.cookies ?? []
+    expect(new Set(cookies).size).toBe(writeSessions)
+    const m = await measure({ ...write, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+    // Round robin: the last session got writes too, not only the first one.
+    const last = await fetch(`${server.url}/count`, {
+      headers: { cookie: cookies.at(-1) as string },
+    })
+    expect(((await last.json()) as { n: number }).n).toBeGreaterThan(0)
+  })
+
+  it('counts a body other than the expected one as a mismatch on the write path', async () => {
+    server = await spawnServer(targetById('tessera-express').file)
+    const write = await prepareWrite(server.url)
+    // GET / answers {"user":"bench"}, not the {"ok":true} the write path expects.
+    const m = await measure({ ...write, url: `${server.url}/`, durationSeconds: 1 })
+    expect(m.mismatches).toBeGreaterThan(0)
+    expect(problems(m)).toContain(`${m.mismatches} responses with a body other than the echo`)
+  })
+})
+
+describe('bench tables and goal lines', () => {
+  const measured = (requestsPerSecond: number): Measurement => ({
+    requestsPerSecond,
+    p50Ms: 3,
+    p99Ms: 9,
+    latencyAverageMs: 4,
+    responses2xx: 100,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    mismatches: 0,
+    durationSeconds: 1,
+  })
+  const at = (id: TargetId, rate: number, phase?: 'login' | 'write'): Outcome => ({
+    target: targetById(id),
+    ...(phase === undefined ? {} : { phase }),
+    measurement: measured(rate),
+  })
+
+  it('prints each goal as MET, NOT MET or NOT MEASURED with the ratio of this run', () => {
+    const lines = formatGoals([
+      at('hono', 1000),
+      at('tessera-hono-memory', 800),
+      at('tessera-hono', 700),
+      at('express', 1000),
+      at('tessera-express', 900),
+      at('express-session', 600),
+    ]).split('\n')
+    expect(lines).toContain('goal: Tessera Hono (memory) / bare Hono = 0.80× (target ≥ 0.75×) MET')
+    expect(lines).toContain(
+      'goal: Tessera Hono (SQLite) / bare Hono = 0.70× (target ≥ 0.75×) NOT MET',
+    )
+    expect(lines).toContain(
+      'goal: Tessera Express (memory) / express-session (memory) = 1.50× (target ≥ 1.30×) MET',
+    )
+    expect(lines).toContain(
+      'goal: Tessera Hono (Redis) / bare Hono = n/a (target ≥ 0.75×) NOT MEASURED',
+    )
+  })
+
+  it('prints each Tessera target against node:http and its own bare framework, writes against the peer', () => {
+    const outcomes = [
+      at('node-http', 2000),
+      at('fastify', 1600),
+      at('tessera-fastify', 1200),
+      at('fastify-session', 1000),
+      at('tessera-fastify', 900, 'write'),
+      at('fastify-session', 600, 'write'),
+    ]
+    expect(formatTable(outcomes)).toContain(
+      'tessera fastify (memory)  1200.0    3       9       0.60×         0.75× fastify',
+    )
+    expect(formatWriteTable(outcomes)).toContain(
+      'tessera fastify (memory)  write  900.0     3       9       1.50× fastify-session',
+    )
+  })
+})
