@@ -13,9 +13,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tessera\/core\/adapter$/, replacement: `${packages}core/src/adapter.ts` },
-      { find: /^@tessera\/core\/testing$/, replacement: `${packages}core/src/testing.ts` },
       {
-        find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify)$/,
+        find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify|testing)$/,
         replacement: `${packages}$1/src/index.ts`,
       },
     ],

@@ -42,6 +42,7 @@ const PACKAGES = [
   'express',
   'fastify',
   'cli',
+  'testing',
 ]
 /** The peer dependencies the consumers use, at the versions this repository tests. */
 const PEERS = [
@@ -57,6 +58,8 @@ const PEERS = [
   '@types/express',
   '@types/better-sqlite3',
   '@types/pg',
+  'vitest',
+  'fast-check',
 ]
 const SECRET = 'consumer-check-secret-consumer-check-0123'
 const REDIS_URL = process.env.TESSERA_REDIS_URL || 'redis://127.0.0.1:6379'

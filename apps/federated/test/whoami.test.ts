@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { hostileCookieHeader } from '@tessera/core/testing'
+import { hostileCookieHeader } from '@tessera/testing'
 import fc from 'fast-check'
 import { Hono } from 'hono'
 import { base64url, exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from 'jose'

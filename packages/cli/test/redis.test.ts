@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { Keyring, publicSessionId, type SessionRecord } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
 import { RedisStore } from '@tessera/store-redis'
+import { ManualClock } from '@tessera/testing'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'

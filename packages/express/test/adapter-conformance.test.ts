@@ -1,4 +1,4 @@
-import { describeAdapter } from '@tessera/core/testing'
+import { describeAdapter } from '@tessera/testing'
 import { routes } from './lib/routes.js'
 import { serve } from './lib/serve.js'
 

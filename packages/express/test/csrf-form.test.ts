@@ -1,6 +1,6 @@
 import { getCsrfToken, MemoryStore, SessionManager } from '@tessera/core'
-import type { AdapterApp } from '@tessera/core/testing'
 import { csrf, session } from '@tessera/express'
+import type { AdapterApp } from '@tessera/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendUnfinishedChunkedBody } from '../../../test-support/unfinished-chunked-body.js'
 import { express, serve } from './lib/serve.js'

@@ -1,6 +1,6 @@
 import { type Session, SessionManager, StoreError } from '@tessera/core'
-import type { AdapterApp } from '@tessera/core/testing'
 import { session, storeErrors } from '@tessera/express'
+import type { AdapterApp } from '@tessera/testing'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { express, serve } from './lib/serve.js'
 

@@ -1,6 +1,6 @@
 import { ConfigError, generateJwtKey, JwtKeySet } from '@tessera/core'
-import type { AdapterApp } from '@tessera/core/testing'
 import { jwks } from '@tessera/express'
+import type { AdapterApp } from '@tessera/testing'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { express, serve } from './lib/serve.js'
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { type AuthUser, getCsrfToken, login } from '@tessera/core'
-import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
 import { jwks, requireUser, tesseraSession } from '@tessera/fastify'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
 

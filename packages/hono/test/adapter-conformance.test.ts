@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type AuthUser, getCsrfToken, login } from '@tessera/core'
-import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
 import { csrf, jwks, requireUser, type SessionEnv, session } from '@tessera/hono'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
 import { Hono } from 'hono'
 
 /** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */

@@ -1,5 +1,5 @@
 import { MemoryStore } from '@tessera/core'
-import { hostileCookieHeader } from '@tessera/core/testing'
+import { hostileCookieHeader } from '@tessera/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { sessionCookie, testApp } from './app.js'

@@ -9,8 +9,8 @@ import {
   MemoryStore,
   SessionManager,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
 import { jwks, type SessionEnv, session } from '@tessera/hono'
+import { ManualClock } from '@tessera/testing'
 import fc from 'fast-check'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'

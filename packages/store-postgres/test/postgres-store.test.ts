@@ -9,12 +9,6 @@ import {
   StoreError,
 } from '@tessera/core'
 import {
-  describeRateLimitStore,
-  describeSessionStore,
-  ManualClock,
-  makeRecord,
-} from '@tessera/core/testing'
-import {
   migrate,
   migrateRateLimits,
   PostgresRateLimitStore,
@@ -22,6 +16,12 @@ import {
   type PostgresStoreOptions,
   UnsupportedValueError,
 } from '@tessera/store-postgres'
+import {
+  describeRateLimitStore,
+  describeSessionStore,
+  ManualClock,
+  makeRecord,
+} from '@tessera/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { ConfigError, SessionManager, type SessionRecord, StoreError } from '@tessera/core'
+import { RedisRateLimitStore, RedisStore } from '@tessera/store-redis'
 import {
   describeRateLimitStore,
   describeSessionStore,
   ManualClock,
   makeRecord,
-} from '@tessera/core/testing'
-import { RedisRateLimitStore, RedisStore } from '@tessera/store-redis'
+} from '@tessera/testing'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'

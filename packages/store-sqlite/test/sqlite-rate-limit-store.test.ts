@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describeRateLimitStore } from '@tessera/core/testing'
 import { SqliteRateLimitStore } from '@tessera/store-sqlite'
+import { describeRateLimitStore } from '@tessera/testing'
 import { afterAll, expect, it } from 'vitest'
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-rl-'))

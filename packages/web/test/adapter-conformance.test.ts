@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type AuthUser, getCsrfToken, login, type Session, type UserProvider } from '@tessera/core'
-import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/core/testing'
+import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
 import { requireUser, withJwks, withSession, withUser } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)

@@ -10,7 +10,7 @@ import {
   type SessionStore,
   type UserProvider,
 } from '@tessera/core'
-import { hostileCookieHeader } from '@tessera/core/testing'
+import { hostileCookieHeader } from '@tessera/testing'
 import { requireUser, type SessionContext, withSession } from '@tessera/web'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 import type { SessionRecord } from '@tessera/core'
-import { makeRecord } from '@tessera/core/testing'
+import { makeRecord } from '@tessera/testing'
 
 /** The app secret the tests' "app" uses; the CLI gets it through TESSERA_SECRET. */
 export const SECRET = 'cli-test-secret-cli-test-secret-0123456789'

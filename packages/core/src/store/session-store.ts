@@ -28,7 +28,7 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  * plus two optional ones for operator tools (`scan`, `countExpired`).
  *
  * Guarantees every implementation gives (the conformance suite in
- * `@tessera/core/testing` checks each one):
+ * `@tessera/testing` checks each one):
  * - `get` returns `null` for a missing record and for one whose
  *   `min(idleExpiresAt, absoluteExpiresAt)` is not in the future by the store's clock.
  * - `create` is an atomic insert-if-absent (Django's `must_create`): it returns `false`

@@ -9,7 +9,7 @@ import {
   type SessionStore,
   serviceCredentialChecker,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cookieFrom, request, SECRET, T0 } from '../support/harness.js'

@@ -15,7 +15,7 @@ import {
   type SessionManagerOptions,
   setJwtClaims,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { attributes, cookieFrom, request, SECRET, T0 } from '../support/harness.js'

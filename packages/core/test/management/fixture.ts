@@ -12,7 +12,7 @@ import {
   SessionManager,
   type UserProvider,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { SECRET, T0 } from '../support/harness.js'
 
 /** A transparent "hasher": these tests are about sessions, not password cost. */

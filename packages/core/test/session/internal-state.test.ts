@@ -10,7 +10,7 @@ import {
   type SessionData,
   SessionManagement,
 } from '@tessera/core'
-import { makeRecord } from '@tessera/core/testing'
+import { makeRecord } from '@tessera/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {

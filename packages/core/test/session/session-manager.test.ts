@@ -5,7 +5,7 @@ import {
   SessionManager,
   StoreError,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 import { attributes, cookieFrom, harness, request, SECRET, T0 } from '../support/harness.js'
 

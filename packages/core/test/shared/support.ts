@@ -8,7 +8,7 @@ import {
   type SharedSessionOptions,
   SharedSessions,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { SECRET, T0 } from '../support/harness.js'
 
 export const A = 'http://a.test'

@@ -1,5 +1,5 @@
 import { MemoryStore } from '@tessera/core'
-import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/testing'
+import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 
 describeSessionStore('memory store', () => {

@@ -1,5 +1,5 @@
 import { ConfigError, MemoryStore, type SessionRecord, TieredStore } from '@tessera/core'
-import { describeSessionStore, ManualClock, makeRecord } from '@tessera/core/testing'
+import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { describe, expect, it, vi } from 'vitest'
 
 describeSessionStore('tiered (memory over memory)', () => {

@@ -5,7 +5,7 @@ import {
   SessionManager,
   type SessionManagerOptions,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/core/testing'
+import { ManualClock } from '@tessera/testing'
 import { spyStore } from './spy-store.js'
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123'

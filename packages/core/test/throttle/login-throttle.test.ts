@@ -1,5 +1,5 @@
 import { Keyring, LoginThrottle, MemoryRateLimitStore, type RateLimitStore } from '@tessera/core'
-import { describeRateLimitStore, ManualClock } from '@tessera/core/testing'
+import { describeRateLimitStore, ManualClock } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
 
 describeRateLimitStore('memory', () => new MemoryRateLimitStore())

@@ -1,5 +1,5 @@
+import type { SessionRecord } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import type { SessionRecord } from '../../session-record.js'
 import type { SuiteContext } from '../suite-context.js'
 
 /** Races that the session manager relies on being decided by the store, not by luck. */

@@ -1,6 +1,6 @@
+import type { SessionRecord } from '@tessera/core'
+import { MemoryStore } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import { MemoryStore } from '../../store/memory-store.js'
-import type { SessionRecord } from '../../store/session-record.js'
 import {
   type AdapterSuiteContext,
   HTTPS,

@@ -1,7 +1,6 @@
+import type { SessionRecord, SessionStore } from '@tessera/core'
+import { ConfigError } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../../errors.js'
-import type { SessionRecord } from '../../session-record.js'
-import type { SessionStore } from '../../session-store.js'
 import type { SuiteContext } from '../suite-context.js'
 
 type Scan = NonNullable<SessionStore['scan']>

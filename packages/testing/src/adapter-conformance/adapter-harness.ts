@@ -1,5 +1,4 @@
-import type { AuthUser, UserProvider } from '../auth/user-provider.js'
-import type { SessionManager } from '../session/session-manager.js'
+import type { AuthUser, SessionManager, UserProvider } from '@tessera/core'
 
 /** What {@link describeAdapter} hands the adapter's `setup` for one app. */
 export interface AdapterSetupOptions {

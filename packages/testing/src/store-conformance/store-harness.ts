@@ -1,4 +1,4 @@
-import type { SessionStore } from '../session-store.js'
+import type { SessionStore } from '@tessera/core'
 import type { ManualClock } from './manual-clock.js'
 
 /**

@@ -41,7 +41,7 @@ export interface SessionStoreSuiteOptions {
  *
  * @example
  * ```ts
- * import { describeSessionStore, ManualClock } from '@tessera/core/testing'
+ * import { describeSessionStore, ManualClock } from '@tessera/testing'
  *
  * describeSessionStore('redis store', async () => {
  *   const clock = new ManualClock()

@@ -1,4 +1,4 @@
-import type { JsonValue, SessionData } from '../store/session-record.js'
+import type { JsonValue, SessionData } from '@tessera/core'
 
 /**
  * The route table every adapter under {@link describeAdapter} implements, the same way

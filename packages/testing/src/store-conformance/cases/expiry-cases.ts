@@ -1,5 +1,5 @@
+import type { SessionRecord } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import type { SessionRecord } from '../../session-record.js'
 import type { SuiteContext } from '../suite-context.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../session-record.js'
+import type { SessionRecord } from '@tessera/core'
 
 /**
  * Builds a valid, live {@link SessionRecord} for tests: a fresh random 22-character

@@ -1,5 +1,4 @@
-import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
-import type { SessionStore } from '../store/session-store.js'
+import type { JwtSessionOptions, SessionStore } from '@tessera/core'
 import type { AdapterApp } from './adapter-harness.js'
 
 /** The origin of in-process requests; `HTTPS` is the same host over HTTPS. */

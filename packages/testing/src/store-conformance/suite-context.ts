@@ -1,5 +1,4 @@
-import type { SessionRecord } from '../session-record.js'
-import type { SessionStore } from '../session-store.js'
+import type { SessionRecord, SessionStore } from '@tessera/core'
 import type { ManualClock } from './manual-clock.js'
 
 /** What each group of conformance cases reads: the current test's harness and the options. */

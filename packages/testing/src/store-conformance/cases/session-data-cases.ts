@@ -1,9 +1,7 @@
+import type { JsonValue, Session } from '@tessera/core'
+import { getCookie, SessionManager } from '@tessera/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { getCookie } from '../../../cookie/index.js'
-import type { Session } from '../../../session/session.js'
-import { SessionManager } from '../../../session/session-manager.js'
-import type { JsonValue } from '../../session-record.js'
 import type { SuiteContext } from '../suite-context.js'
 
 // Names every plain JavaScript object inherits, and the accessor that swaps prototypes:

@@ -1,4 +1,4 @@
-import { MemoryStore } from '../store/memory-store.js'
+import { MemoryStore } from '@tessera/core'
 
 /** How a {@link faultyStore} answers: normally, by rejecting, or never. */
 export type StoreFault = 'ok' | 'reject' | 'hang'

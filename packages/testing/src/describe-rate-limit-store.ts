@@ -1,5 +1,5 @@
+import type { RateLimitStore } from '@tessera/core'
 import { describe, expect, it } from 'vitest'
-import type { RateLimitStore } from './rate-limit-store.js'
 
 /**
  * The conformance suite every {@link RateLimitStore} must pass (a vitest `describe`).

@@ -1,9 +1,7 @@
+import { generateJwtKey, JwtKeySet, MemoryStore } from '@tessera/core'
 import fc from 'fast-check'
 import { base64url, createLocalJWKSet, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { generateJwtKey } from '../../jwt/generate-jwt-key.js'
-import { JwtKeySet } from '../../jwt/jwt-key-set.js'
-import { MemoryStore } from '../../store/memory-store.js'
 import {
   type AdapterSuiteContext,
   JWT_AUDIENCE,

@@ -1,7 +1,6 @@
+import type { AuthUser, UserProvider } from '@tessera/core'
+import { MemoryStore, SessionManager } from '@tessera/core'
 import { afterEach, describe } from 'vitest'
-import type { AuthUser, UserProvider } from '../auth/user-provider.js'
-import { SessionManager } from '../session/session-manager.js'
-import { MemoryStore } from '../store/memory-store.js'
 import type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
 import { concurrencyCases } from './cases/concurrency-cases.js'
 import { cookieCases } from './cases/cookie-cases.js'
@@ -132,7 +131,7 @@ export interface AdapterSuiteOptions {
  *
  * @example
  * ```ts
- * import { describeAdapter } from '@tessera/core/testing'
+ * import { describeAdapter } from '@tessera/testing'
  *
  * describeAdapter('hono', ({ manager }) => {
  *   const app = routes(manager) // the AdapterRoutes table, with session() and csrf()
