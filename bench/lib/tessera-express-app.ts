@@ -1,5 +1,5 @@
 import type { SessionManager } from '@tessera/core'
-import { session, storeErrors } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import expressModule from 'express'
 import type { Express } from 'express-serve-static-core'
 
@@ -27,6 +27,6 @@ export function tesseraExpressApp(manager: SessionManager): Express {
   app.get('/', async (req, res) => {
     res.json({ user: (await req.session.get('user')) ?? null })
   })
-  app.use(storeErrors())
+  app.use(storeErrorHandler())
   return app
 }

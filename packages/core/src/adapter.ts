@@ -12,7 +12,7 @@
  */
 export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { headersFromRecord } from './http/headers-from-record.js'
-export type { BodySource } from './http/read-bounded-body.js'
+export { type BodySource, declaredTooLarge } from './http/read-bounded-body.js'
 export {
   type HeaderWriter,
   type SessionHeaders,
@@ -24,7 +24,15 @@ export {
 } from './lifecycle/create-request-lifecycle.js'
 export { editResponseHeaders } from './lifecycle/edit-response-headers.js'
 export type { LifecycleOptions, LoginRequiredOptions } from './lifecycle/lifecycle-options.js'
+export {
+  gateNodeResponse,
+  type NodeResponse,
+  type NodeResponseGate,
+  nodeResponseGate,
+  sendNodeResponse,
+} from './lifecycle/node-response-gate.js'
 export { recordHeader } from './lifecycle/record-header.js'
 export type { FinishedRequest, RequestOutcome, RequestScope } from './lifecycle/request-scope.js'
 export type { RequestView } from './lifecycle/request-view.js'
+export { userOrRefusal } from './lifecycle/user-or-refusal.js'
 export { type ResponseTarget, writeResponse } from './lifecycle/write-response.js'

@@ -5,6 +5,7 @@ import { resolveAllowedHosts } from '../http/allowed-hosts.js'
 import { resolveBodyLimit } from '../http/body-limit.js'
 import { disallowedHostResponse } from '../http/disallowed-host-response.js'
 import { proxyView } from '../http/proxy-view.js'
+import { isFormContentType } from '../http/read-form-field.js'
 import { jwksResponse, resolveJwksOptions } from '../jwt/jwks-response.js'
 import type { SessionManager } from '../session/session-manager.js'
 import {
@@ -34,10 +35,13 @@ export interface RequestLifecycle<U extends AuthUser = AuthUser> {
    * applied. A `Response` is the whole answer; send it as it is.
    */
   open(view: RequestView): RequestScope<U> | Response
-  /** The resolved `bodyLimit`, for an adapter that limits a framework's own body parser. */
-  readonly bodyLimit: number
-  /** Whether the CSRF check applies to `view` (an unsafe method, `csrf` set, not opted out). */
-  checksCsrf(view: Pick<RequestView, 'method' | 'csrf'>): boolean
+  /**
+   * The most bytes of this request's body the adapter may let its framework parse:
+   * `bodyLimit` for a form on a CSRF-checked request (its token field is read), else
+   * `undefined` (the framework's own limit applies). For a framework that parses the
+   * body itself before `admit()` runs (Fastify).
+   */
+  formBodyLimit(view: Pick<RequestView, 'method' | 'csrf' | 'header'>): number | undefined
 }
 
 /**
@@ -102,9 +106,13 @@ export function createRequestLifecycle<U extends AuthUser = AuthUser>(
       : resolveJwksOptions(options.jwks === true ? {} : options.jwks)
 
   return Object.freeze({
-    bodyLimit: config.bodyLimit,
-    checksCsrf: (view: Pick<RequestView, 'method' | 'csrf'>) =>
-      config.csrf !== undefined && view.csrf !== false && !SAFE_METHODS.has(view.method),
+    formBodyLimit: (view: Pick<RequestView, 'method' | 'csrf' | 'header'>) =>
+      config.csrf !== undefined &&
+      view.csrf !== false &&
+      !SAFE_METHODS.has(view.method) &&
+      isFormContentType(view.header('content-type'))
+        ? config.bodyLimit
+        : undefined,
     open(view: RequestView): RequestScope<U> | Response {
       if (hosts && !hosts.allowsUrl(view.url)) return disallowedHostResponse()
       if (

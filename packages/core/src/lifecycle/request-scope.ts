@@ -36,8 +36,12 @@ export interface RequestScope<U extends AuthUser = AuthUser> {
   readonly secure: boolean
   /** The client's address (`trustProxy` applied), recorded on new sessions. */
   readonly ip: string | undefined
-  /** The CSRF form field `admit()` read from a raw body, for an adapter that consumed the stream. */
-  readonly bodyToken: string | undefined
+  /**
+   * The form fields `admit()` read from a raw body (only the CSRF token field), once it
+   * did: an adapter whose framework shares one body stream (Express) leaves them where
+   * a body parser would. `undefined` when the body was not read.
+   */
+  readonly formFields: Readonly<Record<string, string>> | undefined
   /**
    * The user `admit()` looked up for a login-required route, for the adapter to hand
    * the handler (`c.var.user`, `res.locals.user`, `request.user`, `context.user`);

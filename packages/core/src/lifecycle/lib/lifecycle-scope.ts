@@ -45,7 +45,7 @@ export function pathOf(url: string): string {
  * prototype, so the hot path allocates this one object beside the session.
  */
 export class LifecycleScope<U extends AuthUser> implements RequestScope<U> {
-  bodyToken: string | undefined
+  formFields: Record<string, string> | undefined
   resolvedUser: U | undefined
 
   constructor(
@@ -102,7 +102,8 @@ export class LifecycleScope<U extends AuthUser> implements RequestScope<U> {
       // Read (bounded) before the check: an oversize form is refused for its size alone.
       const form = await readFormField(view.body(), options.formField, this.config.bodyLimit)
       if (form.tooLarge) return bodyTooLargeResponse()
-      token = this.bodyToken = form.value
+      token = form.value
+      this.formFields = token === undefined ? {} : { [options.formField]: token }
     }
     const failure = await checkCsrf(request, this.session, options)
     return failure ? csrfFailureResponse(failure) : undefined
