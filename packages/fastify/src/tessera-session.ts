@@ -20,7 +20,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { replyHeaderWriter, sendAnswer } from './lib/reply-headers.js'
 
-// `TesseraSession`: a bare `Session` would name @fastify/session's interface.
 declare module 'fastify' {
   interface FastifyRequest {
     /** The request's lazy Tessera session, opened by {@link tesseraSession}. */
@@ -50,7 +49,6 @@ class BodyTooLarge extends Error {
 
 const scopes = new WeakMap<FastifyRequest, RequestScope>()
 const errors = new WeakMap<FastifyRequest, Error>() // thrown by a route or hook, for onSend
-
 const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, options) => {
   const { manager, clientIp = (request: FastifyRequest) => request.ip } = options
   const lifecycle = createRequestLifecycle(manager, options)
@@ -75,29 +73,32 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     scopes.set(request, scope)
   })
 
-  // Before the body parser reads a byte, a CSRF-checked form is limited.
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
-    const method = request.raw.method ?? request.method
-    const header = (name: string) => recordHeader(request.headers, name)
-    const csrf = request.routeOptions.config.csrf !== false
-    const limit = lifecycle.formBodyLimit({ method, csrf, header })
-    if (limit === undefined) return payload
-    if (declaredTooLarge(header('content-length'), limit)) throw new BodyTooLarge()
-    let size = 0
-    const limited = (chunk: Buffer, _: unknown, done: (e: Error | null, c: Buffer) => void) => {
-      size += chunk.length
-      done(size > limit ? new BodyTooLarge() : null, chunk)
-    }
-    return payload.pipe(new Transform({ transform: limited }))
-  })
+  const checks = options.csrf !== undefined || !!options.sharedSessions || !!options.loginRequired
+  // Only the hooks the options need (an async hook costs each request a tick). Before the
+  // body parser reads a byte, a CSRF form is limited; after it, before validation, admit().
+  if (options.csrf !== undefined)
+    fastify.addHook('preParsing', async (request, _reply, payload) => {
+      const method = request.raw.method ?? request.method
+      const header = (name: string) => recordHeader(request.headers, name)
+      const csrf = request.routeOptions.config.csrf !== false
+      const limit = lifecycle.formBodyLimit({ method, csrf, header })
+      if (limit === undefined) return payload
+      if (declaredTooLarge(header('content-length'), limit)) throw new BodyTooLarge()
+      let size = 0
+      const limited = (chunk: Buffer, _: unknown, done: (e: Error | null, c: Buffer) => void) => {
+        size += chunk.length
+        done(size > limit ? new BodyTooLarge() : null, chunk)
+      }
+      return payload.pipe(new Transform({ transform: limited }))
+    })
 
-  // After the body parser (the form may carry the token), before schema validation.
-  fastify.addHook('preValidation', async (request, reply) => {
-    const scope = scopes.get(request)
-    const refusal = await scope?.admit()
-    if (refusal) return reply.send(await sendAnswer(reply, refusal, false))
-    if (scope?.resolvedUser) request.user = scope.resolvedUser
-  })
+  if (checks)
+    fastify.addHook('preValidation', async (request, reply) => {
+      const scope = scopes.get(request)
+      const refusal = await scope?.admit()
+      if (refusal) return reply.send(await sendAnswer(reply, refusal, false))
+      if (scope?.resolvedUser) request.user = scope.resolvedUser
+    })
 
   fastify.addHook('onError', async (request, _reply, error) => {
     errors.set(request, error)

@@ -1,6 +1,5 @@
 import { type HeaderWriter, writeResponse } from '@tessera/core/adapter'
 import type { FastifyReply } from 'fastify'
-
 /** A reply as a `HeaderWriter`; `reply.header('set-cookie', …)` appends a line (RFC 6265 §3). */
 export function replyHeaderWriter(reply: FastifyReply): HeaderWriter {
   return {
