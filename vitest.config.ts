@@ -12,6 +12,7 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url))
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@tessera\/core\/adapter$/, replacement: `${packages}core/src/adapter.ts` },
       {
         find: /^@tessera\/(core|password|store-sqlite|store-redis|store-postgres|hono|web|express|fastify|testing)$/,
         replacement: `${packages}$1/src/index.ts`,

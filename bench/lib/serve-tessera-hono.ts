@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server'
 import type { SessionManager } from '@tessera/core'
-import { type SessionEnv, session } from '@tessera/hono'
-import { Hono, type MiddlewareHandler } from 'hono'
+import { type SessionEnv, type SessionMiddlewareOptions, session } from '@tessera/hono'
+import { Hono } from 'hono'
 import { reportListening } from './report-listening.js'
 
 /**
@@ -9,8 +9,8 @@ import { reportListening } from './report-listening.js'
  * `user: 'bench'` in a new session, `GET /` answers the session's user, `GET /write`
  * changes the session (a counter) and `GET /count` reads the counter back. Every Tessera-on-
  * Hono target (SQLite, Redis, JWT cookies) runs exactly this app, so their numbers
- * differ only by the manager. `before` runs ahead of the session middleware (the JWKS
- * route); `cleanup` runs once when the server stops.
+ * differ only by the manager. `options` go to `session()` (the JWT targets serve the
+ * JWKS); `cleanup` runs once when the server stops.
  *
  * @example
  * ```ts
@@ -20,11 +20,10 @@ import { reportListening } from './report-listening.js'
 export function serveTesseraHono(
   manager: SessionManager,
   cleanup: () => void | Promise<void>,
-  before: MiddlewareHandler[] = [],
+  options: SessionMiddlewareOptions = {},
 ): void {
   const app = new Hono<SessionEnv>()
-  for (const middleware of before) app.use(middleware)
-  app.use(session(manager))
+  app.use(session(manager, options))
   app.get('/login', async (c) => {
     await c.var.session.set('user', 'bench')
     return c.json({ ok: true })

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateJwtKey, JwtKeySet, SessionManager } from '@tessera/core'
-import { jwks } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
 import { serveTesseraHono } from './serve-tessera-hono.js'
 
@@ -30,5 +29,5 @@ export async function serveTesseraJwt(alg: 'EdDSA' | 'ES256'): Promise<void> {
     jwt: { keys, issuer: 'tessera-bench', audience: 'tessera-bench' },
   })
 
-  serveTesseraHono(manager, () => rmSync(dir, { recursive: true, force: true }), [jwks(manager)])
+  serveTesseraHono(manager, () => rmSync(dir, { recursive: true, force: true }), { jwks: true })
 }

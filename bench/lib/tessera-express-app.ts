@@ -1,5 +1,5 @@
 import type { SessionManager } from '@tessera/core'
-import { session, storeErrors } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import expressModule from 'express'
 import type { Express } from 'express-serve-static-core'
 
@@ -34,6 +34,6 @@ export function tesseraExpressApp(manager: SessionManager): Express {
   app.get('/count', async (req, res) => {
     res.json({ n: (await req.session.get('n')) ?? 0 })
   })
-  app.use(storeErrors())
+  app.use(storeErrorHandler())
   return app
 }

@@ -1,5 +1,5 @@
 import type { SessionManager } from '@tessera/core'
-import { csrf, type SessionEnv, session, storeErrorHandler } from '@tessera/hono'
+import { type SessionEnv, session, storeErrorHandler } from '@tessera/hono'
 import { Hono } from 'hono'
 import { type ApiDeps, createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
@@ -44,8 +44,13 @@ export function createApp(deps: AppDeps): Hono<SessionEnv> {
   // StoreOutageLog (main.ts) reports the outage itself in a few lines.
   app.onError(storeErrorHandler())
   // The address is recorded on new sessions for "your sessions".
-  app.use(session(deps.manager, { clientIp: remoteAddress, ...hostsOption(deps) }))
-  app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
+  app.use(
+    session(deps.manager, {
+      clientIp: remoteAddress,
+      ...hostsOption(deps),
+      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+    }),
+  )
   const api = honoApi(createApiDispatcher(createApi(deps), deps))
   app.all('/api', api)
   app.all('/api/*', api)

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import { headersFromRecord, readBoundedBody } from '@tessera/core'
-import { csrf, session, storeErrors } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'
 import { createApi } from './api.js'
@@ -13,8 +13,8 @@ import { type AppDeps, hostsOption } from './app.js'
 const express = expressModule as unknown as () => Express
 
 /**
- * The demo API on Express 5 with `@tessera/express`: `session()`, `csrf()` on every
- * route, the framework-independent API under `/api`, then `storeErrors()` so a store
+ * The demo API on Express 5 with `@tessera/express`: `session()` with CSRF on every
+ * route, the framework-independent API under `/api`, then `storeErrorHandler()` so a store
  * failure in a handler answers `503` JSON. Same routes and bytes as the Hono
  * `createApp` (`apps/demo/test/api.test.ts` runs on both).
  *
@@ -27,9 +27,12 @@ export function createExpressApp(deps: AppDeps): Express {
   const app = express()
   const dispatch = createApiDispatcher(createApi(deps), deps)
   app.use(
-    session(deps.manager, { clientIp: (req) => req.socket.remoteAddress, ...hostsOption(deps) }),
+    session(deps.manager, {
+      clientIp: (req) => req.socket.remoteAddress,
+      ...hostsOption(deps),
+      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+    }),
   )
-  app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
   const api: RequestHandler = async (req, res) => {
     const out = await dispatch({
       method: req.method,
@@ -48,7 +51,7 @@ export function createExpressApp(deps: AppDeps): Express {
     res.end(out.body)
   }
   app.use('/api', api)
-  app.use(storeErrors())
+  app.use(storeErrorHandler())
   return app
 }
 

@@ -7,7 +7,7 @@ import type { ApiInput, ApiOutput } from './api-dispatcher.js'
 /**
  * The Hono binding of the demo API: a handler for `app.all('/api/*', …)` that hands the
  * request to the framework-independent dispatcher and writes its answer. Needs
- * `session()` (and `csrf()`) from `@tessera/hono` in front.
+ * `session()` (with its `csrf` option) from `@tessera/hono` in front.
  *
  * @example
  * ```ts

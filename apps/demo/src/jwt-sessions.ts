@@ -1,12 +1,13 @@
 import {
   disallowedHostResponse,
   introspectionEndpoint,
+  JWKS_PATH,
   JwtKeySet,
+  jwksResponse,
   resolveAllowedHosts,
   type SessionManager,
   type SessionManagerOptions,
 } from '@tessera/core'
-import { jwks } from '@tessera/hono'
 import { Hono } from 'hono'
 import type { JwtDemoConfig } from './jwt-config.js'
 import { readOrCreateJwtKeySet } from './jwt-key-file.js'
@@ -52,8 +53,8 @@ export async function jwtSessionOptions(
 }
 
 /**
- * Puts the JWT routes in front of the demo app: `GET /.well-known/jwks.json` (the Hono
- * adapter's `jwks()` route) and, with `INTROSPECTION_SECRET`, `POST /introspect/`. Both
+ * Puts the JWT routes in front of the demo app: `GET /.well-known/jwks.json` (the core's
+ * `jwksResponse`) and, with `INTROSPECTION_SECRET`, `POST /introspect/`. Both
  * run before the app's session and CSRF middleware — the JWKS needs no session, and the
  * introspection caller is a service with a credential, not a browser with cookies (CSRF
  * protects cookies; this request carries none). They live outside `/api`, so they stay
@@ -83,7 +84,7 @@ export function withJwtRoutes(
         await next()
       })
     }
-    root.use(jwks(manager))
+    root.get(JWKS_PATH, () => jwksResponse(manager))
     if (config.introspectionSecret !== undefined) {
       const introspect = introspectionEndpoint({
         manager,

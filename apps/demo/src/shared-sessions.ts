@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { SharedSessionMode, SharedSessions, Tessera } from '@tessera/core'
-import { type SessionEnv, sharedSession } from '@tessera/hono'
+import type { SessionEnv } from '@tessera/hono'
 import type { Context, Hono } from 'hono'
 
 /**
@@ -52,7 +52,6 @@ export function demoSharedSessions(
     .map((s) => s.trim())
     .filter(Boolean)
   let shared: SharedSessions | undefined
-  let endpoints: ReturnType<typeof sharedSession> | undefined
 
   const others = (c: Context<SessionEnv>): string[] => {
     const self = new URL(c.req.url).origin
@@ -62,9 +61,10 @@ export function demoSharedSessions(
   return {
     mount(app) {
       app.use(async function demoSharedSession(c, next) {
-        if (!shared || !endpoints) return next()
-        // The endpoints first; then, for a browser's page load, the first-visit hop.
-        const answered = await endpoints(c, async () => {})
+        if (!shared) return next()
+        // The endpoints first (created once the port is known, so not session()'s
+        // `sharedSessions` option); then, for a browser's page load, the first-visit hop.
+        const answered = await shared.handle(c.req.raw, c.var.session)
         if (answered) return answered
         const path = c.req.path
         // Not for /embed/: that entry point serves cookieless webviews, which a hop cannot help.
@@ -99,7 +99,6 @@ export function demoSharedSessions(
         ? configured
         : [`http://localhost:${port}`, `http://127.0.0.1:${port}`]
       shared = tessera.sharedSessions({ sites, key, mode })
-      endpoints = sharedSession(shared)
     },
     describe() {
       return shared ? `${shared.sites.join(', ')} (${mode})` : 'not configured'

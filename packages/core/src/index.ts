@@ -53,7 +53,6 @@ export { type AnonymousRoutes, resolveAnonymousRoutes } from './http/anonymous-r
 export { applyCommit } from './http/apply-commit.js'
 export { resolveBodyLimit } from './http/body-limit.js'
 export { bodyTooLargeResponse } from './http/body-too-large-response.js'
-export { commitResponse } from './http/commit-response.js'
 export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { disallowedHostResponse } from './http/disallowed-host-response.js'
 export { headersFromRecord } from './http/headers-from-record.js'
@@ -67,7 +66,6 @@ export {
   readBoundedBody,
 } from './http/read-bounded-body.js'
 export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
-export { bindRequestView, requestViewOf } from './http/session-request-view.js'
 export { shouldCommit } from './http/should-commit.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
 export { unauthenticatedResponse } from './http/unauthenticated-response.js'

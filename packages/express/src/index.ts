@@ -1,6 +1,3 @@
-export { type CsrfMiddlewareOptions, csrf } from './csrf-middleware.js'
-export { jwks } from './jwks.js'
-export { type RequireUserOptions, requireUser } from './require-user.js'
+export { requireUser } from './require-user.js'
 export { type SessionMiddlewareOptions, session } from './session-middleware.js'
-export { type SharedSessionMiddlewareOptions, sharedSession } from './shared-session.js'
-export { storeErrors } from './store-errors.js'
+export { storeErrorHandler } from './store-error-handler.js'

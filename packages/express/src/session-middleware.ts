@@ -1,16 +1,16 @@
+import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
+import type { AuthUser, Session, SessionManager } from '@tessera/core'
 import {
-  bindRequestView,
-  disallowedHostResponse,
-  type ProxyOptions,
-  proxyView,
-  resolveAllowedHosts,
-  type Session,
-  type SessionManager,
-} from '@tessera/core'
+  createRequestLifecycle,
+  gateNodeResponse,
+  headersFromRecord,
+  type LifecycleOptions,
+  type RequestView,
+  recordHeader,
+  sendNodeResponse,
+} from '@tessera/core/adapter'
 import type { Request, RequestHandler } from 'express-serve-static-core'
-import { gateResponse } from './lib/response-gate.js'
-import { sendWebResponse } from './lib/send-web-response.js'
 
 declare global {
   namespace Express {
@@ -25,79 +25,89 @@ declare global {
   }
 }
 
-/** Options of {@link session}. */
-export interface SessionMiddlewareOptions extends ProxyOptions {
+/** Options of {@link session}: the core `LifecycleOptions`, plus where the client address comes from. */
+export interface SessionMiddlewareOptions<U extends AuthUser = AuthUser>
+  extends LifecycleOptions<U> {
   /**
-   * Client address to record on new sessions.
+   * Client address to record on new sessions (before `trustProxy`).
    * @default (req) => req.socket.remoteAddress
    */
   clientIp?: (req: Request) => string | undefined
-  /**
-   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `"name"` (any port),
-   * `"name:port"` or `"[ipv6]"`, exact, case-insensitive, matched against the `Host`
-   * header (Express's `trust proxy` and `X-Forwarded-Host` are not consulted). Any
-   * other host gets `400 {"detail": "Invalid Host header.", "code": "DISALLOWED_HOST"}`
-   * before anything else runs: the CSRF Origin check trusts the request's own origin,
-   * which comes from that header. A bad entry throws `ConfigError` here.
-   * @default undefined (every host; set it in production)
-   */
-  allowedHosts?: readonly string[]
 }
 
+/** A request a body parser already consumed (body-parser's own flag). */
+type ParsedRequest = Request & { _body?: boolean }
+
 /**
- * Sessions for Express 5. Puts a lazy {@link Session} on `req.session`, saves it when
- * the response starts (`res.json`, `res.send`, `res.end`, `res.redirect`, streams…) and
- * adds `Set-Cookie`, `Vary: Cookie` and `Cache-Control: no-store` as needed, before the
- * headers go out. As in Django, nothing is saved (and no session cookie set) on a 5xx
- * response — which is also what Express's error path sends for an error a handler
- * threw. A store failure or timeout while saving answers `503` JSON instead of the
- * handler's response; register {@link storeErrors} after the routes so a failure
- * inside a handler answers the same.
- * `trustProxy` is this middleware's own: Express's `trust proxy` setting is not
- * consulted, so one option decides.
+ * Sessions for Express 5, the adapter's one entry point. Puts a lazy {@link Session} on
+ * `req.session` and runs the core's request lifecycle around the routes —
+ * `allowedHosts`, the JWKS route, shared-session hops, the login-required group (the
+ * user on `res.locals.user`), the body limit and CSRF, as its options say (a form body
+ * no parser read yet is read here, and its token field left on `req.body`). The session
+ * is saved when the response starts, and `Set-Cookie`, `Vary: Cookie` and
+ * `Cache-Control: no-store` are added before the headers go out. As in Django, nothing
+ * is saved on a 5xx — which is also what Express's error path sends. A store failure
+ * while saving answers `503` JSON; an error that is not Tessera's goes to `next(err)`.
+ * Register `storeErrorHandler()` after the routes so a store failure inside a handler
+ * answers `503` too. `trustProxy` is this middleware's own: Express's `trust proxy`
+ * setting is not consulted, so one option decides. Bad options throw `ConfigError` here.
  *
  * @example
  * ```ts
- * const app = express()
- * app.use(session(new SessionManager({ store, secret })))
+ * app.use(session(new SessionManager({ store, secret }), { csrf: true }))
  * app.get('/', async (req, res) => {
  *   res.json({ visits: (await req.session.get<number>('visits')) ?? 0 })
  * })
- * app.use(storeErrors())
+ * app.use(storeErrorHandler())
  * ```
  */
-export function session(
+export function session<U extends AuthUser = AuthUser>(
   manager: SessionManager,
-  options: SessionMiddlewareOptions = {},
+  options: SessionMiddlewareOptions<U> = {},
 ): RequestHandler {
-  const trustProxy = options.trustProxy ?? false
+  const lifecycle = createRequestLifecycle(manager, options)
   const clientIp = options.clientIp
-  const hosts =
-    options.allowedHosts === undefined ? undefined : resolveAllowedHosts(options.allowedHosts)
   return function tesseraSession(req, res, next) {
-    if (hosts && !hosts.allows(req.headers.host)) {
-      sendWebResponse(res, disallowedHostResponse()).catch(next)
-      return
-    }
-    const header = (name: string) => {
-      const value = req.headers[name.toLowerCase()]
-      return Array.isArray(value) ? value[0] : value
-    }
-    const view = proxyView(header, trustProxy, {
-      secure: (req.socket as Partial<TLSSocket>).encrypted === true,
+    const parsed = (req as ParsedRequest)._body === true || req.readableEnded
+    const view: RequestView = {
+      method: req.method,
+      url: `${(req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http'}://${req.headers.host ?? ''}${req.originalUrl}`,
+      path: req.baseUrl + req.path,
+      header: (name) => recordHeader(req.headers, name),
+      headers: () => headersFromRecord(req.headers),
       ip: clientIp ? clientIp(req) : req.socket.remoteAddress,
-    })
-    const { secure } = view
-    const s = manager.open({
-      cookie: req.headers.cookie,
-      header,
-      secure,
-      userAgent: req.headers['user-agent'],
-      ip: view.ip,
-    })
-    bindRequestView(s, view)
-    req.session = s
-    gateResponse(res, manager, { session: s, secure, beforeHeaders: [], skipCommit: false })
-    next()
+      ...(parsed
+        ? { parsedBody: () => req.body }
+        : {
+            // A getter, so a declared oversize Content-Length is refused untouched.
+            body: () => ({
+              headers: headersFromRecord(req.headers),
+              get body() {
+                return Readable.toWeb(req) as ReadableStream<Uint8Array>
+              },
+            }),
+          }),
+    }
+    const scope = lifecycle.open(view)
+    if (scope instanceof Response) return void sendNodeResponse(res, scope).catch(next)
+    req.session = scope.session
+    gateNodeResponse(res, scope, next)
+    const admitted = scope.admit()
+    if (admitted === undefined) return next()
+    admitted.then((refusal) => {
+      if (refusal) {
+        // Close rather than drain: Node would otherwise read the rest of a 413's body.
+        if (refusal.status === 413) res.setHeader('connection', 'close')
+        return sendNodeResponse(res, refusal)
+      }
+      if (scope.formFields) {
+        // The stream is spent: leave the field where a body parser would, and tell later
+        // parsers (body-parser checks `_body`) not to wait for a body that already ended.
+        ;(req as ParsedRequest)._body = true
+        req.body = { ...scope.formFields }
+      }
+      if (scope.resolvedUser) res.locals.user = scope.resolvedUser
+      next()
+    }, next)
   }
 }

@@ -1,5 +1,5 @@
 import { getCsrfToken, MemoryStore, SessionManager } from '@tessera/core'
-import { csrf, session } from '@tessera/express'
+import { session } from '@tessera/express'
 import type { AdapterApp } from '@tessera/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendUnfinishedChunkedBody } from '../../../test-support/unfinished-chunked-body.js'
@@ -15,21 +15,22 @@ afterEach(async () => {
 })
 
 /**
- * session() and csrf() with no body parser in front: csrf() reads a form itself. The
- * handlers echo `req.body`; `/then-parser` has `express.urlencoded()` after csrf().
+ * session() with `csrf` and no body parser in front: it reads a form itself. The
+ * handlers echo `req.body`; `/then-parser` has `express.urlencoded()` after session().
  */
 async function start() {
   const app = express()
-  app.use(session(new SessionManager({ store: new MemoryStore(), secret: SECRET })))
+  const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+  app.use(session(manager, { csrf: true, bodyLimit: 1024 }))
   const state = { handled: 0 }
   app.get('/csrf-token', async (req, res) => {
     res.json({ csrfToken: await getCsrfToken(req.session) })
   })
-  app.post('/form', csrf({ bodyLimit: 1024 }), (req, res) => {
+  app.post('/form', (req, res) => {
     state.handled++
     res.json({ body: req.body ?? null })
   })
-  app.post('/then-parser', csrf(), express.urlencoded({ extended: false }), (req, res) => {
+  app.post('/then-parser', express.urlencoded({ extended: false }), (req, res) => {
     state.handled++
     res.json({ body: req.body ?? null })
   })
@@ -49,7 +50,7 @@ async function start() {
   return { served, cookie, csrfToken, post, state }
 }
 
-describe('@tessera/express csrf() reading a form itself, over a real port', () => {
+describe('@tessera/express session() with csrf reading a form itself, over a real port', () => {
   it('accepts the csrfmiddlewaretoken field with no body parser and leaves it on req.body', async () => {
     const { csrfToken, post, state } = await start()
     const res = await post('/form', `note=hi&csrfmiddlewaretoken=${encodeURIComponent(csrfToken)}`)
@@ -72,7 +73,7 @@ describe('@tessera/express csrf() reading a form itself, over a real port', () =
     expect(state.handled).toBe(0)
   })
 
-  it('a body parser after csrf() sees the spent stream as parsed instead of waiting for it', async () => {
+  it('a body parser after session() sees the spent stream as parsed instead of waiting for it', async () => {
     const { csrfToken, post, state } = await start()
     const res = await post('/then-parser', `csrfmiddlewaretoken=${encodeURIComponent(csrfToken)}`)
     expect(res.status).toBe(200)

@@ -1,5 +1,5 @@
 import { type Session, SessionManager, StoreError } from '@tessera/core'
-import { session, storeErrors } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import type { AdapterApp } from '@tessera/testing'
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { express, serve } from './lib/serve.js'
@@ -15,7 +15,7 @@ async function start(build: (app: ReturnType<typeof express>) => void): Promise<
   const app = express()
   app.use(session(new SessionManager({ store: new MemoryStore(), secret })))
   build(app)
-  app.use(storeErrors())
+  app.use(storeErrorHandler())
   const served = await serve(app)
   open.push(served)
   return served
@@ -38,7 +38,7 @@ describe('@tessera/express', () => {
     expect(await res.json()).toEqual({ n: 1 })
   })
 
-  it('an async handler that throws StoreError gets 503 JSON through storeErrors()', async () => {
+  it('an async handler that throws StoreError gets 503 JSON through storeErrorHandler()', async () => {
     const app = await start((a) =>
       a.get('/', async () => {
         throw new StoreError('STORE_UNAVAILABLE', 'down')

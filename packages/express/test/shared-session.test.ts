@@ -1,5 +1,5 @@
 import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
-import { session, sharedSession, storeErrors } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import { describe, expect, it } from 'vitest'
 import {
   SCENARIO_KEY,
@@ -15,8 +15,7 @@ function app() {
   const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
   const shared = new SharedSessions({ sites: [A, B], key: SCENARIO_KEY })
   const e = express()
-  e.use(session(manager))
-  e.use(sharedSession(shared))
+  e.use(session(manager, { sharedSessions: shared }))
   e.post('/login', async (req, res) => {
     await req.session.setUser('alice')
     res.json({ ok: true })
@@ -27,11 +26,11 @@ function app() {
   e.use((_req, res) => {
     res.status(404).send('not found')
   })
-  e.use(storeErrors())
+  e.use(storeErrorHandler())
   return e
 }
 
-describe('@tessera/express sharedSession()', () => {
+describe('@tessera/express session() with sharedSessions', () => {
   it('serves the loader, the script path and the redirect path over real sockets (django-shared-session)', async () => {
     const server = await serve(app())
     try {

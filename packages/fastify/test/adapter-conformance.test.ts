@@ -1,34 +1,21 @@
 import type { AddressInfo } from 'node:net'
 import { type AuthUser, getCsrfToken, login } from '@tessera/core'
-import { jwks, requireUser, tesseraSession } from '@tessera/fastify'
+import { requireUser, tesseraSession } from '@tessera/fastify'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { fetchRequest, injectRequest } from './web-bridge.js'
 
-// The route table checks CSRF on POST /protected only; the plugin checks every unsafe
-// route, so the other POST routes opt out.
+// The suite's csrf.exempt already spares every route but POST /protected; the other POST
+// routes opt out in Fastify's own way as well.
 const noCsrf = { config: { csrf: false } }
 
-/** The conformance route table (`AdapterRoutes`) with the plugin and its CSRF check. */
-async function routes({
-  manager,
-  users,
-  allowedHosts,
-  bodyLimit,
-  trustProxy,
-}: AdapterSetupOptions): Promise<FastifyInstance> {
+/** The conformance route table (`AdapterRoutes`) under the plugin with the suite's options. */
+async function routes({ manager, users, options }: AdapterSetupOptions): Promise<FastifyInstance> {
   const app = Fastify({ trustProxy: '127.0.0.1' })
   app.setErrorHandler(async (error: Error, _request, reply) =>
     reply.code(500).send({ caught: error.message }),
   )
-  await app.register(tesseraSession, {
-    manager,
-    csrf: true,
-    ...(trustProxy === undefined ? {} : { trustProxy }),
-    ...(allowedHosts === undefined ? {} : { allowedHosts }),
-    ...(bodyLimit === undefined ? {} : { bodyLimit }),
-  })
-  await app.register(jwks, { source: manager })
+  await app.register(tesseraSession, { manager, ...options })
   // A form parser, as @fastify/formbody adds: the plugin reads the token from parsed forms.
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -70,7 +57,6 @@ async function routes({
   })
   await app.register(
     async (members) => {
-      members.addHook('preHandler', requireUser(users))
       members.get('/me', { preHandler: requireUser(users) }, async (request) => ({
         username: (request.user as AuthUser).username,
       }))

@@ -1,22 +1,24 @@
-import { ConfigError, generateJwtKey, JwtKeySet } from '@tessera/core'
-import { jwks } from '@tessera/fastify'
+import { ConfigError, type SessionManager } from '@tessera/core'
+import { tesseraSession } from '@tessera/fastify'
 import Fastify from 'fastify'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { jwtSessionManager } from '../../../test-support/jwt-session-manager.js'
 
-let keys: JwtKeySet
+let manager: SessionManager
 beforeAll(async () => {
-  keys = await JwtKeySet.fromJson({ keys: [await generateJwtKey('EdDSA', { kid: 'k' })] })
+  manager = await jwtSessionManager()
 })
 
-describe('the jwks plugin for Fastify', () => {
+describe("tesseraSession's jwks option", () => {
   it('serves GET and HEAD on the configured path with the public keys', async () => {
     const app = Fastify()
-    await app.register(jwks, { source: keys, path: '/keys.json', maxAge: 60 })
+    await app.register(tesseraSession, { manager, jwks: { path: '/keys.json', maxAge: 60 } })
     const res = await app.inject({ method: 'GET', url: '/keys.json' })
     expect(res.statusCode).toBe(200)
     expect(res.headers['cache-control']).toBe('public, max-age=60')
     expect(res.headers['content-type']).toBe('application/json')
-    expect(res.json()).toEqual(keys.jwks())
+    expect(res.headers['set-cookie']).toBeUndefined()
+    expect(res.json()).toEqual(manager.jwks())
     expect((await app.inject({ method: 'HEAD', url: '/keys.json' })).statusCode).toBe(200)
     expect((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).statusCode).toBe(
       404,
@@ -24,12 +26,14 @@ describe('the jwks plugin for Fastify', () => {
     await app.close()
   })
 
-  it('refuses a missing source or a bad path when registered', async () => {
+  it('refuses a bad path when registered', async () => {
     const app = Fastify()
-    await expect(app.register(jwks, {} as never).ready()).rejects.toThrow(ConfigError)
+    await expect(
+      app.register(tesseraSession, { manager, jwks: { path: 'x' } }).ready(),
+    ).rejects.toThrow(ConfigError)
     const other = Fastify()
-    await expect(other.register(jwks, { source: keys, path: 'x' }).ready()).rejects.toThrow(
-      'jwks: "path" must be a string starting with "/"',
-    )
+    await expect(
+      other.register(tesseraSession, { manager, jwks: { path: 'x' } }).ready(),
+    ).rejects.toThrow('jwks: "path" must be a string starting with "/"')
   })
 })

@@ -1,5 +1,5 @@
 import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
-import { sharedSessionRoutes, tesseraSession } from '@tessera/fastify'
+import { tesseraSession } from '@tessera/fastify'
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
 import {
@@ -16,8 +16,7 @@ async function app() {
   const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
   const shared = new SharedSessions({ sites: [A, B], key: SCENARIO_KEY })
   const fastify = Fastify({ trustProxy: '127.0.0.1' })
-  await fastify.register(tesseraSession, { manager })
-  await fastify.register(sharedSessionRoutes, { shared })
+  await fastify.register(tesseraSession, { manager, sharedSessions: shared })
   fastify.post('/login', async (request) => {
     await request.session.setUser('alice')
     return { ok: true }
@@ -27,7 +26,7 @@ async function app() {
   return fastify
 }
 
-describe('@tessera/fastify sharedSessionRoutes', () => {
+describe('@tessera/fastify tesseraSession with sharedSessions', () => {
   it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const fastify = await app()
     try {

@@ -1,56 +1,30 @@
-import {
-  type AuthUser,
-  requestUser,
-  resolveAnonymousRoutes,
-  type UserProvider,
-  unauthenticatedResponse,
-} from '@tessera/core'
+import type { AuthUser, UserProvider } from '@tessera/core'
+import { userOrRefusal } from '@tessera/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 import type { SessionEnv } from './session-middleware.js'
 
-/** Hono environment after {@link requireUser}: `c.var.user` is the logged-in user. */
+/** Hono environment after {@link requireUser} (or `session()`'s `loginRequired`): `c.var.user`. */
 export type UserEnv<U extends AuthUser = AuthUser> = {
   Variables: SessionEnv['Variables'] & { user: U }
 }
 
-/** Options of {@link requireUser}. */
-export interface RequireUserOptions {
-  /**
-   * As a group guard (`app.use('/api/*', requireUser(users, …))`), the group's routes
-   * anonymous requests may still reach — Django REST framework's `AllowAny` under an
-   * `IsAuthenticated` default: exact `"/path"` (any method) or `"METHOD /path"` entries,
-   * matched against `c.req.path`. They get no `c.var.user`. A bad entry throws
-   * `ConfigError` here.
-   * @default [] (every route of the group needs a login)
-   */
-  allowAnonymous?: readonly string[]
-}
-
 /**
- * Lets a route — or, mounted with `app.use`, a whole group — through only for a
- * logged-in user, whichever way the session arrived: the session cookie or the
- * `X-Session-Token` header (DRF's `SessionAuthentication` and django-session-token's
- * `SessionTokenAuthentication` in one). The user is on `c.var.user`, looked up once per
- * request however many guards ask (`requestUser`). Others get
- * `401 {"detail": "Authentication credentials were not provided."}` with
- * `WWW-Authenticate: Session` (`unauthenticatedResponse`). Disabled users and sessions
- * from before a password change are logged out (see `getSessionUser`).
+ * Lets one route through only for a logged-in user, whichever way the session arrived
+ * (the cookie or the `X-Session-Token` header); the user is on `c.var.user`, looked up
+ * once per request however many guards ask. Others get the core's `401` JSON. For a
+ * whole group, use `session()`'s `loginRequired` option.
  *
  * @example
  * ```ts
- * app.use('/api/*', requireUser(users, { allowAnonymous: ['POST /api/login/', 'GET /api/csrf/'] }))
- * app.get('/api/hello/', (c) => c.json({ message: `Hello ${c.var.user.username}` }))
+ * app.get('/me', requireUser(users), (c) => c.json({ username: c.var.user.username }))
  * ```
  */
 export function requireUser<U extends AuthUser>(
   users: UserProvider<U>,
-  options: RequireUserOptions = {},
 ): MiddlewareHandler<UserEnv<U>> {
-  const anonymous = resolveAnonymousRoutes(options.allowAnonymous)
   return async function tesseraRequireUser(c, next) {
-    if (anonymous.allows(c.req.method, c.req.path)) return next()
-    const user = await requestUser(c.var.session, users)
-    if (!user) return unauthenticatedResponse()
+    const user = await userOrRefusal(c.var.session, users)
+    if (user instanceof Response) return user
     c.set('user', user)
     await next()
   }

@@ -1,27 +1,15 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type AuthUser, getCsrfToken, login } from '@tessera/core'
-import { csrf, jwks, requireUser, type SessionEnv, session } from '@tessera/hono'
+import { requireUser, type SessionEnv, session } from '@tessera/hono'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
 import { Hono } from 'hono'
 
-/** The conformance route table (`AdapterRoutes`) with Hono, session() and csrf(). */
-function routes({
-  manager,
-  users,
-  allowedHosts,
-  bodyLimit,
-  trustProxy,
-}: AdapterSetupOptions): Hono<SessionEnv> {
+/** The conformance route table (`AdapterRoutes`) with Hono under session(manager, options). */
+function routes({ manager, users, options }: AdapterSetupOptions): Hono<SessionEnv> {
   const app = new Hono<SessionEnv>()
   app.onError((error, c) => c.json({ caught: error.message }, 500))
-  app.use(jwks(manager))
-  app.use(
-    session(manager, {
-      ...(allowedHosts === undefined ? {} : { allowedHosts }),
-      ...(trustProxy === undefined ? {} : { trustProxy }),
-    }),
-  )
+  app.use(session(manager, options))
   app.get('/static', (c) => c.text('static'))
   app.get('/get/:key', async (c) =>
     c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }),
@@ -36,7 +24,7 @@ function routes({
     return c.json({ ok: true })
   })
   app.get('/csrf-token', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
-  app.post('/protected', csrf(bodyLimit === undefined ? {} : { bodyLimit }), async (c) => {
+  app.post('/protected', async (c) => {
     await c.var.session.set('done', true)
     return c.json({ ok: true })
   })
@@ -55,7 +43,6 @@ function routes({
     await login(c.var.session, (await users.findByUsername('ada')) as AuthUser)
     return c.json({ ok: true })
   })
-  app.use('/members/*', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
   app.get('/members/me', requireUser(users), (c) =>
     c.json({ username: (c.var as { user: AuthUser }).user.username }),
   )

@@ -1,12 +1,12 @@
 import {
   ConfigError,
+  type CsrfOptions,
   getCsrfToken,
   MemoryStore,
   rotateCsrfToken,
   SessionManager,
-  type TesseraError,
 } from '@tessera/core'
-import { type CsrfMiddlewareOptions, csrf, type SessionEnv, session } from '@tessera/hono'
+import { type SessionEnv, session } from '@tessera/hono'
 import fc from 'fast-check'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
@@ -15,17 +15,19 @@ import { SECRET, sessionCookie } from './app.js'
 const HTTP = 'http://app.test'
 const HTTPS = 'https://app.test'
 
-/** The app under test: session() then csrf(), over a MemoryStore. */
-function csrfApp(extra: CsrfMiddlewareOptions = {}, trustProxy = false) {
+/** The app under test: session() with its `csrf` option, over a MemoryStore. */
+function csrfApp(extra: CsrfOptions = {}, trustProxy = false) {
   const store = new MemoryStore()
   const manager = new SessionManager({ store, secret: SECRET })
   const app = new Hono<SessionEnv>()
-  app.use(session(manager, { trustProxy }))
   app.use(
-    csrf({
-      trustedOrigins: ['https://trusted.example'],
-      exempt: (request) => new URL(request.url).pathname === '/exempt',
-      ...extra,
+    session(manager, {
+      trustProxy,
+      csrf: {
+        trustedOrigins: ['https://trusted.example'],
+        exempt: (request) => new URL(request.url).pathname === '/exempt',
+        ...extra,
+      },
     }),
   )
   app.get('/token', async (c) => c.json({ csrfToken: await getCsrfToken(c.var.session) }))
@@ -114,7 +116,7 @@ const form = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
 })
 
-describe('csrf(): the token', () => {
+describe('session() with csrf: the token', () => {
   it('a token in X-CSRFToken lets the request through and the handler runs', async () => {
     const { app } = csrfApp()
     const { cookie, token } = await visit(app)
@@ -321,7 +323,7 @@ describe('csrf(): the token', () => {
   })
 })
 
-describe('csrf(): methods', () => {
+describe('session() with csrf: methods', () => {
   it.each(['PUT', 'PATCH', 'DELETE', 'PROPFIND'])('%s is protected', async (method) => {
     const { app } = csrfApp()
     const { cookie, token } = await visit(app)
@@ -365,7 +367,7 @@ describe('csrf(): methods', () => {
   })
 })
 
-describe('csrf(): Origin', () => {
+describe('session() with csrf: Origin', () => {
   it.each([
     ['null', 'null'],
     ['evil', 'https://evil.example'],
@@ -429,7 +431,7 @@ describe('csrf(): Origin', () => {
   })
 })
 
-describe('csrf(): Fetch Metadata', () => {
+describe('session() with csrf: Fetch Metadata', () => {
   it('Sec-Fetch-Site: cross-site is refused even with a valid token and Origin', async () => {
     const { app } = csrfApp()
     const { cookie, token } = await visit(app)
@@ -454,7 +456,7 @@ describe('csrf(): Fetch Metadata', () => {
   )
 })
 
-describe('csrf(): Referer on HTTPS without Origin', () => {
+describe('session() with csrf: Referer on HTTPS without Origin', () => {
   it.each([
     ['no Referer', undefined, 'Referer checking failed - no Referer.'],
     [
@@ -509,7 +511,7 @@ describe('csrf(): Referer on HTTPS without Origin', () => {
     expect(res.status).toBe(200)
   })
 
-  it("X-Forwarded-Proto counts only with session()'s trustProxy", async () => {
+  it('X-Forwarded-Proto counts only with trustProxy', async () => {
     const plain = csrfApp()
     const a = await visit(plain.app)
     const res = await send(plain.app, `${HTTP}/action`, {
@@ -531,30 +533,9 @@ describe('csrf(): Referer on HTTPS without Origin', () => {
     })
     await expectRefused(proxied.app, noReferer, 'CSRF_REFERER')
   })
-
-  it("a trustProxy on csrf() that disagrees with session()'s is a ConfigError", async () => {
-    const agreeing = csrfApp({ trustProxy: true }, true)
-    const b = await visit(agreeing.app)
-    const ok = await send(agreeing.app, `${HTTP}/action`, {
-      cookie: b.cookie,
-      headers: { 'x-forwarded-proto': 'https', origin: HTTPS, 'x-csrftoken': b.token },
-    })
-    expect(ok.status).toBe(200)
-    const { app } = csrfApp({ trustProxy: true })
-    const errors: unknown[] = []
-    app.onError((error, c) => {
-      errors.push(error)
-      return c.text('misconfigured', 500)
-    })
-    expect((await send(app, `${HTTP}/action`, {})).status).toBe(500)
-    expect(errors[0]).toBeInstanceOf(ConfigError)
-    expect((errors[0] as Error).message).toBe(
-      "csrf()'s trustProxy must equal session()'s (set it there only)",
-    )
-  })
 })
 
-describe('csrf(): the csrftoken cookie', () => {
+describe('session() with csrf: the csrftoken cookie', () => {
   it('is set on GET /token: readable by scripts, SameSite=Lax, no Secure over HTTP', async () => {
     const { app } = csrfApp()
     const res = await send(app, `${HTTP}/token`, { method: 'GET' })
@@ -600,7 +581,7 @@ describe('csrf(): the csrftoken cookie', () => {
     const browserSession = await visit(csrfApp({ cookie: { maxAge: null } }).app)
     expect(browserSession.csrfCookie).not.toMatch(/Max-Age|Expires/i)
     for (const maxAge of [0, -1, 1.5, Number.NaN]) {
-      expect(() => csrf({ cookie: { maxAge } })).toThrow(
+      expect(() => csrfApp({ cookie: { maxAge } })).toThrow(
         'cookie.maxAge must be a whole number of seconds of at least 1, or null',
       )
     }
@@ -614,7 +595,7 @@ describe('csrf(): the csrftoken cookie', () => {
   })
 })
 
-describe('csrf(): configuration', () => {
+describe('session() with csrf: configuration', () => {
   const message = (i: number, entry: string) =>
     `trustedOrigins[${i}] must be an exact origin "scheme://host[:port]" as browsers send it (http or https, lowercase, no default port, path, wildcard or trailing slash), got ${JSON.stringify(entry)}`
 
@@ -625,7 +606,9 @@ describe('csrf(): configuration', () => {
   ])('trustedOrigins %j throws ConfigError at setup', (trustedOrigins, index, entry) => {
     let error: unknown
     try {
-      csrf({ trustedOrigins })
+      session(new SessionManager({ store: new MemoryStore(), secret: SECRET }), {
+        csrf: { trustedOrigins },
+      })
     } catch (e) {
       error = e
     }
@@ -633,28 +616,9 @@ describe('csrf(): configuration', () => {
     expect((error as ConfigError).code).toBe('CONFIG_INVALID')
     expect((error as ConfigError).message).toBe(message(index, entry))
   })
-
-  it('csrf() without session() throws ConfigError on each request', async () => {
-    const app = new Hono<SessionEnv>()
-    const errors: unknown[] = []
-    app.onError((error, c) => {
-      errors.push(error)
-      return c.json({ error: 'misconfigured' }, 500)
-    })
-    app.use(csrf())
-    app.post('/action', (c) => c.json({ ok: true }))
-    const res = await app.request(`${HTTP}/action`, { method: 'POST' })
-    // Hono's error handler makes it a 500: the app is misconfigured, and it must fail
-    // loudly rather than serve unsafe methods without protection.
-    expect(res.status).toBe(500)
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toBeInstanceOf(ConfigError)
-    expect((errors[0] as TesseraError).code).toBe('CONFIG_INVALID')
-    expect((errors[0] as Error).message).toBe('csrf() needs session() registered before it')
-  })
 })
 
-describe('csrf(): hostile headers (fast-check)', () => {
+describe('session() with csrf: hostile headers (fast-check)', () => {
   // What can reach a server in a header value: bytes other than NUL, CR and LF.
   const headerChar = fc
     .integer({ min: 1, max: 255 })

@@ -9,7 +9,7 @@ import {
   MemoryStore,
   SessionManager,
 } from '@tessera/core'
-import { jwks, type SessionEnv, session } from '@tessera/hono'
+import { type SessionEnv, session } from '@tessera/hono'
 import { ManualClock } from '@tessera/testing'
 import fc from 'fast-check'
 import { Hono } from 'hono'
@@ -103,8 +103,7 @@ function makeApp(
     jwt: { keys, issuer: ISSUER, audience: AUDIENCE, fields: ['email'], ...jwt },
   })
   const app = new Hono<SessionEnv>()
-  app.use(jwks(manager))
-  app.use(session(manager))
+  app.use(session(manager, { jwks: true }))
   app.get('/me', async (c) => c.json({ user: await c.var.session.getUserId() }))
   // Test-only login without credentials or CSRF: the attacks are on the cookie, not here.
   app.post('/login', async (c) => {

@@ -1,5 +1,5 @@
 import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
-import { type SessionEnv, session, sharedSession } from '@tessera/hono'
+import { type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import {
@@ -15,8 +15,7 @@ function app() {
   const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
   const shared = new SharedSessions({ sites: [A, B], key: SCENARIO_KEY })
   const hono = new Hono<SessionEnv>()
-  hono.use(session(manager))
-  hono.use(sharedSession(shared))
+  hono.use(session(manager, { sharedSessions: shared }))
   hono.post('/login', async (c) => {
     await c.var.session.setUser('alice')
     return c.json({ ok: true })
@@ -25,7 +24,7 @@ function app() {
   return hono
 }
 
-describe('@tessera/hono sharedSession()', () => {
+describe('@tessera/hono session() with sharedSessions', () => {
   it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const hono = app()
     await sharedSessionScenario(
@@ -43,13 +42,13 @@ describe('@tessera/hono sharedSession()', () => {
   })
 })
 
-describe('@tessera/hono sharedSession() behind a TLS proxy', () => {
-  it("reads session()'s trustProxy: an https site reached as http + X-Forwarded-Proto is served", async () => {
+describe('@tessera/hono session() with sharedSessions behind a TLS proxy', () => {
+  it('reads the one trustProxy: an https site reached as http + X-Forwarded-Proto is served', async () => {
     const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
     const sites = ['https://a.test', 'https://b.test']
     const hono = new Hono<SessionEnv>()
-    hono.use(session(manager, { trustProxy: true }))
-    hono.use(sharedSession(new SharedSessions({ sites, key: SCENARIO_KEY })))
+    const sharedSessions = new SharedSessions({ sites, key: SCENARIO_KEY })
+    hono.use(session(manager, { trustProxy: true, sharedSessions }))
     const res = await hono.request('http://b.test/shared-session/loader.json', {
       headers: { 'x-forwarded-proto': 'https' },
     })

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { type AuthUser, getCsrfToken, login, type Session, type UserProvider } from '@tessera/core'
+import { type AuthUser, getCsrfToken, login, type Session } from '@tessera/core'
 import { type AdapterApp, type AdapterSetupOptions, describeAdapter } from '@tessera/testing'
-import { requireUser, withJwks, withSession, withUser } from '@tessera/web'
+import { requireUser, withSession } from '@tessera/web'
 
 const json = (body: unknown) => Response.json(body)
 
@@ -41,59 +41,33 @@ async function route(request: Request, session: Session): Promise<Response> {
   return json({ detail: 'Not found' })
 }
 
-/** The login-required group `/members/*`, with `GET /members/open` opted out. */
-function members(users: UserProvider) {
-  return withUser(
-    users,
-    async (request, context) => {
-      const { pathname } = new URL(request.url)
-      if (pathname === '/members/open') return json({ open: true })
-      const user = await requireUser(context, users)
-      if (user instanceof Response) return user
-      return json({ username: user.username })
-    },
-    { allowAnonymous: ['GET /members/open'] },
-  )
-}
-
-/** One handler for the app; CSRF applies to `/protected` only, as the route table says. */
+/** One handler for the app, under withSession with the suite's options. */
 function app({
   manager,
   users,
-  allowedHosts,
-  bodyLimit,
-  trustProxy,
+  options,
 }: AdapterSetupOptions): (request: Request) => Promise<Response> {
-  const hosts = {
-    ...(allowedHosts === undefined ? {} : { allowedHosts }),
-    ...(trustProxy === undefined ? {} : { trustProxy }),
-  }
-  const group = members(users)
-  const open = withSession(
+  const handler = withSession(
     manager,
     async (request, context) => {
       const { pathname } = new URL(request.url)
-      if (pathname.startsWith('/members/')) return group(request, context)
+      if (pathname === '/members/open') return json({ open: true })
+      if (pathname === '/members/me') {
+        const user = await requireUser(context, users)
+        if (user instanceof Response) return user
+        return json({ username: user.username })
+      }
       if (request.method === 'POST' && pathname === '/login') {
         await login(context.session, (await users.findByUsername('ada')) as AuthUser)
         return json({ ok: true })
       }
+      if (request.method === 'POST' && pathname === '/protected') {
+        await context.session.set('done', true)
+        return json({ ok: true })
+      }
       return route(request, context.session)
     },
-    hosts,
-  )
-  const protectedRoute = withSession(
-    manager,
-    async (_request, { session }) => {
-      await session.set('done', true)
-      return json({ ok: true })
-    },
-    { csrf: true, ...hosts, ...(bodyLimit === undefined ? {} : { bodyLimit }) },
-  )
-  const handler = withJwks(manager, (request) =>
-    request.method === 'POST' && new URL(request.url).pathname === '/protected'
-      ? protectedRoute(request)
-      : open(request),
+    options,
   )
   // The caller's error path: withSession rethrows what is not Tessera's.
   return async (request) => {

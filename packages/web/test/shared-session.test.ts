@@ -1,5 +1,5 @@
 import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
-import { sharedSessionHandler, withSession } from '@tessera/web'
+import { withSession } from '@tessera/web'
 import { describe, expect, it } from 'vitest'
 import {
   SCENARIO_KEY,
@@ -15,7 +15,7 @@ function handler() {
   const shared = new SharedSessions({ sites: [A, B], key: SCENARIO_KEY })
   return withSession(
     manager,
-    sharedSessionHandler(shared, async (request, { session }) => {
+    async (request, { session }) => {
       const path = new URL(request.url).pathname
       if (path === '/login' && request.method === 'POST') {
         await session.setUser('alice')
@@ -23,11 +23,12 @@ function handler() {
       }
       if (path === '/me') return Response.json({ user: await session.getUserId() })
       return new Response('not found', { status: 404 })
-    }),
+    },
+    { sharedSessions: shared },
   )
 }
 
-describe('@tessera/web sharedSessionHandler()', () => {
+describe('@tessera/web withSession() with sharedSessions', () => {
   it('serves the loader, the script path and the redirect path (django-shared-session)', async () => {
     const fetchHandler = handler()
     await sharedSessionScenario(

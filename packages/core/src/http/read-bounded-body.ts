@@ -35,11 +35,7 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024
  * ```
  */
 export async function readBoundedBody(source: BodySource, limit: number): Promise<BoundedBody> {
-  const declared = source.headers.get('content-length')
-  // RFC 9110 §8.6: one or more digits. Anything else is no declaration; the count decides.
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > limit) {
-    return { tooLarge: true }
-  }
+  if (declaredTooLarge(source.headers.get('content-length'), limit)) return { tooLarge: true }
   const body = source.body
   if (body === null) return { tooLarge: false, bytes: new Uint8Array(0) }
   const reader = body.getReader()
@@ -67,4 +63,18 @@ export async function readBoundedBody(source: BodySource, limit: number): Promis
     at += chunk.byteLength
   }
   return { tooLarge: false, bytes }
+}
+
+/**
+ * Whether a `Content-Length` value declares more than `limit` bytes, so a body can be
+ * refused before a byte of it is read. RFC 9110 §8.6: one or more digits; anything else
+ * is no declaration (the count as it streams decides). Never throws.
+ *
+ * @example
+ * ```ts
+ * if (declaredTooLarge(request.headers.get('content-length'), 65536)) return bodyTooLargeResponse()
+ * ```
+ */
+export function declaredTooLarge(value: string | null | undefined, limit: number): boolean {
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) && Number(value) > limit
 }

@@ -5,29 +5,19 @@ import {
   type SessionManager,
   type UserProvider,
 } from '@tessera/core'
-import { csrf, jwks, requireUser, session, storeErrors } from '@tessera/express'
+import type { LifecycleOptions } from '@tessera/core/adapter'
+import { requireUser, session, storeErrorHandler } from '@tessera/express'
 import type { ErrorRequestHandler, Express } from 'express-serve-static-core'
 import { express } from './serve.js'
 
-/** The conformance route table (`AdapterRoutes`) with Express, session() and csrf(). */
+/** The conformance route table (`AdapterRoutes`) with Express under session(manager, options). */
 export function routes(
   manager: SessionManager,
-  options: {
-    allowedHosts?: readonly string[]
-    bodyLimit?: number
-    trustProxy?: boolean
-    users?: UserProvider
-  } = {},
+  options: LifecycleOptions & { users?: UserProvider } = {},
 ): Express {
-  const { allowedHosts, bodyLimit, trustProxy, users } = options
+  const { users } = options
   const app = express()
-  app.use(jwks(manager))
-  app.use(
-    session(manager, {
-      ...(allowedHosts === undefined ? {} : { allowedHosts }),
-      ...(trustProxy === undefined ? {} : { trustProxy }),
-    }),
-  )
+  app.use(session(manager, options))
   app.use(express.json({ strict: false }))
   app.get('/static', (_req, res) => {
     res.type('text').send('static')
@@ -49,7 +39,7 @@ export function routes(
   app.get('/csrf-token', async (req, res) => {
     res.json({ csrfToken: await getCsrfToken(req.session) })
   })
-  app.post('/protected', csrf(bodyLimit === undefined ? {} : { bodyLimit }), async (req, res) => {
+  app.post('/protected', async (req, res) => {
     await req.session.set('done', true)
     res.json({ ok: true })
   })
@@ -69,7 +59,6 @@ export function routes(
       await login(req.session, (await users.findByUsername('ada')) as AuthUser)
       res.json({ ok: true })
     })
-    app.use('/members', requireUser(users, { allowAnonymous: ['GET /members/open'] }))
     app.get('/members/me', requireUser(users), (_req, res) => {
       res.json({ username: (res.locals.user as AuthUser).username })
     })
@@ -81,7 +70,7 @@ export function routes(
     await req.session.set('redirected', true)
     res.redirect(302, '/static')
   })
-  app.use(storeErrors())
+  app.use(storeErrorHandler())
   app.use(((err: Error, _req, res, _next) => {
     res.status(500).json({ caught: err.message })
   }) as ErrorRequestHandler)

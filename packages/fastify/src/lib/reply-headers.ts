@@ -1,46 +1,25 @@
-import { copyResponseHeaders, type HeaderWriter } from '@tessera/core'
+import { type HeaderWriter, writeResponse } from '@tessera/core/adapter'
 import type { FastifyReply } from 'fastify'
-
-/**
- * A Fastify reply in the shape of the core's `HeaderWriter`, for `writeSessionHeaders`.
- * `reply.header('set-cookie', …)` already appends (Fastify keeps repeated `set-cookie`
- * values as an array, one header line each, RFC 6265 §3); other headers are joined.
- */
+/** A reply as a `HeaderWriter`; `reply.header('set-cookie', …)` appends a line (RFC 6265 §3). */
 export function replyHeaderWriter(reply: FastifyReply): HeaderWriter {
-  const get = (name: string): string | undefined => {
-    const value = reply.getHeader(name)
-    return Array.isArray(value) ? value.join(', ') : value?.toString()
-  }
   return {
-    get,
-    set: (name, value) => {
-      reply.header(name, value)
-    },
-    append: (name, value) => {
-      const current = name === 'set-cookie' ? undefined : get(name)
-      reply.header(name, current ? `${current}, ${value}` : value)
-    },
+    get: (name) => reply.getHeader(name)?.toString(),
+    set: (name, value) => reply.header(name, value),
+    append: (name, value) => reply.header(name, value),
   }
 }
 
 /**
- * Turns the reply into a core-built answer (the `503` store failure, the `403` CSRF
- * refusal, the `413`): its status and headers replace the reply's, its body is returned
- * as the payload. Whatever the route had set (cookies included) goes: the answer is not
- * theirs.
+ * Puts a core-built answer on the reply (its status and headers) and returns its body
+ * as the payload, bytes so Fastify keeps the content type. `replace`: whatever the route
+ * or earlier hooks had set goes (the 503, 413, 400 are not theirs).
  */
-export async function replaceReply(reply: FastifyReply, response: Response): Promise<string> {
-  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name)
-  return applyResponse(reply, response)
-}
-
-/**
- * Puts a core-built answer (the `401`, a shared-session hop) on the reply beside what
- * earlier hooks set (CORS headers, say): its status and headers, and its body returned
- * as the payload.
- */
-export async function applyResponse(reply: FastifyReply, response: Response): Promise<string> {
-  reply.code(response.status)
-  copyResponseHeaders(response, (name, value) => reply.header(name, value))
-  return response.text()
+export async function sendAnswer(
+  reply: FastifyReply,
+  response: Response,
+  replace = true,
+): Promise<Buffer> {
+  if (replace) for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name)
+  const target = { status: (code: number) => reply.code(code), header: reply.header.bind(reply) }
+  return Buffer.from(await writeResponse(response, target))
 }

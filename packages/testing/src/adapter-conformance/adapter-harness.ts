@@ -1,4 +1,5 @@
 import type { AuthUser, SessionManager, UserProvider } from '@tessera/core'
+import type { LifecycleOptions } from '@tessera/core/adapter'
 
 /** What {@link describeAdapter} hands the adapter's `setup` for one app. */
 export interface AdapterSetupOptions {
@@ -13,20 +14,16 @@ export interface AdapterSetupOptions {
    */
   users: UserProvider<AuthUser>
   /**
-   * When set, pass it as the session middleware's `allowedHosts` option (Django's
-   * `ALLOWED_HOSTS`); when absent, leave the option unset (every host allowed).
+   * The options of the adapter's one entry point (Hono and Express `session()`,
+   * Fastify's `tesseraSession`, `withSession`), the same names in every adapter: pass
+   * them as they are. They serve the JWKS, the shared-session routes (sites
+   * `https://adapter.test` and `https://other.test`), the login-required group
+   * `/members/` with its opt-out `GET /members/open` over `users`, and CSRF on
+   * `POST /protected` only (`csrf.exempt` covers every other route); per case, also
+   * `allowedHosts`, `bodyLimit` and `trustProxy` — given there only: the suite checks
+   * that one setting reaches cookies, CSRF, shared sessions and the client address.
    */
-  allowedHosts?: readonly string[]
-  /**
-   * When set, pass it as the CSRF middleware's `bodyLimit` option; when absent, leave
-   * the adapter's default (64 KiB).
-   */
-  bodyLimit?: number
-  /**
-   * When set, pass it as the session middleware's `trustProxy` option — there only: the
-   * suite checks that the one setting reaches cookies, CSRF and the client address.
-   */
-  trustProxy?: boolean
+  options: LifecycleOptions
 }
 
 /**

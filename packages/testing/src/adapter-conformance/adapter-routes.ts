@@ -6,27 +6,23 @@ import type { JsonValue, SessionData } from '@tessera/core'
  * answer. The suite reaches the app only through HTTP, so these routes are the whole
  * contract between the suite and an adapter's test file.
  *
- * Wiring: the adapter's session middleware wraps every route, with the
- * `SessionManager` the suite passes to `setup` and default adapter options (no trusted
- * proxy). Only `POST /protected` goes through the adapter's CSRF middleware, with
- * default CSRF options; no other route is CSRF-checked. Errors are left to the
- * adapter: a store failure must surface as the adapter's `503` JSON. The app has its
- * framework's own error handler (Hono's `onError`, an Express error middleware after
- * the routes, Fastify's `setErrorHandler`; for a fetch handler, the caller's
- * `try`/`catch`) answering any other error as `500 {"caught": error.message}`.
- *
- * The adapter's JWKS route is mounted with the same manager as its source
- * (`jwks(manager)` in Hono and Express, `app.register(jwks, { source: manager })` in
- * Fastify, `withJwks(manager, …)` for fetch handlers).
+ * Wiring: the adapter's one entry point wraps every route, with the `SessionManager`
+ * and the `options` the suite passes to `setup`, as they are: they serve the JWKS and
+ * the shared-session routes, guard the login-required group `/members/` and check
+ * CSRF on `POST /protected` only. Errors are left to the adapter: a store failure must
+ * surface as the `503` JSON. The app has its framework's own error handler (Hono's
+ * `onError`, an Express error middleware after the routes, Fastify's
+ * `setErrorHandler`; for a fetch handler, the caller's `try`/`catch`) answering any
+ * other error as `500 {"caught": error.message}`.
  *
  * @example
  * ```ts
  * // Hono
- * app.use(session(manager))
+ * app.use(session(manager, options))
  * app.get('/static', (c) => c.text('static'))
  * app.get('/get/:key', async (c) =>
  *   c.json({ value: (await c.var.session.get(c.req.param('key'))) ?? null }))
- * app.post('/protected', csrf(), async (c) => {
+ * app.post('/protected', async (c) => {
  *   await c.var.session.set('done', true)
  *   return c.json({ ok: true })
  * })
@@ -66,13 +62,14 @@ export interface AdapterRoutes {
   /** `login(session, ada)` with the suite's user `ada`; `{ ok: true }`. Not CSRF-checked. */
   'POST /login': { ok: true }
   /**
-   * In the login-required group `/members/*`: the adapter's `requireUser(users)` as the
-   * group's guard, with `GET /members/open` as its one explicit opt-out, and again on
-   * this route. `{ username }` of the user the adapter hands the handler.
+   * In the login-required group `/members/` (the entry point's `loginRequired`, with
+   * `GET /members/open` as its one explicit opt-out), and the adapter's
+   * `requireUser(users)` again on this route. `{ username }` of the user the adapter
+   * hands the handler.
    */
   'GET /members/me': { username: string }
   /** The group's opt-out: `{ open: true }` for anyone, without touching the session. */
   'GET /members/open': { open: true }
-  /** The adapter's JWKS route over the suite's manager: `manager.jwks()` as JSON. */
+  /** The entry point's JWKS route (`jwks: true`): `manager.jwks()` as JSON. */
   'GET /.well-known/jwks.json': { keys: Record<string, string>[] }
 }

@@ -1,5 +1,5 @@
 import type { AuthUser, UserProvider } from '@tessera/core'
-import { MemoryStore, SessionManager } from '@tessera/core'
+import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
 import { afterEach, describe } from 'vitest'
 import type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
 import { concurrencyCases } from './cases/concurrency-cases.js'
@@ -16,6 +16,7 @@ import { userCases } from './cases/user-cases.js'
 import {
   type AdapterSuiteContext,
   buildRequest,
+  HTTPS,
   JWT_AUDIENCE,
   JWT_ISSUER,
   type OpenApp,
@@ -117,12 +118,11 @@ export interface AdapterSuiteOptions {
  * - `lifecycle`: a handler that writes the session and then throws, or answers a 5xx,
  *   leaves the store unchanged and sets no session cookie (Django saves nothing on a
  *   5xx); the thrown error reaches the framework's own error path (`POST /throw`).
- * - `proxy`: with `trustProxy` on the session middleware alone, `X-Forwarded-Proto:
- *   https` marks the cookie `Secure` and makes `https://…` the expected CSRF origin, and
- *   the rightmost `X-Forwarded-For` entry (the address the proxy saw) is the recorded
- *   client address; without it both headers are ignored.
- * - `users`: a login-required group (`/members/*`, the adapter's `requireUser` as a
- *   group guard) answers an anonymous request `401` JSON with `WWW-Authenticate:
+ * - `proxy`: with `trustProxy` on the entry point alone, `X-Forwarded-Proto: https`
+ *   marks the cookie `Secure`, makes `https://…` the expected CSRF origin and the
+ *   shared-session site, and the rightmost `X-Forwarded-For` entry (the address the
+ *   proxy saw) is the recorded client address; without it both headers are ignored.
+ * - `users`: a login-required group (`/members/`, the entry point's `loginRequired`) answers an anonymous request `401` JSON with `WWW-Authenticate:
  *   Session` and lets its explicit opt-out (`GET /members/open`) through; a logged-in
  *   request reaches the handler with the user, looked up once although both the group
  *   and the route guard ask.
@@ -133,8 +133,8 @@ export interface AdapterSuiteOptions {
  * ```ts
  * import { describeAdapter } from '@tessera/testing'
  *
- * describeAdapter('hono', ({ manager }) => {
- *   const app = routes(manager) // the AdapterRoutes table, with session() and csrf()
+ * describeAdapter('hono', ({ manager, options }) => {
+ *   const app = routes(manager, options) // the AdapterRoutes table under session(manager, options)
  *   return { fetch: async (request) => app.fetch(request) }
  * })
  * ```
@@ -186,9 +186,18 @@ export function describeAdapter(
     const app = await setup({
       manager,
       users,
-      ...(openOptions.allowedHosts === undefined ? {} : { allowedHosts: openOptions.allowedHosts }),
-      ...(openOptions.bodyLimit === undefined ? {} : { bodyLimit: openOptions.bodyLimit }),
-      ...(openOptions.trustProxy === undefined ? {} : { trustProxy: openOptions.trustProxy }),
+      options: {
+        csrf: { exempt: (request) => new URL(request.url).pathname !== '/protected' },
+        jwks: true,
+        users,
+        loginRequired: { paths: ['/members/'], allowAnonymous: ['GET /members/open'] },
+        sharedSessions: new SharedSessions({ sites: [HTTPS, 'https://other.test'], key: SECRET }),
+        ...(openOptions.allowedHosts === undefined
+          ? {}
+          : { allowedHosts: openOptions.allowedHosts }),
+        ...(openOptions.bodyLimit === undefined ? {} : { bodyLimit: openOptions.bodyLimit }),
+        ...(openOptions.trustProxy === undefined ? {} : { trustProxy: openOptions.trustProxy }),
+      },
     })
     opened.push(app)
     if (realPort && app.url === undefined) {

@@ -51,6 +51,19 @@ export function proxyCases(ctx: AdapterSuiteContext): void {
       expect(await res.json()).toEqual({ ok: true })
     })
 
+    it('makes the https site the one the shared-session routes answer for', async () => {
+      const loader = '/shared-session/loader.json'
+      const trusted = await (await ctx.open({ trustProxy: true })).send(loader, {
+        headers: VIA_PROXY,
+      })
+      expect(trusted.status).toBe(200)
+      expect(trusted.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(await trusted.json()).toHaveProperty('scripts')
+      // Without trustProxy the request is plain http://adapter.test, not a configured site.
+      const ignored = await (await ctx.open()).send(loader, { headers: VIA_PROXY })
+      expect(ignored.headers.get('referrer-policy')).toBeNull()
+    })
+
     it('without trustProxy the forwarded headers are ignored', async () => {
       const store = new MemoryStore()
       const app = await ctx.open({ store })

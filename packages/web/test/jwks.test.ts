@@ -1,26 +1,25 @@
-import { ConfigError, generateJwtKey, JwtKeySet } from '@tessera/core'
-import { withJwks } from '@tessera/web'
+import { ConfigError, type SessionManager } from '@tessera/core'
+import { withSession } from '@tessera/web'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { jwtSessionManager } from '../../../test-support/jwt-session-manager.js'
 
-let keys: JwtKeySet
+let manager: SessionManager
 beforeAll(async () => {
-  keys = await JwtKeySet.fromJson({ keys: [await generateJwtKey('EdDSA', { kid: 'k' })] })
+  manager = await jwtSessionManager()
 })
 
-describe('withJwks() for fetch handlers', () => {
+describe("withSession()'s jwks option", () => {
   it('answers GET and HEAD on the configured path; everything else reaches the handler with its extra arguments', async () => {
-    const handler = withJwks(
-      keys,
-      (_request: Request, env: string) => new Response(`next ${env}`, { status: 404 }),
-      {
-        path: '/keys.json',
-        maxAge: 60,
-      },
+    const handler = withSession(
+      manager,
+      (_request: Request, _context, env: string) => new Response(`next ${env}`, { status: 404 }),
+      { jwks: { path: '/keys.json', maxAge: 60 } },
     )
     const res = await handler(new Request('https://app.test/keys.json'), 'env')
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('public, max-age=60')
-    expect(await res.json()).toEqual(keys.jwks())
+    expect(res.headers.getSetCookie()).toEqual([])
+    expect(await res.json()).toEqual(manager.jwks())
     expect(
       (await handler(new Request('https://app.test/keys.json', { method: 'HEAD' }), 'env')).status,
     ).toBe(200)
@@ -35,6 +34,8 @@ describe('withJwks() for fetch handlers', () => {
   })
 
   it('refuses bad options at setup', () => {
-    expect(() => withJwks(keys, () => new Response(), { maxAge: 1.5 })).toThrow(ConfigError)
+    expect(() => withSession(manager, () => new Response(), { jwks: { maxAge: 1.5 } })).toThrow(
+      ConfigError,
+    )
   })
 })

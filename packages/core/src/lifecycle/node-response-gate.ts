@@ -1,0 +1,188 @@
+import type { HeaderWriter } from '../http/write-session-headers.js'
+import { writeSessionHeaders } from '../http/write-session-headers.js'
+import type { FinishedRequest, RequestScope } from './request-scope.js'
+import { writeResponse } from './write-response.js'
+
+/**
+ * The part of Node's `http.NodeResponse` the gate uses, typed here so the core needs
+ * no `node:` import: Express's `res`, or any connect-style framework's.
+ */
+export interface NodeResponse {
+  statusCode: number
+  readonly headersSent: boolean
+  getHeader(name: string): number | string | readonly string[] | undefined
+  setHeader(name: string, value: number | string | readonly string[]): unknown
+  appendHeader(name: string, value: string | readonly string[]): unknown
+  removeHeader(name: string): void
+  getHeaderNames(): string[]
+  writeHead(...args: never[]): unknown
+  write(...args: never[]): unknown
+  end(...args: never[]): unknown
+  flushHeaders(): void
+  destroy(error?: Error): unknown
+}
+
+type Writer = (...args: unknown[]) => unknown
+const METHODS = ['writeHead', 'write', 'end', 'flushHeaders'] as const
+type Method = (typeof METHODS)[number]
+
+/** One response's gate: the request's scope, the real methods, and the calls held while saving. */
+export interface NodeResponseGate {
+  readonly scope: RequestScope
+  readonly next: (error?: unknown) => void
+  readonly original: Readonly<Record<Method, Writer>>
+  phase: 'open' | 'saving' | 'released'
+  readonly queue: Array<[Method, unknown[]]>
+}
+
+// On the response itself, not in a WeakMap: an ephemeron per request costs the GC more.
+const GATE = Symbol('tessera.gate')
+type GatedResponse = NodeResponse & { [GATE]?: NodeResponseGate }
+
+/**
+ * The gate {@link gateNodeResponse} put on this response, if any: an error handler ends
+ * the request through its `scope`.
+ *
+ * @example
+ * ```ts
+ * const gate = nodeResponseGate(res)
+ * if (gate) await sendNodeResponse(res, gate.scope.finish({ error }) as Response)
+ * ```
+ */
+export function nodeResponseGate(res: NodeResponse): NodeResponseGate | undefined {
+  return (res as GatedResponse)[GATE]
+}
+
+/**
+ * Sends a core-built `Response` (its status, headers and body) on a Node response.
+ *
+ * @example
+ * ```ts
+ * await sendNodeResponse(res, unauthenticatedResponse())
+ * ```
+ */
+export async function sendNodeResponse(res: NodeResponse, response: Response): Promise<void> {
+  const target = {
+    status: (code: number) => {
+      res.statusCode = code
+    },
+    header: (name: string, value: string | string[]) => res.setHeader(name, value),
+  }
+  res.end(...([await writeResponse(response, target)] as never[]))
+}
+
+/**
+ * Holds a Node response until the request's session is saved (`scope.finish`), for
+ * connect-style frameworks such as Express. Express has no "after the handler"
+ * hook and `writeHead` is synchronous while saving is not, so — as express-session does
+ * with `res.end` — every path that sends headers (`writeHead`, `write`, `end`,
+ * `flushHeaders`) is queued on its first call, `scope.finish` runs, its headers are
+ * added while they can still change, and the calls are replayed in order. When nothing
+ * needs the store (most requests only read), nothing is held. A replacement (the `503`)
+ * is sent instead; an error that is not Tessera's goes to Express's `next(err)`.
+ */
+export function gateNodeResponse(
+  res: NodeResponse,
+  scope: RequestScope,
+  next: (error?: unknown) => void,
+): void {
+  const original = {} as Record<Method, Writer>
+  for (const m of METHODS) original[m] = res[m] as unknown as Writer
+  ;(res as GatedResponse)[GATE] = { scope, next, original, phase: 'open', queue: [] }
+  for (const m of METHODS) (res as unknown as Record<Method, Writer>)[m] = GATED[m]
+}
+
+// Shared by every response (no closures per request); each finds its gate on `this`.
+const GATED = Object.fromEntries(
+  METHODS.map((m) => [
+    m,
+    function (this: GatedResponse, ...args: unknown[]): unknown {
+      const gate = this[GATE] as NodeResponseGate
+      if (gate.phase === 'released') return gate.original[m].apply(this, args)
+      if (m === 'writeHead') setHeadersNow(this, args)
+      const out = hold(this, gate, m, args)
+      // true: a piping stream must not wait for a 'drain' that a held response never emits.
+      return m === 'write' ? (out ?? true) : m === 'flushHeaders' ? undefined : this
+    },
+  ]),
+) as Record<Method, Writer>
+
+/** Headers passed to `writeHead` would overwrite the session's on replay: set them now. */
+function setHeadersNow(res: NodeResponse, args: unknown[]): void {
+  const last = args[args.length - 1]
+  if (args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last)) {
+    args.pop()
+    for (const [name, value] of Object.entries(
+      last as Record<string, string | string[] | undefined>,
+    )) {
+      if (value !== undefined) res.setHeader(name, value as string)
+    }
+  }
+}
+
+function hold(
+  res: GatedResponse,
+  gate: NodeResponseGate,
+  method: Method,
+  args: unknown[],
+): unknown {
+  if (gate.phase === 'saving') {
+    gate.queue.push([method, args])
+    return undefined
+  }
+  // writeHead(status, …) has not set statusCode yet.
+  const status = method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode
+  let done: ReturnType<RequestScope['finish']>
+  try {
+    done = gate.scope.finish({ status })
+  } catch (e) {
+    return fail(res, gate, e)
+  }
+  if (!(done instanceof Promise)) {
+    if (done instanceof Response) return void replace(res, gate, done)
+    apply(res, gate, done)
+    return gate.original[method].apply(res, args)
+  }
+  gate.queue.push([method, args])
+  gate.phase = 'saving'
+  done.then(
+    (result) => {
+      if (result instanceof Response) return replace(res, gate, result)
+      apply(res, gate, result)
+      for (const [m, a] of gate.queue.splice(0)) gate.original[m].apply(res, a)
+    },
+    (e: unknown) => fail(res, gate, e),
+  )
+  return undefined
+}
+
+function apply(res: NodeResponse, gate: NodeResponseGate, done: FinishedRequest): void {
+  gate.phase = 'released'
+  if (done === undefined || done instanceof Response) return
+  const writer: HeaderWriter = {
+    get: (name) => res.getHeader(name)?.toString(),
+    set: (name, value) => res.setHeader(name, value),
+    append: (name, value) => res.appendHeader(name, value),
+  }
+  writeSessionHeaders(writer, done)
+}
+
+/** Drops what the handler answered, so the lifecycle's answer or Express's error path can write. */
+function drop(res: NodeResponse, gate: NodeResponseGate): void {
+  gate.phase = 'released'
+  gate.queue.length = 0
+  for (const name of res.getHeaderNames()) res.removeHeader(name)
+}
+
+function fail(res: NodeResponse, gate: NodeResponseGate, error: unknown): void {
+  drop(res, gate)
+  gate.next(error)
+}
+
+function replace(res: NodeResponse, gate: NodeResponseGate, response: Response): Promise<void> {
+  drop(res, gate)
+  // Never an unhandled rejection: a response that cannot be finished is cut off.
+  return sendNodeResponse(res, response).catch((e: unknown) => {
+    res.destroy(e instanceof Error ? e : undefined)
+  })
+}
