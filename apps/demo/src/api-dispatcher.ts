@@ -1,5 +1,5 @@
 import type { Session } from '@tessera/core'
-import { DEFAULT_BODY_LIMIT } from '@tessera/core'
+import { DEFAULT_BODY_LIMIT, requestViewOf } from '@tessera/core'
 import type { ApiHandler, ApiRequest, ApiRoutes } from './api-handler.js'
 import { BodyTooLarge } from './body-too-large.js'
 
@@ -33,8 +33,9 @@ export interface ApiOutput {
 /** Options of {@link createApiDispatcher}. */
 export interface ApiDispatcherOptions {
   /**
-   * The client address for throttling. By default the socket's peer address, or
-   * `'unknown'`. Behind a proxy, read the header your proxy overwrites.
+   * The client address for throttling. By default the address the adapter's session
+   * middleware decided on (the last `X-Forwarded-For` entry under its `trustProxy`, else
+   * the socket's peer), or `'unknown'`.
    */
   clientIp?: (request: Omit<ApiRequest, 'clientIp'>) => string
 }
@@ -80,7 +81,8 @@ export function createApiDispatcher(
   })
   const clientIp =
     options.clientIp ??
-    ((request: Omit<ApiRequest, 'clientIp'>) => request.remoteAddress ?? 'unknown')
+    ((request: Omit<ApiRequest, 'clientIp'>) =>
+      viewIp(request.session) ?? request.remoteAddress ?? 'unknown')
 
   return async function dispatchApi(input) {
     const method = input.method.toUpperCase()
@@ -170,4 +172,16 @@ function match(pattern: string[], path: string[]): Record<string, string> | unde
     }
   }
   return params ?? {}
+}
+
+/**
+ * The client address the session middleware decided on, so that the throttle counts
+ * the address `TRUST_PROXY` believes; `undefined` for a session opened without one.
+ */
+function viewIp(session: Session): string | undefined {
+  try {
+    return requestViewOf(session, { consumer: 'the demo API', session: 'a session middleware' }).ip
+  } catch {
+    return undefined
+  }
 }

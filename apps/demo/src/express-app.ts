@@ -6,7 +6,7 @@ import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import { type AppDeps, hostsOption } from './app.js'
+import { type AppDeps, csrfOptions, deploymentOptions } from './app.js'
 
 // bench/types/express.d.ts declares a minimal ambient 'express' for the bench, and an
 // ambient module wins over @types/express in the root tsconfig: take the real types here.
@@ -27,9 +27,12 @@ export function createExpressApp(deps: AppDeps): Express {
   const app = express()
   const dispatch = createApiDispatcher(createApi(deps), deps)
   app.use(
-    session(deps.manager, { clientIp: (req) => req.socket.remoteAddress, ...hostsOption(deps) }),
+    session(deps.manager, {
+      clientIp: (req) => req.socket.remoteAddress,
+      ...deploymentOptions(deps),
+    }),
   )
-  app.use(csrf({ trustedOrigins: deps.trustedOrigins ?? [] }))
+  app.use(csrf(csrfOptions(deps)))
   const api: RequestHandler = async (req, res) => {
     const out = await dispatch({
       method: req.method,

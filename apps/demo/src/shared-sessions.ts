@@ -1,5 +1,10 @@
 import { createHmac } from 'node:crypto'
-import { type SharedSessionMode, SharedSessions } from '@tessera/core'
+import {
+  requestViewOf,
+  type SharedRequestInfo,
+  type SharedSessionMode,
+  SharedSessions,
+} from '@tessera/core'
 import { type SessionEnv, sharedSession } from '@tessera/hono'
 import type { Context, Hono } from 'hono'
 
@@ -50,8 +55,14 @@ export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): Demo
   let shared: SharedSessions | undefined
   let endpoints: ReturnType<typeof sharedSession> | undefined
 
+  // Behind a TLS proxy (TRUST_PROXY) the request URL says http:; the site is https:.
+  const info = (c: Context<SessionEnv>): SharedRequestInfo => ({
+    secure: requestViewOf(c.var.session, { consumer: 'shared sessions', session: 'session()' })
+      .secure,
+  })
   const others = (c: Context<SessionEnv>): string[] => {
-    const self = new URL(c.req.url).origin
+    const url = new URL(c.req.url)
+    const self = `${info(c).secure ? 'https:' : 'http:'}//${url.host}`
     return (shared?.sites ?? []).filter((site) => site !== self)
   }
 
@@ -66,7 +77,7 @@ export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): Demo
         // Not for /embed/: that entry point serves cookieless webviews, which a hop cannot help.
         const page = !/^\/(api|assets|embed)(\/|$)/.test(path)
         if (page) {
-          const hop = await shared.connectRedirect(c.req.raw, c.var.session)
+          const hop = await shared.connectRedirect(c.req.raw, c.var.session, info(c))
           if (hop) return hop
         }
         await next()
@@ -85,7 +96,7 @@ export function demoSharedSessions(env: NodeJS.ProcessEnv, secret: string): Demo
     },
     async html(c, html) {
       if (!shared || (await c.var.session.getUserId()) === null) return html
-      const tags = await shared.loaderHtml(c.req.raw, c.var.session)
+      const tags = await shared.loaderHtml(c.req.raw, c.var.session, info(c))
       return tags ? html.replace('</head>', `${tags}</head>`) : html
     },
     listening(port) {
