@@ -97,8 +97,9 @@ const app = createApp(deps)
 const shared = demoSharedSessions(process.env, config.secret)
 shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
-  // django-session-token's template tag, only on pages of an existing session (see
-  // page-session-token.ts): anonymous views of `/` and `/embed/` create no session.
+  // django-session-token's template tag, only on /embed/ (or a request with a header
+  // token) of an existing session (see page-session-token.ts): cookie pages never carry
+  // one, and anonymous views create no session.
   html: async (c, html) => shared.html(c, await pageSessionToken(c, html)),
   // FRAME_ANCESTORS: the origins that may frame /embed/ (no page may be framed otherwise).
   frameAncestors: config.frameAncestors,
