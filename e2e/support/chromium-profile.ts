@@ -24,6 +24,8 @@ export interface ChromiumProfile {
 export async function launchChromiumProfile(
   executablePath: string,
   preferences: Record<string, unknown>,
+  /** Flags besides {@link CHROMIUM_ARGS}, e.g. `--host-resolver-rules`. */
+  extraArgs: readonly string[] = [],
 ): Promise<ChromiumProfile> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-chromium-'))
   mkdirSync(join(dir, 'Default'))
@@ -32,7 +34,7 @@ export async function launchChromiumProfile(
     const context = await chromium.launchPersistentContext(dir, {
       executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
       viewport: { width: 900, height: 640 },
     })
     return {

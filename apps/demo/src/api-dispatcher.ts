@@ -33,8 +33,9 @@ export interface ApiOutput {
 /** Options of {@link createApiDispatcher}. */
 export interface ApiDispatcherOptions {
   /**
-   * The client address for throttling. By default the socket's peer address, or
-   * `'unknown'`. Behind a proxy, read the header your proxy overwrites.
+   * The client address for throttling. By default the address the adapter's session
+   * middleware decided on (the last `X-Forwarded-For` entry under its `trustProxy`, else
+   * the socket's peer), or `'unknown'`.
    */
   clientIp?: (request: Omit<ApiRequest, 'clientIp'>) => string
 }
@@ -80,7 +81,8 @@ export function createApiDispatcher(
   })
   const clientIp =
     options.clientIp ??
-    ((request: Omit<ApiRequest, 'clientIp'>) => request.remoteAddress ?? 'unknown')
+    ((request: Omit<ApiRequest, 'clientIp'>) =>
+      request.session.client.ip ?? request.remoteAddress ?? 'unknown')
 
   return async function dispatchApi(input) {
     const method = input.method.toUpperCase()

@@ -1,4 +1,4 @@
-import type { SessionManager } from '@tessera/core'
+import type { CsrfOptions, SessionManager } from '@tessera/core'
 import { type SessionEnv, session, storeErrorHandler } from '@tessera/hono'
 import { Hono } from 'hono'
 import { type ApiDeps, createApi } from './api.js'
@@ -16,21 +16,54 @@ export interface AppDeps extends ApiDeps {
    * @default undefined (every host: tests that build the app without it)
    */
   allowedHosts?: readonly string[]
+  /**
+   * Behind a TLS-terminating proxy (`TRUST_PROXY`, see `config.ts`): every adapter's
+   * session middleware believes `X-Forwarded-Proto` and `X-Forwarded-For`, and its CSRF
+   * check, shared-session routes and the throttle's client address follow.
+   * @default false
+   */
+  trustProxy?: boolean
+  /**
+   * The `csrftoken` cookie's options (`HOST_COOKIES`: `__Host-csrftoken`, always Secure).
+   * @default undefined (`csrftoken`, Secure on HTTPS)
+   */
+  csrfCookie?: CsrfOptions['cookie']
 }
 
 /**
- * `{ allowedHosts }` when the deps set it, else nothing: `exactOptionalPropertyTypes`
- * forbids passing `undefined`, and every adapter's option takes the same list.
+ * The CSRF options every adapter's session entry point takes alike (its `csrf` option):
+ * the trusted origins and the `csrftoken` cookie's name and `Secure`.
  *
  * @example
  * ```ts
- * session(manager, { clientIp, ...hostsOption(deps) })
+ * session(manager, { csrf: csrfOptions(deps), ...deploymentOptions(deps) })
  * ```
  */
-export function hostsOption(deps: Pick<AppDeps, 'allowedHosts'>): {
+export function csrfOptions(deps: Pick<AppDeps, 'trustedOrigins' | 'csrfCookie'>): CsrfOptions {
+  return {
+    trustedOrigins: deps.trustedOrigins ?? [],
+    ...(deps.csrfCookie === undefined ? {} : { cookie: deps.csrfCookie }),
+  }
+}
+
+/**
+ * The deployment options every adapter's session middleware takes alike:
+ * `{ allowedHosts, trustProxy }`, each only when the deps set it
+ * (`exactOptionalPropertyTypes` forbids passing `undefined`).
+ *
+ * @example
+ * ```ts
+ * session(manager, { clientIp, ...deploymentOptions(deps) })
+ * ```
+ */
+export function deploymentOptions(deps: Pick<AppDeps, 'allowedHosts' | 'trustProxy'>): {
   allowedHosts?: readonly string[]
+  trustProxy?: boolean
 } {
-  return deps.allowedHosts === undefined ? {} : { allowedHosts: deps.allowedHosts }
+  return {
+    ...(deps.allowedHosts === undefined ? {} : { allowedHosts: deps.allowedHosts }),
+    ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
+  }
 }
 
 /**
@@ -47,8 +80,8 @@ export function createApp(deps: AppDeps): Hono<SessionEnv> {
   app.use(
     session(deps.manager, {
       clientIp: remoteAddress,
-      ...hostsOption(deps),
-      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+      ...deploymentOptions(deps),
+      csrf: csrfOptions(deps),
     }),
   )
   const api = honoApi(createApiDispatcher(createApi(deps), deps))

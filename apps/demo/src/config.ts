@@ -33,6 +33,8 @@ export interface DemoConfig {
   sessionTable: string
   /** The PostgreSQL login-throttle table (`name` or `schema.name`). */
   rateLimitTable: string
+  /** The PostgreSQL users table (`USERS_TABLE`), used when `databaseUrl` is set. */
+  usersTable: string
   /** Which adapter serves the API (`/api/…`); the SPA is always served by Hono. */
   adapter: DemoAdapter
   /** Most sessions one user may have; a login beyond it ends their oldest (`MAX_SESSIONS_PER_USER`). */
@@ -41,6 +43,24 @@ export interface DemoConfig {
   freshAge: number
   /** JWT session cookies, keys and introspection (see `jwt-config.ts`). */
   jwt: JwtDemoConfig
+  /**
+   * Behind one TLS-terminating proxy you control (`TRUST_PROXY`): believe its
+   * `X-Forwarded-Proto` and `X-Forwarded-For` — for the cookies' `Secure`, the origin and
+   * `Referer` the CSRF check expects, the shared-session sites and the client address
+   * recorded and throttled. Every adapter gets the one value.
+   */
+  trustProxy: boolean
+  /**
+   * `__Host-` cookie names, always `Secure` (`HOST_COOKIES`; on by default with
+   * `TRUST_PROXY`): `__Host-sessionid`, `__Host-sessionid_csrf` and `__Host-csrftoken`.
+   */
+  hostCookies: boolean
+  /** Origins allowed to frame `/embed/` (`FRAME_ANCESTORS`); none by default. */
+  frameAncestors: string[]
+  /** `Strict-Transport-Security` max-age on HTTPS responses (`HSTS_SECONDS`); 0: none. */
+  hstsSeconds: number
+  /** Sent as `X-Instance` on every response when set (`INSTANCE_NAME`), to tell instances apart. */
+  instanceName?: string
 }
 
 /**
@@ -58,7 +78,8 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
- * `DATA_DIR`). `ALLOWED_HOSTS` (comma-separated, Django's setting; default
+ * `DATA_DIR`). Users follow `DATABASE_URL` (table `USERS_TABLE`, default `demo_users`),
+ * else SQLite under `DATA_DIR`. `ALLOWED_HOSTS` (comma-separated, Django's setting; default
  * {@link DEFAULT_ALLOWED_HOSTS}) lists the `Host` values the demo answers; the hosts of
  * `SHARED_SITES` are always added, since the demo serves those sites. An entry that is
  * not an exact host fails startup with a `ConfigError`. `STORE_TIMEOUT_MS` bounds every
@@ -69,6 +90,8 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * `MAX_SESSIONS_PER_USER` (default 10) caps each user's sessions; `FRESH_AGE` (seconds,
  * default 600) is how long a login counts as recent for sensitive actions.
  * JWT cookies: `SESSION_FORMAT=jwt` and the settings read by `loadJwtConfig`.
+ * Production behind a TLS proxy (see `docs/guides/deploying.md`): `TRUST_PROXY`,
+ * `HOST_COOKIES`, `FRAME_ANCESTORS`, `HSTS_SECONDS` and `INSTANCE_NAME`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   const host = env.HOST || '127.0.0.1'
@@ -78,11 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   }
   const dataDir = resolve(env.DATA_DIR || 'data')
   mkdirSync(dataDir, { recursive: true })
-  const trustedOrigins = (env.TRUSTED_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean)
+  const trustedOrigins = commaList(env, 'TRUSTED_ORIGINS')
   const allowedHosts = loadAllowedHosts(env)
+  const trustProxy = flag(env, 'TRUST_PROXY', false)
   const storeTimeoutMs =
     env.STORE_TIMEOUT_MS === undefined || env.STORE_TIMEOUT_MS === ''
       ? 1000
@@ -118,19 +139,68 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     sessionTable: env.SESSION_TABLE || 'tessera_sessions',
     rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',
+    usersTable: env.USERS_TABLE || 'demo_users',
     adapter,
     maxSessionsPerUser: positiveInt(env, 'MAX_SESSIONS_PER_USER', 10),
     freshAge: positiveInt(env, 'FRESH_AGE', 600),
     jwt: loadJwtConfig(env, dataDir),
+    trustProxy,
+    hostCookies: flag(env, 'HOST_COOKIES', trustProxy),
+    frameAncestors: loadFrameAncestors(env),
+    hstsSeconds: wholeNumber(env, 'HSTS_SECONDS', 31_536_000),
+    ...(env.INSTANCE_NAME ? { instanceName: loadInstanceName(env.INSTANCE_NAME) } : {}),
   }
+}
+
+/** `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else stops startup. */
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(
+    `${name} must be 1 or 0 (or true/false, yes/no, on/off), got "${raw.slice(0, 100)}"`,
+  )
+}
+
+/**
+ * `FRAME_ANCESTORS`: comma-separated exact origins, as `Content-Security-Policy:
+ * frame-ancestors` matches them. A wildcard is refused as in `TRUSTED_ORIGINS`: any site
+ * could then frame the login form of `/embed/`.
+ */
+function loadFrameAncestors(env: NodeJS.ProcessEnv): string[] {
+  const origins = commaList(env, 'FRAME_ANCESTORS')
+  for (const origin of origins) {
+    const url = URL.canParse(origin) ? new URL(origin) : undefined
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        `FRAME_ANCESTORS entries must be exact origins like "https://partner.example" (http or https, lowercase, no path, wildcard or trailing slash), got ${JSON.stringify(origin.slice(0, 100))}`,
+      )
+    }
+  }
+  return origins
+}
+
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+function commaList(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+}
+
+function loadInstanceName(raw: string): string {
+  if (!/^[\w.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(
+      `INSTANCE_NAME must be 1 to 64 letters, digits, ".", "_" or "-", got ${JSON.stringify(raw.slice(0, 100))}`,
+    )
+  }
+  return raw
 }
 
 /** `ALLOWED_HOSTS` (or the default) plus the `SHARED_SITES` hosts, validated as the adapters will. */
 function loadAllowedHosts(env: NodeJS.ProcessEnv): string[] {
-  const listed = (env.ALLOWED_HOSTS ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean)
+  const listed = commaList(env, 'ALLOWED_HOSTS')
   for (const entry of listed) {
     // The adapters validate again at setup; here the message names the setting.
     try {
@@ -152,11 +222,15 @@ function loadAllowedHosts(env: NodeJS.ProcessEnv): string[] {
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return wholeNumber(env, name, fallback, 1)
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`)
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`)
   }
   return value
 }

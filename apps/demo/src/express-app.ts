@@ -6,7 +6,7 @@ import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import { type AppDeps, hostsOption } from './app.js'
+import { type AppDeps, csrfOptions, deploymentOptions } from './app.js'
 
 // bench/types/express.d.ts declares a minimal ambient 'express' for the bench, and an
 // ambient module wins over @types/express in the root tsconfig: take the real types here.
@@ -29,8 +29,8 @@ export function createExpressApp(deps: AppDeps): Express {
   app.use(
     session(deps.manager, {
       clientIp: (req) => req.socket.remoteAddress,
-      ...hostsOption(deps),
-      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+      ...deploymentOptions(deps),
+      csrf: csrfOptions(deps),
     }),
   )
   const api: RequestHandler = async (req, res) => {

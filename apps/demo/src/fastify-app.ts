@@ -8,7 +8,7 @@ import Fastify, {
 } from 'fastify'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import { type AppDeps, hostsOption } from './app.js'
+import { type AppDeps, csrfOptions, deploymentOptions } from './app.js'
 
 /**
  * The demo API on Fastify 5 with `@tessera/fastify` (`csrf: true`, so every unsafe
@@ -31,8 +31,8 @@ export async function createFastifyApp(
   const dispatch = createApiDispatcher(createApi(deps), deps)
   await app.register(tesseraSession, {
     manager: deps.manager,
-    csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
-    ...hostsOption(deps),
+    csrf: csrfOptions(deps),
+    ...deploymentOptions(deps),
   })
   await app.register(async (api) => {
     api.removeAllContentTypeParsers()

@@ -1,7 +1,7 @@
 import { withSession } from '@tessera/web'
 import { createApi } from './api.js'
 import { createApiDispatcher } from './api-dispatcher.js'
-import { type AppDeps, hostsOption } from './app.js'
+import { type AppDeps, csrfOptions, deploymentOptions } from './app.js'
 import { boundedText } from './hono-api.js'
 
 /**
@@ -35,9 +35,9 @@ export function createFetchApp<Rest extends unknown[] = []>(
       return new Response(out.body, { status: out.status, headers: out.headers })
     },
     {
-      csrf: { trustedOrigins: deps.trustedOrigins ?? [] },
+      csrf: csrfOptions(deps),
       clientIp: remoteAddress,
-      ...hostsOption(deps),
+      ...deploymentOptions(deps),
     },
   )
 }

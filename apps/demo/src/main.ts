@@ -6,8 +6,11 @@ import { adapterServer } from './adapter-server.js'
 import { createApp } from './app.js'
 import { JsonLinesFileSink } from './audit-file-sink.js'
 import { loadConfig } from './config.js'
+import type { DemoUsers } from './demo-users.js'
+import { withDeploymentHeaders } from './deployment-headers.js'
 import { jwtSessionOptions, withJwtRoutes } from './jwt-sessions.js'
 import { pageSessionToken } from './page-session-token.js'
+import { PostgresUsers } from './postgres-users.js'
 import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
@@ -28,15 +31,23 @@ const tessera = createTessera({
   storeOutageLog: new StoreOutageLog({ interval: config.storeOutageLogIntervalMs }),
   // SESSION_FORMAT=jwt: the cookie is a JWT federated services verify with the JWKS.
   ...(await jwtSessionOptions(config.jwt)),
+  // HOST_COOKIES (on with TRUST_PROXY): `__Host-sessionid` (and `__Host-sessionid_csrf`),
+  // always Secure, host-only, Path=/ — no subdomain or plain-HTTP page can plant or read it.
+  ...(config.hostCookies ? { cookie: { name: '__Host-sessionid', secure: true } } : {}),
 })
 const { manager } = tessera
-// Users are app data, not sessions: they stay in SQLite under DATA_DIR whatever the store.
-const users = new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
+// Users follow DATABASE_URL, so every instance on that database shares them; else SQLite.
+const users: DemoUsers = stores.postgres
+  ? await PostgresUsers.open(stores.postgres, config.usersTable)
+  : new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 const hasher = createPasswordHasher()
 const throttle = tessera.loginThrottle({ store: stores.rateLimits })
 
-if ((await users.count()) === 0) {
-  await users.create('admin', await hasher.hash('admin'))
+// Instances starting together on one new database all see no user; one insert wins.
+if (
+  (await users.count()) === 0 &&
+  (await users.createIfAbsent('admin', await hasher.hash('admin')))
+) {
   console.warn('Created the demo user admin / admin.')
   console.warn(
     'WARNING: that password is public. Change it before the demo is reachable by anyone else.',
@@ -67,15 +78,21 @@ const deps = {
   trustedOrigins: config.trustedOrigins,
   // Django's ALLOWED_HOSTS: every adapter answers 400 to any other Host, first.
   allowedHosts: config.allowedHosts,
+  // TRUST_PROXY: one value for every adapter's cookies, CSRF, shared sessions and client address.
+  trustProxy: config.trustProxy,
+  ...(config.hostCookies ? { csrfCookie: { name: '__Host-csrftoken', secure: true } } : {}),
 }
 const app = createApp(deps)
 // django-shared-session: one session across the sites this server answers for (shared-sessions.ts).
 const shared = demoSharedSessions(process.env, config.secret, tessera)
 shared.mount(app)
 mountWeb(app, await ensureWebBuild(), {
-  // django-session-token's template tag, only on pages of an existing session (see
-  // page-session-token.ts): anonymous views of `/` and `/embed/` create no session.
+  // django-session-token's template tag, only on /embed/ (or a request with a header
+  // token) of an existing session (see page-session-token.ts): cookie pages never carry
+  // one, and anonymous views create no session.
   html: async (c, html) => shared.html(c, await pageSessionToken(c, html)),
+  // FRAME_ANCESTORS: the origins that may frame /embed/ (no page may be framed otherwise).
+  frameAncestors: config.frameAncestors,
 })
 
 // Expired rows are invisible already; this only reclaims their space.
@@ -95,7 +112,8 @@ const listen = {
   fetch: withJwtRoutes(app, manager, config.jwt, config.allowedHosts).fetch,
   hostname: config.host,
   port: config.port,
-  ...onAdapter,
+  // HSTS on HTTPS responses and X-Instance, whichever adapter answers.
+  createServer: withDeploymentHeaders(onAdapter.createServer, config),
 }
 const server = serve(listen, (info) => {
   shared.listening(info.port)
@@ -103,6 +121,12 @@ const server = serve(listen, (info) => {
   console.log(`Tessera demo listening on http://${shownHost}:${info.port}`)
   console.log(`API adapter: ${config.adapter}`)
   console.log(`Allowed hosts: ${config.allowedHosts.join(', ')}`)
+  console.log(
+    `Behind a proxy: ${config.trustProxy ? 'yes (X-Forwarded-Proto/For trusted)' : 'no'}; cookies: ${manager.cookieName}${config.hostCookies ? ' (always Secure)' : ' (Secure on HTTPS)'}; frame-ancestors of /embed/: ${config.frameAncestors.join(' ') || "'none'"}`,
+  )
+  console.log(
+    `Users: ${stores.postgres ? `PostgreSQL (table ${config.usersTable})` : 'SQLite under DATA_DIR'}`,
+  )
   console.log(
     `Session cookies: ${config.jwt.format === 'jwt' ? `JWT (${config.jwt.keyFile ?? config.jwt.keysFile})` : 'opaque'}`,
   )

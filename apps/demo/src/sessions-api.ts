@@ -12,12 +12,13 @@ import {
   json,
   notAuthenticated,
 } from './api-handler.js'
+import type { DemoUsers } from './demo-users.js'
 import { readJsonObject } from './read-json.js'
-import type { DemoUser, SqliteUsers } from './users.js'
+import type { DemoUser } from './users.js'
 
 /** What the session-management endpoints need. */
 export interface SessionsApiDeps {
-  users: SqliteUsers
+  users: DemoUsers
   throttle: LoginThrottle
   management: SessionManagement<DemoUser>
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import type { SharedSessionMode, SharedSessions, Tessera } from '@tessera/core'
+import type { SharedRequestInfo, SharedSessionMode, SharedSessions, Tessera } from '@tessera/core'
 import type { SessionEnv } from '@tessera/hono'
 import type { Context, Hono } from 'hono'
 
@@ -53,8 +53,13 @@ export function demoSharedSessions(
     .filter(Boolean)
   let shared: SharedSessions | undefined
 
+  // Behind a TLS proxy (TRUST_PROXY) the request URL says http:; the site is https:.
+  const info = (c: Context<SessionEnv>): SharedRequestInfo => ({
+    secure: c.var.session.client.secure,
+  })
   const others = (c: Context<SessionEnv>): string[] => {
-    const self = new URL(c.req.url).origin
+    const url = new URL(c.req.url)
+    const self = `${info(c).secure ? 'https:' : 'http:'}//${url.host}`
     return (shared?.sites ?? []).filter((site) => site !== self)
   }
 
@@ -64,13 +69,13 @@ export function demoSharedSessions(
         if (!shared) return next()
         // The endpoints first (created once the port is known, so not session()'s
         // `sharedSessions` option); then, for a browser's page load, the first-visit hop.
-        const answered = await shared.handle(c.req.raw, c.var.session)
+        const answered = await shared.handle(c.req.raw, c.var.session, info(c))
         if (answered) return answered
         const path = c.req.path
         // Not for /embed/: that entry point serves cookieless webviews, which a hop cannot help.
         const page = !/^\/(api|assets|embed)(\/|$)/.test(path)
         if (page) {
-          const hop = await shared.connectRedirect(c.req.raw, c.var.session)
+          const hop = await shared.connectRedirect(c.req.raw, c.var.session, info(c))
           if (hop) return hop
         }
         await next()
@@ -91,7 +96,7 @@ export function demoSharedSessions(
       // Logged in or not: django-shared-session shares anonymous session data too (the
       // cart). An empty session has nothing to share (and loaderHtml would say so).
       if (!shared || (await c.var.session.isEmpty())) return html
-      const tags = await shared.loaderHtml(c.req.raw, c.var.session)
+      const tags = await shared.loaderHtml(c.req.raw, c.var.session, info(c))
       return tags ? html.replace('</head>', `${tags}</head>`) : html
     },
     listening(port) {

@@ -15,6 +15,8 @@ export interface DemoStores {
   rateLimits: RateLimitStore
   /** One line for the startup log, without credentials. */
   describe: string
+  /** The PostgreSQL pool when `DATABASE_URL` is set: the users table shares it. */
+  postgres?: pg.Pool
   /** Closes the stores and the connections they were given. */
   close(): Promise<void>
 }
@@ -49,6 +51,7 @@ export function openStores(config: DemoConfig): DemoStores {
       store: new TieredStore({ cache, primary }),
       rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
       describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix})`,
+      postgres: pool,
       close: closeAll,
     }
   }
@@ -65,6 +68,7 @@ export function openStores(config: DemoConfig): DemoStores {
       store: new PostgresStore({ pool, table: config.sessionTable }),
       rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
       describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable})`,
+      postgres: pool,
       close: closeAll,
     }
   }

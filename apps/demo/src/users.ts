@@ -1,5 +1,6 @@
-import type { AuthUser, UserProvider } from '@tessera/core'
+import type { AuthUser } from '@tessera/core'
 import Database from 'better-sqlite3'
+import type { DemoUsers } from './demo-users.js'
 
 /** A user of the demo: what the auth helpers need and nothing else. */
 export type DemoUser = AuthUser
@@ -20,9 +21,10 @@ const toUser = (row: Row): DemoUser => ({
 
 /**
  * The demo's user table in SQLite, shaped like Django's `auth_user` (`username`,
- * `password`, `is_active`), so a Django user table can be imported row for row.
+ * `password`, `is_active`), so a Django user table can be imported row for row. Used
+ * when `DATABASE_URL` is unset; with it, `PostgresUsers`.
  */
-export class SqliteUsers implements UserProvider<DemoUser> {
+export class SqliteUsers implements DemoUsers {
   readonly #db: Database.Database
 
   constructor(path: string) {
@@ -60,6 +62,15 @@ export class SqliteUsers implements UserProvider<DemoUser> {
       .prepare('INSERT INTO users (username, password) VALUES (?, ?)')
       .run(username, passwordHash)
     return { id: String(info.lastInsertRowid), username, passwordHash, isActive: true }
+  }
+
+  async createIfAbsent(username: string, passwordHash: string): Promise<boolean> {
+    const info = this.#db
+      .prepare(
+        'INSERT INTO users (username, password) VALUES (?, ?) ON CONFLICT (username) DO NOTHING',
+      )
+      .run(username, passwordHash)
+    return info.changes === 1
   }
 
   async setActive(id: string, active: boolean): Promise<void> {

@@ -21,6 +21,25 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
   "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 
+/**
+ * The policy of the pages under `/embed/` when `frameAncestors` lists origins allowed
+ * to frame them (`FRAME_ANCESTORS`): {@link CONTENT_SECURITY_POLICY} with those origins
+ * as `frame-ancestors`. Every other page keeps `'none'`.
+ *
+ * @example
+ * ```ts
+ * embedContentSecurityPolicy(['https://partner.example'])
+ * // "… frame-ancestors https://partner.example; …"
+ * ```
+ */
+export function embedContentSecurityPolicy(frameAncestors: readonly string[]): string {
+  if (frameAncestors.length === 0) return CONTENT_SECURITY_POLICY
+  return CONTENT_SECURITY_POLICY.replace(
+    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors.join(' ')}`,
+  )
+}
+
 let building: Promise<string> | undefined
 
 /**
@@ -103,7 +122,8 @@ function newestMtime(dir: string): number {
  * a year), and `index.html` for any other GET outside `/api/` so client-side routes
  * survive a reload. Register it after the API routes: paths under `/api/`, missing
  * assets and missing `/.well-known/` documents fall through to the app's 404. HTML carries a strict CSP, `nosniff` and
- * `Referrer-Policy: same-origin`. `HEAD` answers the page's headers without running
+ * `Referrer-Policy: same-origin`, and may not be framed (`frame-ancestors 'none'`,
+ * `X-Frame-Options: DENY`) — except pages under `/embed/` by the `frameAncestors` origins. `HEAD` answers the page's headers without running
  * `html` (no token issued, no session created).
  *
  * @example
@@ -118,22 +138,33 @@ export function mountWeb<E extends Env>(
   options: {
     /** Rewrites every HTML page before it is sent (the demo adds the session token). */
     html?: (c: Context<E>, html: string) => Promise<string>
+    /**
+     * Origins allowed to frame the pages under `/embed/` (`FRAME_ANCESTORS`).
+     * @default [] (no page may be framed)
+     */
+    frameAncestors?: readonly string[]
   } = {},
 ): void {
+  const embedPolicy = embedContentSecurityPolicy(options.frameAncestors ?? [])
+  const secure = (res: Response, path: string, page: string): Response =>
+    secureHeaders(res, path, page.startsWith('/embed/') ? embedPolicy : CONTENT_SECURITY_POLICY)
   const render = async (c: Context<E>, res: Response, path: string): Promise<Response> => {
     const html = options.html
-    if (!html || !res.headers.get('Content-Type')?.startsWith('text/html')) return secure(res, path)
+    const page = c.req.path
+    if (!html || !res.headers.get('Content-Type')?.startsWith('text/html'))
+      return secure(res, path, page)
     const headers = new Headers(res.headers)
     headers.delete('Content-Length')
     // HEAD is GET without a body (RFC 9110 §9.3.2): serveStatic sends no body to rewrite,
     // and the rewrite's side effects (issuing a header token creates a session row)
     // must not happen for a request that shows nothing.
     if (c.req.method === 'HEAD') {
-      return secure(new Response(null, { status: res.status, headers }), path)
+      return secure(new Response(null, { status: res.status, headers }), path, page)
     }
     return secure(
       new Response(await html(c, await res.text()), { status: res.status, headers }),
       path,
+      page,
     )
   }
   // serveStatic joins `root` with the request path, so an absolute root works from any
@@ -156,7 +187,7 @@ export function mountWeb<E extends Env>(
   })
 }
 
-function secure(res: Response, path: string): Response {
+function secureHeaders(res: Response, path: string, policy: string): Response {
   const headers = res.headers
   headers.set('X-Content-Type-Options', 'nosniff')
   headers.set('Referrer-Policy', 'same-origin')
@@ -167,7 +198,9 @@ function secure(res: Response, path: string): Response {
     headers.set('Cache-Control', 'no-cache')
   }
   if (headers.get('Content-Type')?.startsWith('text/html')) {
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    headers.set('Content-Security-Policy', policy)
+    // For browsers without CSP frame-ancestors; a page some origins may frame has none.
+    if (policy === CONTENT_SECURITY_POLICY) headers.set('X-Frame-Options', 'DENY')
   }
   return res
 }

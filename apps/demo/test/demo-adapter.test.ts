@@ -31,7 +31,9 @@ describe.each(['express', 'fastify', 'web'])('DEMO_ADAPTER=%s', (adapter) => {
       // The SPA (served by Hono) sees the session the API (on the adapter) logged in.
       const shell = await (await browser.request('/')).text()
       expect(shell).toMatch(/<div id="app">/)
-      const token = /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(shell)?.[1]
+      expect(shell, 'a cookie page carries no header token').not.toContain('data-session-token')
+      const embed = await (await browser.request('/embed/')).text()
+      const token = /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(embed)?.[1]
       expect(token).toBeDefined()
       const viaToken = await fetch(`${demo.url}/api/hello/`, {
         headers: { 'x-session-token': token as string },

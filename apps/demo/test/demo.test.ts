@@ -85,8 +85,10 @@ describe('the demo server (as npm start runs it)', () => {
     })
     expect(login.status).toBe(200)
     expect(await (await call('/api/hello/')).json()).toEqual({ message: 'Hello admin' })
-    // The HTML shell carries the session's header token (django-session-token's template tag)…
-    const shell = await (await call('/')).text()
+    // A cookie page never carries a header token: it would be a script-readable credential.
+    expect(await (await call('/')).text()).not.toContain('data-session-token')
+    // /embed/ does (django-session-token's template tag)…
+    const shell = await (await call('/embed/')).text()
     const token = /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(shell)?.[1] as string
     expect(token).toBeDefined()
     // …which works on its own, without the cookie.

@@ -47,11 +47,17 @@ describe.skipIf(pgGate.skip)('two demo instances on one PostgreSQL', () => {
   // Shared database: tables of this run only, dropped after.
   const sessionTable = `tessera_demo_multi_${run}`
   const rateLimitTable = `tessera_demo_multi_rl_${run}`
-  afterAll(() => dropTables(sessionTable, rateLimitTable))
+  const usersTable = `tessera_demo_multi_users_${run}`
+  afterAll(() => dropTables(sessionTable, rateLimitTable, usersTable))
 
   it('shares sessions: login through one, use and log out through the other', async () => {
     await sharedSessions(
-      { DATABASE_URL: PG_URL, SESSION_TABLE: sessionTable, RATE_LIMIT_TABLE: rateLimitTable },
+      {
+        DATABASE_URL: PG_URL,
+        SESSION_TABLE: sessionTable,
+        RATE_LIMIT_TABLE: rateLimitTable,
+        USERS_TABLE: usersTable,
+      },
       /Sessions: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/test \(table /,
       () => countRows(sessionTable),
     )
@@ -64,8 +70,12 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
     const prefix = `tessera-test:demo-multi:${run}:tiered:`
     const sessionTable = `tessera_demo_tiered_${run}`
     const rateLimitTable = `tessera_demo_tiered_rl_${run}`
+    const usersTable = `tessera_demo_tiered_users_${run}`
     afterAll(async () => {
-      await Promise.all([deleteRedisKeys(prefix), dropTables(sessionTable, rateLimitTable)])
+      await Promise.all([
+        deleteRedisKeys(prefix),
+        dropTables(sessionTable, rateLimitTable, usersTable),
+      ])
     })
 
     it('shares sessions: login through one, use and log out through the other', async () => {
@@ -76,6 +86,7 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
           DATABASE_URL: PG_URL,
           SESSION_TABLE: sessionTable,
           RATE_LIMIT_TABLE: rateLimitTable,
+          USERS_TABLE: usersTable,
         },
         /Sessions: PostgreSQL at .* with a Redis cache at /,
         // The primary holds the truth: the session must be there, not only in the cache.
@@ -140,7 +151,8 @@ async function sharedSessions(
   describes: RegExp,
   countSessions: () => Promise<number>,
 ): Promise<void> {
-  // One DATA_DIR for both: the users live in its SQLite file, so both know `admin`.
+  // One DATA_DIR for both: on Redis the users live in its SQLite file, so both know
+  // `admin` (with DATABASE_URL they live in PostgreSQL, see postgres-users.test.ts).
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-multi-'))
   const demos: DemoProcess[] = []
   try {

@@ -5,7 +5,12 @@ import { type SessionEnv, session } from '@tessera/hono'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { pageSessionToken } from '../src/page-session-token.js'
-import { CONTENT_SECURITY_POLICY, ensureWebBuild, mountWeb } from '../src/web.js'
+import {
+  CONTENT_SECURITY_POLICY,
+  embedContentSecurityPolicy,
+  ensureWebBuild,
+  mountWeb,
+} from '../src/web.js'
 
 const SECRET = 'web-test-secret-0123456789abcdef0123'
 
@@ -26,6 +31,7 @@ const indexMtime = () => statSync(join(dist, 'index.html')).mtimeMs
 function expectHtmlHeaders(res: Response) {
   expect(res.headers.get('content-type')).toMatch(/^text\/html/)
   expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+  expect(res.headers.get('x-frame-options')).toBe('DENY')
   expect(res.headers.get('x-content-type-options')).toBe('nosniff')
   expect(res.headers.get('referrer-policy')).toBe('same-origin')
   expect(res.headers.get('cache-control')).toBe('no-cache')
@@ -129,6 +135,30 @@ describe('mountWeb', () => {
   })
 })
 
+describe('FRAME_ANCESTORS', () => {
+  it('by default no page may be framed, /embed/ included', async () => {
+    for (const path of ['/', '/embed/']) expectHtmlHeaders(await app.request(path))
+  })
+
+  it('with origins, only /embed/ names them in frame-ancestors and drops X-Frame-Options', async () => {
+    const framed = new Hono()
+    const origins = ['https://partner.example', 'https://b.partner.example:8443']
+    mountWeb(framed, dist, { frameAncestors: origins })
+    const embed = await framed.request('/embed/')
+    expect(embed.status).toBe(200)
+    const policy = embed.headers.get('content-security-policy') ?? ''
+    expect(policy).toBe(embedContentSecurityPolicy(origins))
+    expect(policy).toContain(
+      'frame-ancestors https://partner.example https://b.partner.example:8443;',
+    )
+    expect(policy).not.toContain("'none'")
+    expect(embed.headers.get('x-frame-options')).toBeNull()
+    // Every other page, the login form of / above all, stays unframeable.
+    for (const path of ['/', '/embedded', '/some/route'])
+      expectHtmlHeaders(await framed.request(path))
+  })
+})
+
 /** The demo's pages as main.ts mounts them: the session middleware and the page token hook. */
 function pagesOf(manager: SessionManager) {
   const pages = new Hono<SessionEnv>()
@@ -140,6 +170,32 @@ function pagesOf(manager: SessionManager) {
   mountWeb(pages, dist, { html: pageSessionToken })
   return pages
 }
+
+const tokenOf = async (res: Response) =>
+  /<html[^>]*\sdata-session-token="([A-Za-z0-9_.-]+)"/.exec(await res.text())?.[1]
+
+describe('which pages carry a header token', () => {
+  it('a cookie page never does; /embed/ and a page requested with X-Session-Token do', async () => {
+    const manager = new SessionManager({ store: new MemoryStore(), secret: SECRET })
+    const pages = pagesOf(manager)
+    const stored = await pages.request('/api/remember/', { method: 'POST' })
+    const cookie = stored.headers.getSetCookie()[0]?.split(';')[0] as string
+    for (const path of ['/', '/some/spa/route', '/embedded']) {
+      const page = await pages.request(path, { headers: { cookie } })
+      expect(await page.text(), path).not.toContain('data-session-token')
+    }
+    const token = await tokenOf(await pages.request('/embed/', { headers: { cookie } }))
+    expect(token, '/embed/ of a stored session').toBeDefined()
+    // A webview that already holds a token gets it back on any page.
+    const viaHeader = await pages.request('/', { headers: { 'x-session-token': token as string } })
+    expect(await tokenOf(viaHeader)).toBe(token)
+    // A bogus token is no token: the page stays a cookie page.
+    const bogus = await pages.request('/', {
+      headers: { cookie, 'x-session-token': 'bogus.token' },
+    })
+    expect(await bogus.text()).not.toContain('data-session-token')
+  })
+})
 
 function countCreated(manager: SessionManager): () => number {
   let created = 0
@@ -188,5 +244,7 @@ describe('anonymous page views', () => {
     const cookie = stored.headers.getSetCookie()[0]?.split(';')[0] as string
     const page = await pages.request('/embed/', { headers: { cookie } })
     expect(await page.text()).toContain('data-session-token=')
+    const home = await pages.request('/', { headers: { cookie } })
+    expect(await home.text()).not.toContain('data-session-token')
   })
 })

@@ -22,7 +22,8 @@ export class ApiError extends Error {
   }
 }
 
-const CSRF_COOKIE = 'csrftoken'
+// Behind HTTPS the server names it `__Host-csrftoken` (HOST_COOKIES); on plain HTTP `csrftoken`.
+const CSRF_COOKIES = ['__Host-csrftoken', 'csrftoken']
 const SESSION_TOKEN_HEADER = 'X-Session-Token'
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -34,9 +35,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  *   token is needed (the server exempts requests with a valid header token). Until the
  *   page has a token, safe requests go anonymous and the first unsafe one (the login)
  *   asks `/api/session-token/` for one first, so an anonymous view stores no session.
- * - `'cookie'`: the session cookie plus a CSRF token on every unsafe request. On `/` the
- *   server also puts a token on pages of an existing session; a page whose cookies work
- *   ignores it, so its login still rotates the session cookie.
+ * - `'cookie'`: the session cookie plus a CSRF token on every unsafe request. The server
+ *   never puts a token on a cookie page (only on `/embed/` and on pages requested with
+ *   `X-Session-Token`), so no script-readable credential sits beside the HttpOnly cookie.
  */
 export type AuthMode = 'header token' | 'cookie'
 
@@ -209,7 +210,8 @@ async function request<T = unknown>(method: string, path: string, body?: unknown
   // Read the cookie right before every unsafe request: login rotates the token, so a
   // value remembered from page load would be refused afterwards.
   if (UNSAFE.has(method))
-    headers['X-CSRFToken'] = readCookie(CSRF_COOKIE) ?? (await fetchCsrfToken())
+    headers['X-CSRFToken'] =
+      CSRF_COOKIES.map(readCookie).find((v) => v !== undefined) ?? (await fetchCsrfToken())
   return send<T>(method, path, headers, body, 'same-origin')
 }
 

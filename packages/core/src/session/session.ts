@@ -29,6 +29,16 @@ export class Session {
     this[STATE] = state
   }
 
+  /**
+   * Whether the request reached the app over HTTPS and the client's address, as the
+   * adapter decided them once (with `trustProxy`: the proxy's `X-Forwarded-Proto` and the
+   * last `X-Forwarded-For` entry). For throttles, audit lines and absolute URLs.
+   */
+  get client(): { readonly secure: boolean; readonly ip: string | undefined } {
+    const { secure, ip } = this[STATE].request
+    return { secure, ip: ip ?? undefined }
+  }
+
   /** Whether this request read or wrote the session (the response then varies on Cookie). */
   get accessed(): boolean {
     return this[STATE].accessed

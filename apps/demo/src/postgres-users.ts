@@ -1,0 +1,153 @@
+import { ConfigError, StoreError } from '@tessera/core'
+import type pg from 'pg'
+import type { DemoUsers } from './demo-users.js'
+import type { DemoUser } from './users.js'
+
+interface Row {
+  id: string
+  username: string
+  password: string
+  is_active: boolean
+}
+
+const toUser = (row: Row): DemoUser => ({
+  id: String(row.id),
+  username: row.username,
+  passwordHash: row.password,
+  isActive: row.is_active,
+})
+
+// Plain identifiers only: the name goes into SQL.
+const TABLE = /^(?:[a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * The demo's users in PostgreSQL (`DATABASE_URL`), shared by every instance on that
+ * database. {@link PostgresUsers.open} creates the table on first start; any number of
+ * instances may start at once. A failing query is a `StoreError` (`STORE_UNAVAILABLE`,
+ * operation `users.<name>`), which the demo answers `503` like a session store outage;
+ * its message names no user and no hash.
+ */
+export class PostgresUsers implements DemoUsers {
+  readonly #pool: pg.Pool
+  readonly #table: string
+
+  private constructor(pool: pg.Pool, table: string) {
+    this.#pool = pool
+    this.#table = table
+  }
+
+  /**
+   * Creates `table` when missing and returns the users in it. `CREATE TABLE IF NOT EXISTS`
+   * is not atomic in PostgreSQL (two first starts can both fail on a duplicate `pg_type`
+   * row), so it runs under a transaction-scoped advisory lock: first starts take turns.
+   *
+   * @throws `ConfigError` when `table` is not a plain identifier; the driver's error when
+   *   PostgreSQL cannot be reached (startup fails).
+   * @example
+   * ```ts
+   * const users = await PostgresUsers.open(pool, 'demo_users')
+   * ```
+   */
+  static async open(pool: pg.Pool, table: string): Promise<PostgresUsers> {
+    if (!TABLE.test(table)) {
+      throw new ConfigError(
+        `USERS_TABLE must be "name" or "schema.name" in lowercase letters, digits and "_", got ${JSON.stringify(table.slice(0, 100))}`,
+      )
+    }
+    const client = await pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tessera-demo:${table}`])
+      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+        id bigserial PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        password text NOT NULL,
+        is_active boolean NOT NULL DEFAULT true
+      )`)
+      await client.query('COMMIT')
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken = e
+      })
+      throw error
+    } finally {
+      client.release(broken)
+    }
+    return new PostgresUsers(pool, table)
+  }
+
+  async findByUsername(username: string): Promise<DemoUser | null> {
+    const rows = await this.#query<Row>(
+      'findByUsername',
+      `SELECT * FROM ${this.#table} WHERE username = $1`,
+      [username],
+    )
+    return rows[0] ? toUser(rows[0]) : null
+  }
+
+  async findById(id: string): Promise<DemoUser | null> {
+    if (!/^\d{1,15}$/.test(id)) return null
+    const rows = await this.#query<Row>('findById', `SELECT * FROM ${this.#table} WHERE id = $1`, [
+      id,
+    ])
+    return rows[0] ? toUser(rows[0]) : null
+  }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.#query('setPasswordHash', `UPDATE ${this.#table} SET password = $1 WHERE id = $2`, [
+      passwordHash,
+      id,
+    ])
+  }
+
+  async create(username: string, passwordHash: string): Promise<DemoUser> {
+    const rows = await this.#query<{ id: string }>(
+      'create',
+      `INSERT INTO ${this.#table} (username, password) VALUES ($1, $2) RETURNING id`,
+      [username, passwordHash],
+    )
+    return { id: String(rows[0]?.id), username, passwordHash, isActive: true }
+  }
+
+  async createIfAbsent(username: string, passwordHash: string): Promise<boolean> {
+    const rows = await this.#query(
+      'createIfAbsent',
+      `INSERT INTO ${this.#table} (username, password) VALUES ($1, $2)
+       ON CONFLICT (username) DO NOTHING RETURNING id`,
+      [username, passwordHash],
+    )
+    return rows.length === 1
+  }
+
+  async setActive(id: string, active: boolean): Promise<void> {
+    await this.#query('setActive', `UPDATE ${this.#table} SET is_active = $1 WHERE id = $2`, [
+      active,
+      id,
+    ])
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.#query<{ n: string }>(
+      'count',
+      `SELECT count(*) AS n FROM ${this.#table}`,
+    )
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  close(): void {
+    // The pool is the session store's; it closes with the stores.
+  }
+
+  async #query<R extends object = object>(
+    operation: string,
+    sql: string,
+    values: unknown[] = [],
+  ): Promise<R[]> {
+    try {
+      return (await this.#pool.query(sql, values)).rows as R[]
+    } catch (cause) {
+      throw new StoreError('STORE_UNAVAILABLE', `users.${operation}`, { cause })
+    }
+  }
+}
