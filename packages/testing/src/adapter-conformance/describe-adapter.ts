@@ -1,5 +1,5 @@
 import type { AuthUser, UserProvider } from '@tessera/core'
-import { MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
+import { ConfigError, MemoryStore, SessionManager, SharedSessions } from '@tessera/core'
 import { afterEach, describe } from 'vitest'
 import type { AdapterApp, AdapterSetupOptions } from './adapter-harness.js'
 import { concurrencyCases } from './cases/concurrency-cases.js'
@@ -146,17 +146,17 @@ export function describeAdapter(
 ): void {
   const concurrency = options.concurrency ?? 100
   if (!Number.isInteger(concurrency) || concurrency < 2) {
-    throw new RangeError('describeAdapter: "concurrency" must be an integer of at least 2')
+    throw new ConfigError('describeAdapter: "concurrency" must be an integer of at least 2')
   }
   const hostileRuns = options.hostileRuns ?? 1000
   if (!Number.isInteger(hostileRuns) || hostileRuns < 1) {
-    throw new RangeError('describeAdapter: "hostileRuns" must be a positive integer')
+    throw new ConfigError('describeAdapter: "hostileRuns" must be a positive integer')
   }
   const realPort = options.realPort ?? false
   const groups = new Set(options.cases ?? ALL_GROUPS)
   for (const group of groups) {
     if (!ALL_GROUPS.includes(group)) {
-      throw new RangeError(`describeAdapter: unknown case group ${JSON.stringify(group)}`)
+      throw new ConfigError(`describeAdapter: unknown case group ${JSON.stringify(group)}`)
     }
   }
 
@@ -201,7 +201,7 @@ export function describeAdapter(
     })
     opened.push(app)
     if (realPort && app.url === undefined) {
-      throw new Error('describeAdapter: with realPort, setup must return the server url')
+      throw new ConfigError('describeAdapter: with realPort, setup must return the server url')
     }
     const send = (path: string, init?: Send): Promise<Response> =>
       app.fetch(buildRequest(path, init))

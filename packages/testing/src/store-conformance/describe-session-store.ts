@@ -1,3 +1,4 @@
+import { ConfigError } from '@tessera/core'
 import { afterEach, beforeEach, describe } from 'vitest'
 import { concurrencyCases } from './cases/concurrency-cases.js'
 import { expiryCases } from './cases/expiry-cases.js'
@@ -57,7 +58,7 @@ export function describeSessionStore(
 ): void {
   const concurrency = options.concurrency ?? 100
   if (!Number.isInteger(concurrency) || concurrency < 2) {
-    throw new RangeError('describeSessionStore: "concurrency" must be an integer of at least 2')
+    throw new ConfigError('describeSessionStore: "concurrency" must be an integer of at least 2')
   }
   let harness: StoreHarness | undefined
   const current = (): StoreHarness => {

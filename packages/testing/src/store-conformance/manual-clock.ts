@@ -1,3 +1,4 @@
+import { ArgumentError } from '@tessera/core'
 /**
  * A clock that moves only when a test moves it, so expiry is tested at exact
  * boundaries instead of by sleeping.
@@ -27,7 +28,8 @@ export class ManualClock {
 
   /** Moves time forward by `ms` (never backwards: that is what `set` is for). */
   advance(ms: number): void {
-    if (finite(ms, 'ms') < 0) throw new RangeError('ManualClock.advance: "ms" must not be negative')
+    if (finite(ms, 'ms') < 0)
+      throw new ArgumentError('ManualClock.advance: "ms" must not be negative')
     this.#ms += ms
   }
 
@@ -39,6 +41,6 @@ export class ManualClock {
 
 function finite(value: number, name: string): number {
   if (!Number.isFinite(value))
-    throw new RangeError(`ManualClock: "${name}" must be a finite number`)
+    throw new ArgumentError(`ManualClock: "${name}" must be a finite number`)
   return value
 }
