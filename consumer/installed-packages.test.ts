@@ -357,7 +357,7 @@ describe('installed from the tarballs', () => {
       readFileSync(join(app, 'node_modules', '@tessera', 'core', 'package.json'), 'utf8'),
     ) as { peerDependencies?: unknown; exports: Record<string, unknown> }
     expect(core.peerDependencies).toBeUndefined()
-    expect(Object.keys(core.exports)).toEqual(['.'])
+    expect(Object.keys(core.exports)).toEqual(['.', './adapter'])
     expect(existsSync(join(bare, 'node_modules', 'vitest'))).toBe(false)
     const vitest = join(app, 'node_modules', 'vitest', 'vitest.mjs')
     const out = await run(node, [vitest, 'run', '--reporter=json', 'conformance.test.mjs'], app)

@@ -18,7 +18,7 @@ import type { SessionContext } from './with-session.js'
  * ```
  */
 export function requireUser<U extends AuthUser>(
-  context: SessionContext,
+  context: Pick<SessionContext, 'session'>,
   users: UserProvider<U>,
 ): Promise<U | Response> {
   return userOrRefusal(context.session, users)

@@ -142,7 +142,12 @@ export class Session {
     if (Object.hasOwn(LEGACY_KEYS, key)) throw new ArgumentError(`Session key "${key}" is reserved`)
     // A JSON round trip both validates and copies: functions, undefined, BigInt,
     // cycles and class instances fail here, at the call site, not at save time.
-    const json = JSON.stringify(value)
+    let json: string | undefined
+    try {
+      json = JSON.stringify(value)
+    } catch {
+      json = undefined // BigInt, a cycle, a throwing toJSON
+    }
     if (json === undefined) throw new ArgumentError(`Session value for "${key}" is not JSON`)
     await this.#write({ t: 'set', key, value: JSON.parse(json) as JsonValue })
   }
