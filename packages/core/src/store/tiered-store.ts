@@ -1,6 +1,11 @@
 import { ConfigError } from '../errors.js'
 import type { SessionRecord } from './session-record.js'
-import type { DeleteExpiredOptions, SessionStore, UpdateResult } from './session-store.js'
+import {
+  type DeleteExpiredOptions,
+  SESSION_STORE_METHODS,
+  type SessionStore,
+  type UpdateResult,
+} from './session-store.js'
 
 /** Options of {@link TieredStore}. */
 export interface TieredStoreOptions<P extends SessionStore = SessionStore> {
@@ -27,17 +32,6 @@ type PrimaryMethods = Required<Pick<SessionStore, PrimaryOnly>>
 export type TieredStore<P extends SessionStore = SessionStore> = Omit<Tiered, PrimaryOnly> &
   Pick<P, PrimaryOnly & keyof P>
 
-const METHODS = [
-  'get',
-  'create',
-  'update',
-  'touch',
-  'delete',
-  'listByUser',
-  'deleteByUser',
-  'deleteExpired',
-] as const
-
 /** The implementation of {@link TieredStore}, typed for any primary. */
 class Tiered implements SessionStore {
   declare readonly scan?: PrimaryMethods['scan']
@@ -53,7 +47,7 @@ class Tiered implements SessionStore {
     ] as const) {
       if (!isStore(store)) {
         throw new ConfigError(
-          `TieredStore: "${name}" must be a session store (with ${METHODS.join(', ')})`,
+          `TieredStore: "${name}" must be a session store (with ${SESSION_STORE_METHODS.join(', ')})`,
         )
       }
     }
@@ -258,5 +252,5 @@ export const TieredStore = Tiered as unknown as {
 function isStore(value: unknown): value is SessionStore {
   if (typeof value !== 'object' || value === null) return false
   const store = value as Record<string, unknown>
-  return METHODS.every((name) => typeof store[name] === 'function')
+  return SESSION_STORE_METHODS.every((name) => typeof store[name] === 'function')
 }
