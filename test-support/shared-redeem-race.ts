@@ -1,4 +1,5 @@
-import { applyCommit, SessionManager, type SessionStore, SharedSessions } from '@tessera/core'
+import { SessionManager, type SessionStore, SharedSessions } from '@tessera/core'
+import { applyCommit } from '@tessera/core/adapter'
 import { expect } from 'vitest'
 
 const SECRET = 'test-secret-test-secret-test-secret-0123'

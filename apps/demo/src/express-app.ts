@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
-import { headersFromRecord, readBoundedBody } from '@tessera/core'
+import { readBoundedBody } from '@tessera/core'
+import { headersFromRecord } from '@tessera/core/adapter'
 import { session, storeErrorHandler } from '@tessera/express'
 import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'

@@ -10,9 +10,18 @@
  *
  * @module
  */
+export { type AnonymousRoutes, resolveAnonymousRoutes } from './http/anonymous-routes.js'
+export { applyCommit } from './http/apply-commit.js'
+export { resolveBodyLimit } from './http/body-limit.js'
+export { bodyTooLargeResponse } from './http/body-too-large-response.js'
 export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { headersFromRecord } from './http/headers-from-record.js'
+export { isSecureRequest } from './http/is-secure-request.js'
+export { parsedFormField } from './http/parsed-form-field.js'
 export { type BodySource, declaredTooLarge } from './http/read-bounded-body.js'
+export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
+export { shouldCommit } from './http/should-commit.js'
+export { unauthenticatedResponse } from './http/unauthenticated-response.js'
 export {
   type HeaderWriter,
   type SessionHeaders,

@@ -49,15 +49,7 @@ export {
 } from './csrf/index.js'
 export * from './errors.js'
 export { type AllowedHosts, resolveAllowedHosts } from './http/allowed-hosts.js'
-export { type AnonymousRoutes, resolveAnonymousRoutes } from './http/anonymous-routes.js'
-export { applyCommit } from './http/apply-commit.js'
-export { resolveBodyLimit } from './http/body-limit.js'
-export { bodyTooLargeResponse } from './http/body-too-large-response.js'
-export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { disallowedHostResponse } from './http/disallowed-host-response.js'
-export { headersFromRecord } from './http/headers-from-record.js'
-export { isSecureRequest } from './http/is-secure-request.js'
-export { parsedFormField } from './http/parsed-form-field.js'
 export { type ProxyOptions, type ProxyView, proxyView } from './http/proxy-view.js'
 export {
   type BodySource,
@@ -65,15 +57,7 @@ export {
   DEFAULT_BODY_LIMIT,
   readBoundedBody,
 } from './http/read-bounded-body.js'
-export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
-export { shouldCommit } from './http/should-commit.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'
-export { unauthenticatedResponse } from './http/unauthenticated-response.js'
-export {
-  type HeaderWriter,
-  type SessionHeaders,
-  writeSessionHeaders,
-} from './http/write-session-headers.js'
 export * from './introspection/index.js'
 export * from './jwt/index.js'
 export { Keyring, MIN_SECRET_LENGTH } from './keys/keyring.js'

@@ -1,12 +1,12 @@
 import { Transform } from 'node:stream'
 import {
   type AuthUser,
-  bodyTooLargeResponse,
   ConfigError,
   type SessionManager,
   type Session as TesseraSession,
 } from '@tessera/core'
 import {
+  bodyTooLargeResponse,
   createRequestLifecycle,
   declaredTooLarge,
   headersFromRecord,

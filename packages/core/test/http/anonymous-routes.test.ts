@@ -1,4 +1,5 @@
-import { ConfigError, resolveAnonymousRoutes } from '@tessera/core'
+import { ConfigError } from '@tessera/core'
+import { resolveAnonymousRoutes } from '@tessera/core/adapter'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 

@@ -1,4 +1,5 @@
-import { proxyView, shouldCommit } from '@tessera/core'
+import { proxyView } from '@tessera/core'
+import { shouldCommit } from '@tessera/core/adapter'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 

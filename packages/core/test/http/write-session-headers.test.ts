@@ -1,13 +1,11 @@
 import {
-  applyCommit,
   getCsrfToken,
-  headersFromRecord,
   MemoryStore,
   pendingCsrfCookie,
   resolveCsrfOptions,
   SessionManager,
-  writeSessionHeaders,
 } from '@tessera/core'
+import { applyCommit, headersFromRecord, writeSessionHeaders } from '@tessera/core/adapter'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 

@@ -1,5 +1,4 @@
 import {
-  applyCommit,
   MemoryStore,
   type Session,
   SessionManager,
@@ -8,6 +7,7 @@ import {
   type SharedSessionOptions,
   SharedSessions,
 } from '@tessera/core'
+import { applyCommit } from '@tessera/core/adapter'
 import { ManualClock } from '@tessera/testing'
 import { SECRET, T0 } from '../support/harness.js'
 
