@@ -1,24 +1,10 @@
 import { MemoryStore, StoreOutageLog } from '@tessera/core'
 import { storeErrorHandler } from '@tessera/hono'
+import { faultyStore } from '@tessera/testing'
 import { HTTPException } from 'hono/http-exception'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sessionCookie, testApp } from './app.js'
 import { listen } from './server.js'
-
-/** A memory store that can be switched into failing or hanging. */
-function faultyStore() {
-  const store = new MemoryStore()
-  const mode = { value: 'ok' as 'ok' | 'reject' | 'hang' }
-  for (const method of ['get', 'create', 'update', 'touch', 'delete'] as const) {
-    const real = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>
-    ;(store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-      if (mode.value === 'reject') return Promise.reject(new Error('ECONNREFUSED 127.0.0.1:6379'))
-      if (mode.value === 'hang') return new Promise(() => {})
-      return real(...args)
-    }
-  }
-  return { store, mode }
-}
 
 describe.each(['reject', 'hang'] as const)('a store that starts to %s', (fault) => {
   it('answers 503 JSON within the timeout, then serves again once the store is back', async () => {

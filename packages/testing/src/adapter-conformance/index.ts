@@ -5,4 +5,5 @@ export {
   type AdapterSuiteOptions,
   describeAdapter,
 } from './describe-adapter.js'
+export { faultyStore, type StoreFault } from './faulty-store.js'
 export { hostileCookieHeader } from './hostile-cookie-header.js'
