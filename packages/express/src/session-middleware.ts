@@ -76,16 +76,16 @@ export function session<U extends AuthUser = AuthUser>(
       header: (name) => recordHeader(req.headers, name),
       headers: () => headersFromRecord(req.headers),
       ip: clientIp ? clientIp(req) : req.socket.remoteAddress,
-      ...(parsed
-        ? { parsedBody: () => req.body }
-        : {
-            // A getter, so a declared oversize Content-Length is refused untouched.
-            body: () => ({
-              headers: headersFromRecord(req.headers),
-              get body() {
-                return Readable.toWeb(req) as ReadableStream<Uint8Array>
-              },
-            }),
+      // Both keys on every view (one object shape), one of them undefined.
+      parsedBody: parsed ? () => req.body : undefined,
+      // A getter, so a declared oversize Content-Length is refused untouched.
+      body: parsed
+        ? undefined
+        : () => ({
+            headers: headersFromRecord(req.headers),
+            get body() {
+              return Readable.toWeb(req) as ReadableStream<Uint8Array>
+            },
           }),
     }
     const scope = lifecycle.open(view)

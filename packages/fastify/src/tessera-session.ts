@@ -47,16 +47,25 @@ class BodyTooLarge extends Error {
   override readonly message = 'Request body too large.'
 }
 
-const scopes = new WeakMap<FastifyRequest, RequestScope>()
-const errors = new WeakMap<FastifyRequest, Error>() // thrown by a route or hook, for onSend
+// The request's scope and the error a route or hook threw (for onSend), kept on the
+// request under symbols declared with decorateRequest (so every request has the same
+// shape) rather than in WeakMaps: an ephemeron per request costs the GC more.
+const SCOPE = Symbol('tessera.scope')
+const ERROR = Symbol('tessera.error')
+type Tracked = FastifyRequest & { [SCOPE]: RequestScope | null; [ERROR]: Error | null }
 const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, options) => {
   const { manager, clientIp = (request: FastifyRequest) => request.ip } = options
   const lifecycle = createRequestLifecycle(manager, options)
   fastify.decorateRequest('session', null as unknown as TesseraSession)
   fastify.decorateRequest('user', null)
+  fastify.decorateRequest(SCOPE, null)
+  fastify.decorateRequest(ERROR, null)
 
+  // Route options are built afresh on every read (Fastify 5): read them only when an
+  // option asks about the route.
+  const perRoute = options.csrf !== undefined || !!options.loginRequired
   fastify.addHook('onRequest', async (request, reply) => {
-    const { config } = request.routeOptions
+    const config = perRoute ? request.routeOptions.config : undefined
     const view: RequestView = {
       method: request.raw.method ?? request.method,
       url: `${request.protocol}://${request.host}${request.url}`,
@@ -64,13 +73,13 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
       headers: () => headersFromRecord(request.headers),
       ip: clientIp(request),
       parsedBody: () => request.body,
-      csrf: config.csrf !== false,
-      allowAnonymous: config.allowAnonymous === true,
+      csrf: config?.csrf !== false,
+      allowAnonymous: config?.allowAnonymous === true,
     }
     const scope = lifecycle.open(view)
     if (scope instanceof Response) return reply.send(await sendAnswer(reply, scope))
     request.session = scope.session
-    scopes.set(request, scope)
+    ;(request as Tracked)[SCOPE] = scope
   })
 
   const checks = options.csrf !== undefined || !!options.sharedSessions || !!options.loginRequired
@@ -94,20 +103,20 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
 
   if (checks)
     fastify.addHook('preValidation', async (request, reply) => {
-      const scope = scopes.get(request)
+      const scope = (request as Tracked)[SCOPE]
       const refusal = await scope?.admit()
       if (refusal) return reply.send(await sendAnswer(reply, refusal, false))
       if (scope?.resolvedUser) request.user = scope.resolvedUser
     })
 
   fastify.addHook('onError', async (request, _reply, error) => {
-    errors.set(request, error)
+    ;(request as Tracked)[ERROR] = error
   })
 
   fastify.addHook('onSend', async (request, reply, payload) => {
-    const scope = scopes.get(request)
+    const scope = (request as Tracked)[SCOPE]
     if (!scope) return payload // answered before the session was opened
-    const error = errors.get(request)
+    const error = (request as Tracked)[ERROR] ?? undefined
     // Fastify may wrap a stream error from the parser; the cause is ours either way.
     if (error instanceof BodyTooLarge || error?.cause instanceof BodyTooLarge) {
       const body = await sendAnswer(reply, bodyTooLargeResponse())

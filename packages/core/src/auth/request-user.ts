@@ -1,3 +1,4 @@
+import { requestSlot, setRequestSlot } from '../session/request-slot.js'
 import type { Session } from '../session/session.js'
 import { getSessionUser } from './get-session-user.js'
 import type { AuthUser, UserProvider } from './user-provider.js'
@@ -8,8 +9,8 @@ interface Resolved {
   readonly user: Promise<AuthUser | null>
 }
 
-// Keyed by the request's session, so the memo dies with the request.
-const resolved = new WeakMap<Session, Resolved>()
+// Kept beside the request's session, so the memo dies with the request.
+const RESOLVED = Symbol('tessera.requestUser')
 
 /**
  * The logged-in user of the request whose session this is — {@link getSessionUser},
@@ -29,9 +30,9 @@ export async function requestUser<U extends AuthUser>(
 ): Promise<U | null> {
   const userId = await session.getUserId()
   if (userId === null) return null
-  const known = resolved.get(session)
+  const known = requestSlot<Resolved>(session, RESOLVED)
   if (known && known.userId === userId) return (await known.user) as U | null
   const user = getSessionUser(session, users)
-  resolved.set(session, { userId, user })
+  setRequestSlot(session, RESOLVED, { userId, user })
   return user
 }

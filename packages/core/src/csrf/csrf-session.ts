@@ -1,3 +1,4 @@
+import { requestSlot, setRequestSlot } from '../session/request-slot.js'
 import type { Session } from '../session/session.js'
 import {
   CSRF_SESSION_KEY,
@@ -11,10 +12,10 @@ import { createCsrfSecret, maskCsrfSecret } from './csrf-token.js'
 
 export { CSRF_SESSION_KEY }
 
-// Sessions whose response must (re)set the csrftoken cookie, with the masked token to
-// put there. A WeakMap keyed by the per-request Session: nothing leaks past the request
-// and nothing is added to the session's public surface.
-const pendingCookie = new WeakMap<Session, string>()
+// The masked token to put in the csrftoken cookie of this request's response, kept
+// beside the per-request Session: nothing leaks past the request and nothing is added
+// to the session's public surface.
+const PENDING_COOKIE = Symbol('tessera.csrfCookie')
 
 /**
  * The CSRF token for this session, to put in a form (`csrfmiddlewaretoken`) or send
@@ -43,7 +44,7 @@ export async function getCsrfToken(session: Session): Promise<string> {
     if (await secretBelongsInSession(session)) await keepInSession(session, secret)
     else holdInCookie(session, secret)
   }
-  pendingCookie.set(session, maskCsrfSecret(secret))
+  setRequestSlot(session, PENDING_COOKIE, maskCsrfSecret(secret))
   return maskCsrfSecret(secret)
 }
 
@@ -64,7 +65,7 @@ export async function rotateCsrfToken(session: Session): Promise<void> {
   const secret = createCsrfSecret()
   if (await secretBelongsInSession(session)) await keepInSession(session, secret)
   else holdInCookie(session, secret)
-  pendingCookie.set(session, maskCsrfSecret(secret))
+  setRequestSlot(session, PENDING_COOKIE, maskCsrfSecret(secret))
 }
 
 /**
@@ -80,7 +81,7 @@ export async function rotateCsrfToken(session: Session): Promise<void> {
  * ```
  */
 export function takeCsrfCookie(session: Session): string | undefined {
-  const token = pendingCookie.get(session)
-  pendingCookie.delete(session)
+  const token = requestSlot<string>(session, PENDING_COOKIE)
+  setRequestSlot(session, PENDING_COOKIE, undefined)
   return token
 }

@@ -35,9 +35,11 @@ export interface NodeResponseGate {
   readonly queue: Array<[Method, unknown[]]>
 }
 
-// On the response itself, not in a WeakMap: an ephemeron per request costs the GC more.
-const GATE = Symbol('tessera.gate')
-type GatedResponse = NodeResponse & { [GATE]?: NodeResponseGate }
+// Each response's gate, beside it rather than on it: Express swaps the prototype of
+// every response, and V8 then pays several µs for each property added to the object.
+const gates = new WeakMap<object, NodeResponseGate>()
+// Objects whose writeHead/write/end/flushHeaders were replaced by gated ones.
+const hosts = new WeakSet<object>()
 
 /**
  * The gate {@link gateNodeResponse} put on this response, if any: an error handler ends
@@ -50,7 +52,7 @@ type GatedResponse = NodeResponse & { [GATE]?: NodeResponseGate }
  * ```
  */
 export function nodeResponseGate(res: NodeResponse): NodeResponseGate | undefined {
-  return (res as GatedResponse)[GATE]
+  return gates.get(res)
 }
 
 /**
@@ -80,32 +82,76 @@ export async function sendNodeResponse(res: NodeResponse, response: Response): P
  * added while they can still change, and the calls are replayed in order. When nothing
  * needs the store (most requests only read), nothing is held. A replacement (the `503`)
  * is sent instead; an error that is not Tessera's goes to Express's `next(err)`.
+ *
+ * The gated methods go on the prototype just below the one that defines `writeHead`
+ * (Node's `ServerResponse.prototype`): under Express that is Express's own response
+ * prototype, shared by every app of that Express copy, replaced once for the process. A
+ * response no gate was put on goes straight through to Node's methods. Without such a
+ * prototype (a plain `node:http` response), they go on the response itself.
  */
 export function gateNodeResponse(
   res: NodeResponse,
   scope: RequestScope,
   next: (error?: unknown) => void,
 ): void {
-  const original = {} as Record<Method, Writer>
-  for (const m of METHODS) original[m] = res[m] as unknown as Writer
-  ;(res as GatedResponse)[GATE] = { scope, next, original, phase: 'open', queue: [] }
-  for (const m of METHODS) (res as unknown as Record<Method, Writer>)[m] = GATED[m]
+  const host = hostOf(res)
+  if (host === res) install(res)
+  else if (!hosts.has(host)) {
+    install(host)
+    hosts.add(host)
+  }
+  const below = Object.getPrototypeOf(host) as Record<Method, Writer>
+  // Named reads: the methods Node (or whatever wrapped Node's) answers with right now.
+  const original = {
+    writeHead: below.writeHead,
+    write: below.write,
+    end: below.end,
+    flushHeaders: below.flushHeaders,
+  }
+  gates.set(res, { scope, next, original, phase: 'open', queue: [] })
 }
 
-// Shared by every response (no closures per request); each finds its gate on `this`.
-const GATED = Object.fromEntries(
-  METHODS.map((m) => [
-    m,
-    function (this: GatedResponse, ...args: unknown[]): unknown {
-      const gate = this[GATE] as NodeResponseGate
-      if (gate.phase === 'released') return gate.original[m].apply(this, args)
-      if (m === 'writeHead') setHeadersNow(this, args)
-      const out = hold(this, gate, m, args)
-      // true: a piping stream must not wait for a 'drain' that a held response never emits.
-      return m === 'write' ? (out ?? true) : m === 'flushHeaders' ? undefined : this
-    },
-  ]),
-) as Record<Method, Writer>
+/**
+ * Where the gated methods go for `res`: the last object of its prototype chain before
+ * the one that defines `writeHead` (Node's), when that object is a prototype that
+ * defines none of the four methods itself (or already carries the gated ones); else `res`.
+ */
+function hostOf(res: NodeResponse): object {
+  let host: object = res
+  let next = Object.getPrototypeOf(res) as object | null
+  while (next !== null) {
+    if (hosts.has(next)) return next
+    if (Object.hasOwn(next, 'writeHead')) break
+    host = next
+    next = Object.getPrototypeOf(next) as object | null
+  }
+  if (next === null || host === res) return res
+  return METHODS.some((m) => Object.hasOwn(host, m)) ? res : host
+}
+
+function install(host: object): void {
+  const methods = host as Record<Method, Writer>
+  methods.writeHead = gated(host, 'writeHead')
+  methods.write = gated(host, 'write')
+  methods.end = gated(host, 'end')
+  methods.flushHeaders = gated(host, 'flushHeaders')
+}
+
+/** The gated `method` for responses whose chain passes `host`. */
+function gated(host: object, method: Method): Writer {
+  return function (this: NodeResponse, ...args: unknown[]): unknown {
+    const gate = gates.get(this)
+    if (gate === undefined || gate.phase === 'released') {
+      const real =
+        gate?.original[method] ?? (Object.getPrototypeOf(host) as Record<Method, Writer>)[method]
+      return real.apply(this, args)
+    }
+    if (method === 'writeHead') setHeadersNow(this, args)
+    const out = hold(this, gate, method, args)
+    // true: a piping stream must not wait for a 'drain' that a held response never emits.
+    return method === 'write' ? (out ?? true) : method === 'flushHeaders' ? undefined : this
+  }
+}
 
 /** Headers passed to `writeHead` would overwrite the session's on replay: set them now. */
 function setHeadersNow(res: NodeResponse, args: unknown[]): void {
@@ -120,12 +166,7 @@ function setHeadersNow(res: NodeResponse, args: unknown[]): void {
   }
 }
 
-function hold(
-  res: GatedResponse,
-  gate: NodeResponseGate,
-  method: Method,
-  args: unknown[],
-): unknown {
+function hold(res: NodeResponse, gate: NodeResponseGate, method: Method, args: unknown[]): unknown {
   if (gate.phase === 'saving') {
     gate.queue.push([method, args])
     return undefined

@@ -20,12 +20,14 @@ export type CredentialEntry =
 export type StoredCredential = CredentialEntry & { key: string; hash: string }
 
 const COOKIE_AT = /^cookie@(.+)$/
+// The session's own cookie, the entry every cookie request looks up: one shared object.
+const OWN_COOKIE: CredentialEntry = Object.freeze({ kind: 'cookie', site: null })
 const TOKEN = /^token:(\d+):(\d+)$/
 const TRANSFER = /^transfer:(\d+):([A-Za-z0-9_-]+)@(.+)$/
 
 /** The entry a stored key names, or `null` for a key this version does not know. */
 export function parseCredentialKey(key: string): CredentialEntry | null {
-  if (key === 'cookie') return { kind: 'cookie', site: null }
+  if (key === 'cookie') return OWN_COOKIE
   let m = COOKIE_AT.exec(key)
   if (m) return { kind: 'cookie', site: m[1] as string }
   m = TOKEN.exec(key)
@@ -72,9 +74,14 @@ export function findCredential(
   hash: string,
   accepts: (entry: CredentialEntry) => boolean,
 ): StoredCredential | undefined {
+  // On every request that carries a credential: no array, no copies of the entries
+  // that do not match (the stored shape is a handful of keys).
   let found: StoredCredential | undefined
-  for (const stored of storedCredentials(credentials)) {
-    if (accepts(stored) && constantTimeEqual(hash, stored.hash)) found = stored
+  for (const key of Object.keys(credentials)) {
+    const entry = parseCredentialKey(key)
+    if (entry === null || !accepts(entry)) continue
+    const stored = credentials[key] as string
+    if (constantTimeEqual(hash, stored)) found = { ...entry, key, hash: stored }
   }
   return found
 }

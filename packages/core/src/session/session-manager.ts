@@ -127,6 +127,7 @@ export class SessionManager {
       jwtReissue: false,
       cookieCsrf: null,
       afterStore: [],
+      slots: null,
     }
     return new Session(state)
   }

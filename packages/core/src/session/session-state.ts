@@ -97,6 +97,8 @@ export interface SessionState {
    * updated), with its id: the per-user cap, which must see the session it caps.
    */
   afterStore: Array<(id: string) => Promise<void>>
+  /** Request-scoped values of features built on the session (see `requestSlot`); `null` until one is set. */
+  slots: Map<symbol, unknown> | null
 }
 
 export const STATE: unique symbol = Symbol('tessera.session.state')

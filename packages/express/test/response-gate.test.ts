@@ -1,0 +1,109 @@
+import { MemoryStore, SessionManager } from '@tessera/core'
+import { session } from '@tessera/express'
+import { describe, expect, it } from 'vitest'
+import { express, serve } from './lib/serve.js'
+
+// The gate that holds a response while its session is saved puts its methods on
+// Express's response prototype, once, rather than on every response (see
+// gateNodeResponse). These cases try it where that could go wrong.
+
+const SECRET = 'express-gate-secret-express-gate-secret-0001'
+
+function manager() {
+  return new SessionManager({ store: new MemoryStore(), secret: SECRET })
+}
+
+function cookieOf(response: Response): string {
+  const set = response.headers.get('set-cookie') ?? ''
+  return set.split(';')[0] ?? ''
+}
+
+describe('@tessera/express response gate', () => {
+  it('leaves an Express app without Tessera in the same process untouched', async () => {
+    const gated = express()
+    gated.use(session(manager()))
+    gated.get('/', async (req, res) => {
+      await req.session.set('n', 1)
+      res.json({ ok: true })
+    })
+    const plain = express()
+    plain.get('/', (_req, res) => {
+      res.setHeader('x-plain', 'yes')
+      res.write('a')
+      res.end('b')
+    })
+    const a = await serve(gated)
+    const b = await serve(plain)
+    try {
+      // The gated app first, so its methods are in place before the plain app answers.
+      const first = await a.fetch(new Request('http://127.0.0.1/'))
+      expect(first.headers.get('set-cookie')).toMatch(/^sessionid=/)
+      const other = await b.fetch(new Request('http://127.0.0.1/'))
+      expect(other.status).toBe(200)
+      expect(other.headers.get('x-plain')).toBe('yes')
+      expect(other.headers.get('set-cookie')).toBeNull()
+      expect(await other.text()).toBe('ab')
+    } finally {
+      await a.close?.()
+      await b.close?.()
+    }
+  })
+
+  it('saves the session when a sub-app opened it and the parent app answers', async () => {
+    const sub = express()
+    sub.use(session(manager()))
+    sub.use(async (req, _res, next) => {
+      await req.session.set('seen', true)
+      next()
+    })
+    const parent = express()
+    // The sub-app passes the request on: Express restores the parent's prototypes.
+    parent.use(sub)
+    parent.get('/', (_req, res) => {
+      res.json({ from: 'parent' })
+    })
+    const server = await serve(parent)
+    try {
+      const response = await server.fetch(new Request('http://127.0.0.1/'))
+      expect(await response.json()).toEqual({ from: 'parent' })
+      expect(response.headers.get('set-cookie')).toMatch(/^sessionid=[^;]+; /)
+      expect(response.headers.get('vary')).toBe('Cookie')
+    } finally {
+      await server.close?.()
+    }
+  })
+
+  it('holds a streamed response until the session is saved, then sends it whole', async () => {
+    const app = express()
+    app.use(session(manager()))
+    app.get('/login', async (req, res) => {
+      await req.session.set('user', 'alice')
+      res.json({ ok: true })
+    })
+    app.get('/stream', async (req, res) => {
+      // A write that changes the session: the save is a store call the first write waits for.
+      await req.session.set('n', ((await req.session.get<number>('n')) ?? 0) + 1)
+      res.setHeader('content-type', 'text/plain')
+      res.write('one,')
+      res.write('two,')
+      res.end('three')
+    })
+    app.get('/n', async (req, res) => {
+      res.json({ n: (await req.session.get('n')) ?? null })
+    })
+    const server = await serve(app)
+    try {
+      const cookie = cookieOf(await server.fetch(new Request('http://127.0.0.1/login')))
+      const streamed = await server.fetch(
+        new Request('http://127.0.0.1/stream', { headers: { cookie } }),
+      )
+      expect(streamed.status).toBe(200)
+      expect(streamed.headers.get('vary')).toBe('Cookie')
+      expect(await streamed.text()).toBe('one,two,three')
+      const read = await server.fetch(new Request('http://127.0.0.1/n', { headers: { cookie } }))
+      expect(await read.json()).toEqual({ n: 1 })
+    } finally {
+      await server.close?.()
+    }
+  })
+})
