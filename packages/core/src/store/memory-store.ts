@@ -1,3 +1,4 @@
+import { copyJson } from '../lib/copy-json.js'
 import { scanBatchSize } from './scan-batch-size.js'
 import { expiresAt, type SessionRecord } from './session-record.js'
 import type {
@@ -28,9 +29,10 @@ export interface MemoryStoreOptions {
  * its write, so `create` is an atomic insert-if-absent and `update` an atomic
  * compare-and-set, exactly as the contract demands of real stores. Records are deep
  * copied on the way in and out: mutating an object passed to or returned from the store
- * never changes what it holds. `get` copies through the record's JSON (kept per record
- * until it changes), as the SQLite and Redis stores return records: `JSON.parse` is
- * cheaper than `structuredClone` on this per-request path, and records are JSON. Expired records are invisible
+ * never changes what it holds. A record is held as the JSON the SQLite and Redis stores
+ * would hand back (one JSON round trip when it is written), and every read copies that
+ * JSON value directly (`copyJson`, cheaper on this per-request path than `JSON.parse`
+ * or `structuredClone`). Expired records are invisible
  * from the instant `min(idleExpiresAt, absoluteExpiresAt)` is reached and are dropped
  * lazily when met, or all at once by `deleteExpired`.
  *
@@ -48,8 +50,6 @@ export class MemoryStore implements SessionStore {
   readonly #clock: Clock
   readonly #records = new Map<string, SessionRecord>()
   readonly #byUser = new Map<string, Set<string>>()
-  /** JSON of a stored record, made on its first `get` and dropped when it changes. */
-  readonly #json = new Map<string, string>()
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#clock = options.clock ?? Date.now
@@ -57,18 +57,12 @@ export class MemoryStore implements SessionStore {
 
   async get(id: string): Promise<SessionRecord | null> {
     const record = this.#live(id, this.#clock())
-    if (!record) return null
-    let json = this.#json.get(id)
-    if (json === undefined) {
-      json = JSON.stringify(record)
-      this.#json.set(id, json)
-    }
-    return JSON.parse(json) as SessionRecord
+    return record ? copyJson(record) : null
   }
 
   async create(record: SessionRecord): Promise<boolean> {
     if (this.#live(record.id, this.#clock())) return false
-    this.#put(structuredClone(record))
+    this.#put(asJson(record))
     return true
   }
 
@@ -77,7 +71,7 @@ export class MemoryStore implements SessionStore {
     if (!stored) return 'missing'
     if (stored.version !== expectedVersion) return 'conflict'
     this.#remove(stored.id)
-    this.#put(structuredClone(record))
+    this.#put(asJson(record))
     return 'ok'
   }
 
@@ -86,7 +80,6 @@ export class MemoryStore implements SessionStore {
     if (!stored) return false
     stored.lastSeenAt = lastSeenAt
     stored.idleExpiresAt = idleExpiresAt
-    this.#json.delete(id)
     return true
   }
 
@@ -102,7 +95,7 @@ export class MemoryStore implements SessionStore {
     // Copy the ids first: #live may drop expired entries from the set being walked.
     for (const id of [...ids]) {
       const record = this.#live(id, now)
-      if (record) out.push(structuredClone(record))
+      if (record) out.push(copyJson(record))
     }
     return out
   }
@@ -151,7 +144,7 @@ export class MemoryStore implements SessionStore {
       const page: SessionRecord[] = []
       for (const id of ids.slice(i, i + size)) {
         const record = this.#live(id, now)
-        if (record) page.push(structuredClone(record))
+        if (record) page.push(copyJson(record))
       }
       if (page.length > 0) yield page
     }
@@ -181,11 +174,15 @@ export class MemoryStore implements SessionStore {
     const record = this.#records.get(id)
     if (!record) return
     this.#records.delete(id)
-    this.#json.delete(id)
     if (record.userId === null) return
     const ids = this.#byUser.get(record.userId)
     ids?.delete(id)
     // Drop empty sets so a long-running dev server does not accumulate one per user ever seen.
     if (ids?.size === 0) this.#byUser.delete(record.userId)
   }
+}
+
+/** `record` as the JSON a store would hold: what SQLite and Redis hand back, copied on every read. */
+function asJson(record: SessionRecord): SessionRecord {
+  return JSON.parse(JSON.stringify(record)) as SessionRecord
 }

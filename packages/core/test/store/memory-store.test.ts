@@ -1,5 +1,7 @@
-import { MemoryStore } from '@tessera/core'
+import { isDeepStrictEqual } from 'node:util'
+import { MemoryStore, type SessionRecord } from '@tessera/core'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 describeSessionStore('memory store', () => {
@@ -55,5 +57,36 @@ describe('memory store: copies and defaults', () => {
     await store.create(dead)
     expect(await store.get(live.id)).toEqual(live)
     expect(await store.get(dead.id)).toBeNull()
+  })
+
+  it('reads back exactly what a JSON round trip of the written record gives (fast-check)', async () => {
+    // Keys include "__proto__" and other Object.prototype names: they must stay plain keys.
+    const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString'))
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+      ),
+    })).value
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, json, { maxKeys: 6 }), async (data) => {
+        const store = new MemoryStore()
+        const record = makeRecord({ data: data as SessionRecord['data'] })
+        await store.create(record)
+        const expected = JSON.parse(JSON.stringify(record)) as SessionRecord
+        // node:util's comparison: vitest's reads a "constructor" key as the object's class.
+        const first = await store.get(record.id)
+        expect(isDeepStrictEqual(first, expected)).toBe(true)
+        // The copy is the reader's own: changing it leaves the next read untouched.
+        if (first) first.data = { changed: true }
+        expect(isDeepStrictEqual(await store.get(record.id), expected)).toBe(true)
+      }),
+      { numRuns: 300 },
+    )
   })
 })
