@@ -98,11 +98,16 @@ export function createApiDispatcher(
         continue
       }
       let body: Promise<unknown> | undefined
-      const request: Omit<ApiRequest, 'clientIp'> = {
+      let query: URLSearchParams | undefined
+      const request: { -readonly [K in keyof ApiRequest]: ApiRequest[K] } = {
         method,
         path,
         params,
-        query: new URLSearchParams(search),
+        // Parsed when a handler asks: most answer without reading the query.
+        get query() {
+          query ??= new URLSearchParams(search)
+          return query
+        },
         header: input.header,
         json: () => {
           body ??= input.text(DEFAULT_BODY_LIMIT).then((text) => {
@@ -113,8 +118,10 @@ export function createApiDispatcher(
         },
         session: input.session,
         remoteAddress: input.remoteAddress,
+        clientIp: '',
       }
-      const result = await route.handler({ ...request, clientIp: clientIp(request) })
+      request.clientIp = clientIp(request)
+      const result = await route.handler(request)
       return {
         status: result.status,
         headers: [CONTENT_TYPE, NOSNIFF, ...Object.entries(result.headers ?? {})],

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js'
 import { base64url } from '../lib/base64url.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
+import { nodeCrypto } from '../lib/node-crypto.js'
 
 const encoder = new TextEncoder()
 
@@ -52,10 +53,20 @@ export class Keyring {
     return ok
   }
 
-  async #mac(secret: string, purpose: string, data: string): Promise<string> {
+  #mac(secret: string, purpose: string, data: string): Promise<string> {
+    const text = `${purpose}\u0000${data}`
+    // Node's synchronous HMAC where the runtime has it (same bytes; see nodeCrypto).
+    if (nodeCrypto) {
+      return Promise.resolve(
+        nodeCrypto.createHmac('sha256', secret).update(text, 'utf8').digest('base64url'),
+      )
+    }
+    return this.#webCryptoMac(secret, text)
+  }
+
+  async #webCryptoMac(secret: string, text: string): Promise<string> {
     const key = await this.#key(secret)
-    const payload = encoder.encode(`${purpose}\u0000${data}`)
-    return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, payload)))
+    return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text))))
   }
 
   #key(secret: string): Promise<CryptoKey> {
