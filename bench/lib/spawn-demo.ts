@@ -33,8 +33,18 @@ export async function spawnDemo(timeoutMs = 120_000): Promise<RunningDemo> {
   try {
     const demo = await startServiceProcess(
       demoDir,
-      'start.js',
-      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REDIS_URL: '', DATABASE_URL: '' },
+      // BENCH_CPU_PROF=<dir>: the demo writes a V8 CPU profile there when it stops, as
+      // the other server children do.
+      process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, 'start.js']
+        : 'start.js',
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        REDIS_URL: '',
+        DATABASE_URL: '',
+      },
       [/listening on (http:\/\/127\.0\.0\.1:\d+)\n/, /Sessions: [^\n]*\n/],
       timeoutMs,
     )
