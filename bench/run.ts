@@ -4,6 +4,7 @@ import { cpus } from 'node:os'
 import { benchTarget } from './lib/bench-target.js'
 import { type BenchConfig, readConfig } from './lib/config.js'
 import { formatGoals } from './lib/goals.js'
+import { medianOutcomes } from './lib/median-outcomes.js'
 import type { Outcome } from './lib/ratios.js'
 import { redisReachable } from './lib/redis.js'
 import { writeResults } from './lib/results.js'
@@ -16,45 +17,57 @@ try {
   console.error(error instanceof Error ? error.message : String(error))
   process.exit(1)
 }
+const { rounds } = config
+// Several rounds run the whole list in turn (round 1: every target, round 2: every target,
+// ...), so a drift of the machine lands on every target alike instead of on whichever one
+// ran during it; each target and path then reports its median round.
+const roundsNote = rounds > 1 ? `, ${rounds} rounds (interleaved; median round kept)` : ''
 console.log(
-  `${config.targets.length} target(s), each: ${config.warmupSeconds} s warm-up, ` +
+  `${config.targets.length} target(s)${roundsNote}, each: ${config.warmupSeconds} s warm-up, ` +
     `${config.durationSeconds} s measured, ${config.connections} connections, ` +
     `paths ${config.phases.join(', ')} ` +
     `(Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
 // Probed once, before the first Redis target (127.0.0.1:6379): without Redis those targets
-// are skipped; the rest of the bench still runs and the run does not fail.
+// are skipped in every round; the rest of the bench still runs and the run does not fail.
 let redisUp: Promise<boolean> | undefined
-const outcomes: Outcome[] = []
-for (const [index, target] of config.targets.entries()) {
-  const step = `[${index + 1}/${config.targets.length}] ${target.label}`
-  if (target.redis) redisUp ??= redisReachable()
-  if (target.redis && !(await redisUp)) {
-    const skipped = 'redis unreachable'
-    outcomes.push({ target, skipped })
-    console.log(`${step}: SKIPPED: ${skipped}`)
-    continue
-  }
-  await benchTarget(target, config, (outcome) => {
-    outcomes.push(outcome)
-    const where = `${step}${outcome.phase === undefined ? '' : ` ${outcome.phase}`}`
-    if ('failure' in outcome) console.error(`${where}: FAILED: ${outcome.failure}`)
-    else if ('measurement' in outcome) {
-      const m = outcome.measurement
-      console.log(
-        `${where}: ${m.requestsPerSecond.toFixed(1)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms`,
-      )
+const everyRound: Outcome[] = []
+for (let round = 1; round <= rounds; round++) {
+  const roundTag = rounds > 1 ? `[round ${round}/${rounds}] ` : ''
+  for (const [index, target] of config.targets.entries()) {
+    const step = `${roundTag}[${index + 1}/${config.targets.length}] ${target.label}`
+    if (target.redis) redisUp ??= redisReachable()
+    if (target.redis && !(await redisUp)) {
+      const skipped = 'redis unreachable'
+      everyRound.push({ target, skipped })
+      console.log(`${step}: SKIPPED: ${skipped}`)
+      continue
     }
-  })
+    await benchTarget(target, config, (outcome) => {
+      everyRound.push(outcome)
+      const where = `${step}${outcome.phase === undefined ? '' : ` ${outcome.phase}`}`
+      if ('failure' in outcome) console.error(`${where}: FAILED: ${outcome.failure}`)
+      else if ('measurement' in outcome) {
+        const m = outcome.measurement
+        console.log(
+          `${where}: ${m.requestsPerSecond.toFixed(1)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms`,
+        )
+      }
+    })
+  }
 }
+// One outcome per target and path from here on: tables, goals and results.json.
+const outcomes = medianOutcomes(everyRound)
+const merged = rounds > 1 ? `; median of ${rounds} rounds` : ''
 
 console.log(
-  `\nread path (GET with a live session; bare targets: the same answer)\n${formatTable(outcomes)}`,
+  `\nread path (GET with a live session; bare targets: the same answer${merged})\n` +
+    formatTable(outcomes),
 )
 if (outcomes.some((o) => o.phase !== undefined)) {
   console.log(
-    `\nwrite path (login: a new session per request; write: a session changed per request)`,
+    `\nwrite path (login: a new session per request; write: a session changed per request${merged})`,
   )
   console.log(formatWriteTable(outcomes))
 }

@@ -14,12 +14,19 @@ export interface BenchConfig {
   connections: number
   /** BENCH_PATHS: which paths to measure (login and write only on session targets). @default all */
   phases: readonly Phase[]
+  /**
+   * BENCH_ROUNDS: how many times the whole list of targets is measured, one round after
+   * another (every target in round 1, then every target in round 2, ...); each target and
+   * path then reports its median round (`medianOutcomes`). @default 1
+   */
+  rounds: number
 }
 
 /**
  * Reads BENCH_TARGETS (comma list of target ids, default all), BENCH_DURATION (whole
- * seconds, default 10) and BENCH_PATHS (comma list of read, login, write; default all). Throws with an exact message on anything it does not understand,
- * rather than silently measuring something else.
+ * seconds, default 10), BENCH_PATHS (comma list of read, login, write; default all) and
+ * BENCH_ROUNDS (whole number of rounds, default 1). Throws with an exact message on
+ * anything it does not understand, rather than silently measuring something else.
  */
 export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
   return {
@@ -28,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     warmupSeconds: 2,
     connections: 50,
     phases: readPhases(env.BENCH_PATHS),
+    rounds: readRounds(env.BENCH_ROUNDS),
   }
 }
 
@@ -61,6 +69,15 @@ function readDuration(raw: string | undefined): number {
     throw new Error(`BENCH_DURATION: expected a whole number of seconds >= 1, got "${raw}"`)
   }
   return seconds
+}
+
+function readRounds(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1
+  const rounds = Number(raw)
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`BENCH_ROUNDS: expected a whole number >= 1, got "${raw}"`)
+  }
+  return rounds
 }
 
 const commaList = (raw: string): string[] =>

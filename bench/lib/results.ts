@@ -7,7 +7,11 @@ import { type Outcome, rateOf, ratio, ratios } from './ratios.js'
 
 const resultsFile = new URL('../results/latest.json', import.meta.url)
 
-/** Writes the run to bench/results/latest.json (git-ignored); returns the file's path. */
+/**
+ * Writes the run to bench/results/latest.json (git-ignored); returns the file's path.
+ * `outcomes` are one per target and path: with `settings.rounds` > 1, each one's median
+ * round (`medianOutcomes`).
+ */
 export async function writeResults(
   config: BenchConfig,
   outcomes: readonly Outcome[],
@@ -28,6 +32,7 @@ export async function writeResults(
       connections: config.connections,
       pipelining: 1,
       paths: config.phases,
+      rounds: config.rounds,
     },
     ok: !outcomes.some((o) => 'failure' in o),
     targets: outcomes.map((outcome) => {
