@@ -9,6 +9,7 @@ import {
   bodyTooLargeResponse,
   createRequestLifecycle,
   declaredTooLarge,
+  type FinishedRequest,
   headersFromRecord,
   type LifecycleOptions,
   type RequestScope,
@@ -64,7 +65,9 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
   // Route options are built afresh on every read (Fastify 5): read them only when an
   // option asks about the route.
   const perRoute = options.csrf !== undefined || !!options.loginRequired
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks, answered synchronously when nothing needs the store: an async
+  // hook costs every request a promise and a tick.
+  fastify.addHook('onRequest', (request, reply, done) => {
     const config = perRoute ? request.routeOptions.config : undefined
     const view: RequestView = {
       method: request.raw.method ?? request.method,
@@ -77,9 +80,15 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
       allowAnonymous: config?.allowAnonymous === true,
     }
     const scope = lifecycle.open(view)
-    if (scope instanceof Response) return reply.send(await sendAnswer(reply, scope))
+    if (scope instanceof Response) {
+      // The lifecycle's own answer (the 400 of a disallowed host, the JWKS): the route
+      // never runs. Answering from a callback hook means not calling done().
+      sendAnswer(reply, scope).then((body) => reply.send(body), done)
+      return
+    }
     request.session = scope.session
     ;(request as Tracked)[SCOPE] = scope
+    done()
   })
 
   const checks = options.csrf !== undefined || !!options.sharedSessions || !!options.loginRequired
@@ -113,23 +122,34 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
     ;(request as Tracked)[ERROR] = error
   })
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const scope = (request as Tracked)[SCOPE]
-    if (!scope) return payload // answered before the session was opened
+    if (!scope) return done(null, payload) // answered before the session was opened
     const error = (request as Tracked)[ERROR] ?? undefined
+    const fail = (e: unknown) => done(e as Error)
     // Fastify may wrap a stream error from the parser; the cause is ours either way.
     if (error instanceof BodyTooLarge || error?.cause instanceof BodyTooLarge) {
-      const body = await sendAnswer(reply, bodyTooLargeResponse())
-      // Close rather than drain: Node would otherwise read the rest to reuse the socket.
-      if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
-      return body
+      sendAnswer(reply, bodyTooLargeResponse()).then((body) => {
+        // Close rather than drain: Node would otherwise read the rest to reuse the socket.
+        if (request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
+        done(null, body)
+      }, fail)
+      return
     }
     // With a thrown error, the error handler (yours or Fastify's) has already answered.
     const status = reply.statusCode
-    const done = await scope.finish(error === undefined ? { status } : { error, status })
-    if (done instanceof Response) return sendAnswer(reply, done)
-    if (done) writeSessionHeaders(replyHeaderWriter(reply), done)
-    return payload
+    const end = (finished: FinishedRequest): void => {
+      if (finished instanceof Response) {
+        sendAnswer(reply, finished).then((body) => done(null, body), fail)
+        return
+      }
+      if (finished) writeSessionHeaders(replyHeaderWriter(reply), finished)
+      done(null, payload)
+    }
+    // A throw (an error that is not Tessera's) reaches Fastify's error path as a hook error.
+    const finished = scope.finish(error === undefined ? { status } : { error, status })
+    if (finished instanceof Promise) finished.then(end, fail)
+    else end(finished)
   })
 
   fastify.addHook('onRoute', (route) => {
