@@ -60,7 +60,9 @@ export function session<U extends AuthUser = AuthUser>(
     })
     if (scope instanceof Response) return scope
     c.set('session', scope.session)
-    const refusal = await scope.admit()
+    // admit() and finish() answer synchronously on most requests: no await then.
+    const admitted = scope.admit()
+    const refusal = admitted === undefined ? undefined : await admitted
     if (refusal) replace(c, refusal)
     else {
       if (scope.resolvedUser) (c as Context).set('user', scope.resolvedUser)
@@ -69,7 +71,8 @@ export function session<U extends AuthUser = AuthUser>(
     // Hono has already turned a handler's exception into c.res through onError.
     const outcome =
       c.error === undefined ? { status: c.res.status } : { error: c.error, status: c.res.status }
-    const done = await scope.finish(outcome)
+    const finished = scope.finish(outcome)
+    const done = finished instanceof Promise ? await finished : finished
     if (done === undefined) return
     if (done instanceof Response) return replace(c, done)
     const res = editResponseHeaders(c.res, (headers) => writeSessionHeaders(headers, done))

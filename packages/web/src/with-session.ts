@@ -77,8 +77,10 @@ export function withSession<Rest extends unknown[] = [], U extends AuthUser = Au
     if (scope instanceof Response) return scope
     let response: Response
     try {
+      // admit() and finish() answer synchronously on most requests: no await then.
+      const admitted = scope.admit()
       response =
-        (await scope.admit()) ??
+        (admitted === undefined ? undefined : await admitted) ??
         (await handler(
           request,
           { session: scope.session, user: scope.resolvedUser ?? null },
@@ -88,7 +90,8 @@ export function withSession<Rest extends unknown[] = [], U extends AuthUser = Au
       // A StoreError becomes the 503; any other error is thrown back to the caller.
       return (await scope.finish({ error })) as Response
     }
-    const done = await scope.finish({ status: response.status })
+    const finished = scope.finish({ status: response.status })
+    const done = finished instanceof Promise ? await finished : finished
     if (done === undefined || done instanceof Response) return done ?? response
     return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, done))
   }
