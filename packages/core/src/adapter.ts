@@ -38,6 +38,7 @@ export {
   type NodeResponse,
   type NodeResponseGate,
   nodeResponseGate,
+  prepareNodeResponseGate,
   sendNodeResponse,
 } from './lifecycle/node-response-gate.js'
 export { recordHeader } from './lifecycle/record-header.js'

@@ -6,10 +6,12 @@ import {
   gateNodeResponse,
   headersFromRecord,
   type LifecycleOptions,
+  prepareNodeResponseGate,
   type RequestView,
   recordHeader,
   sendNodeResponse,
 } from '@tessera/core/adapter'
+import express from 'express'
 import type { Request, RequestHandler } from 'express-serve-static-core'
 
 declare global {
@@ -67,6 +69,9 @@ export function session<U extends AuthUser = AuthUser>(
 ): RequestHandler {
   const lifecycle = createRequestLifecycle(manager, options)
   const clientIp = options.clientIp
+  // The response gate's methods go on Express's response prototype now, so a middleware
+  // that wraps res.end before this one already wraps the gated end on the first request.
+  prepareNodeResponseGate(express.response)
   return function tesseraSession(req, res, next) {
     const parsed = (req as ParsedRequest)._body === true || req.readableEnded
     const view: RequestView = {

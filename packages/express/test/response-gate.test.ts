@@ -19,6 +19,42 @@ function cookieOf(response: Response): string {
 }
 
 describe('@tessera/express response gate', () => {
+  // First in this file (a fresh Express module): no request has been gated yet.
+  it('saves on the very first request when an earlier middleware wrapped res.end', async () => {
+    const app = express()
+    let wrapped = 0
+    app.use((_req, res, next) => {
+      // As compression and on-finished-style middleware do: take res.end as it is now.
+      const end = res.end
+      res.end = function (this: typeof res, ...args: Parameters<typeof res.end>) {
+        wrapped++
+        return end.apply(this, args)
+      } as typeof res.end
+      next()
+    })
+    app.use(session(manager()))
+    app.get('/', async (req, res) => {
+      await req.session.set('first', true)
+      res.json({ ok: true })
+    })
+    app.get('/first', async (req, res) => {
+      res.json({ first: (await req.session.get('first')) ?? null })
+    })
+    const server = await serve(app)
+    try {
+      const response = await server.fetch(new Request('http://127.0.0.1/'))
+      expect(response.headers.get('set-cookie')).toMatch(/^sessionid=/)
+      const cookie = cookieOf(response)
+      const read = await server.fetch(
+        new Request('http://127.0.0.1/first', { headers: { cookie } }),
+      )
+      expect(await read.json()).toEqual({ first: true })
+      expect(wrapped).toBe(2)
+    } finally {
+      await server.close?.()
+    }
+  })
+
   it('leaves an Express app without Tessera in the same process untouched', async () => {
     const gated = express()
     gated.use(session(manager()))

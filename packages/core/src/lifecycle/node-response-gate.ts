@@ -112,6 +112,26 @@ export function gateNodeResponse(
 }
 
 /**
+ * Puts the gated methods on `prototype` now, before any request: Express's own response
+ * prototype (`express.response`), which {@link gateNodeResponse} would otherwise find and
+ * change on the first gated request. A middleware registered before the session's that
+ * wraps `res.end` takes the method it finds at that moment; done at startup, the very
+ * first request's wrapper already takes the gated one. A prototype that defines one of
+ * the four methods itself is left alone (responses are then gated one by one).
+ *
+ * @example
+ * ```ts
+ * import express from 'express'
+ * prepareNodeResponseGate(express.response)
+ * ```
+ */
+export function prepareNodeResponseGate(prototype: object): void {
+  if (hosts.has(prototype) || METHODS.some((m) => Object.hasOwn(prototype, m))) return
+  install(prototype)
+  hosts.add(prototype)
+}
+
+/**
  * Where the gated methods go for `res`: the last object of its prototype chain before
  * the one that defines `writeHead` (Node's), when that object is a prototype that
  * defines none of the four methods itself (or already carries the gated ones); else `res`.
