@@ -71,7 +71,9 @@ export function session<U extends AuthUser = AuthUser>(
   const clientIp = options.clientIp
   // The response gate's methods go on Express's response prototype now, so a middleware
   // that wraps res.end before this one already wraps the gated end on the first request.
-  prepareNodeResponseGate(express.response)
+  // (Typed through a cast: the repository's root typecheck sees the bench's minimal
+  // ambient 'express' module, which has no `response`.)
+  prepareNodeResponseGate((express as unknown as { response: object }).response)
   return function tesseraSession(req, res, next) {
     const parsed = (req as ParsedRequest)._body === true || req.readableEnded
     const view: RequestView = {
