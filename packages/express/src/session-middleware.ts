@@ -1,18 +1,15 @@
-import { Readable } from 'node:stream'
-import type { TLSSocket } from 'node:tls'
 import type { AuthUser, Session, SessionManager } from '@tessera/core'
 import {
   createRequestLifecycle,
   gateNodeResponse,
-  headersFromRecord,
   type LifecycleOptions,
   prepareNodeResponseGate,
-  type RequestView,
-  recordHeader,
   sendNodeResponse,
 } from '@tessera/core/adapter'
 import express from 'express'
 import type { Request, RequestHandler } from 'express-serve-static-core'
+import { ExpressRequestView } from './express-request-view.js'
+import { defineSessionProperty } from './session-property.js'
 
 declare global {
   namespace Express {
@@ -74,31 +71,16 @@ export function session<U extends AuthUser = AuthUser>(
   // (Typed through a cast: the repository's root typecheck sees the bench's minimal
   // ambient 'express' module, which has no `response`.)
   prepareNodeResponseGate((express as unknown as { response: object }).response)
+  // req.session: an accessor on Express's request prototype, defined once (see there).
+  defineSessionProperty((express as unknown as { request: object }).request)
   return function tesseraSession(req, res, next) {
-    const parsed = (req as ParsedRequest)._body === true || req.readableEnded
-    const view: RequestView = {
-      method: req.method,
-      url: `${(req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http'}://${req.headers.host ?? ''}${req.originalUrl}`,
-      path: req.baseUrl + req.path,
-      header: (name) => recordHeader(req.headers, name),
-      headers: () => headersFromRecord(req.headers),
-      ip: clientIp ? clientIp(req) : req.socket.remoteAddress,
-      // Both keys on every view (one object shape), one of them undefined.
-      parsedBody: parsed ? () => req.body : undefined,
-      // A getter, so a declared oversize Content-Length is refused untouched.
-      body: parsed
-        ? undefined
-        : () => ({
-            headers: headersFromRecord(req.headers),
-            get body() {
-              return Readable.toWeb(req) as ReadableStream<Uint8Array>
-            },
-          }),
-    }
+    const view = new ExpressRequestView(req, clientIp ? clientIp(req) : req.socket.remoteAddress)
     const scope = lifecycle.open(view)
     if (scope instanceof Response) return void sendNodeResponse(res, scope).catch(next)
-    req.session = scope.session
     gateNodeResponse(res, scope, next)
+    // Express's request prototype answers req.session from the gate; a request whose
+    // prototype is not Express's (a custom one) gets its own property.
+    if (req.session !== scope.session) req.session = scope.session
     const admitted = scope.admit()
     if (admitted === undefined) return next()
     admitted.then((refusal) => {

@@ -142,4 +142,34 @@ describe('@tessera/express response gate', () => {
       await server.close?.()
     }
   })
+
+  it('req.session: undefined where no session() ran, assignable, and the session where one did', async () => {
+    const app = express()
+    app.get('/before', (req, res) => {
+      // A route registered before session(): no session yet.
+      res.json({ session: typeof req.session })
+    })
+    app.get('/assigned', (req, res) => {
+      ;(req as { session: unknown }).session = { planted: true }
+      res.json({ session: req.session as unknown })
+    })
+    app.use(session(manager()))
+    app.get('/after', async (req, res) => {
+      await req.session.set('k', 'v')
+      res.json({ k: await req.session.get('k'), own: Object.hasOwn(req, 'session') })
+    })
+    const server = await serve(app)
+    try {
+      const before = await server.fetch(new Request('http://127.0.0.1/before'))
+      expect(await before.json()).toEqual({ session: 'undefined' })
+      const assigned = await server.fetch(new Request('http://127.0.0.1/assigned'))
+      expect(await assigned.json()).toEqual({ session: { planted: true } })
+      const after = await server.fetch(new Request('http://127.0.0.1/after'))
+      // Read through Express's request prototype, not a property added to the request.
+      expect(await after.json()).toEqual({ k: 'v', own: false })
+      expect(after.headers.get('set-cookie')).toMatch(/^sessionid=/)
+    } finally {
+      await server.close?.()
+    }
+  })
 })

@@ -100,15 +100,28 @@ export function gateNodeResponse(
     install(host)
     hosts.add(host)
   }
-  const below = Object.getPrototypeOf(host) as Record<Method, Writer>
-  // Named reads: the methods Node (or whatever wrapped Node's) answers with right now.
-  const original = {
-    writeHead: below.writeHead,
-    write: below.write,
-    end: below.end,
-    flushHeaders: below.flushHeaders,
-  }
+  const original = originalsBelow(host)
   gates.set(res, { scope, next, original, phase: 'open', queue: [] })
+}
+
+// The methods under each host (Node's, or whatever wrapped Node's before the gate was
+// put in place), read once per prototype rather than once per response.
+const originals = new WeakMap<object, Readonly<Record<Method, Writer>>>()
+
+function originalsBelow(host: object): Readonly<Record<Method, Writer>> {
+  const below = Object.getPrototypeOf(host) as Record<Method, Writer>
+  let known = originals.get(below)
+  if (known === undefined || known.writeHead !== below.writeHead || known.end !== below.end) {
+    // Named reads; read again if something wrapped Node's methods since.
+    known = Object.freeze({
+      writeHead: below.writeHead,
+      write: below.write,
+      end: below.end,
+      flushHeaders: below.flushHeaders,
+    })
+    originals.set(below, known)
+  }
+  return known
 }
 
 /**
@@ -220,12 +233,21 @@ function hold(res: NodeResponse, gate: NodeResponseGate, method: Method, args: u
 function apply(res: NodeResponse, gate: NodeResponseGate, done: FinishedRequest): void {
   gate.phase = 'released'
   if (done === undefined || done instanceof Response) return
-  const writer: HeaderWriter = {
-    get: (name) => res.getHeader(name)?.toString(),
-    set: (name, value) => res.setHeader(name, value),
-    append: (name, value) => res.appendHeader(name, value),
+  writeSessionHeaders(new NodeHeaderWriter(res), done)
+}
+
+/** A Node response's headers as a {@link HeaderWriter}: one object, its methods shared. */
+class NodeHeaderWriter implements HeaderWriter {
+  constructor(private readonly res: NodeResponse) {}
+  get(name: string): string | undefined {
+    return this.res.getHeader(name)?.toString()
   }
-  writeSessionHeaders(writer, done)
+  set(name: string, value: string): void {
+    this.res.setHeader(name, value)
+  }
+  append(name: string, value: string): void {
+    this.res.appendHeader(name, value)
+  }
 }
 
 /** Drops what the handler answered, so the lifecycle's answer or Express's error path can write. */
