@@ -122,11 +122,10 @@ export function createRequestLifecycle<U extends AuthUser = AuthUser>(
       ) {
         return jwksResponse(manager, jwks)
       }
-      const direct = view.url.startsWith('https:')
-      // Without trustProxy the connection decides; no forwarded header is read.
-      const { secure, ip } = config.trustProxy
-        ? proxyView(view.header, true, { secure: direct, ip: view.ip })
-        : { secure: direct, ip: view.ip ?? undefined }
+      const { secure, ip } = proxyView(view.header, config.trustProxy, {
+        secure: view.url.startsWith('https:'),
+        ip: view.ip,
+      })
       const session = manager.open({
         cookie: view.header('cookie'),
         header: view.header,

@@ -96,32 +96,16 @@ export function gateNodeResponse(
 ): void {
   const host = hostOf(res)
   if (host === res) install(res)
-  else if (!hosts.has(host)) {
-    install(host)
-    hosts.add(host)
-  }
-  const original = originalsBelow(host)
-  gates.set(res, { scope, next, original, phase: 'open', queue: [] })
-}
-
-// The methods under each host (Node's, or whatever wrapped Node's before the gate was
-// put in place), read once per prototype rather than once per response.
-const originals = new WeakMap<object, Readonly<Record<Method, Writer>>>()
-
-function originalsBelow(host: object): Readonly<Record<Method, Writer>> {
+  else prepareNodeResponseGate(host)
   const below = Object.getPrototypeOf(host) as Record<Method, Writer>
-  let known = originals.get(below)
-  if (known === undefined || known.writeHead !== below.writeHead || known.end !== below.end) {
-    // Named reads; read again if something wrapped Node's methods since.
-    known = Object.freeze({
-      writeHead: below.writeHead,
-      write: below.write,
-      end: below.end,
-      flushHeaders: below.flushHeaders,
-    })
-    originals.set(below, known)
+  // Named reads: the methods Node (or whatever wrapped Node's) answers with right now.
+  const original = {
+    writeHead: below.writeHead,
+    write: below.write,
+    end: below.end,
+    flushHeaders: below.flushHeaders,
   }
-  return known
+  gates.set(res, { scope, next, original, phase: 'open', queue: [] })
 }
 
 /**
