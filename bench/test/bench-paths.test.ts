@@ -2,13 +2,13 @@
 // not performance (no timing thresholds).
 import { afterEach, describe, expect, it } from 'vitest'
 import { formatGoals } from '../lib/goals.js'
-import { type Measurement, measure, problems } from '../lib/measure.js'
-import type { Outcome } from '../lib/ratios.js'
+import { measure, problems } from '../lib/measure.js'
 import { prepareRequest } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
 import { formatTable, formatWriteTable } from '../lib/table.js'
-import { type TargetId, targetById } from '../lib/targets.js'
+import { targetById } from '../lib/targets.js'
 import { prepareLogin, prepareWrite, writeSessions } from '../lib/write-path.js'
+import { measuredOutcome } from './lib/measured-outcome.js'
 
 describe('bench paths', () => {
   let server: RunningServer | undefined
@@ -59,23 +59,7 @@ describe('bench paths', () => {
 })
 
 describe('bench tables and goal lines', () => {
-  const measured = (requestsPerSecond: number): Measurement => ({
-    requestsPerSecond,
-    p50Ms: 3,
-    p99Ms: 9,
-    latencyAverageMs: 4,
-    responses2xx: 100,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    mismatches: 0,
-    durationSeconds: 1,
-  })
-  const at = (id: TargetId, rate: number, phase?: 'login' | 'write'): Outcome => ({
-    target: targetById(id),
-    ...(phase === undefined ? {} : { phase }),
-    measurement: measured(rate),
-  })
+  const at = measuredOutcome
 
   it('prints each goal as MET, NOT MET or NOT MEASURED with the ratio of this run', () => {
     const lines = formatGoals([

@@ -2,29 +2,14 @@
 // path (the median round). Pure functions: no servers, no timing.
 import { describe, expect, it } from 'vitest'
 import { readConfig } from '../lib/config.js'
-import type { Measurement } from '../lib/measure.js'
 import { medianOutcomes } from '../lib/median-outcomes.js'
 import type { Outcome } from '../lib/ratios.js'
 import { type TargetId, targetById } from '../lib/targets.js'
+import { measuredOutcome } from './lib/measured-outcome.js'
 
-const measured = (requestsPerSecond: number): Measurement => ({
-  requestsPerSecond,
-  // Tied to the rate, so a test can tell which round's measurement was kept whole.
-  p50Ms: requestsPerSecond / 100,
-  p99Ms: 9,
-  latencyAverageMs: 4,
-  responses2xx: 100,
-  non2xx: 0,
-  errors: 0,
-  timeouts: 0,
-  mismatches: 0,
-  durationSeconds: 1,
-})
-const at = (id: TargetId, rate: number, phase?: 'login' | 'write'): Outcome => ({
-  target: targetById(id),
-  ...(phase === undefined ? {} : { phase }),
-  measurement: measured(rate),
-})
+// p50 tied to the rate, so a test can tell which round's measurement was kept whole.
+const at = (id: TargetId, rate: number, phase?: 'login' | 'write'): Outcome =>
+  measuredOutcome(id, rate, phase, rate / 100)
 const failed = (id: TargetId, failure: string, phase?: 'login' | 'write'): Outcome => ({
   target: targetById(id),
   ...(phase === undefined ? {} : { phase }),

@@ -14,6 +14,7 @@ import { ManualClock } from '@tessera/testing'
 import fc from 'fast-check'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { webCryptoHmac } from '../../../test-support/web-crypto-hmac.js'
 
 const SECRET = 'hono-jwt-security-secret-0123456789abcdef'
 const ISSUER = 'https://app.test'
@@ -77,16 +78,7 @@ async function rsaPair(kid: string) {
 
 /** HS256 with `secret` as the HMAC key: the algorithm-confusion attacker's signer. */
 function hmacSigner(secret: string): Signer {
-  return async (input) => {
-    const key = await crypto.subtle.importKey(
-      'raw',
-      encoder.encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    )
-    return new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(input)))
-  }
+  return (input) => webCryptoHmac(secret, input)
 }
 
 function makeApp(

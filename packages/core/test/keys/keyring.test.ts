@@ -1,20 +1,11 @@
 import { Keyring } from '@tessera/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-
-const encoder = new TextEncoder()
+import { webCryptoHmac } from '../../../../test-support/web-crypto-hmac.js'
 
 /** HMAC-SHA256 of `purpose\0data` under `secret` with Web Crypto, as unpadded base64url. */
 async function webCryptoMac(secret: string, purpose: string, data: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const mac = await crypto.subtle.sign('HMAC', key, encoder.encode(`${purpose}\u0000${data}`))
-  return Buffer.from(mac).toString('base64url')
+  return Buffer.from(await webCryptoHmac(secret, `${purpose}\u0000${data}`)).toString('base64url')
 }
 
 // Signed cookies (the anonymous CSRF secret, shared-session codes) and auth hashes carry
