@@ -21,8 +21,12 @@ export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Hand
       url: c.req.url,
       header: (name) => c.req.header(name),
       text: (limit) => boundedText(c.req.raw, limit),
-      session: c.var.session,
-      remoteAddress: remoteAddress(c),
+      // c.get, not c.var: c.var builds an object of every variable on each read.
+      session: c.get('session'),
+      // Looked up only when a route reads it (the dispatcher reads it lazily too).
+      get remoteAddress() {
+        return remoteAddress(c)
+      },
     })
     return c.body(out.body, out.status as 200, Object.fromEntries(out.headers))
   }

@@ -62,6 +62,8 @@ export async function jwtSessionOptions(
  * unchanged, with the server's bindings (for the client address). With `allowedHosts`
  * (`ALLOWED_HOSTS`), a request for another host gets `400` here, before either route:
  * they run ahead of the app's session middleware, which checks it for everything else.
+ * With opaque cookies (`SESSION_FORMAT` unset) there are no such routes and `app` itself
+ * is returned.
  *
  * @example
  * ```ts
@@ -74,24 +76,25 @@ export function withJwtRoutes(
   manager: SessionManager,
   config: JwtDemoConfig,
   allowedHosts?: readonly string[],
-): Hono {
+): { fetch: (request: Request, env?: unknown) => Response | Promise<Response> } {
+  // Opaque cookies publish no keys: the app answers alone, without a second router
+  // dispatching every request to it.
+  if (config.format !== 'jwt') return app
   const root = new Hono()
   const hosts = allowedHosts === undefined ? undefined : resolveAllowedHosts(allowedHosts)
-  if (config.format === 'jwt') {
-    if (hosts) {
-      root.use(async function demoAllowedHosts(c, next) {
-        if (!hosts.allows(new URL(c.req.url).host)) return disallowedHostResponse()
-        await next()
-      })
-    }
-    root.get(JWKS_PATH, () => jwksResponse(manager))
-    if (config.introspectionSecret !== undefined) {
-      const introspect = introspectionEndpoint({
-        manager,
-        credentials: [config.introspectionSecret],
-      })
-      root.all(INTROSPECTION_PATH, (c) => introspect(c.req.raw))
-    }
+  if (hosts) {
+    root.use(async function demoAllowedHosts(c, next) {
+      if (!hosts.allowsUrl(c.req.url)) return disallowedHostResponse()
+      await next()
+    })
+  }
+  root.get(JWKS_PATH, () => jwksResponse(manager))
+  if (config.introspectionSecret !== undefined) {
+    const introspect = introspectionEndpoint({
+      manager,
+      credentials: [config.introspectionSecret],
+    })
+    root.all(INTROSPECTION_PATH, (c) => introspect(c.req.raw))
   }
   root.all('*', (c) => app.fetch(c.req.raw, c.env))
   return root

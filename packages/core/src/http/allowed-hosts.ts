@@ -18,8 +18,10 @@ export interface AllowedHosts {
   /** Whether a `Host` header value (untrusted; `null` when absent) names an allowed host. Never throws. */
   allows(host: string | null | undefined): boolean
   /**
-   * Whether the host (with port) of an absolute request URL — which Web servers build
-   * from `Host` — is allowed. An unparseable URL is not. Never throws.
+   * Whether the host (with port) of an absolute `http:` or `https:` request URL — which
+   * Web servers build from `Host` — is allowed, read as written (no decoding: userinfo,
+   * `%` escapes or non-ASCII in the authority are refused). Any other URL is refused.
+   * Never throws.
    */
   allowsUrl(url: string): boolean
 }
@@ -74,7 +76,27 @@ export function resolveAllowedHosts(list: readonly string[]): AllowedHosts {
       (parsed.port !== undefined && exact.has(`${parsed.name}:${parsed.port}`))
     )
   }
-  return Object.freeze({ allows, allowsUrl: (url: string) => allows(URL.parse(url)?.host) })
+  return Object.freeze({ allows, allowsUrl: (url: string) => allows(authorityOf(url)) })
+}
+
+/**
+ * The authority of an absolute `http:` or `https:` URL as written — what the server
+ * built it from, the `Host` header — without the WHATWG parser (a full `URL` parse per
+ * request cost more than the rest of the host check). It ends where a parser would end
+ * it (`/`, `?`, `#`, or `\`, which special schemes read as `/`). Nothing is decoded or
+ * normalised, so anything but a plain host and port (userinfo, `%` escapes, non-ASCII)
+ * then fails {@link parseHost}'s pattern, as Django refuses such a `Host`.
+ */
+function authorityOf(url: string): string | undefined {
+  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1
+  if (start === -1) return undefined
+  let end = start
+  while (end < url.length) {
+    const c = url.charCodeAt(end)
+    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) break
+    end++
+  }
+  return url.slice(start, end)
 }
 
 /** A host header value as a lowercase name without trailing dot, and its port. */

@@ -99,5 +99,43 @@ describe('AllowedHosts.allowsUrl', () => {
     expect(hosts.allowsUrl('http://[::1]:3000/')).toBe(true)
     expect(hosts.allowsUrl('http://evil.example/')).toBe(false)
     expect(hosts.allowsUrl('not a url')).toBe(false)
+    expect(hosts.allowsUrl('ftp://app.example/')).toBe(false)
+  })
+
+  it('refuses an authority a URL parser would decode or cut to an allowed host', () => {
+    const hosts = resolveAllowedHosts(['app.example'])
+    // Userinfo: a parser reads the host after "@".
+    expect(hosts.allowsUrl('http://evil.example@app.example/')).toBe(false)
+    // A backslash ends the authority for a parser: the host is evil.example.
+    expect(hosts.allowsUrl('http://evil.example\\@app.example/')).toBe(false)
+    // Percent escapes and non-ASCII are never a plain Host.
+    expect(hosts.allowsUrl('http://%61pp.example/')).toBe(false)
+    expect(hosts.allowsUrl('http://äpp.example/')).toBe(false)
+    // The authority ends at "/", "?" or "#".
+    expect(hosts.allowsUrl('http://app.example?x=@evil.example')).toBe(true)
+    expect(hosts.allowsUrl('http://app.example#@evil.example')).toBe(true)
+  })
+
+  it('never allows a URL whose host, as a WHATWG parser reads it, is not listed', () => {
+    const hosts = resolveAllowedHosts(['app.example', '127.0.0.1', '[::1]'])
+    const listed = new Set(['app.example', '127.0.0.1', '[::1]'])
+    const piece = fc.constantFrom(
+      'app.example', 'APP.example', 'evil.example', '@', ':', ':443', ':80', '.', '\\', '/',
+      '?', '#', '%40', '%2e', '[', ']', '::1', '127.0.0.1', '0x7f.1', ' ', '\t', 'ä', 'user:pw',
+    )
+    const authority = fc.oneof(
+      fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+      fc.string({ maxLength: 30 }),
+    )
+    fc.assert(
+      fc.property(fc.constantFrom('http://', 'https://'), authority, (scheme, host) => {
+        const url = `${scheme}${host}/path`
+        if (!hosts.allowsUrl(url)) return
+        const parsed = URL.parse(url)
+        expect(parsed).not.toBeNull()
+        expect(listed.has((parsed as URL).hostname.replace(/\.$/, ''))).toBe(true)
+      }),
+      { numRuns: 2000 },
+    )
   })
 })
