@@ -11,13 +11,20 @@ export async function sha256WebCrypto(text: string): Promise<string> {
   return base64url(new Uint8Array(digest))
 }
 
-/** SHA-256 of a UTF-8 string, as unpadded base64url. */
-export const sha256: (text: string) => Promise<string> =
+/**
+ * SHA-256 of a UTF-8 string, as unpadded base64url, computed synchronously: Node's
+ * crypto where the runtime has it, else `undefined` (Web Crypto only digests
+ * asynchronously; use {@link sha256} there).
+ */
+export const sha256Now: ((text: string) => string) | undefined =
   // One-shot crypto.hash (Node ≥ 20.12) skips the Hash object createHash builds:
   // ~0.2 µs instead of ~0.6 µs for a credential secret.
   typeof node?.hash === 'function'
-    ? (text) => Promise.resolve(node.hash('sha256', text, 'base64url'))
+    ? (text) => node.hash('sha256', text, 'base64url')
     : typeof node?.createHash === 'function'
-      ? (text) =>
-          Promise.resolve(node.createHash('sha256').update(text, 'utf8').digest('base64url'))
-      : sha256WebCrypto
+      ? (text) => node.createHash('sha256').update(text, 'utf8').digest('base64url')
+      : undefined
+
+/** SHA-256 of a UTF-8 string, as unpadded base64url. */
+export const sha256: (text: string) => Promise<string> =
+  sha256Now === undefined ? sha256WebCrypto : (text) => Promise.resolve(sha256Now(text))

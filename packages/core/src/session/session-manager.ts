@@ -1,7 +1,7 @@
 import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
-import { sha256 } from '../lib/sha256.js'
+import { sha256, sha256Now } from '../lib/sha256.js'
 import { callStore } from '../store/call-store.js'
 import type { SessionRecord } from '../store/session-record.js'
 import type { CommitResult } from './commit-result.js'
@@ -66,6 +66,7 @@ export class SessionManager {
       random: o.random,
       load: loadSession,
       hashSecret: sha256,
+      hashSecretNow: sha256Now,
       newCredential: (id) => newCredential(id, o.random),
       newSessionId: () => newSessionId(o.random),
       tokenOf: (request) => readHeaderToken(request, o),

@@ -37,6 +37,8 @@ export interface SessionLoader extends CasContext {
   csrfCookieName: string
   load(state: SessionState): Promise<void>
   hashSecret(secret: string): Promise<string>
+  /** The same hash, synchronously, where the runtime can (Node); else `undefined`. */
+  hashSecretNow: ((secret: string) => string) | undefined
   newCredential(id: string): Credential
   newSessionId(): string
   /** The header token the request carried, if any (not yet verified). */
@@ -55,7 +57,7 @@ export interface SessionLoader extends CasContext {
 export interface SessionState {
   request: SessionRequest
   loader: SessionLoader
-  loading: Promise<void> | null
+  loading: Promise<SessionState> | null
   /** `loading` has settled: `base` and `credential` are final. */
   loaded: boolean
   /** The record as loaded (null: no live session, a new one will be created if needed). */
@@ -114,11 +116,11 @@ export function loadedState(session: { readonly [STATE]: SessionState }): Promis
 }
 
 /** Loads the session behind `state` once, marking it read (`Vary: Cookie`). */
-export async function loadState(state: SessionState): Promise<SessionState> {
+export function loadState(state: SessionState): Promise<SessionState> {
   state.accessed = true
-  state.loading ??= state.loader.load(state)
-  await state.loading
-  return state
+  // Not an async function: every later read returns the same promise, without a hop.
+  state.loading ??= state.loader.load(state).then(() => state)
+  return state.loading
 }
 
 /** Applies `op` to the draft and keeps it, so a save that loses a race re-applies it. */
