@@ -67,14 +67,25 @@ export function resolveAllowedHosts(list: readonly string[]): AllowedHosts {
     if (parsed.port === undefined) anyPort.add(parsed.name)
     else exact.add(`${parsed.name}:${parsed.port}`)
   }
-  const allows = (host: string | null | undefined): boolean => {
-    if (typeof host !== 'string') return false
+  const check = (host: string): boolean => {
     const parsed = parseHost(host)
     if (!parsed) return false
     return (
       anyPort.has(parsed.name) ||
       (parsed.port !== undefined && exact.has(`${parsed.name}:${parsed.port}`))
     )
+  }
+  // Nearly every request names the same host: the last answer is kept for that exact
+  // string (a pure function of it), sparing the parse.
+  let lastHost: string | undefined
+  let lastAnswer = false
+  const allows = (host: string | null | undefined): boolean => {
+    if (typeof host !== 'string') return false
+    if (host !== lastHost) {
+      lastAnswer = check(host)
+      lastHost = host
+    }
+    return lastAnswer
   }
   return Object.freeze({ allows, allowsUrl: (url: string) => allows(authorityOf(url)) })
 }

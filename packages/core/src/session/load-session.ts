@@ -57,7 +57,8 @@ async function loadWith(
     return false
   }
   // Synchronously where the runtime can: one promise hop less on every request.
-  const hash = loader.hashSecretNow?.(credential.secret) ?? (await loader.hashSecret(credential.secret))
+  const hash =
+    loader.hashSecretNow?.(credential.secret) ?? (await loader.hashSecret(credential.secret))
   if (!holdsCredential(record, kind, hash)) {
     loader.emit({ type: 'invalidCredential', at: now, reason: 'mismatch', session: record.id })
     return false

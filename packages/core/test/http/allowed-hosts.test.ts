@@ -120,8 +120,29 @@ describe('AllowedHosts.allowsUrl', () => {
     const hosts = resolveAllowedHosts(['app.example', '127.0.0.1', '[::1]'])
     const listed = new Set(['app.example', '127.0.0.1', '[::1]'])
     const piece = fc.constantFrom(
-      'app.example', 'APP.example', 'evil.example', '@', ':', ':443', ':80', '.', '\\', '/',
-      '?', '#', '%40', '%2e', '[', ']', '::1', '127.0.0.1', '0x7f.1', ' ', '\t', 'ä', 'user:pw',
+      'app.example',
+      'APP.example',
+      'evil.example',
+      '@',
+      ':',
+      ':443',
+      ':80',
+      '.',
+      '\\',
+      '/',
+      '?',
+      '#',
+      '%40',
+      '%2e',
+      '[',
+      ']',
+      '::1',
+      '127.0.0.1',
+      '0x7f.1',
+      ' ',
+      '\t',
+      'ä',
+      'user:pw',
     )
     const authority = fc.oneof(
       fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
