@@ -59,7 +59,8 @@ export function spawnServer(
   return bundle(file).then((entry) => start(entry, name, startTimeoutMs, stopTimeoutMs))
 }
 
-async function bundle(file: string): Promise<string> {
+/** Bundles `file` with esbuild into `.build/` (packages stay imports from node_modules) and returns the output path. */
+export async function bundle(file: string): Promise<string> {
   const outfile = join(benchDir, '.build', `${basename(file, '.ts')}.mjs`)
   await build({
     entryPoints: [file],

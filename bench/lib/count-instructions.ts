@@ -1,0 +1,66 @@
+import { spawn, spawnSync } from 'node:child_process'
+
+/**
+ * The instruction total valgrind's cachegrind prints when its program exits
+ * (`==123== I   refs:      4,509,344,459`), or `undefined` when the output has none.
+ */
+export function parseInstructionRefs(output: string): number | undefined {
+  const match = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m.exec(output)
+  return match ? Number((match[1] as string).replaceAll(',', '')) : undefined
+}
+
+/** Why instructions cannot be counted here (no valgrind), or `undefined` when they can. */
+export function instructionCountingUnavailable(): string | undefined {
+  const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' })
+  return probe.status === 0 ? undefined : 'valgrind not found (apt-get install valgrind)'
+}
+
+/**
+ * Instructions per iteration of `node <entry> <scenario> <n> <warmUp>` (the program
+ * serves `warmUp` requests, then `n`), counted by valgrind (user
+ * space only: the kernel's work is not counted). The program runs twice, with the two
+ * iteration counts, and the difference of the totals over the difference of the counts is
+ * returned, so start-up and warm-up cancel out. V8 runs `--single-threaded --predictable`:
+ * no background compiler or GC threads and fixed seeds, so the same code counts the same
+ * (to well under 0.1%) from run to run, whatever else the machine is doing.
+ */
+export async function countInstructions(
+  entry: string,
+  scenario: string,
+  [fewer, more]: readonly [number, number],
+  warmUp = 3000,
+): Promise<number> {
+  const [a, b] = await Promise.all([
+    run(entry, scenario, fewer, warmUp),
+    run(entry, scenario, more, warmUp),
+  ])
+  return (b - a) / (more - fewer)
+}
+
+function run(entry: string, scenario: string, iterations: number, warmUp: number): Promise<number> {
+  const args = [
+    '--tool=cachegrind',
+    '--cache-sim=no',
+    '--cachegrind-out-file=/dev/null',
+    process.execPath,
+    '--single-threaded',
+    '--predictable',
+    entry,
+    scenario,
+    String(iterations),
+    String(warmUp),
+  ]
+  return new Promise((resolve, reject) => {
+    const child = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+    })
+    child.once('error', reject)
+    child.once('close', (code) => {
+      const total = parseInstructionRefs(stderr)
+      if (code === 0 && total !== undefined) resolve(total)
+      else reject(new Error(`${scenario} (${iterations}) exited ${code}: ${stderr.slice(-500)}`))
+    })
+  })
+}
