@@ -1,10 +1,10 @@
 // One scenario of `npm run bench:instructions`, run under valgrind by
-// lib/count-instructions.ts: `node request-loop.js <scenario> <iterations>` serves that
-// many requests in process (no network socket, no load generator), after a fixed
-// warm-up, and exits. Only the difference between two iteration counts is reported, so start-up and
-// warm-up cancel out.
+// lib/count-instructions.ts: `node request-loop.js <scenario> <iterations> <warm-up>`
+// serves warm-up plus that many requests in process (no network socket, no load
+// generator) and exits. Only the difference between two iteration counts is reported, so
+// start-up and warm-up cancel out.
 import { mkdtempSync, rmSync } from 'node:fs'
-import { IncomingMessage, ServerResponse } from 'node:http'
+import { IncomingMessage, type RequestListener, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,21 +15,27 @@ import { type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
 import { Hono } from 'hono'
 import { benchSecret } from '../lib/bench-secret.js'
-import { type InstructionScenario, instructionScenarios } from '../lib/instruction-scenarios.js'
+import {
+  type InstructionScenario,
+  instructionScenarios,
+  isInstructionScenario,
+} from '../lib/instruction-scenarios.js'
 
 const [scenario, count, warmUp] = [
-  process.argv[2],
+  process.argv[2] ?? '',
   Number(process.argv[3]),
   Number(process.argv[4]),
 ]
 if (
-  !instructionScenarios.includes(scenario as InstructionScenario) ||
+  !isInstructionScenario(scenario) ||
   !Number.isInteger(count) ||
   count < 0 ||
   !Number.isInteger(warmUp) ||
   warmUp < 0
 ) {
-  console.error(`usage: request-loop <${instructionScenarios.join('|')}> <iterations> <warm-up>`)
+  console.error(
+    `usage: request-loop <${Object.keys(instructionScenarios).join('|')}> <iterations> <warm-up>`,
+  )
   process.exit(2)
 }
 
@@ -42,22 +48,61 @@ const store: SessionStore =
   scenario === 'tessera-hono-sqlite'
     ? new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
     : new MemoryStore({ clock })
-const app = new Hono<SessionEnv>()
-if (scenario === 'hono') {
-  app.get('/', (c) => c.json({ user: 'bench' }))
-} else {
-  app.use(session(new SessionManager({ store, secret: benchSecret, clock })))
-  app.get('/login', async (c) => {
-    await c.var.session.set('user', 'bench')
-    return c.json({ ok: true })
-  })
-  app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
+const manager = new SessionManager({ store, secret: benchSecret, clock })
+
+/** The scenario's app as Node's `request` listener: what each framework's server runs. */
+async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
+  switch (id) {
+    case 'hono': {
+      const app = new Hono()
+      app.get('/', (c) => c.json({ user: 'bench' }))
+      // @hono/node-server's own listener, as `serve()` installs it.
+      return getRequestListener(app.fetch)
+    }
+    case 'tessera-hono-memory':
+    case 'tessera-hono-sqlite': {
+      const app = new Hono<SessionEnv>()
+      app.use(session(manager))
+      app.get('/login', async (c) => {
+        await c.var.session.set('user', 'bench')
+        return c.json({ ok: true })
+      })
+      app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
+      return getRequestListener(app.fetch)
+    }
+    // Each framework is imported by its own scenarios only: code loaded into the process
+    // moves V8's counts, so a scenario loads nothing the bare one it is compared with
+    // would not, besides Tessera.
+    case 'fastify':
+    case 'tessera-fastify-memory': {
+      const { default: Fastify } = await import('fastify')
+      const { tesseraFastifyApp } = await import('../lib/tessera-fastify-app.js')
+      const app = id === 'fastify' ? Fastify() : await tesseraFastifyApp(manager)
+      if (id === 'fastify') app.get('/', async () => ({ user: 'bench' }))
+      await app.ready()
+      // What Fastify's server calls for each request.
+      return app.routing as RequestListener
+    }
+    case 'express':
+    case 'tessera-express-memory': {
+      const { default: express } = await import('express')
+      const { tesseraExpressApp } = await import('../lib/tessera-express-app.js')
+      if (id === 'tessera-express-memory') {
+        return tesseraExpressApp(manager) as unknown as RequestListener
+      }
+      const app = express()
+      app.get('/', (_req, res) => {
+        res.json({ user: 'bench' })
+      })
+      return app as unknown as RequestListener
+    }
+  }
 }
 
-// @hono/node-server's own request listener, as `serve()` installs it, fed Node's
-// IncomingMessage and ServerResponse over an in-memory socket: the production path from
-// Node's parsed request to the bytes of the response, minus the kernel.
-const listener = getRequestListener(app.fetch)
+// The listener is fed Node's IncomingMessage and ServerResponse over an in-memory socket:
+// the production path from Node's parsed request to the bytes of the response, minus the
+// kernel.
+const listener = await listenerOf(scenario)
 let written = ''
 const socket = new Duplex({
   read() {},
@@ -97,7 +142,7 @@ function serveOne(path: string, cookie?: string): Promise<string> {
 }
 
 let cookie: string | undefined
-if (scenario !== 'hono') {
+if (scenario.startsWith('tessera-')) {
   const login = await serveOne('/login')
   cookie = /^set-cookie: ([^;]+)/im.exec(login)?.[1]
   if (cookie === undefined) throw new Error(`GET /login set no cookie:\n${login}`)

@@ -1,8 +1,21 @@
 /**
- * The request loops `npm run bench:instructions` counts (instructions/request-loop.ts):
- * bare Hono answering `{"user":"bench"}`, and Tessera on Hono reading the same answer from
- * a live session in its `MemoryStore` or a SQLite file.
+ * The request loops `npm run bench:instructions` counts (instructions/request-loop.ts),
+ * each answering `GET /` with `{"user":"bench"}`: a bare framework, or Tessera on it
+ * reading that answer from a live session. `bare` names the scenario each is compared with.
  */
-export const instructionScenarios = ['hono', 'tessera-hono-memory', 'tessera-hono-sqlite'] as const
+export const instructionScenarios = {
+  hono: { bare: 'hono' },
+  'tessera-hono-memory': { bare: 'hono' },
+  'tessera-hono-sqlite': { bare: 'hono' },
+  fastify: { bare: 'fastify' },
+  'tessera-fastify-memory': { bare: 'fastify' },
+  express: { bare: 'express' },
+  'tessera-express-memory': { bare: 'express' },
+} as const
 
-export type InstructionScenario = (typeof instructionScenarios)[number]
+export type InstructionScenario = keyof typeof instructionScenarios
+
+/** Whether `id` names a scenario. */
+export function isInstructionScenario(id: string): id is InstructionScenario {
+  return Object.hasOwn(instructionScenarios, id)
+}
