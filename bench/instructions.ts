@@ -1,9 +1,9 @@
 // `npm run bench:instructions`: instructions per request of bare Hono, Fastify and Express
 // and of Tessera on each, counted by valgrind in a request loop
 // (instructions/request-loop.ts). Unlike req/s on a shared 2-core machine (±25% between
-// runs), the count repeats to under 1% within a build, so it can tell whether one change
-// to the hot path made it cheaper. It counts user
-// space only: no socket, no kernel, no load generator (README: "Instructions per request").
+// runs), the count repeats within about 3%, so it can tell whether one change to the hot
+// path made it cheaper. It counts user space only: no socket, no kernel, no load generator
+// (README: "Instructions per request").
 import { fileURLToPath } from 'node:url'
 import { countInstructions, instructionCountingUnavailable } from './lib/count-instructions.js'
 import {

@@ -21,8 +21,9 @@ export function instructionCountingUnavailable(): string | undefined {
  * space only: the kernel's work is not counted). The program runs twice, with the two
  * iteration counts, and the difference of the totals over the difference of the counts is
  * returned, so start-up and warm-up cancel out. V8 runs `--single-threaded --predictable`:
- * no background compiler or GC threads and fixed seeds, so the same code counts the same
- * (to well under 0.1%) from run to run, whatever else the machine is doing.
+ * no background compiler or GC threads and fixed seeds, so the same code counts within
+ * about 3% from run to run (random session ids and Node's once-a-second `Date` header
+ * remain), whatever else the machine is doing.
  */
 export async function countInstructions(
   entry: string,
