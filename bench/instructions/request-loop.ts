@@ -133,9 +133,15 @@ function serveOne(path: string, cookie?: string): Promise<string> {
   response.assignSocket(socket as unknown as Socket)
   written = ''
   return new Promise((resolve) => {
+    // As Node's server does once a response has finished (_http_server.js, resOnFinish):
+    // detach the socket, then emit 'close' on the next tick.
     response.once('finish', () => {
       response.detachSocket(socket as unknown as Socket)
-      resolve(written)
+      process.nextTick(() => {
+        response.destroyed = true
+        response.emit('close')
+        resolve(written)
+      })
     })
     void listener(request, response)
   })

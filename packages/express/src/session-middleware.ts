@@ -9,7 +9,7 @@ import {
 import express from 'express'
 import type { Request, RequestHandler } from 'express-serve-static-core'
 import { ExpressRequestView } from './express-request-view.js'
-import { defineSessionProperty } from './session-property.js'
+import { defineSessionProperty, keepSession } from './session-property.js'
 
 declare global {
   namespace Express {
@@ -78,6 +78,7 @@ export function session<U extends AuthUser = AuthUser>(
     const scope = lifecycle.open(view)
     if (scope instanceof Response) return void sendNodeResponse(res, scope).catch(next)
     gateNodeResponse(res, scope, next)
+    keepSession(res.locals, scope.session)
     // Express's request prototype answers req.session from the gate; a request whose
     // prototype is not Express's (a custom one) gets its own property.
     if (req.session !== scope.session) req.session = scope.session

@@ -1,4 +1,6 @@
+import http from 'node:http'
 import { MemoryStore, SessionManager } from '@tessera/core'
+import { nodeResponseGate } from '@tessera/core/adapter'
 import { session } from '@tessera/express'
 import { describe, expect, it } from 'vitest'
 import { express, serve } from './lib/serve.js'
@@ -168,6 +170,77 @@ describe('@tessera/express response gate', () => {
       // Read through Express's request prototype, not a property added to the request.
       expect(await after.json()).toEqual({ k: 'v', own: false })
       expect(after.headers.get('set-cookie')).toMatch(/^sessionid=/)
+    } finally {
+      await server.close?.()
+    }
+  })
+
+  // The gate is forgotten once its response has closed and been released (an entry left
+  // to the garbage collector cost a quarter of bare Express's work per request).
+  it('forgets the gate once the response closed, and req.session still answers after it', async () => {
+    const app = express()
+    app.use(session(manager()))
+    const seen = new Promise<{ gate: boolean; session: boolean; value: unknown }>((resolve) => {
+      app.get('/', async (req, res) => {
+        await req.session.set('k', 'v')
+        res.on('close', () => {
+          // As a logger does once the response is out (on-finished runs a tick later).
+          setImmediate(async () => {
+            const session = req.session as typeof req.session | undefined
+            resolve({
+              gate: nodeResponseGate(res) !== undefined,
+              session: session !== undefined,
+              value: session ? await session.get('k') : undefined,
+            })
+          })
+        })
+        res.json({ ok: true })
+      })
+    })
+    const server = await serve(app)
+    try {
+      const response = await server.fetch(new Request('http://127.0.0.1/'))
+      expect(response.headers.get('set-cookie')).toMatch(/^sessionid=/)
+      expect(await seen).toEqual({ gate: false, session: true, value: 'v' })
+    } finally {
+      await server.close?.()
+    }
+  })
+
+  it('saves a session changed after its client went away (closed before the gate opened)', async () => {
+    const app = express()
+    app.use(session(manager()))
+    let saved: () => void = () => {}
+    const done = new Promise<void>((resolve) => {
+      saved = resolve
+    })
+    app.get('/start', async (req, res) => {
+      await req.session.set('n', 1)
+      res.json({ ok: true })
+    })
+    app.get('/slow', (req, res) => {
+      // The client leaves first; the handler changes the session and answers afterwards.
+      res.on('close', async () => {
+        await req.session.set('n', 2)
+        res.json({ ok: true })
+        saved()
+      })
+    })
+    app.get('/read', async (req, res) => {
+      res.json({ n: (await req.session.get('n')) ?? null })
+    })
+    const server = await serve(app)
+    try {
+      const start = await server.fetch(new Request('http://127.0.0.1/start'))
+      const cookie = cookieOf(start)
+      await new Promise<void>((resolve) => {
+        const request = http.get(`${server.url}/slow`, { headers: { cookie } })
+        request.on('error', () => resolve())
+        setTimeout(() => request.destroy(), 50)
+      })
+      await done
+      const read = await server.fetch(new Request('http://127.0.0.1/read', { headers: { cookie } }))
+      expect(await read.json()).toEqual({ n: 2 })
     } finally {
       await server.close?.()
     }
