@@ -18,7 +18,6 @@ type ParsedRequest = Request & { _body?: boolean }
 export class ExpressRequestView implements RequestView {
   readonly method: string
   readonly url: string
-  readonly path: string
   readonly ip: string | undefined
   /** The body-parser already read the body: the CSRF field comes from `req.body`. */
   readonly #parsed: boolean
@@ -30,9 +29,13 @@ export class ExpressRequestView implements RequestView {
     const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true
     this.method = req.method
     this.url = `${encrypted ? 'https' : 'http'}://${req.headers.host ?? ''}${req.originalUrl}`
-    this.path = req.baseUrl + req.path
     this.ip = ip
     this.#parsed = (req as ParsedRequest)._body === true || req.readableEnded
+  }
+
+  /** Read only when a route rule needs it (JWKS, shared sessions, `loginRequired`). */
+  get path(): string {
+    return this.req.baseUrl + this.req.path
   }
 
   /** Own and bound: the lifecycle hands it on unbound (to the session, for its token). */
