@@ -1,8 +1,8 @@
 // `npm run bench:instructions`: instructions per request of bare Hono, Fastify and Express
 // and of Tessera on each, counted by valgrind in a request loop
 // (instructions/request-loop.ts). Unlike req/s on a shared 2-core machine (±25% between
-// runs), the count repeats within about 3%, so it can tell whether one change to the hot
-// path made it cheaper. It counts user space only: no socket, no kernel, no load generator
+// runs), the count repeats far better, so it can tell whether one change to the hot path
+// made it cheaper by a few thousand instructions (README: how far it repeats). It counts user space only: no socket, no kernel, no load generator
 // (README: "Instructions per request").
 import { fileURLToPath } from 'node:url'
 import { countInstructions, instructionCountingUnavailable } from './lib/count-instructions.js'
@@ -13,7 +13,7 @@ import {
 } from './lib/instruction-scenarios.js'
 import { bundle } from './lib/spawn-server.js'
 
-const counts = (process.env.BENCH_INSTRUCTION_COUNTS ?? '1000,4000').split(',').map(Number)
+const counts = (process.env.BENCH_INSTRUCTION_COUNTS ?? '2000,8000').split(',').map(Number)
 const [fewer, more] = counts
 if (
   counts.length !== 2 ||
@@ -23,7 +23,7 @@ if (
   fewer >= more
 ) {
   console.error(
-    'BENCH_INSTRUCTION_COUNTS must be two whole numbers, the first smaller: "1000,4000"',
+    'BENCH_INSTRUCTION_COUNTS must be two whole numbers, the first smaller: "2000,8000"',
   )
   process.exit(2)
 }
