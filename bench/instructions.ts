@@ -2,8 +2,9 @@
 // and of Tessera on each, counted by valgrind in a request loop
 // (instructions/request-loop.ts). Unlike req/s on a shared 2-core machine (±25% between
 // runs), the count repeats far better, so it can tell whether one change to the hot path
-// made it cheaper by a few thousand instructions (README: how far it repeats). It counts user space only: no socket, no kernel, no load generator
-// (README: "Instructions per request").
+// made it cheaper by a few thousand instructions (README: how far it repeats). It counts
+// user space only: no socket, no kernel, no load generator (README: "Instructions per
+// request").
 import { fileURLToPath } from 'node:url'
 import { countInstructions, instructionCountingUnavailable } from './lib/count-instructions.js'
 import {
