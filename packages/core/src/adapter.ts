@@ -39,6 +39,7 @@ export {
   type NodeResponseGate,
   nodeResponseGate,
   prepareNodeResponseGate,
+  releaseNodeResponseGate,
   sendNodeResponse,
 } from './lifecycle/node-response-gate.js'
 export { recordHeader } from './lifecycle/record-header.js'

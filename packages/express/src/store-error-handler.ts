@@ -1,4 +1,4 @@
-import { nodeResponseGate, sendNodeResponse } from '@tessera/core/adapter'
+import { nodeResponseGate, releaseNodeResponseGate, sendNodeResponse } from '@tessera/core/adapter'
 import type { ErrorRequestHandler } from 'express-serve-static-core'
 
 /**
@@ -25,7 +25,7 @@ export function storeErrorHandler(): ErrorRequestHandler {
       return next(err)
     }
     // The session never loaded: saving it would only fail again.
-    gate.phase = 'released'
+    releaseNodeResponseGate(res)
     sendNodeResponse(res, answer as Response).catch(next)
   }
 }

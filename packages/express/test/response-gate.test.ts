@@ -1,7 +1,7 @@
 import http from 'node:http'
-import { MemoryStore, SessionManager } from '@tessera/core'
+import { MemoryStore, SessionManager, StoreError } from '@tessera/core'
 import { nodeResponseGate } from '@tessera/core/adapter'
-import { session } from '@tessera/express'
+import { session, storeErrorHandler } from '@tessera/express'
 import { describe, expect, it } from 'vitest'
 import { express, serve } from './lib/serve.js'
 
@@ -241,6 +241,33 @@ describe('@tessera/express response gate', () => {
       await done
       const read = await server.fetch(new Request('http://127.0.0.1/read', { headers: { cookie } }))
       expect(await read.json()).toEqual({ n: 2 })
+    } finally {
+      await server.close?.()
+    }
+  })
+
+  it('forgets the gate of a closed response whose store error storeErrorHandler answered', async () => {
+    const app = express()
+    app.use(session(manager()))
+    const seen = new Promise<{ before: boolean; after: boolean }>((resolve) => {
+      app.get('/gone', (_req, res, next) => {
+        // The client leaves first; then the store fails and the error handler answers.
+        res.on('close', () => {
+          const before = nodeResponseGate(res) !== undefined
+          next(new StoreError('STORE_UNAVAILABLE', 'get'))
+          setImmediate(() => resolve({ before, after: nodeResponseGate(res) !== undefined }))
+        })
+      })
+    })
+    app.use(storeErrorHandler())
+    const server = await serve(app)
+    try {
+      await new Promise<void>((resolve) => {
+        const request = http.get(`${server.url}/gone`)
+        request.on('error', () => resolve())
+        setTimeout(() => request.destroy(), 50)
+      })
+      expect(await seen).toEqual({ before: true, after: false })
     } finally {
       await server.close?.()
     }

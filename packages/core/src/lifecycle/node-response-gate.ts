@@ -129,6 +129,26 @@ function forget(this: NodeResponse): void {
   else gate.closed = true
 }
 
+/**
+ * Lets the response's calls through from now on, without saving: for an error handler
+ * that answers through the gate's `scope` itself (a store that failed cannot save). The
+ * gate of a response that has already emitted `'close'` goes at once.
+ *
+ * @example
+ * ```ts
+ * const gate = nodeResponseGate(res)
+ * if (gate) {
+ *   const answer = gate.scope.finish({ error })
+ *   releaseNodeResponseGate(res)
+ *   await sendNodeResponse(res, answer as Response)
+ * }
+ * ```
+ */
+export function releaseNodeResponseGate(res: NodeResponse): void {
+  const gate = gates.get(res)
+  if (gate !== undefined) release(res, gate)
+}
+
 /** Lets the response's calls through from now on; a closed response's gate goes. */
 function release(res: NodeResponse, gate: NodeResponseGate): void {
   gate.phase = 'released'
