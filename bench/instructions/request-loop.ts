@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Duplex } from 'node:stream'
 import { getRequestListener } from '@hono/node-server'
-import { MemoryStore, SessionManager, type SessionStore } from '@tessera/core'
+import {
+  generateJwtKey,
+  JwtKeySet,
+  MemoryStore,
+  SessionManager,
+  type SessionStore,
+} from '@tessera/core'
 import { type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
 import { Hono } from 'hono'
@@ -45,10 +51,27 @@ const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-instructions-'))
 const startedAt = Date.now()
 const clock = (): number => startedAt
 const store: SessionStore =
-  scenario === 'tessera-hono-sqlite'
+  scenario === 'tessera-hono-sqlite' || scenario === 'tessera-hono-jwt'
     ? new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
     : new MemoryStore({ clock })
-const manager = new SessionManager({ store, secret: benchSecret, clock })
+// `tessera-hono-jwt` is `tessera-hono-sqlite` with the `tessera-hono-jwt-eddsa` target's
+// cookies: JWTs signed with a fresh Ed25519 key, the JWKS route served.
+const manager =
+  scenario === 'tessera-hono-jwt'
+    ? new SessionManager({
+        store,
+        secret: benchSecret,
+        clock,
+        format: 'jwt',
+        jwt: {
+          keys: await JwtKeySet.fromJson({
+            keys: [await generateJwtKey('EdDSA', { kid: 'bench-EdDSA' })],
+          }),
+          issuer: 'tessera-bench',
+          audience: 'tessera-bench',
+        },
+      })
+    : new SessionManager({ store, secret: benchSecret, clock })
 
 /** The scenario's app as Node's `request` listener: what each framework's server runs. */
 async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
@@ -60,9 +83,10 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       return getRequestListener(app.fetch)
     }
     case 'tessera-hono-memory':
-    case 'tessera-hono-sqlite': {
+    case 'tessera-hono-sqlite':
+    case 'tessera-hono-jwt': {
       const app = new Hono<SessionEnv>()
-      app.use(session(manager))
+      app.use(session(manager, id === 'tessera-hono-jwt' ? { jwks: true } : {}))
       app.get('/login', async (c) => {
         await c.var.session.set('user', 'bench')
         return c.json({ ok: true })

@@ -7,6 +7,7 @@ export const instructionScenarios = {
   hono: { bare: 'hono' },
   'tessera-hono-memory': { bare: 'hono' },
   'tessera-hono-sqlite': { bare: 'hono' },
+  'tessera-hono-jwt': { bare: 'hono' },
   fastify: { bare: 'fastify' },
   'tessera-fastify-memory': { bare: 'fastify' },
   express: { bare: 'express' },

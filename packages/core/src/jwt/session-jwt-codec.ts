@@ -2,7 +2,7 @@ import { base64url, CompactSign, compactVerify } from 'jose'
 import { MAX_COOKIE_SIZE } from '../cookie/index.js'
 import { CookieError } from '../errors.js'
 import { LruCache } from '../lib/lru-cache.js'
-import { sha256 } from '../lib/sha256.js'
+import { sha256, sha256Now } from '../lib/sha256.js'
 import type { JsonValue, SessionRecord } from '../store/session-record.js'
 import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { signingKeyOf, verificationKeyOf } from './jwt-key-set.js'
@@ -104,23 +104,52 @@ export class SessionJwtCodec {
 
   /**
    * Verifies `token` at `now` (ms). `acceptExpired` is how many seconds past `exp` are
-   * still accepted (the app's own window; `0` for federated verification).
+   * still accepted (the app's own window; `0` for federated verification). A token found
+   * in the verified-token cache is answered synchronously where the runtime hashes
+   * synchronously (Node): most requests carry the token they carried before.
    */
-  async read(
+  read(
+    token: string,
+    now: number,
+    acceptExpired: number,
+  ): VerifiedSessionJwt | null | Promise<VerifiedSessionJwt | null> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+      return null
+    if (sha256Now === undefined) return this.#readAsync(token, now, acceptExpired)
+    return this.#lookUp(sha256Now(token), token, now, acceptExpired)
+  }
+
+  async #readAsync(
     token: string,
     now: number,
     acceptExpired: number,
   ): Promise<VerifiedSessionJwt | null> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
-      return null
-    const hash = await sha256(token)
-    let verified = this.#cache.get(hash)
-    if (!verified) {
-      const fresh = await this.#verify(token, now)
-      if (!fresh) return null
-      verified = fresh
-      this.#cache.set(hash, verified)
-    }
+    return this.#lookUp(await sha256(token), token, now, acceptExpired)
+  }
+
+  /** The cached verification of the token hashed `hash`, else a fresh one (a promise). */
+  #lookUp(
+    hash: string,
+    token: string,
+    now: number,
+    acceptExpired: number,
+  ): VerifiedSessionJwt | null | Promise<VerifiedSessionJwt | null> {
+    const cached = this.#cache.get(hash)
+    return cached
+      ? this.#accept(cached, now, acceptExpired)
+      : this.#verifyInto(hash, token, now, acceptExpired)
+  }
+
+  /** Verifies a token the cache does not hold and caches it under `hash`. */
+  async #verifyInto(
+    hash: string,
+    token: string,
+    now: number,
+    acceptExpired: number,
+  ): Promise<VerifiedSessionJwt | null> {
+    const verified = await this.#verify(token, now)
+    if (!verified) return null
+    this.#cache.set(hash, verified)
     return this.#accept(verified, now, acceptExpired)
   }
 

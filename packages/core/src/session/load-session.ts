@@ -1,4 +1,5 @@
 import { getCookie } from '../cookie/index.js'
+import type { VerifiedSessionJwt } from '../jwt/session-jwt-codec.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import { upgradeRecord } from '../store/upgrade-record.js'
 import { parseCredential } from './credential.js'
@@ -21,16 +22,23 @@ export async function loadSession(state: SessionState): Promise<void> {
     return
   }
   let raw = getCookie(state.request.cookie, loader.options.cookieName)
-  if (raw !== undefined && loader.jwt) raw = await openJwt(state, raw)
+  if (raw !== undefined && loader.jwt) {
+    const now = loader.clock()
+    // A token the codec has verified before answers synchronously: no await then.
+    const read = loader.jwt.read(raw, now, loader.options.jwt?.acceptExpired ?? 0)
+    raw = openedJwt(state, read instanceof Promise ? await read : read, now)
+  }
   if (raw !== undefined) await loadWith(state, raw, 'cookie')
   state.loaded = true
 }
 
-/** The credential inside a session JWT cookie (django-session-jwt), or `undefined` when it does not verify. */
-async function openJwt(state: SessionState, token: string): Promise<string | undefined> {
+/** The credential inside a verified session JWT cookie (django-session-jwt), or `undefined` when it did not verify. */
+function openedJwt(
+  state: SessionState,
+  verified: VerifiedSessionJwt | null,
+  now: number,
+): string | undefined {
   const loader = state.loader
-  const now = loader.clock()
-  const verified = await loader.jwt?.read(token, now, loader.options.jwt?.acceptExpired ?? 0)
   if (!verified) {
     loader.emit({ type: 'invalidCredential', at: now, reason: 'malformed' })
     return undefined

@@ -180,6 +180,23 @@ describe('re-issue', () => {
     expect(attributes(result.setCookie[0] as string).get('max-age')).toBe('0')
   })
 
+  it('a token verified and cached while fresh is refused once past acceptExpired', async () => {
+    const { manager, clock } = jwtHarness(
+      { acceptExpired: 3600, clockTolerance: 0 },
+      { renewalInterval: 0 },
+    )
+    const cookie = await loggedIn(manager)
+    // The first read verifies the token and caches it; later reads find it there.
+    await request(manager, cookie, async (s) => {
+      expect(await s.getUserId()).toBe('u1')
+    })
+    clock.advance((300 + 3600) * 1000)
+    const result = await request(manager, cookie, async (s) => {
+      expect(await s.getUserId()).toBeNull()
+    })
+    expect(attributes(result.setCookie[0] as string).get('max-age')).toBe('0')
+  })
+
   it('when the fields change (setJwtClaims) the next response carries them', async () => {
     const { manager } = jwtHarness()
     const cookie = await loggedIn(manager)
