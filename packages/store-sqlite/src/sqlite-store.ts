@@ -110,6 +110,14 @@ export class SqliteStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
+    return this.getNow(id)
+  }
+
+  /**
+   * {@link get}, synchronously (better-sqlite3 reads synchronously anyway): the manager
+   * reads sessions through it, without a promise.
+   */
+  getNow(id: string): SessionRecord | null {
     const json = this.#use().get.get(id, this.#clock())
     return json === undefined ? null : (JSON.parse(json) as SessionRecord)
   }

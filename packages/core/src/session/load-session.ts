@@ -2,7 +2,7 @@ import { getCookie } from '../cookie/index.js'
 import type { VerifiedSessionJwt } from '../jwt/session-jwt-codec.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import { upgradeRecord } from '../store/upgrade-record.js'
-import { parseCredential } from './credential.js'
+import { type Credential, parseCredential } from './credential.js'
 import { findCredential } from './credential-entry.js'
 import { draftOf } from './session-draft.js'
 import type { SessionState } from './session-state.js'
@@ -12,24 +12,43 @@ import type { SessionState } from './session-state.js'
  * cookie; a bogus one is ignored, so the request is treated as the cookie request it is
  * (and stays subject to CSRF checks). A malformed, unknown, mismatched or expired
  * credential leaves the state without a record (a new session) and emits an event.
+ * Returns `undefined` when it finished synchronously — a cookie read from a store with
+ * `getNow` (the embedded ones), the usual request: no promise, no hop.
  */
-export async function loadSession(state: SessionState): Promise<void> {
+export function loadSession(state: SessionState): Promise<void> | undefined {
+  const token = state.loader.tokenOf(state.request)
+  return token === undefined ? loadCookie(state) : loadToken(state, token)
+}
+
+async function loadToken(state: SessionState, token: string): Promise<void> {
+  if (await loadWith(state, token, 'token')) state.loaded = true
+  else await loadCookie(state)
+}
+
+function loadCookie(state: SessionState): Promise<void> | undefined {
   const loader = state.loader
-  const token = loader.tokenOf(state.request)
-  // `loaded` is set here, not by a wrapper: one promise hop less on every request.
-  if (token !== undefined && (await loadWith(state, token, 'token'))) {
-    state.loaded = true
-    return
+  const raw = getCookie(state.request.cookie, loader.options.cookieName)
+  if (raw === undefined || !loader.jwt) return loadCookieCredential(state, raw)
+  const now = loader.clock()
+  // A token the codec has verified before answers synchronously.
+  const read = loader.jwt.read(raw, now, loader.options.jwt?.acceptExpired ?? 0)
+  return read instanceof Promise
+    ? read.then((verified) => loadCookieCredential(state, openedJwt(state, verified, now)))
+    : loadCookieCredential(state, openedJwt(state, read, now))
+}
+
+function loadCookieCredential(
+  state: SessionState,
+  raw: string | undefined,
+): Promise<void> | undefined {
+  const found = raw === undefined ? false : loadWith(state, raw, 'cookie')
+  if (found instanceof Promise) {
+    return found.then(() => {
+      state.loaded = true
+    })
   }
-  let raw = getCookie(state.request.cookie, loader.options.cookieName)
-  if (raw !== undefined && loader.jwt) {
-    const now = loader.clock()
-    // A token the codec has verified before answers synchronously: no await then.
-    const read = loader.jwt.read(raw, now, loader.options.jwt?.acceptExpired ?? 0)
-    raw = openedJwt(state, read instanceof Promise ? await read : read, now)
-  }
-  if (raw !== undefined) await loadWith(state, raw, 'cookie')
   state.loaded = true
+  return undefined
 }
 
 /** The credential inside a verified session JWT cookie (django-session-jwt), or `undefined` when it did not verify. */
@@ -47,11 +66,12 @@ function openedJwt(
   return verified.credential
 }
 
-async function loadWith(
+/** Loads the session `raw` names into `state`: whether it is live and `raw` proves it. */
+function loadWith(
   state: SessionState,
   raw: string,
   kind: 'cookie' | 'token',
-): Promise<boolean> {
+): boolean | Promise<boolean> {
   const loader = state.loader
   const now = loader.clock()
   const credential = parseCredential(raw)
@@ -59,23 +79,58 @@ async function loadWith(
     loader.emit({ type: 'invalidCredential', at: now, reason: 'malformed' })
     return false
   }
-  const record = await loader.call('get', (store) => store.get(credential.id))
-  if (!record) {
-    loader.emit({ type: 'invalidCredential', at: now, reason: 'unknown' })
-    return false
+  const { getNow, hashSecretNow } = loader
+  if (getNow !== undefined && hashSecretNow !== undefined) {
+    const record = getNow(credential.id)
+    // An expired record is deleted from the store: that goes the asynchronous way.
+    if (record === null || (record !== undefined && now < expiresAt(record))) {
+      return adopt(state, credential, kind, now, record, record && hashSecretNow(credential.secret))
+    }
   }
-  // Synchronously where the runtime can: one promise hop less on every request.
+  return loadFromStore(state, credential, kind, now)
+}
+
+async function loadFromStore(
+  state: SessionState,
+  credential: Credential,
+  kind: 'cookie' | 'token',
+  now: number,
+): Promise<boolean> {
+  const loader = state.loader
+  const record = await loader.call('get', (store) => store.get(credential.id))
+  if (!record) return adopt(state, credential, kind, now, null, null)
+  // Synchronously where the runtime can: one promise hop less.
   const hash =
     loader.hashSecretNow?.(credential.secret) ?? (await loader.hashSecret(credential.secret))
-  if (!holdsCredential(record, kind, hash)) {
-    loader.emit({ type: 'invalidCredential', at: now, reason: 'mismatch', session: record.id })
-    return false
-  }
-  if (now >= expiresAt(record)) {
+  if (now >= expiresAt(record) && holdsCredential(record, kind, hash)) {
     // Enforced here as well as in the store: the manager's clock is the one that counts.
     const reason = now >= record.absoluteExpiresAt ? 'absolute' : 'idle'
     await loader.call('delete', (store) => store.delete(record.id))
     loader.emit({ type: 'expired', session: record.id, at: now, reason })
+    return false
+  }
+  return adopt(state, credential, kind, now, record, hash)
+}
+
+/**
+ * Puts a live `record` (or `null`: none) into `state` when `credential`, whose secret
+ * hashes to `hash`, is one of its credentials of `kind`; else emits why not.
+ */
+function adopt(
+  state: SessionState,
+  credential: Credential,
+  kind: 'cookie' | 'token',
+  now: number,
+  record: SessionRecord | null,
+  hash: string | null,
+): boolean {
+  const loader = state.loader
+  if (!record || hash === null) {
+    loader.emit({ type: 'invalidCredential', at: now, reason: 'unknown' })
+    return false
+  }
+  if (!holdsCredential(record, kind, hash)) {
+    loader.emit({ type: 'invalidCredential', at: now, reason: 'mismatch', session: record.id })
     return false
   }
   // Records written before the core's state had fields of its own load with it moved

@@ -2,8 +2,9 @@ import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
-import { callStore } from '../store/call-store.js'
+import { callStore, callStoreNow } from '../store/call-store.js'
 import type { SessionRecord } from '../store/session-record.js'
+import { synchronousGet } from '../store/synchronous-get.js'
 import type { CommitResult } from './commit-result.js'
 import { commitNow, commitSession } from './commit-session.js'
 import { newCredential, newSessionId } from './credential.js'
@@ -58,6 +59,7 @@ export class SessionManager {
     this.#o = o
     this.#keys = new Keyring(options.secret, o.fallbackSecrets)
     this.#events = new SessionEventBus(this.#keys, o.onError)
+    const getNow = synchronousGet(o.store)
     this.#loader = {
       options: o,
       keys: this.#keys,
@@ -72,6 +74,7 @@ export class SessionManager {
       tokenOf: (request) => readHeaderToken(request, o),
       clock: () => o.clock(),
       call: (operation, run) => callStore(o, operation, () => run(o.store)),
+      getNow: getNow && ((id) => callStoreNow(o, 'get', () => getNow(id))),
       emit: (event) => this.#events.emit(event),
       jwt: o.jwt && new SessionJwtCodec(o.jwt, o.cookieName),
     }

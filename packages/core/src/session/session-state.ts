@@ -35,7 +35,13 @@ export interface SessionLoader extends CasContext {
   keys: Keyring
   /** Name of the signed cookie that holds the CSRF secret of a session not stored. */
   csrfCookieName: string
-  load(state: SessionState): Promise<void>
+  /** Loads the request's session: `undefined` when it finished synchronously. */
+  load(state: SessionState): Promise<void> | undefined
+  /**
+   * The store's synchronous read under the store-call policy, where it has one
+   * (`getNow`); `undefined` from it means "read through `get`" (see `synchronousGet`).
+   */
+  getNow: ((id: string) => SessionRecord | null | undefined) | undefined
   hashSecret(secret: string): Promise<string>
   /** The same hash, synchronously, where the runtime can (Node); else `undefined`. */
   hashSecretNow: ((secret: string) => string) | undefined
@@ -119,7 +125,18 @@ export function loadedState(session: { readonly [STATE]: SessionState }): Promis
 export function loadState(state: SessionState): Promise<SessionState> {
   state.accessed = true
   // Not an async function: every later read returns the same promise, without a hop.
-  state.loading ??= state.loader.load(state).then(() => state)
+  if (state.loading === null) {
+    let loading: Promise<void> | undefined
+    try {
+      loading = state.loader.load(state)
+    } catch (error) {
+      // A synchronous store read that failed: the caller sees a rejection, as for `get`.
+      state.loading = Promise.reject(error)
+      return state.loading
+    }
+    // Loaded synchronously (an embedded store, a cached JWT): already settled.
+    state.loading = loading === undefined ? Promise.resolve(state) : loading.then(() => state)
+  }
   return state.loading
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js'
+import { ConfigError, StoreError } from '../errors.js'
 import { withTimeout } from '../lib/with-timeout.js'
 import { StoreOutageLog } from './store-outage-log.js'
 
@@ -27,6 +27,28 @@ export function callStore<T>(
 ): Promise<T> {
   const pending = withTimeout(operation, policy.timeout, run)
   return policy.outages ? policy.outages.track(pending) : pending
+}
+
+/**
+ * Runs one synchronous store call under `policy`: a throw becomes `StoreError`
+ * (`STORE_UNAVAILABLE`), rethrown; the outage log hears of the answer or the failure.
+ *
+ * @example
+ * ```ts
+ * const record = callStoreNow({ timeout: 1000, outages: null }, 'get', () => store.getNow(id))
+ * ```
+ */
+export function callStoreNow<T>(policy: StoreCallPolicy, operation: string, run: () => T): T {
+  let value: T
+  try {
+    value = run()
+  } catch (cause) {
+    const error = new StoreError('STORE_UNAVAILABLE', operation, { cause })
+    policy.outages?.failed(error)
+    throw error
+  }
+  policy.outages?.answered()
+  return value
 }
 
 /** The `storeOutageLog` option, checked at setup. */

@@ -56,6 +56,11 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
+    return this.getNow(id)
+  }
+
+  /** {@link get}, synchronously: the manager reads sessions through it. */
+  getNow(id: string): SessionRecord | null {
     const record = this.#live(id, this.#clock())
     return record ? copyJson(record) : null
   }

@@ -60,6 +60,15 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  */
 export interface SessionStore {
   get(id: string): Promise<SessionRecord | null>
+  /**
+   * `get`, answered synchronously, by an embedded store whose reads wait on no I/O
+   * (`MemoryStore`, `SqliteStore`). Optional; leave it out for any store that talks to a
+   * server. When present, the manager loads a request's session through it — the same
+   * contract as `get`, without a promise or the store timeout (a synchronous call cannot
+   * be cut short anyway); a throw is a failure, as `get`'s rejection is. A subclass that
+   * overrides `get` but not `getNow` is read through its `get`.
+   */
+  getNow?(id: string): SessionRecord | null
   create(record: SessionRecord): Promise<boolean>
   update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult>
   touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean>

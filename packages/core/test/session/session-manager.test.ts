@@ -369,6 +369,89 @@ describe('events', () => {
   })
 })
 
+describe('synchronous reads (getNow)', () => {
+  /** A MemoryStore that counts which of its two reads the manager used. */
+  class CountingStore extends MemoryStore {
+    reads = { get: 0, getNow: 0 }
+    override async get(id: string) {
+      this.reads.get++
+      return super.getNow(id)
+    }
+    override getNow(id: string) {
+      this.reads.getNow++
+      return super.getNow(id)
+    }
+  }
+
+  async function loggedIn(manager: SessionManager): Promise<string> {
+    return cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+  }
+
+  it('a store with getNow is read through it, and the session reads the same', async () => {
+    const store = new CountingStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = await loggedIn(manager)
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toBe(1)
+    })
+    expect(store.reads).toEqual({ get: 0, getNow: 1 })
+  })
+
+  it('a subclass that overrides get alone is still read through its get', async () => {
+    class LoggingStore extends MemoryStore {
+      gets = 0
+      override async get(id: string) {
+        this.gets++
+        return super.get(id)
+      }
+    }
+    const store = new LoggingStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = await loggedIn(manager)
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toBe(1)
+    })
+    expect(store.gets).toBe(1)
+  })
+
+  it('a get assigned on the store after the manager was built is the one called', async () => {
+    const store = new CountingStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = await loggedIn(manager)
+    let replaced = 0
+    const original = store.get.bind(store)
+    store.get = (id) => {
+      replaced++
+      return original(id)
+    }
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toBe(1)
+    })
+    expect({ replaced, getNow: store.reads.getNow }).toEqual({ replaced: 1, getNow: 0 })
+  })
+
+  it('a getNow that throws is STORE_UNAVAILABLE, its cause kept, its message not shown', async () => {
+    const store = new MemoryStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = await loggedIn(manager)
+    const cause = new Error('SQLITE_IOERR: disk I/O error at /secret/path')
+    store.getNow = () => {
+      throw cause
+    }
+    // Assigned on the instance, so it is the store's own getNow and get together.
+    store.get = async (id) => store.getNow(id)
+    const fresh = new SessionManager({ store, secret: SECRET })
+    const error = await fresh
+      .open({ cookie: cookie.split(';')[0], secure: false })
+      .get('a')
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+    expect((error as StoreError).cause).toBe(cause)
+    expect((error as StoreError).message).not.toContain('/secret/path')
+  })
+})
+
 describe('store failures', () => {
   it('a hanging store fails with STORE_TIMEOUT after the configured timeout', async () => {
     const store = new MemoryStore()

@@ -102,6 +102,14 @@ describe('StoreOutageLog on a frozen clock', () => {
   })
 })
 
+/** The cookie of a new stored session holding `n: 1`. */
+async function sessionWithN(manager: SessionManager): Promise<string> {
+  const first = manager.open({ cookie: undefined, secure: false })
+  await first.set('n', 1)
+  const { setCookie } = await manager.commit(first)
+  return (setCookie[0] as string).split(';')[0] as string
+}
+
 describe('SessionManager with a StoreOutageLog', () => {
   it('reports its store calls: a burst of failed requests is one line, the first good one another', async () => {
     const store = new MemoryStore()
@@ -112,10 +120,7 @@ describe('SessionManager with a StoreOutageLog', () => {
       secret: SECRET,
       storeOutageLog: new StoreOutageLog({ now: () => clock.now, write: (l) => lines.push(l) }),
     })
-    const first = manager.open({ cookie: undefined, secure: false })
-    await first.set('n', 1)
-    const { setCookie } = await manager.commit(first)
-    const cookie = (setCookie[0] as string).split(';')[0] as string
+    const cookie = await sessionWithN(manager)
 
     const get = store.get.bind(store)
     store.get = () => Promise.reject(new Error('connection refused'))
@@ -136,5 +141,38 @@ describe('SessionManager with a StoreOutageLog', () => {
     expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
     expect(lines).toHaveLength(2)
     expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 100 failed calls in all/)
+  })
+
+  it('hears of the synchronous reads of an embedded store (getNow) as well', async () => {
+    const clock = { now: 5_000_000 }
+    const lines: string[] = []
+    let down = false
+    class FlakyStore extends MemoryStore {
+      override getNow(id: string) {
+        if (down) throw new Error('SQLITE_BUSY')
+        return super.getNow(id)
+      }
+    }
+    const manager = new SessionManager({
+      store: new FlakyStore(),
+      secret: SECRET,
+      storeOutageLog: new StoreOutageLog({ now: () => clock.now, write: (l) => lines.push(l) }),
+    })
+    const cookie = await sessionWithN(manager)
+
+    down = true
+    for (let i = 0; i < 3; i++) {
+      const error = await manager
+        .open({ cookie, secure: false })
+        .get('n')
+        .catch((e: unknown) => e)
+      expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+    }
+    expect(lines).toEqual([
+      'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
+    ])
+    down = false
+    expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
+    expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 3 failed calls in all/)
   })
 })

@@ -35,6 +35,28 @@ export function readWriteCases(ctx: SuiteContext): void {
     })
   })
 
+  describe('getNow (optional: the embedded stores answer get synchronously)', () => {
+    it('answers what get answers, synchronously: a live record, an unknown id, an expired one, a copy each time', async ({
+      skip,
+    }) => {
+      const getNow = ctx.store.getNow?.bind(ctx.store)
+      if (!getNow) return skip('optional: this store has no getNow() (its reads wait on I/O)')
+      const record = richRecord(ctx)
+      await ctx.store.create(record)
+      const live = getNow(record.id)
+      expect(live).not.toBeInstanceOf(Promise)
+      expect(live).toEqual(record)
+      expect(live).toEqual(await ctx.store.get(record.id))
+      // The caller owns what it got: changing it changes nothing stored.
+      ;(live as SessionRecord).data.changed = true
+      expect(getNow(record.id)).toEqual(record)
+      expect(getNow(ctx.make().id)).toBeNull()
+      ctx.clock.advance(record.idleExpiresAt - ctx.clock.now())
+      expect(getNow(record.id)).toBeNull()
+      expect(await ctx.store.get(record.id)).toBeNull()
+    })
+  })
+
   describe('update', () => {
     it("with the stored version answers 'ok' and stores the new record", async () => {
       const record = ctx.make({ data: { a: 1 } })
