@@ -14,7 +14,7 @@ import {
 } from './lib/instruction-scenarios.js'
 import { bundle } from './lib/spawn-server.js'
 
-const counts = (process.env.BENCH_INSTRUCTION_COUNTS ?? '2000,8000').split(',').map(Number)
+const counts = (process.env.BENCH_INSTRUCTION_COUNTS ?? '4000,16000').split(',').map(Number)
 const [fewer, more] = counts
 if (
   counts.length !== 2 ||
@@ -24,7 +24,7 @@ if (
   fewer >= more
 ) {
   console.error(
-    'BENCH_INSTRUCTION_COUNTS must be two whole numbers, the first smaller: "2000,8000"',
+    'BENCH_INSTRUCTION_COUNTS must be two whole numbers, the first smaller: "4000,16000"',
   )
   process.exit(2)
 }

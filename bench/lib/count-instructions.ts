@@ -20,12 +20,15 @@ export function instructionCountingUnavailable(): string | undefined {
  * serves `warmUp` requests, then `n`), counted by valgrind (user
  * space only: the kernel's work is not counted). The program runs twice, with the two
  * iteration counts, and the difference of the totals over the difference of the counts is
- * returned, so start-up and warm-up cancel out. V8 runs `--single-threaded --predictable`:
- * no background compiler or GC threads and fixed seeds, whatever else the machine is
- * doing. What still moves a count is discrete: whether a full garbage collection falls
- * inside one run's requests and not the other's (plus random session ids and Node's
- * once-a-second `Date` header), spread over the difference of the counts: with 1,000 and
- * 4,000 requests bare Hono counted from 28.6k to 45.5k, with 2,000 and 8,000 29.7k and 32.2k.
+ * returned, so start-up and warm-up cancel out. V8 runs `--single-threaded --predictable`
+ * (no background compiler or GC threads, fixed seeds) with a 512 MB initial old space, so
+ * no full (mark-compact) collection runs at all: whether one fell inside a run's requests
+ * moved a count by millions of instructions (bare Hono, 1,000 and 4,000 requests: 28.6k to
+ * 45.5k). Young-generation scavenges still run and are counted. What is left to move a
+ * count is V8's heuristics that read the clock (random session ids and Node's
+ * once-a-second `Date` header besides): with 4,000 and 16,000 requests, two counts of one
+ * build agreed to 0.5% (bare Hono 30,627 and 30,715; Tessera on Hono 81,467 and 81,780);
+ * with 2,000 and 8,000 they still did not (31,375 and 40,095).
  */
 export async function countInstructions(
   entry: string,
@@ -48,6 +51,8 @@ function run(entry: string, scenario: string, iterations: number, warmUp: number
     process.execPath,
     '--single-threaded',
     '--predictable',
+    // Old space large enough that no mark-compact runs (see above).
+    '--initial-old-space-size=512',
     entry,
     scenario,
     String(iterations),
