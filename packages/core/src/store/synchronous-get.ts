@@ -11,7 +11,8 @@ import type { SessionStore } from './session-store.js'
  * @example
  * ```ts
  * const getNow = synchronousGet(store)
- * const record = getNow?.(id) ?? (await store.get(id))
+ * const now = getNow?.(id) // null: no such record; undefined: ask get
+ * const record = now === undefined ? await store.get(id) : now
  * ```
  */
 export function synchronousGet(
