@@ -66,22 +66,21 @@ export function storedCredentials(credentials: Record<string, string>): StoredCr
 }
 
 /**
- * Whether one of `credentials` that `accepts` hashes to `hash`. Every entry is compared,
- * in constant time, whichever matches first.
+ * The key of the one of `credentials` that `accepts` and hashes to `hash`, or
+ * `undefined`. Every entry is compared, in constant time, whichever matches first.
  */
 export function findCredential(
   credentials: Record<string, string>,
   hash: string,
   accepts: (entry: CredentialEntry) => boolean,
-): StoredCredential | undefined {
-  // On every request that carries a credential: no array, no copies of the entries
-  // that do not match (the stored shape is a handful of keys).
-  let found: StoredCredential | undefined
+): string | undefined {
+  // On every request that carries a credential: no array, nothing built but the
+  // parsed keys (the session's own cookie key parses to one shared object).
+  let found: string | undefined
   for (const key of Object.keys(credentials)) {
     const entry = parseCredentialKey(key)
     if (entry === null || !accepts(entry)) continue
-    const stored = credentials[key] as string
-    if (constantTimeEqual(hash, stored)) found = { ...entry, key, hash: stored }
+    if (constantTimeEqual(hash, credentials[key] as string)) found = key
   }
   return found
 }

@@ -3,7 +3,7 @@ import type { VerifiedSessionJwt } from '../jwt/session-jwt-codec.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import { upgradeRecord } from '../store/upgrade-record.js'
 import { type Credential, parseCredential } from './credential.js'
-import { findCredential } from './credential-entry.js'
+import { type CredentialEntry, findCredential } from './credential-entry.js'
 import { draftOf } from './session-draft.js'
 import type { SessionState } from './session-state.js'
 
@@ -152,5 +152,10 @@ export function holdsCredential(
   kind: 'cookie' | 'token',
   hash: string,
 ): boolean {
-  return findCredential(record.credentials, hash, (entry) => entry.kind === kind) !== undefined
+  return (
+    findCredential(record.credentials, hash, kind === 'cookie' ? isCookie : isToken) !== undefined
+  )
 }
+
+const isCookie = (entry: CredentialEntry): boolean => entry.kind === 'cookie'
+const isToken = (entry: CredentialEntry): boolean => entry.kind === 'token'

@@ -1,4 +1,5 @@
 import { copyJson } from '../lib/copy-json.js'
+import { freezeJson } from '../lib/freeze-json.js'
 import { scanBatchSize } from './scan-batch-size.js'
 import { expiresAt, type SessionRecord } from './session-record.js'
 import type {
@@ -30,9 +31,11 @@ export interface MemoryStoreOptions {
  * compare-and-set, exactly as the contract demands of real stores. Records are deep
  * copied on the way in and out: mutating an object passed to or returned from the store
  * never changes what it holds. A record is held as the JSON the SQLite and Redis stores
- * would hand back (one JSON round trip when it is written), and every read copies that
- * JSON value directly (`copyJson`, cheaper on this per-request path than `JSON.parse`
- * or `structuredClone`). Expired records are invisible
+ * would hand back (one JSON round trip when it is written), frozen all the way down;
+ * `get`, `listByUser` and `scan` copy it (`copyJson`, cheaper than `JSON.parse` or
+ * `structuredClone`), while `getNow` — the manager's per-request read, which never
+ * changes a record — hands out the frozen record itself, which no reader can change.
+ * Expired records are invisible
  * from the instant `min(idleExpiresAt, absoluteExpiresAt)` is reached and are dropped
  * lazily when met, or all at once by `deleteExpired`.
  *
@@ -56,13 +59,16 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    return this.getNow(id)
-  }
-
-  /** {@link get}, synchronously: the manager reads sessions through it. */
-  getNow(id: string): SessionRecord | null {
     const record = this.#live(id, this.#clock())
     return record ? copyJson(record) : null
+  }
+
+  /**
+   * {@link get}, synchronously: the manager reads sessions through it. The record is the
+   * stored one, frozen (as `getNow`'s contract allows): no copy on the per-request path.
+   */
+  getNow(id: string): SessionRecord | null {
+    return this.#live(id, this.#clock()) ?? null
   }
 
   async create(record: SessionRecord): Promise<boolean> {
@@ -83,8 +89,8 @@ export class MemoryStore implements SessionStore {
   async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
     const stored = this.#live(id, this.#clock())
     if (!stored) return false
-    stored.lastSeenAt = lastSeenAt
-    stored.idleExpiresAt = idleExpiresAt
+    // The held record is frozen (getNow hands it out): a new one replaces it.
+    this.#records.set(id, Object.freeze({ ...stored, lastSeenAt, idleExpiresAt }))
     return true
   }
 
@@ -187,7 +193,7 @@ export class MemoryStore implements SessionStore {
   }
 }
 
-/** `record` as the JSON a store would hold: what SQLite and Redis hand back, copied on every read. */
+/** `record` as the JSON a store would hold (what SQLite and Redis hand back), frozen. */
 function asJson(record: SessionRecord): SessionRecord {
-  return JSON.parse(JSON.stringify(record)) as SessionRecord
+  return freezeJson(JSON.parse(JSON.stringify(record)) as SessionRecord)
 }

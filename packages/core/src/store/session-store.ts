@@ -54,6 +54,7 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  * - Records go in and out by value: `get` and `listByUser` return records the caller
  *   owns (fresh objects, e.g. parsed from JSON), and a record passed to `create` or
  *   `update` is not kept by reference. The manager relies on this to avoid copying.
+ *   (`getNow` may instead hand out a frozen record it keeps: see there.)
  *
  * Stores throw whatever their driver throws; the session manager wraps every call in a
  * timeout and turns failures into a `StoreError`.
@@ -66,7 +67,10 @@ export interface SessionStore {
    * server. When present, the manager loads a request's session through it — the same
    * contract as `get`, without a promise or the store timeout (a synchronous call cannot
    * be cut short anyway); a throw is a failure, as `get`'s rejection is. A subclass that
-   * overrides `get` but not `getNow` is read through its `get`.
+   * overrides `get` but not `getNow` is read through its `get`. Unlike `get`'s, the
+   * record is the caller's to read, not to change (the manager never changes one): a
+   * store may hand every caller the record it holds, frozen all the way down, as
+   * `MemoryStore` does — a copy per read would be the one cost left on that path.
    */
   getNow?(id: string): SessionRecord | null
   create(record: SessionRecord): Promise<boolean>

@@ -38,6 +38,37 @@ describe('memory store: copies and defaults', () => {
     expect(await store.update({ ...record, version: 2 }, 1)).toBe('ok')
   })
 
+  it('getNow hands out the held record frozen all the way down, and a touch replaces it', async () => {
+    const store = new MemoryStore()
+    const record = makeRecord({ userId: 'alice', data: { cart: [{ sku: 'a' }] } })
+    await store.create(record)
+    const held = store.getNow(record.id)
+    if (!held) throw new Error('record not found')
+    expect(store.getNow(record.id)).toBe(held)
+    expect(() => {
+      ;(held.data.cart as [{ sku: string }])[0].sku = 'forged'
+    }).toThrow(TypeError)
+    expect(() => {
+      held.credentials.cookie = 'forged'
+    }).toThrow(TypeError)
+    expect(() => (held.data.cart as unknown[]).push(1)).toThrow(TypeError)
+    // get still hands out a copy its caller may change.
+    const copy = await store.get(record.id)
+    if (!copy) throw new Error('record not found')
+    copy.data.changed = true
+    expect(store.getNow(record.id)).toEqual(record)
+    expect(await store.touch(record.id, record.lastSeenAt + 1, record.idleExpiresAt + 1)).toBe(true)
+    const touched = store.getNow(record.id)
+    expect(touched).not.toBe(held)
+    expect(Object.isFrozen(touched)).toBe(true)
+    expect(touched).toEqual({
+      ...record,
+      lastSeenAt: record.lastSeenAt + 1,
+      idleExpiresAt: record.idleExpiresAt + 1,
+    })
+    expect(held.idleExpiresAt).toBe(record.idleExpiresAt)
+  })
+
   it('mutating a record after update does not change the stored one', async () => {
     const store = new MemoryStore()
     const record = makeRecord()

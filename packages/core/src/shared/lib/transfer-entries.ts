@@ -39,7 +39,7 @@ export function findTransfer(
 ): string | undefined {
   const isLiveFor = (entry: CredentialEntry) =>
     entry.kind === 'transfer' && entry.expiresAt > now && entry.destination === destination
-  return findCredential(credentials, hash, isLiveFor)?.key
+  return findCredential(credentials, hash, isLiveFor)
 }
 
 /** Whether any credential of the record (cookie, per-site cookie, token) hashes to `hash`. */

@@ -36,7 +36,7 @@ export function readWriteCases(ctx: SuiteContext): void {
   })
 
   describe('getNow (optional: the embedded stores answer get synchronously)', () => {
-    it('answers what get answers, synchronously: a live record, an unknown id, an expired one, a copy each time', async ({
+    it('answers what get answers, synchronously: a live record, an unknown id, an expired one; what it hands out cannot change what it holds', async ({
       skip,
     }) => {
       const getNow = ctx.store.getNow?.bind(ctx.store)
@@ -47,9 +47,20 @@ export function readWriteCases(ctx: SuiteContext): void {
       expect(live).not.toBeInstanceOf(Promise)
       expect(live).toEqual(record)
       expect(live).toEqual(await ctx.store.get(record.id))
-      // The caller owns what it got: changing it changes nothing stored.
-      ;(live as SessionRecord).data.changed = true
+      // A copy (SqliteStore parses each row) or the held record frozen (MemoryStore):
+      // either way, changing what getNow handed out changes nothing stored.
+      const mutate = (got: SessionRecord): void => {
+        got.data.changed = true
+        got.credentials.cookie = 'forged'
+        got.idleExpiresAt += 1
+      }
+      try {
+        mutate(live as SessionRecord)
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError)
+      }
       expect(getNow(record.id)).toEqual(record)
+      expect(await ctx.store.get(record.id)).toEqual(record)
       expect(getNow(ctx.make().id)).toBeNull()
       ctx.clock.advance(record.idleExpiresAt - ctx.clock.now())
       expect(getNow(record.id)).toBeNull()
