@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 export type TargetId =
   | 'node-http'
   | 'hono'
+  | 'hono-floor'
+  | 'hono-redis-floor'
   | 'express'
   | 'fastify'
   | 'tessera-hono-memory'
@@ -60,6 +62,10 @@ const onRedis = { ...session, redis: true }
 const rows: Row[] = [
   ['node-http', 'node:http', {}],
   ['hono', 'hono', {}],
+  // Hono plus only what any session middleware must add there (no session): the floor.
+  ['hono-floor', 'hono + middleware + Vary', { framework: 'hono' }],
+  // The same plus one Redis read per request: the floor of any session on Redis.
+  ['hono-redis-floor', 'hono-floor + 1 redis read', { redis: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
   ['tessera-hono-memory', 'tessera (hono + memory)', { ...session, framework: 'hono' }],

@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
+import { serviceGate } from '../../test-support/require-service.js'
 import { measure, problems } from '../lib/measure.js'
 import type { Outcome } from '../lib/ratios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
@@ -11,7 +12,8 @@ import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
 import { formatSummary, formatTable } from '../lib/table.js'
 import { targetById } from '../lib/targets.js'
 
-const redisUp = await redisReachable()
+// Skips the Redis cases visibly without a Redis; fails them with TESSERA_REQUIRE_SERVICES=1.
+const redisUp = !serviceGate('redis', await redisReachable(), 'no Redis at 127.0.0.1:6379').skip
 
 describe('bench smoke', () => {
   let server: RunningServer | undefined
@@ -109,6 +111,36 @@ describe('bench smoke', () => {
         expect(written.length).toBeGreaterThan(0)
         await server.stop()
         expect(await redis.exists(...written)).toBe(0)
+      } finally {
+        await redis.quit()
+      }
+    },
+  )
+
+  it('measures the Hono floor: the bare answer with Vary: Cookie, no session', async () => {
+    server = await spawnServer(targetById('hono-floor').file)
+    const request = await prepareRequest(server.url, false)
+    expect(request.expectBody).toBe('{"user":"bench"}')
+    expect((await fetch(`${server.url}/`)).headers.get('vary')).toBe('Cookie')
+    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+  })
+
+  it.skipIf(!redisUp)(
+    'measures the Hono floor with one Redis read per request, then the stopped child has deleted its key',
+    async () => {
+      server = await spawnServer(targetById('hono-redis-floor').file)
+      const request = await prepareRequest(server.url, false)
+      expect(request.expectBody).toBe('{"user":"bench"}')
+      const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+      expect(problems(m)).toEqual([])
+      const redis = new Redis({ host: redisHost, port: redisPort, lazyConnect: true })
+      await redis.connect()
+      try {
+        const key = `tessera-bench:hono-redis-floor:${server.pid}:session`
+        expect(await redis.exists(key)).toBe(1)
+        await server.stop()
+        expect(await redis.exists(key)).toBe(0)
       } finally {
         await redis.quit()
       }
