@@ -1,8 +1,7 @@
 import type { BenchConfig } from './config.js'
-import { demoPath, prepareDemoRequest } from './demo-session.js'
 import { type LoadOptions, measure, problems } from './measure.js'
+import { prepareRead } from './prepare-read.js'
 import type { Outcome } from './ratios.js'
-import { prepareRequest } from './session.js'
 import { spawnDemo } from './spawn-demo.js'
 import { type RunningServer, spawnServer } from './spawn-server.js'
 import type { Target } from './targets.js'
@@ -64,10 +63,7 @@ async function prepare(
 ): Promise<Omit<LoadOptions, 'durationSeconds'>> {
   if (phase === 'login') return prepareLogin(baseUrl)
   if (phase === 'write') return prepareWrite(baseUrl)
-  if (target.launch === 'demo') {
-    return { ...(await prepareDemoRequest(baseUrl)), url: `${baseUrl}${demoPath}` }
-  }
-  return { ...(await prepareRequest(baseUrl, target.session)), url: `${baseUrl}/` }
+  return prepareRead(target, baseUrl)
 }
 
 /** The read path carries no `phase` (as in results/latest.json before writes were measured). */

@@ -4,7 +4,9 @@ import { Redis } from 'ioredis'
 import { decodeProtectedHeader } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { serviceGate } from '../../test-support/require-service.js'
+import { goals } from '../lib/goals.js'
 import { measure, problems } from '../lib/measure.js'
+import { measurePairedGoal } from '../lib/paired-goal.js'
 import type { Outcome } from '../lib/ratios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { openSession, prepareRequest, readEcho } from '../lib/session.js'
@@ -116,6 +118,20 @@ describe('bench smoke', () => {
       }
     },
   )
+
+  it('measures a goal in pairs of slices, both servers side by side, and stops both', async () => {
+    const goal = goals.find((g) => g.target === 'tessera-hono-jwt-eddsa')
+    if (!goal) throw new Error('no JWT goal')
+    const { pairs, median } = await measurePairedGoal(goal, {
+      slices: 2,
+      sliceSeconds: 1,
+      warmupSeconds: 0,
+      connections: 10,
+    })
+    expect(pairs).toHaveLength(2)
+    for (const pair of pairs) expect(pair).toBeGreaterThan(0)
+    expect(median).toBe(Math.min(...pairs))
+  })
 
   it('measures the Hono floor: the bare answer with Vary: Cookie, no session', async () => {
     server = await spawnServer(targetById('hono-floor').file)

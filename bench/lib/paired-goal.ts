@@ -1,0 +1,70 @@
+import type { Goal } from './goals.js'
+import { type LoadOptions, measure, problems } from './measure.js'
+import { type PairedRatios, pairedRatios } from './paired-ratios.js'
+import { prepareRead } from './prepare-read.js'
+import { spawnDemo } from './spawn-demo.js'
+import { type RunningServer, spawnServer } from './spawn-server.js'
+import { type Target, targetById } from './targets.js'
+
+/** How one goal is measured by {@link measurePairedGoal}. */
+export interface PairedGoalOptions {
+  /** How many pairs of slices. */
+  slices: number
+  /** Seconds of load per slice (each side). */
+  sliceSeconds: number
+  /** Seconds of uncounted load on each side before the first slice. */
+  warmupSeconds: number
+  connections: number
+}
+
+/**
+ * Measures one read-path goal with its two servers running side by side: both start,
+ * each is warmed up, then the two are loaded in turn, slice after slice, in the order
+ * target, baseline, baseline, target, target, … (so a steady drift of the machine does not
+ * favour one side), and each pair of adjacent slices gives one ratio. Every response of
+ * every slice, warm-up included, must be a 2xx with the expected body, or this throws.
+ * Both servers are stopped at the end, whatever happened.
+ */
+export async function measurePairedGoal(
+  goal: Goal,
+  options: PairedGoalOptions,
+): Promise<PairedRatios> {
+  const sides = [targetById(goal.target), targetById(goal.baseline)] as const
+  const servers: RunningServer[] = []
+  try {
+    for (const side of sides) servers.push(await start(side))
+    const loads: LoadOptions[] = []
+    for (const [i, side] of sides.entries()) {
+      const load = {
+        ...(await prepareRead(side, (servers[i] as RunningServer).url)),
+        connections: options.connections,
+        durationSeconds: options.sliceSeconds,
+      }
+      if (options.warmupSeconds > 0) {
+        check(side, await measure({ ...load, durationSeconds: options.warmupSeconds }))
+      }
+      loads.push(load)
+    }
+    const rates: [number[], number[]] = [[], []]
+    for (let slice = 0; slice < options.slices; slice++) {
+      const order = slice % 2 === 0 ? [0, 1] : [1, 0]
+      for (const i of order) {
+        const m = await measure(loads[i] as LoadOptions)
+        check(sides[i] as Target, m)
+        rates[i]?.push(m.requestsPerSecond)
+      }
+    }
+    return pairedRatios(rates[0], rates[1])
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()))
+  }
+}
+
+function start(target: Target): Promise<RunningServer> {
+  return target.launch === 'demo' ? spawnDemo() : spawnServer(target.file)
+}
+
+function check(target: Target, m: Parameters<typeof problems>[0]): void {
+  const found = problems(m)
+  if (found.length > 0) throw new Error(`${target.id}: ${found.join(', ')}`)
+}
