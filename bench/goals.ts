@@ -4,7 +4,7 @@
 // run here) land on both sides of every pair. Prints each goal's median pair ratio, the
 // range of the pairs, and MET or NOT MET. See README.md ("Paired goals").
 import { cpus } from 'node:os'
-import { type Goal, goals } from './lib/goals.js'
+import { formatGoal, type Goal, goals } from './lib/goals.js'
 import { measurePairedGoal } from './lib/paired-goal.js'
 import { redisReachable } from './lib/redis.js'
 import { targetById } from './lib/targets.js'
@@ -29,11 +29,12 @@ console.log(
 let redisUp: Promise<boolean> | undefined
 let failed = false
 for (const goal of chosen) {
-  const wanted = `(target ≥ ${goal.atLeast.toFixed(2)}×)`
-  if (usesRedis(goal)) redisUp ??= redisReachable()
-  if (usesRedis(goal) && !(await redisUp)) {
-    console.log(`goal: ${goal.name} = n/a ${wanted} SKIPPED: redis unreachable`)
-    continue
+  if (usesRedis(goal)) {
+    redisUp ??= redisReachable()
+    if (!(await redisUp)) {
+      console.log(formatGoal(goal, null, 'SKIPPED: redis unreachable'))
+      continue
+    }
   }
   try {
     const { pairs, median } = await measurePairedGoal(goal, {
@@ -43,12 +44,11 @@ for (const goal of chosen) {
       connections: 50,
     })
     const range = `pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`
-    const verdict = median >= goal.atLeast ? 'MET' : 'NOT MET'
-    console.log(`goal: ${goal.name} = ${median.toFixed(2)}× ${wanted} ${verdict} (${range})`)
+    console.log(`${formatGoal(goal, median)} (${range})`)
   } catch (error) {
     failed = true
     const why = error instanceof Error ? error.message : String(error)
-    console.error(`goal: ${goal.name} = n/a ${wanted} FAILED: ${why}`)
+    console.error(formatGoal(goal, null, `FAILED: ${why}`))
   }
 }
 if (failed) process.exitCode = 1

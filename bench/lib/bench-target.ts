@@ -2,8 +2,8 @@ import type { BenchConfig } from './config.js'
 import { type LoadOptions, measure, problems } from './measure.js'
 import { prepareRead } from './prepare-read.js'
 import type { Outcome } from './ratios.js'
-import { spawnDemo } from './spawn-demo.js'
-import { type RunningServer, spawnServer } from './spawn-server.js'
+import type { RunningServer } from './spawn-server.js'
+import { startTarget } from './start-target.js'
 import type { Target } from './targets.js'
 import { type Phase, prepareLogin, prepareWrite } from './write-path.js'
 
@@ -23,7 +23,7 @@ export async function benchTarget(
   if (phases.length === 0) return []
   let server: RunningServer
   try {
-    server = target.launch === 'demo' ? await spawnDemo() : await spawnServer(target.file)
+    server = await startTarget(target)
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error)
     return phases.map((phase) => report({ target, ...tag(phase), failure }, onOutcome))

@@ -48,12 +48,19 @@ export const goals: readonly Goal[] = [
  */
 export function formatGoals(outcomes: readonly Outcome[]): string {
   return goals
-    .map((goal) => {
-      const value = ratio(rateOf(outcomes, goal.target), rateOf(outcomes, goal.baseline))
-      const wanted = `(target ≥ ${goal.atLeast.toFixed(2)}×)`
-      if (value === null) return `goal: ${goal.name} = n/a ${wanted} NOT MEASURED`
-      const verdict = value >= goal.atLeast ? 'MET' : 'NOT MET'
-      return `goal: ${goal.name} = ${value.toFixed(2)}× ${wanted} ${verdict}`
-    })
+    .map((goal) =>
+      formatGoal(goal, ratio(rateOf(outcomes, goal.target), rateOf(outcomes, goal.baseline))),
+    )
     .join('\n')
+}
+
+/**
+ * One goal's line for a measured ratio (`MET` or `NOT MET`), or `n/a` with `unmeasured`
+ * as the verdict when `value` is `null`.
+ */
+export function formatGoal(goal: Goal, value: number | null, unmeasured = 'NOT MEASURED'): string {
+  const wanted = `(target ≥ ${goal.atLeast.toFixed(2)}×)`
+  if (value === null) return `goal: ${goal.name} = n/a ${wanted} ${unmeasured}`
+  const verdict = value >= goal.atLeast ? 'MET' : 'NOT MET'
+  return `goal: ${goal.name} = ${value.toFixed(2)}× ${wanted} ${verdict}`
 }

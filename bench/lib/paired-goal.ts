@@ -2,8 +2,8 @@ import type { Goal } from './goals.js'
 import { type LoadOptions, measure, problems } from './measure.js'
 import { type PairedRatios, pairedRatios } from './paired-ratios.js'
 import { prepareRead } from './prepare-read.js'
-import { spawnDemo } from './spawn-demo.js'
-import { type RunningServer, spawnServer } from './spawn-server.js'
+import type { RunningServer } from './spawn-server.js'
+import { startTarget } from './start-target.js'
 import { type Target, targetById } from './targets.js'
 
 /** How one goal is measured by {@link measurePairedGoal}. */
@@ -32,7 +32,7 @@ export async function measurePairedGoal(
   const sides = [targetById(goal.target), targetById(goal.baseline)] as const
   const servers: RunningServer[] = []
   try {
-    for (const side of sides) servers.push(await start(side))
+    for (const side of sides) servers.push(await startTarget(side))
     const loads: LoadOptions[] = []
     for (const [i, side] of sides.entries()) {
       const load = {
@@ -58,10 +58,6 @@ export async function measurePairedGoal(
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
   }
-}
-
-function start(target: Target): Promise<RunningServer> {
-  return target.launch === 'demo' ? spawnDemo() : spawnServer(target.file)
 }
 
 function check(target: Target, m: Parameters<typeof problems>[0]): void {

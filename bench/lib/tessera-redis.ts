@@ -1,8 +1,8 @@
 import { SessionManager } from '@tessera/core'
 import { RedisStore } from '@tessera/store-redis'
-import { Redis } from 'ioredis'
+import { connectBenchRedis } from './bench-redis-client.js'
 import { benchSecret } from './bench-secret.js'
-import { deleteKeysWithPrefix, redisHost, redisPort, redisPrefix } from './redis.js'
+import { deleteKeysWithPrefix, redisPrefix } from './redis.js'
 
 /**
  * A `SessionManager` over `RedisStore` on the shared Redis at 127.0.0.1:6379, for the
@@ -20,15 +20,7 @@ export async function tesseraOnRedis(
   targetId: string,
 ): Promise<{ manager: SessionManager; cleanup: () => Promise<void> }> {
   const prefix = redisPrefix(targetId)
-  // As the store's README recommends: fail fast while Redis is down instead of queueing.
-  const redis = new Redis({
-    host: redisHost,
-    port: redisPort,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    lazyConnect: true,
-  })
-  await redis.connect()
+  const redis = await connectBenchRedis()
   const manager = new SessionManager({
     store: new RedisStore({ client: redis, prefix }),
     secret: benchSecret,

@@ -1,25 +1,18 @@
 // Bare Hono plus one Redis read per request and nothing else: `hono-floor` (a middleware
 // that awaits `next()`, an async handler, `Vary: Cookie` after `next()`) whose middleware
 // reads one hash with ioredis first, as any session on Redis must (Tessera's RedisStore
-// reads a session with one HMGET). Same client options as the Tessera Redis targets, one
+// reads a session with one HMGET). The Tessera Redis targets' client (`connectBenchRedis`), one
 // key under this process's own prefix, deleted on exit. No session: the ceiling of a
 // Redis-backed session layer's "vs framework" ratio on this machine, where Redis shares
 // the cores with the server and the load generator.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { Redis } from 'ioredis'
-import { redisHost, redisPort, redisPrefix } from '../lib/redis.js'
+import { connectBenchRedis } from '../lib/bench-redis-client.js'
+import { redisPrefix } from '../lib/redis.js'
 import { reportListening } from '../lib/report-listening.js'
 
 const key = `${redisPrefix('hono-redis-floor')}session`
-const redis = new Redis({
-  host: redisHost,
-  port: redisPort,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  lazyConnect: true,
-})
-await redis.connect()
+const redis = await connectBenchRedis()
 await redis.hset(key, { rec: JSON.stringify({ user: 'bench' }), seen: '0', idle: '0', abs: '0' })
 
 const app = new Hono<{ Variables: { user: string } }>()

@@ -59,7 +59,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    const record = this.#live(id, this.#clock())
+    const record = this.getNow(id)
     return record ? copyJson(record) : null
   }
 
