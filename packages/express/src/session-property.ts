@@ -1,9 +1,10 @@
 import type { Session } from '@tessera/core'
 import { type NodeResponse, nodeResponseGate } from '@tessera/core/adapter'
 
-// The session's second home, for once the response's gate is gone (the response has
-// closed: a logger that runs after the response still reads req.session). Not
-// enumerable: Express spreads res.locals into a template's options.
+// The session's second home, for once the response's gate is gone (released as soon as
+// the session's headers are on the response: a handler that goes on after res.json(),
+// or a logger that runs after the response, still reads req.session). Not enumerable:
+// Express spreads res.locals into a template's options.
 const SESSION = Symbol('tessera.session')
 
 /**
@@ -34,8 +35,8 @@ function sessionIn(locals: object | undefined): Session | undefined {
  * adding a `session` property to every request: once Express has swapped a request's
  * prototype, V8 pays µs for each property added to it. Assigning `req.session` (as
  * express-session or a test might) gives that request a plain property of its own;
- * a request no Tessera middleware saw reads `undefined`. Once the response has closed
- * and its gate is gone, the session comes from `res.locals` (see {@link keepSession}).
+ * a request no Tessera middleware saw reads `undefined`. Once the response's gate is
+ * released and gone, the session comes from `res.locals` (see {@link keepSession}).
  *
  * @example
  * ```ts

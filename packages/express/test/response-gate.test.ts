@@ -207,6 +207,49 @@ describe('@tessera/express response gate', () => {
     }
   })
 
+  // Released is gone: nothing needs the gate once the session's headers are on the
+  // response, so no 'close' listener per response waits to drop it.
+  it('forgets the gate as soon as a read-only response is written; a save keeps it until saved', async () => {
+    const app = express()
+    app.use(session(manager()))
+    const seen: Record<string, unknown> = {}
+    app.get('/read', async (req, res) => {
+      seen.readBefore = nodeResponseGate(res) !== undefined
+      seen.value = await req.session.get('k')
+      res.json({ ok: true })
+      seen.readAfter = nodeResponseGate(res) !== undefined
+      seen.sessionAfter = (await req.session.get('k')) ?? null
+    })
+    app.get('/write', async (req, res) => {
+      await req.session.set('k', 'v')
+      res.json({ ok: true })
+      // The store write is under way: the response is held, and so is its gate.
+      seen.writeHeld = nodeResponseGate(res) !== undefined
+      res.on('finish', () => {
+        seen.writeAfterSave = nodeResponseGate(res) !== undefined
+      })
+    })
+    const server = await serve(app)
+    try {
+      const write = await server.fetch(new Request('http://127.0.0.1/write'))
+      expect(write.headers.get('set-cookie')).toMatch(/^sessionid=/)
+      const cookie = cookieOf(write)
+      const read = await server.fetch(new Request('http://127.0.0.1/read', { headers: { cookie } }))
+      expect(await read.json()).toEqual({ ok: true })
+      expect(read.headers.get('vary')).toBe('Cookie')
+      expect(seen).toEqual({
+        writeHeld: true,
+        writeAfterSave: false,
+        readBefore: true,
+        value: 'v',
+        readAfter: false,
+        sessionAfter: 'v',
+      })
+    } finally {
+      await server.close?.()
+    }
+  })
+
   it('saves a session changed after its client went away (closed before the gate opened)', async () => {
     const app = express()
     app.use(session(manager()))

@@ -20,7 +20,6 @@ export interface NodeResponse {
   end(...args: never[]): unknown
   flushHeaders(): void
   destroy(error?: Error): unknown
-  on(event: 'close', listener: (this: NodeResponse) => void): unknown
 }
 
 type Writer = (...args: unknown[]) => unknown
@@ -34,24 +33,24 @@ export interface NodeResponseGate {
   readonly original: Readonly<Record<Method, Writer>>
   phase: 'open' | 'saving' | 'released'
   readonly queue: Array<[Method, unknown[]]>
-  /** The response emitted `'close'` before its gate was released. */
-  closed: boolean
 }
 
 // Each response's gate, beside it rather than on it: Express swaps the prototype of
 // every response, and V8 then pays several µs for each property added to the object.
-// An entry goes as soon as its response is both closed and released: a WeakMap entry
-// left for the garbage collector costs more than the whole gate (measured with
-// `npm run bench:instructions`: about 120,000 instructions per Express request, a
-// quarter of bare Express, against about 9,000 for the 'close' listener that drops it).
+// An entry goes as soon as its gate is released (the response's calls go through from
+// then on): a WeakMap entry left for the garbage collector costs more than the whole
+// gate (measured with `npm run bench:instructions`: about 120,000 instructions per
+// Express request, a quarter of bare Express). Only a response its handler never writes
+// keeps its entry until the response itself is collected.
 const gates = new WeakMap<object, NodeResponseGate>()
 // Objects whose writeHead/write/end/flushHeaders were replaced by gated ones.
 const hosts = new WeakSet<object>()
 
 /**
- * The gate {@link gateNodeResponse} put on this response, if any: an error handler ends
- * the request through its `scope`. A response that has emitted `'close'` (finished or cut
- * off) and whose gate was released has none any more.
+ * The gate {@link gateNodeResponse} put on this response while it still holds the
+ * response's first write, if any: an error handler ends the request through its `scope`.
+ * Once the gate is released (the session's headers applied, or the answer replaced) the
+ * response has none any more: its headers are on their way and its calls go through.
  *
  * @example
  * ```ts
@@ -113,26 +112,13 @@ export function gateNodeResponse(
     end: below.end,
     flushHeaders: below.flushHeaders,
   }
-  gates.set(res, { scope, next, original, phase: 'open', queue: [], closed: false })
-  res.on('close', forget)
-}
-
-/**
- * `'close'` (Node emits it once a response has finished or its connection is gone): the
- * gate goes now if it was released, else when it is (a handler may still end a response
- * whose client left, and its session is saved as usual).
- */
-function forget(this: NodeResponse): void {
-  const gate = gates.get(this)
-  if (gate === undefined) return
-  if (gate.phase === 'released') gates.delete(this)
-  else gate.closed = true
+  gates.set(res, { scope, next, original, phase: 'open', queue: [] })
 }
 
 /**
  * Lets the response's calls through from now on, without saving: for an error handler
  * that answers through the gate's `scope` itself (a store that failed cannot save). The
- * gate of a response that has already emitted `'close'` goes at once.
+ * gate goes with it.
  *
  * @example
  * ```ts
@@ -149,10 +135,15 @@ export function releaseNodeResponseGate(res: NodeResponse): void {
   if (gate !== undefined) release(res, gate)
 }
 
-/** Lets the response's calls through from now on; a closed response's gate goes. */
+/**
+ * Lets the response's calls through from now on, and forgets the gate: a held call
+ * replays through `gate.original`, a later one finds no gate and goes to the method
+ * below the gated one. A handler may still end a response whose client left; its gate
+ * stays until then, and its session is saved as usual.
+ */
 function release(res: NodeResponse, gate: NodeResponseGate): void {
   gate.phase = 'released'
-  if (gate.closed && gates.get(res) === gate) gates.delete(res)
+  if (gates.get(res) === gate) gates.delete(res)
 }
 
 /**
