@@ -1,5 +1,8 @@
 import { isToken, readValue, scanCookiePairs } from './lib/cookie-grammar.js'
 
+// The last name that passed the token check.
+let checkedName: string | undefined
+
 /**
  * Reads one cookie from a `Cookie` request header without parsing the rest.
  *
@@ -22,7 +25,12 @@ import { isToken, readValue, scanCookiePairs } from './lib/cookie-grammar.js'
  * ```
  */
 export function getCookie(header: string | null | undefined, name: string): string | undefined {
-  if (typeof header !== 'string' || typeof name !== 'string' || !isToken(name)) return undefined
+  if (typeof header !== 'string' || typeof name !== 'string') return undefined
+  // Callers ask for the same configured name on every request: checked once.
+  if (name !== checkedName) {
+    if (!isToken(name)) return undefined
+    checkedName = name
+  }
   const nameLength = name.length
   let value: string | undefined
   // A name equal to `name` is a token, so "is it ours" replaces the reader's "is it a token".

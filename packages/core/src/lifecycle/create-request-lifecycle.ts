@@ -130,7 +130,7 @@ export function createRequestLifecycle<U extends AuthUser = AuthUser>(
         cookie: view.header('cookie'),
         header: view.header,
         secure,
-        userAgent: view.header('user-agent'),
+        // No userAgent: read through `header` only when a session is created.
         ip,
       })
       return new LifecycleScope(config, view, session, secure, ip)

@@ -10,7 +10,7 @@ import {
 } from './session-cookies.js'
 import { isEmptyDraft } from './session-draft.js'
 import { idleMsOf } from './session-expiry.js'
-import type { SessionState } from './session-state.js'
+import { draftIn, type SessionState } from './session-state.js'
 
 const NOTHING: CommitResult = Object.freeze({
   setCookie: [],
@@ -39,7 +39,7 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   }
 
   if (!state.base) {
-    if (isEmptyDraft(state.draft)) {
+    if (isEmptyDraft(draftIn(state))) {
       // Tell the browser to drop a cookie that leads nowhere (flushed, expired, forged).
       if (requestHasCookie(state, o.cookieName) || state.destroyedId) clearSessionCookie(state, out)
       csrfBackToCookie(state)

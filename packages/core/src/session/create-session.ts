@@ -6,7 +6,7 @@ import { readCsrfCookie } from './csrf-cookie-secret.js'
 import { sendSessionCookie } from './session-cookies.js'
 import { internalsOf } from './session-draft.js'
 import { idleMsOf } from './session-expiry.js'
-import type { SessionState } from './session-state.js'
+import { draftIn, type SessionState } from './session-state.js'
 
 /**
  * Stores the request's new session (Django's `save(must_create=True)`): insert-if-absent
@@ -19,7 +19,7 @@ export async function createSession(
 ): Promise<void> {
   const loader = state.loader
   const o = loader.options
-  const draft = state.draft
+  const draft = draftIn(state)
   // The session becomes worth storing: the CSRF secret the browser held in its signed
   // cookie moves in (unless this request set one, as login's rotation does), even when
   // nothing read it in this request, so the tokens the page holds keep working.

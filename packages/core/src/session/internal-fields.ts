@@ -9,7 +9,9 @@ import { loadedState, recordOp } from './session-state.js'
  * never through the session's data, which belongs to the app.
  */
 export async function readInternals(session: Session): Promise<SessionInternals> {
-  return internalsOf((await loadedState(session)).draft.internal)
+  const state = await loadedState(session)
+  // Read from the record itself while no draft exists (it has the same fields).
+  return internalsOf(state.draft ? state.draft.internal : (state.base ?? {}))
 }
 
 /**

@@ -4,7 +4,6 @@ import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import { upgradeRecord } from '../store/upgrade-record.js'
 import { type Credential, parseCredential } from './credential.js'
 import { type CredentialEntry, findCredential } from './credential-entry.js'
-import { draftOf } from './session-draft.js'
 import type { SessionState } from './session-state.js'
 
 /**
@@ -139,7 +138,8 @@ function adopt(
   state.credential = credential
   state.credentialHash = hash
   state.kind = kind
-  state.draft = draftOf(state.base)
+  // No draft yet: a request that only reads never builds one (see draftIn).
+  state.draft = null
   return true
 }
 

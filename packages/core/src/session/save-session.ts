@@ -12,7 +12,7 @@ import {
 } from './session-cookies.js'
 import { applyOp, draftOf, isEmptyDraft, withInternals } from './session-draft.js'
 import { idleMsOf } from './session-expiry.js'
-import type { SessionState } from './session-state.js'
+import { draftIn, type SessionState } from './session-state.js'
 
 /**
  * Saves the request's changes to its stored session by compare-and-set. When another
@@ -35,7 +35,7 @@ export async function saveSession(state: SessionState, out: CommitResult): Promi
       if (!current) return { stop: null }
       if (!first && !rebase(state, current)) return { stop: null }
       first = false
-      if (isEmptyDraft(state.draft)) {
+      if (isEmptyDraft(draftIn(state))) {
         emptied = true
         return { stop: current }
       }
@@ -74,15 +74,16 @@ function rebase(state: SessionState, winner: SessionRecord): boolean {
   )
     return false
   state.base = upgradeRecord(winner)
-  state.draft = draftOf(state.base)
-  for (const op of state.ops) applyOp(state.draft, op)
+  const draft = draftOf(state.base)
+  for (const op of state.ops) applyOp(draft, op)
+  state.draft = draft
   return true
 }
 
 /** The record this request's draft makes of `base` (the version is set by the write). */
 function nextRecord(state: SessionState, base: SessionRecord): SessionRecord {
   const o = state.loader.options
-  const draft = state.draft
+  const draft = draftIn(state)
   const now = state.loader.clock()
   return withInternals(
     {

@@ -3,7 +3,6 @@ import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
 import { callStore, callStoreNow } from '../store/call-store.js'
-import type { SessionRecord } from '../store/session-record.js'
 import { synchronousGet } from '../store/synchronous-get.js'
 import type { CommitResult } from './commit-result.js'
 import { commitNow, commitSession } from './commit-session.js'
@@ -12,7 +11,6 @@ import { loadSession } from './load-session.js'
 import { readHeaderToken } from './read-header-token.js'
 import { type ResolvedSessionOptions, resolveSessionOptions } from './resolve-session-options.js'
 import { Session } from './session.js'
-import { draftOf } from './session-draft.js'
 import { SessionEventBus } from './session-event-bus.js'
 import type { SessionEventListener, SessionEventType } from './session-events.js'
 import type { SessionManagerOptions } from './session-options.js'
@@ -20,9 +18,6 @@ import type { SessionLoader, SessionRequest, SessionState } from './session-stat
 import { STATE } from './session-state.js'
 
 export type { CommitResult } from './commit-result.js'
-
-const MAX_USER_AGENT = 512
-const MAX_IP = 64
 
 /**
  * Loads and saves sessions for one application: Django's `SessionMiddleware` and
@@ -105,9 +100,6 @@ export class SessionManager {
 
   /** Starts a request's session. Synchronous and free: no parsing, no store call yet. */
   open(request: SessionRequest): Session {
-    const meta: SessionRecord['meta'] = {}
-    if (request.userAgent) meta.userAgent = request.userAgent.slice(0, MAX_USER_AGENT)
-    if (request.ip) meta.ip = request.ip.slice(0, MAX_IP)
     const state: SessionState = {
       request,
       loader: this.#loader,
@@ -116,7 +108,7 @@ export class SessionManager {
       base: null,
       credential: null,
       credentialHash: null,
-      draft: draftOf(null, meta),
+      draft: null,
       ops: [],
       accessed: false,
       modified: false,
@@ -126,7 +118,7 @@ export class SessionManager {
       issuedToken: null,
       tokenShown: false,
       newId: null,
-      meta,
+      meta: null,
       cookieOverride: null,
       jwtReissue: false,
       cookieCsrf: null,

@@ -8,7 +8,7 @@ import { holdCsrfInCookie, readCsrfCookie } from './csrf-cookie-secret.js'
 import type { Session } from './session.js'
 import { isEmptyDraft } from './session-draft.js'
 import type { SessionEvent } from './session-events.js'
-import { loadState, type SessionState, STATE, switchSession } from './session-state.js'
+import { draftIn, loadState, type SessionState, STATE, switchSession } from './session-state.js'
 
 /**
  * The named operations that features built on sessions (CSRF, session JWTs, management,
@@ -91,7 +91,7 @@ export class SessionOperations {
   async currentId(): Promise<string | null> {
     const state = await loadState(this.#state)
     if (state.base) return state.base.id
-    if (isEmptyDraft(state.draft)) return null
+    if (isEmptyDraft(draftIn(state))) return null
     state.newId ??= state.loader.newSessionId()
     return state.newId
   }

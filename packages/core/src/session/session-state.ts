@@ -1,7 +1,7 @@
 import type { CookieAttributes } from '../cookie/index.js'
 import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
-import type { SessionMeta, SessionRecord } from '../store/session-record.js'
+import type { SessionData, SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { CasContext } from './compare-and-set.js'
 import type { Credential } from './credential.js'
 import type { ResolvedSessionOptions } from './resolve-session-options.js'
@@ -20,6 +20,10 @@ export interface SessionRequest {
   header?: ((name: string) => string | null | undefined) | undefined
   /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
   secure: boolean
+  /**
+   * The `User-Agent`, recorded on a session this request creates. Left out, it is read
+   * through `header` only when a session is created (most requests create none).
+   */
   userAgent?: string | null | undefined
   ip?: string | null | undefined
 }
@@ -72,7 +76,11 @@ export interface SessionState {
   credential: Credential | null
   /** Hash of the verified credential's secret, re-checked on every conflict retry. */
   credentialHash: string | null
-  draft: SessionDraft
+  /**
+   * The request's changes over `base`: `null` until something needs it (see
+   * {@link draftIn}). A request that only reads builds none and reads `base` itself.
+   */
+  draft: SessionDraft | null
   ops: SessionOp[]
   accessed: boolean
   modified: boolean
@@ -88,8 +96,8 @@ export interface SessionState {
   tokenShown: boolean
   /** Id reserved for a new session that handed out a token before it was stored. */
   newId: string | null
-  /** Metadata recorded on sessions this request creates. */
-  meta: SessionMeta
+  /** Metadata recorded on sessions this request creates: `null` until one is (see `metaIn`). */
+  meta: SessionMeta | null
   /** Cookie attributes this response needs instead of the configured ones (django-shared-session's script path). */
   cookieOverride: Partial<CookieAttributes> | null
   /** The request's session JWT should be re-issued (expired, ageing or signed by an old key). */
@@ -140,10 +148,55 @@ export function loadState(state: SessionState): Promise<SessionState> {
   return state.loading
 }
 
+/**
+ * The request's draft, built on first need: over `base` when a session was loaded, else
+ * empty with the request's `meta`. Built lazily because most requests only read, and a
+ * draft copies the record's data, metadata and internal fields.
+ */
+export function draftIn(state: SessionState): SessionDraft {
+  state.draft ??= state.base ? draftOf(state.base) : draftOf(null, metaIn(state))
+  return state.draft
+}
+
+const MAX_USER_AGENT = 512
+const MAX_IP = 64
+
+/** The metadata a session created by this request records (user agent, address), built once. */
+function metaIn(state: SessionState): SessionMeta {
+  if (state.meta === null) {
+    const { request } = state
+    const meta: SessionMeta = {}
+    const userAgent = request.userAgent ?? request.header?.('user-agent')
+    if (userAgent) meta.userAgent = userAgent.slice(0, MAX_USER_AGENT)
+    if (request.ip) meta.ip = request.ip.slice(0, MAX_IP)
+    state.meta = meta
+  }
+  return state.meta
+}
+
+const NO_DATA: Readonly<SessionData> = Object.freeze(Object.create(null) as SessionData)
+
+/**
+ * The session's data as it stands, for reading only: the draft's once there is one, else
+ * the loaded record's (`base`, which nothing changes in place), else none. Read it with
+ * `Object.hasOwn` and `Object.keys`: a record's data may be an ordinary object, where
+ * only own keys are the session's.
+ */
+export function dataIn(state: SessionState): Readonly<SessionData> {
+  return state.draft ? state.draft.data : state.base ? state.base.data : NO_DATA
+}
+
+/** The user id and auth hash as they stand (see {@link dataIn}). */
+export function userIn(
+  state: SessionState,
+): { userId: string | null; authHash: string | null } | null {
+  return state.draft ?? state.base
+}
+
 /** Applies `op` to the draft and keeps it, so a save that loses a race re-applies it. */
 export function recordOp(state: SessionState, op: SessionOp): void {
   state.ops.push(op)
-  applyOp(state.draft, op)
+  applyOp(draftIn(state), op)
 }
 
 /**
@@ -165,6 +218,6 @@ export function switchSession(
   state.issuedToken = null
   state.newId = null
   state.ops = []
-  state.draft = record ? draftOf(record) : draftOf(null, state.meta)
+  state.draft = record ? draftOf(record) : draftOf(null, metaIn(state))
   state.modified = true
 }

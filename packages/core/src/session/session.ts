@@ -2,7 +2,16 @@ import { ArgumentError } from '../errors.js'
 import type { JsonValue, SessionData } from '../store/session-record.js'
 import { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
-import { loadedState, recordOp, type SessionState, STATE, switchSession } from './session-state.js'
+import {
+  dataIn,
+  draftIn,
+  loadedState,
+  recordOp,
+  type SessionState,
+  STATE,
+  switchSession,
+  userIn,
+} from './session-state.js'
 
 /**
  * One request's session, Django's `request.session` made async and safe under
@@ -97,7 +106,7 @@ export class Session {
     state.issuedToken = token
     state.modified = true
     // The key orders tokens by issue time so the oldest can be dropped past the limit.
-    const key = `token:${state.loader.clock()}:${Object.keys(state.draft.added).length}`
+    const key = `token:${state.loader.clock()}:${Object.keys(draftIn(state).added).length}`
     this.#apply({ t: 'token', key, hash: await state.loader.hashSecret(token.secret) })
     return token.value
   }
@@ -108,7 +117,7 @@ export class Session {
    * `undefined` unless that key was set, and then it is the value set.
    */
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const data = (await this.#read()).draft.data
+    const data = dataIn(await this.#read())
     // The data has a null prototype already; hasOwn keeps it own-only even if that changes.
     const value = Object.hasOwn(data, key) ? data[key] : undefined
     // Objects are copied so a caller cannot change the session without set(); primitives need no copy.
@@ -119,17 +128,17 @@ export class Session {
 
   /** Whether `key` was set (an own key; inherited names such as `toString` never count). */
   async has(key: string): Promise<boolean> {
-    return Object.hasOwn((await this.#read()).draft.data, key)
+    return Object.hasOwn(dataIn(await this.#read()), key)
   }
 
   /** The keys set, in order. Tessera's own state (CSRF secret, login time, JWT claims) is not among them. */
   async keys(): Promise<string[]> {
-    return Object.keys((await this.#read()).draft.data)
+    return Object.keys(dataIn(await this.#read()))
   }
 
   /** A copy of all data, as an object with a null prototype (only the session's keys). */
   async data(): Promise<SessionData> {
-    return ownRecord(structuredClone((await this.#read()).draft.data))
+    return ownRecord(structuredClone(dataIn(await this.#read())))
   }
 
   /**
@@ -154,7 +163,7 @@ export class Session {
 
   async delete(key: string): Promise<void> {
     assertKey(key)
-    if (!Object.hasOwn((await this.#read()).draft.data, key)) return
+    if (!Object.hasOwn(dataIn(await this.#read()), key)) return
     await this.#write({ t: 'delete', key })
   }
 
@@ -168,17 +177,17 @@ export class Session {
 
   /** Whether the session has neither data nor a user (such a session is never stored). */
   async isEmpty(): Promise<boolean> {
-    return isEmptyDraft((await this.#read()).draft)
+    return isEmptyDraft(draftIn(await this.#read()))
   }
 
   /** Id of the user logged in on this session, or `null`. */
   async getUserId(): Promise<string | null> {
-    return (await this.#read()).draft.userId
+    return userIn(await this.#read())?.userId ?? null
   }
 
   /** The session auth hash recorded at login, or `null`. */
   async getAuthHash(): Promise<string | null> {
-    return (await this.#read()).draft.authHash
+    return userIn(await this.#read())?.authHash ?? null
   }
 
   /**
