@@ -12,22 +12,10 @@ import {
   instructionScenarios,
   isInstructionScenario,
 } from './lib/instruction-scenarios.js'
+import { requestCounts } from './lib/request-counts.js'
 import { bundle } from './lib/spawn-server.js'
 
-const counts = (process.env.BENCH_INSTRUCTION_COUNTS ?? '4000,16000').split(',').map(Number)
-const [fewer, more] = counts
-if (
-  counts.length !== 2 ||
-  fewer === undefined ||
-  more === undefined ||
-  !counts.every((n) => Number.isInteger(n) && n >= 0) ||
-  fewer >= more
-) {
-  console.error(
-    'BENCH_INSTRUCTION_COUNTS must be two whole numbers, the first smaller: "4000,16000"',
-  )
-  process.exit(2)
-}
+const [fewer, more] = requestCounts('BENCH_INSTRUCTION_COUNTS')
 const known = Object.keys(instructionScenarios)
 const chosen = (process.env.BENCH_INSTRUCTION_SCENARIOS ?? known.join(','))
   .split(',')

@@ -43,20 +43,37 @@ export async function countInstructions(
   return (b - a) / (more - fewer)
 }
 
-function run(entry: string, scenario: string, iterations: number, warmUp: number): Promise<number> {
-  const args = [
-    '--tool=cachegrind',
-    '--cache-sim=no',
-    '--cachegrind-out-file=/dev/null',
+/**
+ * `node … <entry> <scenario> <iterations> <warmUp>` as valgrind runs it for a count:
+ * `--single-threaded --predictable` and an old space large enough that no mark-compact
+ * runs (see {@link countInstructions}), after `nodeFlags`.
+ */
+export function requestLoopCommand(
+  entry: string,
+  scenario: string,
+  iterations: number,
+  warmUp: number,
+  nodeFlags: readonly string[] = [],
+): string[] {
+  return [
     process.execPath,
+    ...nodeFlags,
     '--single-threaded',
     '--predictable',
-    // Old space large enough that no mark-compact runs (see above).
     '--initial-old-space-size=512',
     entry,
     scenario,
     String(iterations),
     String(warmUp),
+  ]
+}
+
+function run(entry: string, scenario: string, iterations: number, warmUp: number): Promise<number> {
+  const args = [
+    '--tool=cachegrind',
+    '--cache-sim=no',
+    '--cachegrind-out-file=/dev/null',
+    ...requestLoopCommand(entry, scenario, iterations, warmUp),
   ]
   return new Promise((resolve, reject) => {
     const child = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'] })
