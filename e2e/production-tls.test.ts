@@ -303,7 +303,9 @@ describe.skipIf(skip)('production: nginx TLS in front of two demo instances, in 
         timeout: 20_000,
       })
       .toContain('__Host-sessionid')
-    expect(scripts).toContain(200)
+    // The cookie can be in the jar before Playwright has delivered the script's 'response'
+    // event (both come from the same response's headers): wait for the event too.
+    await expect.poll(() => scripts, { timeout: 5_000 }).toContain(200)
     const onB = (await context.cookies(origin(SITE_B))).find((c) => c.name === '__Host-sessionid')
     expect(onB).toMatchObject({ domain: SITE_B, secure: true, httpOnly: true, sameSite: 'None' })
 
