@@ -31,7 +31,8 @@ export interface NodeResponseGate {
   readonly scope: RequestScope
   readonly next: (error?: unknown) => void
   readonly original: Readonly<Record<Method, Writer>>
-  phase: 'open' | 'saving' | 'released'
+  /** `'saving'`: `scope.finish` is under way and the response's calls are queued. */
+  phase: 'open' | 'saving'
   readonly queue: Array<[Method, unknown[]]>
 }
 
@@ -142,7 +143,6 @@ export function releaseNodeResponseGate(res: NodeResponse): void {
  * stays until then, and its session is saved as usual.
  */
 function release(res: NodeResponse, gate: NodeResponseGate): void {
-  gate.phase = 'released'
   if (gates.get(res) === gate) gates.delete(res)
 }
 
@@ -196,10 +196,9 @@ function install(host: object): void {
 function gated(host: object, method: Method): Writer {
   return function (this: NodeResponse, ...args: unknown[]): unknown {
     const gate = gates.get(this)
-    if (gate === undefined || gate.phase === 'released') {
-      const real =
-        gate?.original[method] ?? (Object.getPrototypeOf(host) as Record<Method, Writer>)[method]
-      return real.apply(this, args)
+    // No gate: none was put on this response, or it was released (and forgotten).
+    if (gate === undefined) {
+      return (Object.getPrototypeOf(host) as Record<Method, Writer>)[method].apply(this, args)
     }
     if (method === 'writeHead') setHeadersNow(this, args)
     const out = hold(this, gate, method, args)
