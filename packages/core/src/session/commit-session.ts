@@ -8,9 +8,8 @@ import {
   sendCsrfCookie,
   sendSessionCookie,
 } from './session-cookies.js'
-import { isEmptyDraft } from './session-draft.js'
 import { idleMsOf } from './session-expiry.js'
-import { draftIn, type SessionState } from './session-state.js'
+import { isEmptyUnstored, type SessionState } from './session-state.js'
 
 const NOTHING: CommitResult = Object.freeze({
   setCookie: [],
@@ -39,7 +38,7 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   }
 
   if (!state.base) {
-    if (isEmptyDraft(draftIn(state))) {
+    if (isEmptyUnstored(state)) {
       // Tell the browser to drop a cookie that leads nowhere (flushed, expired, forged).
       if (requestHasCookie(state, o.cookieName) || state.destroyedId) clearSessionCookie(state, out)
       csrfBackToCookie(state)

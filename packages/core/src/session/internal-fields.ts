@@ -1,7 +1,7 @@
 import type { Session } from './session.js'
 import type { SessionInternals } from './session-draft.js'
 import { internalsOf } from './session-draft.js'
-import { loadedState, recordOp } from './session-state.js'
+import { internalIn, loadedState, recordOp } from './session-state.js'
 
 /**
  * The CSRF secret, login time and JWT claims of the request's session (a copy), loading
@@ -9,9 +9,7 @@ import { loadedState, recordOp } from './session-state.js'
  * never through the session's data, which belongs to the app.
  */
 export async function readInternals(session: Session): Promise<SessionInternals> {
-  const state = await loadedState(session)
-  // Read from the record itself while no draft exists (it has the same fields).
-  return internalsOf(state.draft ? state.draft.internal : (state.base ?? {}))
+  return internalsOf(internalIn(await loadedState(session)))
 }
 
 /**

@@ -3,7 +3,7 @@ import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import type { CommitResult } from './commit-result.js'
 import type { Credential } from './credential.js'
 import { CSRF_COOKIE_PURPOSE } from './csrf-cookie-secret.js'
-import { draftIn, type SessionState } from './session-state.js'
+import { internalIn, type SessionState } from './session-state.js'
 
 /**
  * The `Set-Cookie` output of a commit: the session cookie (opaque or a session JWT),
@@ -75,7 +75,7 @@ export async function sendCsrfCookie(state: SessionState, out: CommitResult): Pr
  * in the signed cookie, as for any session not stored, so the page's tokens still work.
  */
 export function csrfBackToCookie(state: SessionState): void {
-  const secret = draftIn(state).internal.csrfSecret
+  const secret = internalIn(state).csrfSecret
   if (secret !== undefined && state.cookieCsrf?.secret !== secret)
     state.cookieCsrf = { secret, send: true }
 }

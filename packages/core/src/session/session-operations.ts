@@ -6,9 +6,14 @@ import { type CasStep, compareAndSet } from './compare-and-set.js'
 import type { Credential } from './credential.js'
 import { holdCsrfInCookie, readCsrfCookie } from './csrf-cookie-secret.js'
 import type { Session } from './session.js'
-import { isEmptyDraft } from './session-draft.js'
 import type { SessionEvent } from './session-events.js'
-import { draftIn, loadState, type SessionState, STATE, switchSession } from './session-state.js'
+import {
+  isEmptyUnstored,
+  loadState,
+  type SessionState,
+  STATE,
+  switchSession,
+} from './session-state.js'
 
 /**
  * The named operations that features built on sessions (CSRF, session JWTs, management,
@@ -91,7 +96,7 @@ export class SessionOperations {
   async currentId(): Promise<string | null> {
     const state = await loadState(this.#state)
     if (state.base) return state.base.id
-    if (isEmptyDraft(draftIn(state))) return null
+    if (isEmptyUnstored(state)) return null
     state.newId ??= state.loader.newSessionId()
     return state.newId
   }

@@ -5,7 +5,14 @@ import type { SessionData, SessionMeta, SessionRecord } from '../store/session-r
 import type { CasContext } from './compare-and-set.js'
 import type { Credential } from './credential.js'
 import type { ResolvedSessionOptions } from './resolve-session-options.js'
-import { applyOp, draftOf, type SessionDraft, type SessionOp } from './session-draft.js'
+import {
+  applyOp,
+  draftOf,
+  isEmptyDraft,
+  type SessionDraft,
+  type SessionInternals,
+  type SessionOp,
+} from './session-draft.js'
 import type { SessionEvent } from './session-events.js'
 
 /** What the request brought and what the adapter knows about it. */
@@ -184,6 +191,21 @@ const NO_DATA: Readonly<SessionData> = Object.freeze(Object.create(null) as Sess
  */
 export function dataIn(state: SessionState): Readonly<SessionData> {
   return state.draft ? state.draft.data : state.base ? state.base.data : NO_DATA
+}
+
+/** Tessera's own fields (CSRF secret, login time, JWT claims) as they stand (see {@link dataIn}). */
+export function internalIn(state: SessionState): Readonly<SessionInternals> {
+  return state.draft ? state.draft.internal : (state.base ?? NO_INTERNALS)
+}
+
+const NO_INTERNALS: Readonly<SessionInternals> = Object.freeze({})
+
+/**
+ * Whether a session that is not stored (`base` is `null`) would store nothing. With no
+ * draft, nothing was changed: every change builds one.
+ */
+export function isEmptyUnstored(state: SessionState): boolean {
+  return state.draft === null || isEmptyDraft(state.draft)
 }
 
 /** The user id and auth hash as they stand (see {@link dataIn}). */
