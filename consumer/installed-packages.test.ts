@@ -90,7 +90,8 @@ const tarballs: Record<string, string> = {}
 
 /**
  * The packages as a fresh clone has them: their tracked (and new, unignored) files, no
- * dist/, beside the repository's tsconfig.base.json, with the repository's installed
+ * dist/, beside the repository's tsconfig.base.json and scripts/build.mjs (what each
+ * package's `prepack` runs), with the repository's installed
  * dependencies (and @tessera/* pointing at these copies). So `npm pack` must build, and
  * a package whose `prepack` does not build ships no JavaScript.
  */
@@ -105,6 +106,7 @@ function stageFreshClone(stage: string): void {
       '--exclude-standard',
       '--',
       'tsconfig.base.json',
+      'scripts/build.mjs',
       ...PACKAGES.map((p) => `packages/${p}`),
     ],
     { cwd: repo, encoding: 'utf8' },

@@ -1,0 +1,68 @@
+// The one build: `node scripts/build.mjs [tsc -b projects…]` compiles the given projects
+// (default: every package and the demo) with `tsc -b`, then bundles @tessera/core's two
+// entry points into packages/core/dist/bundle/, which its exports map points at. Every
+// build path runs this (npm run build, each package's build and prepack, the tests'
+// global setup, the demo's `npm start`, the bench), so the bundle is never older than the
+// compiled modules it is made from.
+//
+// Why a bundle: @tessera/core compiles to about 150 ES modules. Loading that many through
+// Node's ESM loader left `process.nextTick` on a slow path for the process's whole life
+// (about 230–400 ns a call instead of 50 ns, measured in the bench's servers), and Node's
+// HTTP stack calls it several times per request. Three modules (two entries and one
+// shared chunk) load without it. bench/README.md "How many modules load" has the numbers.
+import { execFileSync } from 'node:child_process'
+import { existsSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+
+/** Runs `tsc -b` on `projects` (paths relative to `cwd`); throws with tsc's output on failure. */
+export function compile(projects, cwd = root) {
+  const tsc = require.resolve('typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-b', ...projects], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/**
+ * Bundles packages/core/dist/index.js and adapter.js (tsc's output) into
+ * packages/core/dist/bundle/: the two entries plus the chunks they share, so both entries
+ * see one copy of every class and module-level value. Packages stay imports. Skipped when
+ * core has not been compiled (a build of a project that does not include it).
+ */
+export async function bundleCore() {
+  const dist = `${root}packages/core/dist/`
+  if (!existsSync(`${dist}index.js`) || !existsSync(`${dist}adapter.js`)) return
+  const outdir = `${dist}bundle`
+  rmSync(outdir, { recursive: true, force: true })
+  const { build } = await import('esbuild')
+  await build({
+    entryPoints: [`${dist}index.js`, `${dist}adapter.js`],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    packages: 'external',
+    // Stack traces map through tsc's own maps back to src/ (shipped in the package).
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  })
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2)
+  try {
+    if (args.length > 0) compile(args, process.cwd())
+    else compile(['tsconfig.build.json', 'apps/demo/tsconfig.build.json'])
+  } catch (error) {
+    process.stdout.write(String(error.stdout ?? ''))
+    process.stderr.write(String(error.stderr ?? error.message ?? error))
+    process.exit(1)
+  }
+  await bundleCore()
+}
