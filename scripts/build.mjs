@@ -7,7 +7,7 @@
 //
 // Why a bundle: @tessera/core compiles to about 150 ES modules. Loading that many through
 // Node's ESM loader left `process.nextTick` on a slow path for the process's whole life
-// (about 230–400 ns a call instead of 50 ns, measured in the bench's servers), and Node's
+// (about 215–400 ns a call instead of 50 ns, measured in the bench's servers), and Node's
 // HTTP stack calls it several times per request. Three modules (two entries and one
 // shared chunk) load without it. bench/README.md "How many modules load" has the numbers.
 import { execFileSync } from 'node:child_process'
