@@ -240,6 +240,7 @@ export function switchSession(
   state.issuedToken = null
   state.newId = null
   state.ops = []
-  state.draft = record ? draftOf(record) : draftOf(null, metaIn(state))
+  // Rebuilt from the new `base` on first need (see draftIn), as after a load.
+  state.draft = null
   state.modified = true
 }
