@@ -1,5 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
-import { readBoundedBody } from '@tessera/core'
+import { readBoundedBody, type Session } from '@tessera/core'
 import type { SessionEnv } from '@tessera/hono'
 import type { Context, Handler } from 'hono'
 import type { ApiInput, ApiOutput } from './api-dispatcher.js'
@@ -16,18 +16,7 @@ import type { ApiInput, ApiOutput } from './api-dispatcher.js'
  */
 export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Handler<SessionEnv> {
   return async (c) => {
-    const out = await dispatch({
-      method: c.req.method,
-      url: c.req.url,
-      header: (name) => c.req.header(name),
-      text: (limit) => boundedText(c.req.raw, limit),
-      // c.get, not c.var: c.var builds an object of every variable on each read.
-      session: c.get('session'),
-      // Looked up only when a route reads it (the dispatcher reads it lazily too).
-      get remoteAddress() {
-        return remoteAddress(c)
-      },
-    })
+    const out = await dispatch(new HonoApiInput(c))
     return c.body(out.body, out.status as 200, Object.fromEntries(out.headers))
   }
 }
@@ -63,4 +52,36 @@ export async function boundedText(
 ): Promise<string | undefined> {
   const body = await readBoundedBody(request, limit)
   return body.tooLarge ? undefined : new TextDecoder().decode(body.bytes)
+}
+
+/**
+ * What {@link honoApi} hands the dispatcher for one request. A class rather than an
+ * object literal with a getter, which V8 keeps in dictionary mode: under load such
+ * per-request objects reached the old generation (see `DispatchedRequest`).
+ */
+class HonoApiInput implements ApiInput {
+  readonly method: string
+  readonly url: string
+  readonly session: Session
+  readonly #c: Context<SessionEnv>
+
+  constructor(c: Context<SessionEnv>) {
+    this.method = c.req.method
+    this.url = c.req.url
+    // c.get, not c.var: c.var builds an object of every variable on each read.
+    this.session = c.get('session')
+    this.#c = c
+  }
+
+  // An arrow property: the dispatcher hands `header` to handlers unbound.
+  readonly header = (name: string): string | undefined => this.#c.req.header(name)
+
+  text(limit: number): Promise<string | undefined> {
+    return boundedText(this.#c.req.raw, limit)
+  }
+
+  // Looked up only when a route reads it (the dispatcher reads it lazily too).
+  get remoteAddress(): string | undefined {
+    return remoteAddress(this.#c)
+  }
 }
