@@ -180,10 +180,11 @@ function match(pattern: string[], path: string[]): Record<string, string> | unde
 }
 
 /**
- * The {@link ApiRequest} a handler gets. A class, not an object literal with getters:
- * V8 keeps such a literal in dictionary mode, and under load a request's objects built
- * that way outlived the young generation and reached the old one, so the demo spent its
- * time in garbage collection (bench/README.md, "The demo's garbage collection").
+ * The {@link ApiRequest} a handler gets. A class, not an object literal with getters: V8
+ * gives each getter of such a literal an `AccessorPair` allocated in the old generation,
+ * which keeps the getter's closure, and the request it captures, alive past every
+ * scavenge until a full collection. Under load the demo spent its time collecting them
+ * (bench/README.md, "The demo's garbage collection").
  */
 class DispatchedRequest implements ApiRequest {
   readonly header: (name: string) => string | undefined

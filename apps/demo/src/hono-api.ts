@@ -56,8 +56,8 @@ export async function boundedText(
 
 /**
  * What {@link honoApi} hands the dispatcher for one request. A class rather than an
- * object literal with a getter, which V8 keeps in dictionary mode: under load such
- * per-request objects reached the old generation (see `DispatchedRequest`).
+ * object literal with a getter, whose old-generation `AccessorPair` would keep the
+ * request alive past the young generation (see `DispatchedRequest`).
  */
 class HonoApiInput implements ApiInput {
   readonly method: string
