@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 
 /** Runs `tsc -b` on `projects` (paths relative to `cwd`); throws with tsc's output on failure. */
-export function compile(projects, cwd = root) {
+function compile(projects, cwd) {
   const tsc = require.resolve('typescript/bin/tsc')
   execFileSync(process.execPath, [tsc, '-b', ...projects], {
     cwd,
@@ -33,7 +33,7 @@ export function compile(projects, cwd = root) {
  * see one copy of every class and module-level value. Packages stay imports. Skipped when
  * core has not been compiled (a build of a project that does not include it).
  */
-export async function bundleCore() {
+async function bundleCore() {
   const dist = `${root}packages/core/dist/`
   if (!existsSync(`${dist}index.js`) || !existsSync(`${dist}adapter.js`)) return
   const outdir = `${dist}bundle`
@@ -54,15 +54,13 @@ export async function bundleCore() {
   })
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2)
-  try {
-    if (args.length > 0) compile(args, process.cwd())
-    else compile(['tsconfig.build.json', 'apps/demo/tsconfig.build.json'])
-  } catch (error) {
-    process.stdout.write(String(error.stdout ?? ''))
-    process.stderr.write(String(error.stderr ?? error.message ?? error))
-    process.exit(1)
-  }
-  await bundleCore()
+const args = process.argv.slice(2)
+try {
+  if (args.length > 0) compile(args, process.cwd())
+  else compile(['tsconfig.build.json', 'apps/demo/tsconfig.build.json'], root)
+} catch (error) {
+  process.stdout.write(String(error.stdout ?? ''))
+  process.stderr.write(String(error.stderr ?? error.message ?? error))
+  process.exit(1)
 }
+await bundleCore()
