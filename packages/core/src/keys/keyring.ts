@@ -1,3 +1,4 @@
+import type * as NodeCrypto from 'node:crypto'
 import { ConfigError } from '../errors.js'
 import { base64url } from '../lib/base64url.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
@@ -24,6 +25,8 @@ export const MIN_SECRET_LENGTH = 32
  */
 export class Keyring {
   readonly #secrets: readonly string[]
+  /** Node's HMAC keys, one per secret, made once: `undefined` on Web-only runtimes. */
+  readonly #nodeKeys: readonly NodeHmacKey[] | undefined
   readonly #keys = new Map<string, Promise<CryptoKey>>()
 
   constructor(secret: string, fallbacks: readonly string[] = []) {
@@ -36,32 +39,36 @@ export class Keyring {
       }
     }
     this.#secrets = [secret, ...fallbacks]
+    this.#nodeKeys = nodeKeysOf(this.#secrets)
   }
 
   /** HMAC-SHA256 of `data` under the current secret, bound to `purpose`; base64url. */
   sign(purpose: string, data: string): Promise<string> {
-    return this.#mac(this.#secrets[0] as string, purpose, data)
+    const text = macInput(purpose, data)
+    const nodeKeys = this.#nodeKeys
+    if (nodeKeys) return Promise.resolve(nodeMac(nodeKeys[0] as NodeHmacKey, text))
+    return this.#webCryptoMac(this.#secrets[0] as string, text)
   }
 
   /** Whether `mac` was made by {@link sign} under the current secret or any fallback. */
-  async verify(purpose: string, data: string, mac: string): Promise<boolean> {
+  verify(purpose: string, data: string, mac: string): Promise<boolean> {
+    const text = macInput(purpose, data)
+    const nodeKeys = this.#nodeKeys
+    if (!nodeKeys) return this.#verifyWebCrypto(text, mac)
+    // Synchronous HMACs, one settled promise: the session auth hash is checked on
+    // every request that asks for its user (getSessionUser).
     let ok = false
     // Every secret is tried even after a match, so timing does not reveal which one signed.
-    for (const secret of this.#secrets) {
-      if (constantTimeEqual(await this.#mac(secret, purpose, data), mac)) ok = true
-    }
-    return ok
+    for (const key of nodeKeys) if (constantTimeEqual(nodeMac(key, text), mac)) ok = true
+    return Promise.resolve(ok)
   }
 
-  #mac(secret: string, purpose: string, data: string): Promise<string> {
-    const text = `${purpose}\u0000${data}`
-    // Node's synchronous HMAC where the runtime has it (same bytes; see nodeCrypto).
-    if (nodeCrypto) {
-      return Promise.resolve(
-        nodeCrypto.createHmac('sha256', secret).update(text, 'utf8').digest('base64url'),
-      )
+  async #verifyWebCrypto(text: string, mac: string): Promise<boolean> {
+    let ok = false
+    for (const secret of this.#secrets) {
+      if (constantTimeEqual(await this.#webCryptoMac(secret, text), mac)) ok = true
     }
-    return this.#webCryptoMac(secret, text)
+    return ok
   }
 
   async #webCryptoMac(secret: string, text: string): Promise<string> {
@@ -83,4 +90,30 @@ export class Keyring {
     }
     return key
   }
+}
+
+/** A secret as Node's `createHmac` takes it: a `KeyObject` where the runtime makes one. */
+type NodeHmacKey = string | NodeCrypto.KeyObject
+
+/** What is signed: the purpose and the data, NUL-separated. */
+const macInput = (purpose: string, data: string): string => `${purpose}\u0000${data}`
+
+/**
+ * Node's HMAC keys for `secrets` where the runtime has Node's crypto (see nodeCrypto), else
+ * `undefined`. A `KeyObject` is the secret's UTF-8 bytes, as Web Crypto's are: the same
+ * MACs, without converting the secret again on every call.
+ */
+function nodeKeysOf(secrets: readonly string[]): readonly NodeHmacKey[] | undefined {
+  if (!nodeCrypto) return undefined
+  const node = nodeCrypto
+  return secrets.map((s) =>
+    typeof node.createSecretKey === 'function' ? node.createSecretKey(s, 'utf8') : s,
+  )
+}
+
+function nodeMac(key: NodeHmacKey, text: string): string {
+  return (nodeCrypto as typeof NodeCrypto)
+    .createHmac('sha256', key)
+    .update(text, 'utf8')
+    .digest('base64url')
 }
