@@ -5,12 +5,12 @@ export type FormField =
   | { readonly tooLarge: false; readonly value: string | undefined }
   | { readonly tooLarge: true }
 
+const URLENCODED = 'application/x-www-form-urlencoded'
 // Bodies a browser can send cross-site without a CORS preflight that carry form fields;
 // only these are read. JSON clients send the X-CSRFToken header.
-const FORM_TYPES: ReadonlySet<string> = new Set([
-  'application/x-www-form-urlencoded',
-  'multipart/form-data',
-])
+const FORM_TYPES: ReadonlySet<string> = new Set([URLENCODED, 'multipart/form-data'])
+// The URL Standard's urlencoded parser decodes UTF-8 and keeps a leading BOM.
+const keepBom = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
  * Whether a `Content-Type` value is one of the form types the CSRF layer reads
@@ -24,6 +24,15 @@ const FORM_TYPES: ReadonlySet<string> = new Set([
 export function isFormContentType(type: string | null | undefined): boolean {
   const essence = type?.split(';')[0]?.trim().toLowerCase()
   return essence !== undefined && FORM_TYPES.has(essence)
+}
+
+/**
+ * Whether `type` is the urlencoded form type as browsers send it (alone, or followed
+ * by parameters), where `Response.formData()` runs the urlencoded parser.
+ */
+function isPlainUrlencoded(type: string): boolean {
+  const lower = type.toLowerCase()
+  return lower === URLENCODED || lower.startsWith(`${URLENCODED};`)
 }
 
 /**
@@ -48,6 +57,12 @@ export async function readFormField(
   if (!isFormContentType(type)) return { tooLarge: false, value: undefined }
   const body = await readBoundedBody(source, limit)
   if (body.tooLarge) return body
+  if (isPlainUrlencoded(type as string)) {
+    // What Response.formData() answers for it, without building a Response and its
+    // headers: the form every HTML page posts.
+    const value = new URLSearchParams(keepBom.decode(body.bytes)).get(field)
+    return { tooLarge: false, value: value ?? undefined }
+  }
   try {
     const form = await new Response(body.bytes, {
       headers: { 'content-type': type as string },
