@@ -31,7 +31,9 @@ export async function createSession(
   // inside that token; others may retry with a fresh id on the (2^-128) collision.
   const attempts = state.newId ? 1 : 3
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const credential = loader.newCredential(state.newId ?? loader.newSessionId())
+    const credential = state.newId
+      ? loader.newCredential(state.newId)
+      : loader.newSessionCredential()
     const record: SessionRecord = {
       id: credential.id,
       data: draft.data,

@@ -6,7 +6,7 @@ import { callStore, callStoreNow } from '../store/call-store.js'
 import { synchronousGet } from '../store/synchronous-get.js'
 import type { CommitResult } from './commit-result.js'
 import { commitNow, commitSession } from './commit-session.js'
-import { newCredential, newSessionId } from './credential.js'
+import { newCredential, newSessionCredential, newSessionId } from './credential.js'
 import { loadSession } from './load-session.js'
 import { readHeaderToken } from './read-header-token.js'
 import { type ResolvedSessionOptions, resolveSessionOptions } from './resolve-session-options.js'
@@ -65,6 +65,7 @@ export class SessionManager {
       hashSecret: sha256,
       hashSecretNow: sha256Now,
       newCredential: (id) => newCredential(id, o.random),
+      newSessionCredential: () => newSessionCredential(o.random),
       newSessionId: () => newSessionId(o.random),
       tokenOf: (request) => readHeaderToken(request, o),
       clock: () => o.clock(),

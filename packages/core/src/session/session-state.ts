@@ -57,6 +57,8 @@ export interface SessionLoader extends CasContext {
   /** The same hash, synchronously, where the runtime can (Node); else `undefined`. */
   hashSecretNow: ((secret: string) => string) | undefined
   newCredential(id: string): Credential
+  /** A new session's id and its credential, from one draw of randomness. */
+  newSessionCredential(): Credential
   newSessionId(): string
   /** The header token the request carried, if any (not yet verified). */
   tokenOf(request: SessionRequest): string | undefined

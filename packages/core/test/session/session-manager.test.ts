@@ -105,6 +105,26 @@ describe('credentials', () => {
     expect(ids.size).toBe(1000)
   })
 
+  it('a new session draws its id and secret from one call of the random source', async () => {
+    const draws: Uint8Array[] = []
+    const { manager } = harness({
+      random: (size) => {
+        const bytes = crypto.getRandomValues(new Uint8Array(size))
+        draws.push(bytes.slice())
+        return bytes
+      },
+    })
+    const value = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1))).split(
+      '=',
+    )[1] as string
+    expect(draws.map((d) => d.length)).toEqual([48])
+    const drawn = Buffer.from(draws[0] as Uint8Array)
+    // The id is the draw's first 128 bits, the secret the other 256: nothing is shared.
+    expect(value).toBe(
+      `${drawn.subarray(0, 16).toString('base64url')}.${drawn.subarray(16).toString('base64url')}`,
+    )
+  })
+
   it('the store holds only a hash of the secret, never the credential', async () => {
     const { manager, store } = harness()
     const value = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1))).split(
