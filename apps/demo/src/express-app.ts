@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http'
-import { Readable } from 'node:stream'
 import { readBoundedBody } from '@tessera/core'
-import { declaredTooLarge, headersFromRecord } from '@tessera/core/adapter'
+import { headersFromRecord } from '@tessera/core/adapter'
 import { session, storeErrorHandler } from '@tessera/express'
 import expressModule from 'express'
 import type { Express, RequestHandler } from 'express-serve-static-core'
@@ -58,15 +57,10 @@ export function createExpressApp(deps: AppDeps): Express {
 
 /**
  * The request body as UTF-8 (Express 5 parses nothing unless asked to), or `undefined`
- * past `limit` bytes. A declared oversize Content-Length is refused before the stream is
- * touched. (No object literal with a `body` getter for that: V8 allocates a literal's
- * getter pair in the old generation, where it keeps the request alive until a full
- * collection; bench/README, "The demo's garbage collection".)
+ * past `limit` bytes. `readBoundedBody` refuses a declared oversize Content-Length before
+ * the stream is touched, and reads the Node request through its events.
  */
 async function readText(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const headers = headersFromRecord(req.headers)
-  if (declaredTooLarge(headers.get('content-length'), limit)) return undefined
-  const stream = Readable.toWeb(req) as ReadableStream<Uint8Array>
-  const body = await readBoundedBody({ headers, body: stream }, limit)
+  const body = await readBoundedBody({ headers: headersFromRecord(req.headers), body: req }, limit)
   return body.tooLarge ? undefined : new TextDecoder().decode(body.bytes)
 }

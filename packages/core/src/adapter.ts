@@ -18,7 +18,11 @@ export { copyResponseHeaders } from './http/copy-response-headers.js'
 export { headersFromRecord } from './http/headers-from-record.js'
 export { isSecureRequest } from './http/is-secure-request.js'
 export { parsedFormField } from './http/parsed-form-field.js'
-export { type BodySource, declaredTooLarge } from './http/read-bounded-body.js'
+export {
+  type BodySource,
+  declaredTooLarge,
+  type NodeReadableBody,
+} from './http/read-bounded-body.js'
 export { type FormField, isFormContentType, readFormField } from './http/read-form-field.js'
 export { shouldCommit } from './http/should-commit.js'
 export { unauthenticatedResponse } from './http/unauthenticated-response.js'

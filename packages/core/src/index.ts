@@ -55,6 +55,7 @@ export {
   type BodySource,
   type BoundedBody,
   DEFAULT_BODY_LIMIT,
+  type NodeReadableBody,
   readBoundedBody,
 } from './http/read-bounded-body.js'
 export { storeUnavailableResponse } from './http/store-unavailable-response.js'

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { TLSSocket } from 'node:tls'
 import {
   type BodySource,
@@ -52,27 +51,8 @@ export class ExpressRequestView implements RequestView {
   get body(): (() => BodySource) | undefined {
     if (this.#parsed) return undefined
     const req = this.req
-    return () => new NodeBodySource(req)
-  }
-}
-
-/**
- * The unparsed body of a Node request, read as a Web stream only when asked: `body` is a
- * getter, so a declared oversize Content-Length is refused with the stream untouched. A
- * class, not an object literal with a getter: V8 allocates a literal's getter pair in
- * the old generation, where it keeps the request alive until a full collection
- * (bench/README, "The demo's garbage collection").
- */
-class NodeBodySource implements BodySource {
-  readonly headers: Headers
-  readonly #req: Request
-
-  constructor(req: Request) {
-    this.#req = req
-    this.headers = headersFromRecord(req.headers)
-  }
-
-  get body(): ReadableStream<Uint8Array> {
-    return Readable.toWeb(this.#req) as ReadableStream<Uint8Array>
+    // The request itself is the body: the core reads it through its events, once it has
+    // refused a declared oversize Content-Length with the stream untouched.
+    return () => ({ headers: headersFromRecord(req.headers), body: req })
   }
 }
