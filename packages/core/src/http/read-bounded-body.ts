@@ -10,13 +10,15 @@ export interface BodySource {
 
 /**
  * The part of a Node `Readable` (an `IncomingMessage`) that {@link readBoundedBody} uses:
- * its `data`, `end`, `error` and `close` events, `pause`, and whether it is already spent.
+ * its `data`, `end`, `error` and `close` events, `pause` and `resume`, and whether it is
+ * already spent.
  * Structural, so the core imports nothing from Node.
  */
 export interface NodeReadableBody {
   on(event: string, listener: (...args: never[]) => void): unknown
   removeListener(event: string, listener: (...args: never[]) => void): unknown
   pause(): unknown
+  resume(): unknown
   readonly readableEnded: boolean
   readonly destroyed: boolean
 }
@@ -110,6 +112,8 @@ function readNodeBody(body: NodeReadableBody, limit: number): Promise<BoundedBod
     body.on('end', onEnd)
     body.on('error', onEnd)
     body.on('close', onEnd)
+    // A `data` listener does not restart a stream that something paused before.
+    body.resume()
   })
 }
 

@@ -133,6 +133,14 @@ describe('readBoundedBody over a Node readable (an IncomingMessage, no Web strea
     expect(result).toEqual({ tooLarge: false, bytes: new Uint8Array([1, 2]) })
   })
 
+  it('reads a stream that something paused before', async () => {
+    const body = Readable.from([Buffer.from('a=1'), Buffer.from('&b=2')])
+    body.pause()
+    const result = await readBoundedBody({ headers: new Headers(), body }, 100)
+    expect(result.tooLarge).toBe(false)
+    if (!result.tooLarge) expect(new TextDecoder().decode(result.bytes)).toBe('a=1&b=2')
+  })
+
   it('a stream already ended or destroyed reads as empty instead of waiting forever', async () => {
     const ended = Readable.from([Buffer.from('x')])
     ended.resume()
