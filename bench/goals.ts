@@ -37,14 +37,19 @@ for (const goal of chosen) {
     }
   }
   try {
-    const { pairs, median } = await measurePairedGoal(goal, {
+    const { pairs, median, cpu } = await measurePairedGoal(goal, {
       slices,
       sliceSeconds,
       warmupSeconds: 2,
       connections: 50,
     })
-    const range = `pairs ${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`
-    console.log(`${formatGoal(goal, median)} (${range})`)
+    // The verdict is the req/s ratio; the server's CPU per response is printed beside it.
+    const cpuPart =
+      cpu === undefined
+        ? ''
+        : `; server CPU per response ${cpu.targetMicros.toFixed(1)} / ${cpu.baselineMicros.toFixed(1)} µs, ` +
+          `${cpu.median.toFixed(2)}× (pairs ${range(cpu.pairs)})`
+    console.log(`${formatGoal(goal, median)} (pairs ${range(pairs)}${cpuPart})`)
   } catch (error) {
     failed = true
     const why = error instanceof Error ? error.message : String(error)
@@ -52,6 +57,10 @@ for (const goal of chosen) {
   }
 }
 if (failed) process.exitCode = 1
+
+function range(pairs: number[]): string {
+  return `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`
+}
 
 function usesRedis(goal: Goal): boolean {
   return targetById(goal.target).redis || targetById(goal.baseline).redis

@@ -123,7 +123,7 @@ describe('bench smoke', () => {
   it('measures a goal in pairs of slices, both servers side by side, and stops both', async () => {
     const goal = goals.find((g) => g.target === 'tessera-hono-jwt-eddsa')
     if (!goal) throw new Error('no JWT goal')
-    const { pairs, median } = await measurePairedGoal(goal, {
+    const { pairs, median, cpu } = await measurePairedGoal(goal, {
       slices: 2,
       sliceSeconds: 1,
       warmupSeconds: 0,
@@ -132,6 +132,15 @@ describe('bench smoke', () => {
     expect(pairs).toHaveLength(2)
     for (const pair of pairs) expect(pair).toBeGreaterThan(0)
     expect(median).toBe(Math.min(...pairs))
+    // Each server's CPU per response, read from /proc around every slice (Linux only).
+    if (process.platform === 'linux') {
+      expect(cpu?.pairs).toHaveLength(2)
+      for (const pair of cpu?.pairs ?? []) expect(pair).toBeGreaterThan(0)
+      expect(cpu?.median).toBe(Math.min(...(cpu?.pairs ?? [])))
+      expect(cpu?.targetMicros).toBeGreaterThan(0)
+      // The µs printed are the median pair's two sides: their quotient is the median.
+      expect((cpu?.baselineMicros ?? 0) / (cpu?.targetMicros ?? 1)).toBeCloseTo(cpu?.median ?? 0)
+    }
   })
 
   it('measures the Hono floor: the bare answer with Vary: Cookie, no session', async () => {
