@@ -7,6 +7,7 @@ import {
   writeSessionHeaders,
 } from '@tessera/core/adapter'
 import type { Context, MiddlewareHandler } from 'hono'
+import { withSessionHeaders } from './lightweight-response.js'
 
 /** Hono environment carrying the session: `new Hono<SessionEnv>()`, then `c.var.session`. */
 export type SessionEnv = { Variables: { session: Session } }
@@ -75,7 +76,9 @@ export function session<U extends AuthUser = AuthUser>(
     const done = finished instanceof Promise ? await finished : finished
     if (done === undefined) return
     if (done instanceof Response) return replace(c, done)
-    const res = editResponseHeaders(c.res, (headers) => writeSessionHeaders(headers, done))
+    const res =
+      withSessionHeaders(c.res, done) ??
+      editResponseHeaders(c.res, (headers) => writeSessionHeaders(headers, done))
     if (res !== c.res) replace(c, res)
   }
 }
