@@ -17,7 +17,10 @@ import type { ApiInput, ApiOutput } from './api-dispatcher.js'
 export function honoApi(dispatch: (input: ApiInput) => Promise<ApiOutput>): Handler<SessionEnv> {
   return async (c) => {
     const out = await dispatch(new HonoApiInput(c))
-    return c.body(out.body, out.status as 200, Object.fromEntries(out.headers))
+    // A plain headers object, not `c.body()` (which builds Web `Headers` for more than
+    // one): on @hono/node-server the answer stays on the server's plain-object path,
+    // and the session middleware adds its headers there too.
+    return new Response(out.body, { status: out.status, headers: Object.fromEntries(out.headers) })
   }
 }
 
