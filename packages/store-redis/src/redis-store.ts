@@ -10,6 +10,7 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
+import { corkUntilTurnEnds } from './lib/cork-until-turn-ends.js'
 import { defineScript, type RedisClient, type ScriptCall } from './lib/define-script.js'
 import {
   CREATE,
@@ -117,6 +118,10 @@ type Scripts = Record<
  *   written), and removing it would lose that session from the index. They cost one
  *   read per listing until their score passes, when the next write to that index,
  *   listing, or `deleteExpired` prunes them.
+ *
+ * **Reads.** `get` is one HMGET. On a standalone or Sentinel client, the reads issued
+ * in one event-loop turn (the requests Node parsed in one poll phase) are written to
+ * Redis together at the end of that turn, in one system call, instead of one each.
  *
  * **Operational notes.** `deleteExpired` walks the user indexes with SCAN (never KEYS,
  * which blocks the server for the whole keyspace) in pages of 250 and prunes dead
@@ -366,6 +371,8 @@ export class RedisStore implements SessionStore {
   }
 
   #read(id: string): Promise<Row> {
+    // The reads of one event-loop turn (every request parsed in it) leave in one write.
+    corkUntilTurnEnds(this.#client)
     return this.#client.hmget(this.#sessionKey(id), 'rec', 'seen', 'idle', 'abs') as Promise<Row>
   }
 

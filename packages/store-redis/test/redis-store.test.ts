@@ -155,6 +155,51 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     expect((await store.pruneUserIndexes()).removed).toBe(0)
   })
 
+  it('sends the reads of one event-loop turn to Redis in one write, each answered right', async () => {
+    const own = connect()
+    await own.ping()
+    const store = new RedisStore({ client: own, prefix: freshPrefix() })
+    const records = Array.from({ length: 40 }, (_, i) => makeRecord({ id: `turn-${i}` }))
+    for (const record of records) expect(await store.create(record)).toBe(true)
+    // Count what reaches the socket's own write methods (Node's Writable implementer
+    // API): one call per system call, whatever was queued while corked.
+    const socket = own.stream as unknown as {
+      _write: (...a: unknown[]) => void
+      _writev?: (...a: unknown[]) => void
+    }
+    const writes: number[] = []
+    const write = socket._write
+    const writev = socket._writev
+    socket._write = function (...a) {
+      writes.push(1)
+      return write.apply(this, a)
+    }
+    if (writev) {
+      socket._writev = function (...a) {
+        writes.push((a[0] as unknown[]).length)
+        return writev.apply(this, a)
+      }
+    }
+    try {
+      const ids = [...records.map((r) => r.id), 'turn-missing']
+      const read = await Promise.all(ids.map((id) => store.get(id)))
+      expect(read.map((r) => r?.id ?? null)).toEqual([...records.map((r) => r.id), null])
+      expect(writes).toEqual([ids.length])
+      // A read issued from the turn's last phase (an immediate) is sent all the same.
+      const late = await new Promise((resolve) => setImmediate(() => resolve(store.get('turn-0'))))
+      expect((late as SessionRecord | null)?.id).toBe('turn-0')
+    } finally {
+      socket._write = write
+      if (writev) socket._writev = writev
+    }
+  })
+
+  it('reads through a client that has not connected yet (lazyConnect)', async () => {
+    const lazy = connect({ lazyConnect: true })
+    const store = new RedisStore({ client: lazy, prefix: freshPrefix() })
+    expect(await store.get('nobody')).toBeNull()
+  })
+
   it('rejects a missing client and a prefix with hash-tag braces', () => {
     expect(() => new RedisStore({} as never)).toThrow(ConfigError)
     expect(() => new RedisStore({ client, prefix: 'a{b}:' })).toThrow(ConfigError)
