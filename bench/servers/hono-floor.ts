@@ -1,8 +1,8 @@
 // Bare Hono with what Tessera's Hono targets add to a request outside the session layer
 // itself, and nothing else: one middleware that sets a variable and awaits `next()`, an
 // async handler that reads it from `c.var`, and `Vary: Cookie` set on the handler's
-// response after `next()` through `c.res.headers` (as the adapter sets it). No session:
-// the ceiling of a session layer's "vs framework" ratio on @hono/node-server.
+// response after `next()` through `c.res.headers` (as the adapter set it until 55ca641;
+// it now keeps @hono/node-server's plain-object headers, see bench/README.md). No session.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { reportListening } from '../lib/report-listening.js'

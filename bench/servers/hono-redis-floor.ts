@@ -2,9 +2,9 @@
 // that awaits `next()`, an async handler, `Vary: Cookie` after `next()`) whose middleware
 // reads one hash with ioredis first, as any session on Redis must (Tessera's RedisStore
 // reads a session with one HMGET). The Tessera Redis targets' client (`connectBenchRedis`), one
-// key under this process's own prefix, deleted on exit. No session: the ceiling of a
-// Redis-backed session layer's "vs framework" ratio on this machine, where Redis shares
-// the cores with the server and the load generator.
+// key under this process's own prefix, deleted on exit. No session; one write to Redis per
+// read (RedisStore now joins the reads of one event-loop turn in one write, so it may read
+// above this floor; see bench/README.md).
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { connectBenchRedis } from '../lib/bench-redis-client.js'
