@@ -1,3 +1,4 @@
+export { endTurnReads, TurnReadTransaction } from './lib/turn-read-transaction.js'
 export {
   SqliteRateLimitStore,
   type SqliteRateLimitStoreOptions,

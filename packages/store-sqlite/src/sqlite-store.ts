@@ -13,6 +13,7 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
+import { endTurnReads, TurnReadTransaction } from './lib/turn-read-transaction.js'
 
 /** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
 export interface SqliteStoreOptions {
@@ -33,6 +34,21 @@ export interface SqliteStoreOptions {
    * @default Date.now
    */
   clock?: Clock
+  /**
+   * Whether the session reads of one event-loop turn share one read transaction, which
+   * the store opens at the turn's first read and commits at its end (`setImmediate`).
+   * In WAL mode every read transaction locks and unlocks a read mark in the `-shm` file
+   * (two `fcntl` system calls), which costs more than the indexed read; under load, the
+   * requests Node parsed in one poll phase then pay it once. A read later in the turn
+   * sees the database as the turn's first read saw it: a commit made by another process
+   * during the turn shows at the next turn. A write through any `SqliteStore` of this
+   * process ends every such transaction first, so this process always reads its own
+   * writes. Only on a connection the store opened from `path`, in WAL mode; never on a
+   * given `database`, where the transaction would also hold the application's statements.
+   * `false`: every read is a transaction of its own and sees every commit made before it.
+   * @default true
+   */
+  shareTurnReads?: boolean
 }
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
@@ -73,8 +89,10 @@ export class SqliteStore implements SessionStore {
   readonly #table: string
   readonly #path: string | undefined
   readonly #owned: boolean
+  readonly #shareTurnReads: boolean
   #db: Database.Database | undefined
   #statements: Statements | undefined
+  #turn: TurnReadTransaction | undefined
 
   constructor(options: SqliteStoreOptions) {
     const { path, database } = options
@@ -102,7 +120,11 @@ export class SqliteStore implements SessionStore {
         )
       }
     }
+    if (options.shareTurnReads !== undefined && typeof options.shareTurnReads !== 'boolean') {
+      throw new ConfigError('SqliteStore: "shareTurnReads" must be a boolean')
+    }
     this.#clock = options.clock ?? Date.now
+    this.#shareTurnReads = options.shareTurnReads ?? true
     this.#table = table
     this.#path = path
     this.#owned = database === undefined
@@ -118,25 +140,31 @@ export class SqliteStore implements SessionStore {
    * reads sessions through it, without a promise.
    */
   getNow(id: string): SessionRecord | null {
-    const json = this.#use().get.get(id, this.#clock())
+    const statements = this.#use()
+    this.#turn?.enter()
+    const json = statements.get.get(id, this.#clock())
     return json === undefined ? null : (JSON.parse(json) as SessionRecord)
   }
 
   async create(record: SessionRecord): Promise<boolean> {
+    endTurnReads()
     return this.#use().create(record, this.#clock())
   }
 
   async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
+    endTurnReads()
     return this.#use().compareAndSet(record, expectedVersion, this.#clock())
   }
 
   async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
     const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
+    endTurnReads()
     const { changes } = this.#use().touch.run(...json, idleExpiresAt, id, this.#clock())
     return changes === 1
   }
 
   async delete(id: string): Promise<void> {
+    endTurnReads()
     this.#use().delete.run(id)
   }
 
@@ -148,6 +176,7 @@ export class SqliteStore implements SessionStore {
 
   async deleteByUser(userId: string, exceptId?: string): Promise<number> {
     const now = this.#clock()
+    endTurnReads()
     // Expired rows of the user go too (they are dead weight), but only live ones count.
     return this.#use()
       .deleteByUser.all(userId, exceptId ?? null)
@@ -161,6 +190,7 @@ export class SqliteStore implements SessionStore {
     for (;;) {
       // One short write transaction per batch: a single DELETE over millions of rows
       // would hold the write lock, and this process's event loop, for its whole run.
+      endTurnReads()
       const { changes } = statement.run(now, BATCH)
       total += changes
       if (changes > 0) options.onProgress?.(total)
@@ -194,6 +224,8 @@ export class SqliteStore implements SessionStore {
 
   /** Closes the connection when the store opened it from `path`; a given `database` stays open. */
   async close(): Promise<void> {
+    this.#turn?.end()
+    this.#turn = undefined
     if (this.#owned && this.#db?.open) this.#db.close()
     this.#statements = undefined
   }
@@ -206,7 +238,7 @@ export class SqliteStore implements SessionStore {
   #init(): Statements {
     this.#db ??= new Database(this.#path as string)
     const db = this.#db
-    if (!db.memory) db.pragma('journal_mode = WAL')
+    const wal = !db.memory && db.pragma('journal_mode = WAL', { simple: true }) === 'wal'
     // NORMAL is durable against application crashes in WAL mode; a power loss may drop
     // the last transactions, which for sessions means a few users log in again.
     db.pragma('synchronous = NORMAL')
@@ -223,7 +255,9 @@ export class SqliteStore implements SessionStore {
       CREATE INDEX IF NOT EXISTS "${this.#table}_expires_at" ON ${t} (expires_at);
       CREATE INDEX IF NOT EXISTS "${this.#table}_user_id" ON ${t} (user_id) WHERE user_id IS NOT NULL;
     `)
-    return prepareStatements(db, t)
+    const statements = prepareStatements(db, t)
+    if (this.#owned && wal && this.#shareTurnReads) this.#turn = new TurnReadTransaction(db)
+    return statements
   }
 }
 

@@ -6,9 +6,10 @@ import { ConfigError } from '@tessera/core'
 import { SqliteStore, type SqliteStoreOptions } from '@tessera/store-sqlite'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
+import { useTempDatabase } from './support/temp-database.js'
 
 describeSessionStore('sqlite store (in-memory database)', () => {
   const clock = new ManualClock()
@@ -47,21 +48,11 @@ describe('sqlite store › setup and operations', () => {
     db.close()
   })
 
-  let dir: string
+  const temp = useTempDatabase()
+  const track = temp.track
   let file: string
-  const opened: Array<{ close(): unknown }> = []
-  const track = <T extends { close(): unknown }>(closable: T): T => {
-    opened.push(closable)
-    return closable
-  }
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'tessera-sqlite-'))
-    file = join(dir, 'sessions.db')
-  })
-  afterEach(async () => {
-    for (const closable of opened.splice(0).reverse()) await closable.close()
-    await rm(dir, { recursive: true, force: true })
+  beforeEach(() => {
+    file = temp.file()
   })
 
   it('switches a file database to WAL', async () => {
