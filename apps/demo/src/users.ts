@@ -1,4 +1,5 @@
 import type { AuthUser } from '@tessera/core'
+import { endTurnReads, TurnReadTransaction } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import type { DemoUsers } from './demo-users.js'
 
@@ -30,10 +31,14 @@ export class SqliteUsers implements DemoUsers {
   // per call cost more than the query itself.
   readonly #byId: Database.Statement<[number], Row>
   readonly #byUsername: Database.Statement<[string], Row>
+  // Every request that carries a session looks its user up: the lookups of one event-loop
+  // turn share one read transaction (see TurnReadTransaction), and every write ends it.
+  readonly #reads: TurnReadTransaction | undefined
 
   constructor(path: string) {
     this.#db = new Database(path)
-    if (!this.#db.memory) this.#db.pragma('journal_mode = WAL')
+    const wal =
+      !this.#db.memory && this.#db.pragma('journal_mode = WAL', { simple: true }) === 'wal'
     this.#db.pragma('busy_timeout = 2000')
     this.#db.exec(`CREATE TABLE IF NOT EXISTS users (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -43,25 +48,30 @@ export class SqliteUsers implements DemoUsers {
     )`)
     this.#byId = this.#db.prepare<[number], Row>('SELECT * FROM users WHERE id = ?')
     this.#byUsername = this.#db.prepare<[string], Row>('SELECT * FROM users WHERE username = ?')
+    this.#reads = wal ? new TurnReadTransaction(this.#db) : undefined
   }
 
   async findByUsername(username: string): Promise<DemoUser | null> {
+    this.#reads?.enter()
     const row = this.#byUsername.get(username)
     return row ? toUser(row) : null
   }
 
   async findById(id: string): Promise<DemoUser | null> {
     if (!/^\d{1,15}$/.test(id)) return null
+    this.#reads?.enter()
     const row = this.#byId.get(Number(id))
     return row ? toUser(row) : null
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    endTurnReads()
     this.#db.prepare('UPDATE users SET password = ? WHERE id = ?').run(passwordHash, Number(id))
   }
 
   /** Adds a user with an already encoded password hash (new, or imported from Django). */
   async create(username: string, passwordHash: string): Promise<DemoUser> {
+    endTurnReads()
     const info = this.#db
       .prepare('INSERT INTO users (username, password) VALUES (?, ?)')
       .run(username, passwordHash)
@@ -69,6 +79,7 @@ export class SqliteUsers implements DemoUsers {
   }
 
   async createIfAbsent(username: string, passwordHash: string): Promise<boolean> {
+    endTurnReads()
     const info = this.#db
       .prepare(
         'INSERT INTO users (username, password) VALUES (?, ?) ON CONFLICT (username) DO NOTHING',
@@ -78,6 +89,7 @@ export class SqliteUsers implements DemoUsers {
   }
 
   async setActive(id: string, active: boolean): Promise<void> {
+    endTurnReads()
     this.#db.prepare('UPDATE users SET is_active = ? WHERE id = ?').run(active ? 1 : 0, Number(id))
   }
 
@@ -86,6 +98,7 @@ export class SqliteUsers implements DemoUsers {
   }
 
   close(): void {
+    this.#reads?.end()
     this.#db.close()
   }
 }
