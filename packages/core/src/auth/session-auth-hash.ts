@@ -1,6 +1,19 @@
 import type { Keyring } from '../keys/keyring.js'
+import { constantTimeEqual } from '../lib/constant-time-equal.js'
 
 const PURPOSE = 'tessera.session-auth-hash'
+
+/** How many password hashes each keyring remembers a verified auth hash for. */
+const VERIFIED_CAPACITY = 4096
+
+/**
+ * Per keyring (immutable: a rotated secret is a new keyring), the auth hash last found
+ * valid for each password hash. The check is deterministic for a given keyring, password
+ * hash and auth hash, so a remembered pair needs no HMAC; a changed password is another
+ * key and is verified afresh. Neither value comes from the request: both are read
+ * server-side, from the user table and the session record.
+ */
+const verified = new WeakMap<Keyring, Map<string, string>>()
 
 /**
  * Django's session auth hash: an HMAC of the user's password hash under the app
@@ -17,11 +30,29 @@ export function sessionAuthHash(keys: Keyring, passwordHash: string): Promise<st
   return keys.sign(PURPOSE, passwordHash)
 }
 
-/** Whether `hash` was derived from `passwordHash` under the current or a fallback secret. */
-export function verifySessionAuthHash(
+/**
+ * Whether `hash` was derived from `passwordHash` under the current or a fallback secret.
+ * `getSessionUser` asks this on every request, so a pair found valid is remembered (for
+ * up to 4,096 password hashes per keyring) and compared in constant time next time,
+ * instead of computing the HMAC under each secret again.
+ */
+export async function verifySessionAuthHash(
   keys: Keyring,
   passwordHash: string,
   hash: string,
 ): Promise<boolean> {
-  return keys.verify(PURPOSE, passwordHash, hash)
+  let known = verified.get(keys)
+  const remembered = known?.get(passwordHash)
+  if (remembered !== undefined && constantTimeEqual(remembered, hash)) return true
+  if (!(await keys.verify(PURPOSE, passwordHash, hash))) return false
+  if (known === undefined) {
+    known = new Map()
+    verified.set(keys, known)
+  }
+  // The oldest entry makes room: a Map iterates in insertion order.
+  if (known.size >= VERIFIED_CAPACITY && remembered === undefined) {
+    known.delete(known.keys().next().value as string)
+  }
+  known.set(passwordHash, hash)
+  return true
 }
