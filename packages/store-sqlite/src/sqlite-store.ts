@@ -36,16 +36,17 @@ export interface SqliteStoreOptions {
   clock?: Clock
   /**
    * Whether the session reads of one event-loop turn share one read transaction, which
-   * the store opens at the turn's first read and commits at its end (`setImmediate`).
+   * the store opens at the turn's second read and commits at its end (`setImmediate`).
    * In WAL mode every read transaction locks and unlocks a read mark in the `-shm` file
    * (two `fcntl` system calls), which costs more than the indexed read; under load, the
-   * requests Node parsed in one poll phase then pay it once. A read later in the turn
-   * sees the database as the turn's first read saw it: a commit made by another process
-   * during the turn shows at the next turn. A write through any `SqliteStore` of this
-   * process ends every such transaction first, so this process always reads its own
-   * writes. Only on a connection the store opened from `path`, in WAL mode; never on a
-   * given `database`, where the transaction would also hold the application's statements.
-   * `false`: every read is a transaction of its own and sees every commit made before it.
+   * requests Node parsed in one poll phase then pay it about once. The turn's first read
+   * runs alone, as every read does without this. Later reads see the database as the
+   * second read saw it: a commit made by another process during the turn shows at the
+   * next turn. A write through any `SqliteStore` of this process ends every such
+   * transaction first, so this process always reads its own writes. Only on a connection
+   * the store opened from `path`, in WAL mode; never on a given `database`, where the
+   * transaction would also hold the application's statements. `false`: every read is a
+   * transaction of its own and sees every commit made before it.
    * @default true
    */
   shareTurnReads?: boolean

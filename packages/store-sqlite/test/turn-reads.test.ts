@@ -40,13 +40,15 @@ describe('sqlite store › the session reads of one event-loop turn share a read
     return { store, record, other, commitElsewhere, clock }
   }
 
-  it("a read later in the turn sees the turn's first snapshot; the next turn sees the other process's commit", async () => {
+  it("the turn's first read stands alone; from the second on, reads see the second's snapshot; the next turn sees the other process's commit", async () => {
     const { store, record, commitElsewhere } = await setUp()
     expect((await store.get(record.id))?.data).toEqual({ n: 1 })
     commitElsewhere(2)
-    expect((await store.get(record.id))?.data).toEqual({ n: 1 })
-    await nextTurn()
     expect((await store.get(record.id))?.data).toEqual({ n: 2 })
+    commitElsewhere(3)
+    expect((await store.get(record.id))?.data).toEqual({ n: 2 })
+    await nextTurn()
+    expect((await store.get(record.id))?.data).toEqual({ n: 3 })
   })
 
   it('with shareTurnReads: false, every read sees every commit made before it', async () => {
@@ -58,6 +60,7 @@ describe('sqlite store › the session reads of one event-loop turn share a read
 
   it('a write in the same turn is committed at once, and the next read sees it', async () => {
     const { store, record, other, clock } = await setUp()
+    await store.get(record.id)
     await store.get(record.id)
     const next = { ...record, data: { n: 3 }, version: record.version + 1 }
     expect(await store.update(next, record.version)).toBe('ok')
@@ -74,6 +77,7 @@ describe('sqlite store › the session reads of one event-loop turn share a read
     const { store, record, clock } = await setUp()
     const second = track(new SqliteStore({ path: file, clock: clock.now }))
     expect((await store.get(record.id))?.data).toEqual({ n: 1 })
+    expect((await store.get(record.id))?.data).toEqual({ n: 1 })
     const next = { ...record, data: { n: 4 }, version: record.version + 1 }
     expect(await second.update(next, record.version)).toBe('ok')
     expect((await store.get(record.id))?.data).toEqual({ n: 4 })
@@ -81,6 +85,7 @@ describe('sqlite store › the session reads of one event-loop turn share a read
 
   it('once the turn ends, a checkpoint of the whole WAL is not held back', async () => {
     const { store, record, other, commitElsewhere } = await setUp()
+    await store.get(record.id)
     await store.get(record.id)
     commitElsewhere(5)
     // Mid-turn the store's snapshot keeps the newest frame out of the database file;
@@ -95,6 +100,7 @@ describe('sqlite store › the session reads of one event-loop turn share a read
 
   it('a store closed mid-turn commits its read first', async () => {
     const { store, record, other, clock } = await setUp()
+    await store.get(record.id)
     await store.get(record.id)
     await store.close()
     const checkpoint = other.pragma('wal_checkpoint(PASSIVE)') as Checkpoint[]
@@ -121,23 +127,29 @@ describe('sqlite store › the session reads of one event-loop turn share a read
 describe('TurnReadTransaction, for an application table on a connection it owns', () => {
   const temp = useTempDatabase('tessera-sqlite-turn-')
 
-  it('opens at the first read of a turn, commits at its end or at endTurnReads, and leaves a transaction of the application alone', async () => {
+  it('opens at the second read of a turn, commits at its end or at endTurnReads, and leaves a transaction of the application alone', async () => {
     const db = new Database(temp.file('app.db'))
     try {
       db.pragma('journal_mode = WAL')
       db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY)')
       const reads = new TurnReadTransaction(db)
       reads.enter()
+      expect(db.inTransaction).toBe(false)
+      reads.enter()
+      expect(db.inTransaction).toBe(true)
       reads.enter()
       expect(db.inTransaction).toBe(true)
       await nextTurn()
       expect(db.inTransaction).toBe(false)
 
       reads.enter()
+      reads.enter()
       endTurnReads()
       expect(db.inTransaction).toBe(false)
+      await nextTurn()
 
       db.exec('BEGIN IMMEDIATE')
+      reads.enter()
       reads.enter()
       await nextTurn()
       expect(db.inTransaction).toBe(true)

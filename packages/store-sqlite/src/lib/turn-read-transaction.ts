@@ -1,29 +1,36 @@
 import type Database from 'better-sqlite3'
 
-/** Every turn read transaction of this process that is open now. */
-const open = new Set<TurnReadTransaction>()
+/** Every turn read transaction of this process that read in the current turn. */
+const active = new Set<TurnReadTransaction>()
 let endScheduled = false
+/** Ends the turn of one transaction: set by the class, which alone sees its fields. */
+let endTurnOf: (transaction: TurnReadTransaction) => void
 
 /**
- * One read transaction on a connection, opened by the first read of an event-loop turn
- * and committed at the end of that turn (`setImmediate`), so that the session reads of
- * every request Node parsed in one poll phase share it.
+ * One read transaction on a connection, shared by its reads of one event-loop turn and
+ * committed at the end of that turn (`setImmediate`), so that the reads of every request
+ * Node parsed in one poll phase pay for one transaction.
  *
  * In WAL mode each read transaction locks and unlocks a read mark in the `-shm` file
  * (two `fcntl` calls), which costs more than the indexed read itself; a statement that
- * runs outside a transaction pays that every time. Inside the turn's transaction, later
- * reads see the database as the turn's first read saw it: a commit from another process
- * in the same turn shows at the next turn.
+ * runs outside a transaction pays that every time. The first read of a turn still runs
+ * on its own (a `BEGIN` and a `COMMIT` would cost more than they save when it is the
+ * only one); the second opens the transaction, and every later read of the turn sees the
+ * database as the second saw it: a commit from another process during the turn shows at
+ * the next turn.
  *
  * A connection must leave it before it writes: {@link endTurnReads} commits every open
- * one in this process, so a write through any store here is seen by the next read of
- * every store, as it would be without this.
+ * one in this process, so a write through any user of this class here is seen by the
+ * next read of every other, as it would be without it.
  */
 export class TurnReadTransaction {
   readonly #db: Database.Database
   readonly #begin: Database.Statement<[]>
   readonly #commit: Database.Statement<[]>
   readonly #rollback: Database.Statement<[]>
+  /** Whether this connection read in the current turn. */
+  #readThisTurn = false
+  /** Whether this object's transaction is open. */
   #open = false
 
   constructor(db: Database.Database) {
@@ -33,23 +40,28 @@ export class TurnReadTransaction {
     this.#rollback = db.prepare('ROLLBACK')
   }
 
-  /** Before a read: opens this turn's transaction unless it is open already. */
+  /** Before a read: from the second read of a turn on, opens the turn's transaction. */
   enter(): void {
-    if (this.#open || this.#db.inTransaction) return
+    if (this.#open) return
+    if (!this.#readThisTurn) {
+      this.#readThisTurn = true
+      active.add(this)
+      if (!endScheduled) {
+        endScheduled = true
+        setImmediate(endAtTurnEnd)
+      }
+      return
+    }
+    // A transaction of the application's own is left alone, and not committed here.
+    if (this.#db.inTransaction) return
     this.#begin.run()
     this.#open = true
-    open.add(this)
-    if (!endScheduled) {
-      endScheduled = true
-      setImmediate(endAtTurnEnd)
-    }
   }
 
   /** Commits the transaction if it is open. Never throws: it only ever read. */
   end(): void {
     if (!this.#open) return
     this.#open = false
-    open.delete(this)
     if (!this.#db.open || !this.#db.inTransaction) return
     try {
       this.#commit.run()
@@ -61,15 +73,23 @@ export class TurnReadTransaction {
       } catch {}
     }
   }
+
+  static {
+    // At the end of the turn: commit, and count the next read as the next turn's first.
+    endTurnOf = (transaction) => {
+      transaction.#readThisTurn = false
+      transaction.end()
+    }
+  }
 }
 
 /** Commits every open turn read transaction in this process: call before any write. */
 export function endTurnReads(): void {
-  if (open.size === 0) return
-  for (const transaction of open) transaction.end()
+  for (const transaction of active) transaction.end()
 }
 
 function endAtTurnEnd(): void {
   endScheduled = false
-  endTurnReads()
+  for (const transaction of active) endTurnOf(transaction)
+  active.clear()
 }
