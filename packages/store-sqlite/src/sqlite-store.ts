@@ -13,6 +13,7 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
+import { ParsedRecords } from './lib/parsed-records.js'
 import { endTurnReads, TurnReadTransaction } from './lib/turn-read-transaction.js'
 
 /** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
@@ -54,6 +55,8 @@ export interface SqliteStoreOptions {
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const BATCH = 1000
+// Sessions whose parsed record getNow keeps (about 1 KB each): the ones in use now.
+const PARSED_CAPACITY = 4096
 // better-sqlite3 waits synchronously: a busy database blocks this process's event loop
 // for up to this long, so keep it well below any request timeout.
 const BUSY_TIMEOUT_MS = 2000
@@ -94,6 +97,7 @@ export class SqliteStore implements SessionStore {
   #db: Database.Database | undefined
   #statements: Statements | undefined
   #turn: TurnReadTransaction | undefined
+  readonly #parsed = new ParsedRecords(PARSED_CAPACITY)
 
   constructor(options: SqliteStoreOptions) {
     const { path, database } = options
@@ -133,18 +137,25 @@ export class SqliteStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    return this.getNow(id)
+    const json = this.#readRow(id)
+    return json === undefined ? null : (JSON.parse(json) as SessionRecord)
   }
 
   /**
    * {@link get}, synchronously (better-sqlite3 reads synchronously anyway): the manager
-   * reads sessions through it, without a promise.
+   * reads sessions through it, without a promise. The record is frozen, for reading
+   * only, and is the same object as long as its row holds the same JSON text (a row
+   * rewritten by anyone is parsed again).
    */
   getNow(id: string): SessionRecord | null {
+    const json = this.#readRow(id)
+    return json === undefined ? null : this.#parsed.read(id, json)
+  }
+
+  #readRow(id: string): string | undefined {
     const statements = this.#use()
     this.#turn?.enter()
-    const json = statements.get.get(id, this.#clock())
-    return json === undefined ? null : (JSON.parse(json) as SessionRecord)
+    return statements.get.get(id, this.#clock())
   }
 
   async create(record: SessionRecord): Promise<boolean> {
@@ -225,6 +236,7 @@ export class SqliteStore implements SessionStore {
 
   /** Closes the connection when the store opened it from `path`; a given `database` stays open. */
   async close(): Promise<void> {
+    this.#parsed.clear()
     this.#turn?.end()
     this.#turn = undefined
     if (this.#owned && this.#db?.open) this.#db.close()
