@@ -52,7 +52,11 @@ describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () 
     cdp.on('Network.responseReceivedExtraInfo', (e) => {
       for (const b of e.blockedCookies) {
         blocked.push({
-          url: urls.get(e.requestId) ?? '',
+          // Looked up when read: DevTools does not order a request's *ExtraInfo events
+          // with its other events, so the URL may not be known yet when this one arrives.
+          get url() {
+            return urls.get(e.requestId) ?? ''
+          },
           name: b.cookie?.name ?? b.cookieLine.split('=')[0] ?? '',
           reasons: b.blockedReasons,
         })
