@@ -1,5 +1,6 @@
 import type { Keyring } from '../keys/keyring.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
+import { LruCache } from '../lib/lru-cache.js'
 
 const PURPOSE = 'tessera.session-auth-hash'
 
@@ -8,12 +9,13 @@ const VERIFIED_CAPACITY = 4096
 
 /**
  * Per keyring (immutable: a rotated secret is a new keyring), the auth hash last found
- * valid for each password hash. The check is deterministic for a given keyring, password
- * hash and auth hash, so a remembered pair needs no HMAC; a changed password is another
- * key and is verified afresh. Neither value comes from the request: both are read
- * server-side, from the user table and the session record.
+ * valid for each password hash, least recently used out first. The check is
+ * deterministic for a given keyring, password hash and auth hash, so a remembered pair
+ * needs no HMAC; a changed password is another key and is verified afresh. Neither value
+ * comes from the request: both are read server-side, from the user table and the
+ * session record.
  */
-const verified = new WeakMap<Keyring, Map<string, string>>()
+const verified = new WeakMap<Keyring, LruCache<string, string>>()
 
 /**
  * Django's session auth hash: an HMAC of the user's password hash under the app
@@ -33,8 +35,8 @@ export function sessionAuthHash(keys: Keyring, passwordHash: string): Promise<st
 /**
  * Whether `hash` was derived from `passwordHash` under the current or a fallback secret.
  * `getSessionUser` asks this on every request, so a pair found valid is remembered (for
- * up to 4,096 password hashes per keyring) and compared in constant time next time,
- * instead of computing the HMAC under each secret again.
+ * the 4,096 password hashes each keyring checked most recently) and compared in constant
+ * time next time, instead of computing the HMAC under each secret again.
  */
 export async function verifySessionAuthHash(
   keys: Keyring,
@@ -46,12 +48,8 @@ export async function verifySessionAuthHash(
   if (remembered !== undefined && constantTimeEqual(remembered, hash)) return true
   if (!(await keys.verify(PURPOSE, passwordHash, hash))) return false
   if (known === undefined) {
-    known = new Map()
+    known = new LruCache(VERIFIED_CAPACITY)
     verified.set(keys, known)
-  }
-  // The oldest entry makes room: a Map iterates in insertion order.
-  if (known.size >= VERIFIED_CAPACITY && remembered === undefined) {
-    known.delete(known.keys().next().value as string)
   }
   known.set(passwordHash, hash)
   return true
