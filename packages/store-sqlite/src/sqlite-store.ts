@@ -159,25 +159,21 @@ export class SqliteStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<boolean> {
-    endTurnReads()
-    return this.#use().create(record, this.#clock())
+    return this.#writing().create(record, this.#clock())
   }
 
   async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
-    endTurnReads()
-    return this.#use().compareAndSet(record, expectedVersion, this.#clock())
+    return this.#writing().compareAndSet(record, expectedVersion, this.#clock())
   }
 
   async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
     const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
-    endTurnReads()
-    const { changes } = this.#use().touch.run(...json, idleExpiresAt, id, this.#clock())
+    const { changes } = this.#writing().touch.run(...json, idleExpiresAt, id, this.#clock())
     return changes === 1
   }
 
   async delete(id: string): Promise<void> {
-    endTurnReads()
-    this.#use().delete.run(id)
+    this.#writing().delete.run(id)
   }
 
   async listByUser(userId: string): Promise<SessionRecord[]> {
@@ -188,9 +184,8 @@ export class SqliteStore implements SessionStore {
 
   async deleteByUser(userId: string, exceptId?: string): Promise<number> {
     const now = this.#clock()
-    endTurnReads()
     // Expired rows of the user go too (they are dead weight), but only live ones count.
-    return this.#use()
+    return this.#writing()
       .deleteByUser.all(userId, exceptId ?? null)
       .filter((expires) => expires > now).length
   }
@@ -241,6 +236,16 @@ export class SqliteStore implements SessionStore {
     this.#turn = undefined
     if (this.#owned && this.#db?.open) this.#db.close()
     this.#statements = undefined
+  }
+
+  /**
+   * The statements, for a write: every turn read transaction of the process is committed
+   * first, or better-sqlite3 would run the write as a SAVEPOINT inside this connection's,
+   * and other stores here would keep reading their snapshot.
+   */
+  #writing(): Statements {
+    endTurnReads()
+    return this.#use()
   }
 
   #use(): Statements {
