@@ -88,6 +88,7 @@ export type { SessionCookieOptions, SessionManagerOptions } from './session/sess
 export type { SessionRequest } from './session/session-state.js'
 export * from './shared/index.js'
 export { MemoryStore } from './store/memory-store.js'
+export { ParsedRecordCache } from './store/parsed-record-cache.js'
 export { DEFAULT_SCAN_BATCH_SIZE, scanBatchSize } from './store/scan-batch-size.js'
 export type { JsonValue, SessionData, SessionMeta, SessionRecord } from './store/session-record.js'
 export { expiresAt } from './store/session-record.js'

@@ -6,6 +6,7 @@ import {
   ConfigError,
   type DeleteExpiredOptions,
   expiresAt,
+  ParsedRecordCache,
   type ScanOptions,
   type SessionRecord,
   type SessionStore,
@@ -13,7 +14,6 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
-import { ParsedRecords } from './lib/parsed-records.js'
 import { endTurnReads, TurnReadTransaction } from './lib/turn-read-transaction.js'
 
 /** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
@@ -55,8 +55,6 @@ export interface SqliteStoreOptions {
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const BATCH = 1000
-// Sessions whose parsed record getNow keeps (about 1 KB each): the ones in use now.
-const PARSED_CAPACITY = 4096
 // better-sqlite3 waits synchronously: a busy database blocks this process's event loop
 // for up to this long, so keep it well below any request timeout.
 const BUSY_TIMEOUT_MS = 2000
@@ -97,7 +95,8 @@ export class SqliteStore implements SessionStore {
   #db: Database.Database | undefined
   #statements: Statements | undefined
   #turn: TurnReadTransaction | undefined
-  readonly #parsed = new ParsedRecords(PARSED_CAPACITY)
+  // The sessions getNow parsed last (4,096 at most): the ones in use now.
+  readonly #parsed = new ParsedRecordCache()
 
   constructor(options: SqliteStoreOptions) {
     const { path, database } = options

@@ -96,7 +96,7 @@ async function loadFromStore(
   now: number,
 ): Promise<boolean> {
   const loader = state.loader
-  const record = await loader.call('get', (store) => store.get(credential.id))
+  const record = await loader.read(credential.id)
   if (!record) return adopt(state, credential, kind, now, null, null)
   // Synchronously where the runtime can: one promise hop less.
   const hash =

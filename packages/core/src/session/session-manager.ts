@@ -3,7 +3,7 @@ import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
 import { callStore, callStoreNow } from '../store/call-store.js'
-import { synchronousGet } from '../store/synchronous-get.js'
+import { companionRead } from '../store/companion-read.js'
 import type { CommitResult } from './commit-result.js'
 import { commitNow, commitSession } from './commit-session.js'
 import { newCredential, newSessionCredential, newSessionId } from './credential.js'
@@ -54,7 +54,8 @@ export class SessionManager {
     this.#o = o
     this.#keys = new Keyring(options.secret, o.fallbackSecrets)
     this.#events = new SessionEventBus(this.#keys, o.onError)
-    const getNow = synchronousGet(o.store)
+    const getNow = companionRead(o.store, 'getNow')
+    const getShared = companionRead(o.store, 'getShared')
     this.#loader = {
       options: o,
       keys: this.#keys,
@@ -71,6 +72,7 @@ export class SessionManager {
       clock: () => o.clock(),
       call: (operation, run) => callStore(o, operation, () => run(o.store)),
       getNow: getNow && ((id) => callStoreNow(o, 'get', () => getNow(id))),
+      read: (id) => callStore(o, 'get', () => getShared?.(id) ?? o.store.get(id)),
       emit: (event) => this.#events.emit(event),
       jwt: o.jwt && new SessionJwtCodec(o.jwt, o.cookieName),
     }

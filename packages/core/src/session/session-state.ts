@@ -50,9 +50,14 @@ export interface SessionLoader extends CasContext {
   load(state: SessionState): Promise<void> | undefined
   /**
    * The store's synchronous read under the store-call policy, where it has one
-   * (`getNow`); `undefined` from it means "read through `get`" (see `synchronousGet`).
+   * (`getNow`); `undefined` from it means "read through `read`" (see `companionRead`).
    */
   getNow: ((id: string) => SessionRecord | null | undefined) | undefined
+  /**
+   * Reads a session under the store-call policy, for reading only: through the store's
+   * `getShared` where it has one (the record may be shared and frozen), else its `get`.
+   */
+  read(id: string): Promise<SessionRecord | null>
   hashSecret(secret: string): Promise<string>
   /** The same hash, synchronously, where the runtime can (Node); else `undefined`. */
   hashSecretNow: ((secret: string) => string) | undefined

@@ -54,7 +54,7 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  * - Records go in and out by value: `get` and `listByUser` return records the caller
  *   owns (fresh objects, e.g. parsed from JSON), and a record passed to `create` or
  *   `update` is not kept by reference. The manager relies on this to avoid copying.
- *   (`getNow` may instead hand out a frozen record it keeps: see there.)
+ *   (`getNow` and `getShared` may instead hand out a frozen record they keep: see there.)
  *
  * Stores throw whatever their driver throws; the session manager wraps every call in a
  * timeout and turns failures into a `StoreError`.
@@ -73,6 +73,15 @@ export interface SessionStore {
    * `MemoryStore` does — a copy per read would be the one cost left on that path.
    */
   getNow?(id: string): SessionRecord | null
+  /**
+   * `get`, for a caller that only reads the record: it may be shared with other callers
+   * and frozen all the way down, as `getNow`'s may. Optional; for a store that talks to a
+   * server and keeps the records it parsed (`RedisStore`), so that a session read
+   * again, unchanged, is not parsed again. The manager loads a request's session through
+   * it when the store has no `getNow`. A subclass that overrides `get` but not
+   * `getShared` is read through its `get`.
+   */
+  getShared?(id: string): Promise<SessionRecord | null>
   create(record: SessionRecord): Promise<boolean>
   update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult>
   touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean>

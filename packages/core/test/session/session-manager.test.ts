@@ -472,6 +472,60 @@ describe('synchronous reads (getNow)', () => {
   })
 })
 
+describe('shared reads (getShared)', () => {
+  /** A MemoryStore made to look like a server's store: no getNow, a getShared beside get. */
+  class SharedReadStore extends MemoryStore {
+    reads = { get: 0, getShared: 0 }
+    constructor() {
+      super()
+      Object.defineProperty(this, 'getNow', { value: undefined })
+    }
+    override async get(id: string) {
+      this.reads.get++
+      return structuredClone(this.#held(id))
+    }
+    async getShared(id: string) {
+      this.reads.getShared++
+      return this.#held(id)
+    }
+    #held(id: string) {
+      return MemoryStore.prototype.getNow.call(this, id)
+    }
+  }
+
+  it('a store without getNow is read through its getShared, and its frozen record is never changed', async () => {
+    const store = new SharedReadStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', { n: 1 })))
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toEqual({ n: 1 })
+      await s.set('a', { n: 2 })
+      await s.set('b', 1)
+    })
+    await request(manager, cookie, async (s) => {
+      expect([await s.get('a'), await s.get('b')]).toEqual([{ n: 2 }, 1])
+    })
+    expect(store.reads).toEqual({ get: 0, getShared: 2 })
+  })
+
+  it('a subclass that overrides get alone is still read through its get', async () => {
+    class LoggingStore extends SharedReadStore {
+      gets = 0
+      override async get(id: string) {
+        this.gets++
+        return super.get(id)
+      }
+    }
+    const store = new LoggingStore()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toBe(1)
+    })
+    expect([store.gets, store.reads.getShared]).toEqual([1, 0])
+  })
+})
+
 describe('store failures', () => {
   it('a hanging store fails with STORE_TIMEOUT after the configured timeout', async () => {
     const store = new MemoryStore()

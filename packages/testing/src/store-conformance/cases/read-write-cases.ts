@@ -68,6 +68,53 @@ export function readWriteCases(ctx: SuiteContext): void {
     })
   })
 
+  describe('getShared (optional: a store that keeps the records it parsed)', () => {
+    it('answers what get answers after each write: create, touch, update, delete, expiry; what it hands out cannot change what it holds', async ({
+      skip,
+    }) => {
+      const getShared = ctx.store.getShared?.bind(ctx.store)
+      if (!getShared) return skip('optional: this store has no getShared()')
+      const record = richRecord(ctx)
+      await ctx.store.create(record)
+      const live = (await getShared(record.id)) as SessionRecord
+      expect(live).toEqual(record)
+      try {
+        live.data.changed = true
+        live.credentials.cookie = 'forged'
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError)
+      }
+      expect(await getShared(record.id)).toEqual(record)
+      expect(await ctx.store.get(record.id)).toEqual(record)
+
+      ctx.clock.advance(10)
+      const seen = ctx.clock.now()
+      expect(await ctx.store.touch(record.id, seen, seen + 60_000)).toBe(true)
+      const touched = { ...record, lastSeenAt: seen, idleExpiresAt: seen + 60_000 }
+      expect(await getShared(record.id)).toEqual(touched)
+      expect(await ctx.store.get(record.id)).toEqual(touched)
+
+      const next: SessionRecord = {
+        ...touched,
+        data: { ...touched.data, step: 2 },
+        version: record.version + 1,
+      }
+      expect(await ctx.store.update(next, record.version)).toBe('ok')
+      expect(await getShared(record.id)).toEqual(next)
+
+      expect(await getShared(ctx.make().id)).toBeNull()
+      const gone = ctx.make()
+      await ctx.store.create(gone)
+      expect(await getShared(gone.id)).toEqual(gone)
+      await ctx.store.delete(gone.id)
+      expect(await getShared(gone.id)).toBeNull()
+
+      ctx.clock.advance(next.idleExpiresAt - ctx.clock.now())
+      expect(await getShared(record.id)).toBeNull()
+      expect(await ctx.store.get(record.id)).toBeNull()
+    })
+  })
+
   describe('update', () => {
     it("with the stored version answers 'ok' and stores the new record", async () => {
       const record = ctx.make({ data: { a: 1 } })
