@@ -2,6 +2,7 @@ import { type CookieAttributes, serializeCookie } from '../cookie/index.js'
 import { ConfigError, CookieError, type ListenerError } from '../errors.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
 import { type RandomSource, secureRandom } from '../lib/random.js'
+import { TurnQueue } from '../lib/turn-queue.js'
 import { outageLogOption } from '../store/call-store.js'
 import { type Clock, SESSION_STORE_METHODS, type SessionStore } from '../store/session-store.js'
 import type { StoreOutageLog } from '../store/store-outage-log.js'
@@ -20,6 +21,8 @@ export interface ResolvedSessionOptions {
   renewalMs: number
   browserClose: boolean
   timeout: number
+  /** `batchLoads`, and the runtime has `setImmediate`. */
+  batchLoads: boolean
   outages: StoreOutageLog | null
   retries: number
   clock: Clock
@@ -55,6 +58,8 @@ export function resolveSessionOptions(options: SessionManagerOptions): ResolvedS
   const { cookieName, cookie, secure } = cookieOptions(options)
   if (options.onError !== undefined && typeof options.onError !== 'function')
     throw new ConfigError('onError must be a function')
+  if (options.batchLoads !== undefined && typeof options.batchLoads !== 'boolean')
+    throw new ConfigError('batchLoads must be true or false')
   return {
     store,
     secret: options.secret,
@@ -67,6 +72,7 @@ export function resolveSessionOptions(options: SessionManagerOptions): ResolvedS
     renewalMs: renewal * 1000,
     browserClose: options.expireAtBrowserClose ?? false,
     timeout: positiveInt('storeTimeout', options.storeTimeout, 1000),
+    batchLoads: (options.batchLoads ?? true) && TurnQueue.available,
     outages: outageLogOption(options.storeOutageLog),
     retries: positiveInt('maxConflictRetries', options.maxConflictRetries, 128),
     clock: options.clock ?? Date.now,

@@ -2,6 +2,7 @@ import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
+import { TurnQueue } from '../lib/turn-queue.js'
 import { callStore, callStoreNow } from '../store/call-store.js'
 import { companionRead } from '../store/companion-read.js'
 import type { CommitResult } from './commit-result.js'
@@ -72,6 +73,7 @@ export class SessionManager {
       clock: () => o.clock(),
       call: (operation, run) => callStore(o, operation, () => run(o.store)),
       getNow: getNow && ((id) => callStoreNow(o, 'get', () => getNow(id))),
+      turn: o.batchLoads ? new TurnQueue() : null,
       read: (id) => callStore(o, 'get', () => getShared?.(id) ?? o.store.get(id)),
       emit: (event) => this.#events.emit(event),
       jwt: o.jwt && new SessionJwtCodec(o.jwt, o.cookieName),

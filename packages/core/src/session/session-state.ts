@@ -1,6 +1,7 @@
 import type { CookieAttributes } from '../cookie/index.js'
 import type { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import type { Keyring } from '../keys/keyring.js'
+import type { TurnQueue } from '../lib/turn-queue.js'
 import type { SessionData, SessionMeta, SessionRecord } from '../store/session-record.js'
 import type { CasContext } from './compare-and-set.js'
 import type { Credential } from './credential.js'
@@ -53,6 +54,8 @@ export interface SessionLoader extends CasContext {
    * (`getNow`); `undefined` from it means "read through `read`" (see `companionRead`).
    */
   getNow: ((id: string) => SessionRecord | null | undefined) | undefined
+  /** Where loads through `getNow` wait for the end of their turn (`batchLoads`), else `null`. */
+  turn: TurnQueue | null
   /**
    * Reads a session under the store-call policy, for reading only: through the store's
    * `getShared` where it has one (the record may be shared and frozen), else its `get`.
@@ -148,18 +151,40 @@ export function loadState(state: SessionState): Promise<SessionState> {
   state.accessed = true
   // Not an async function: every later read returns the same promise, without a hop.
   if (state.loading === null) {
-    let loading: Promise<void> | undefined
-    try {
-      loading = state.loader.load(state)
-    } catch (error) {
-      // A synchronous store read that failed: the caller sees a rejection, as for `get`.
-      state.loading = Promise.reject(error)
-      return state.loading
-    }
-    // Loaded synchronously (an embedded store, a cached JWT): already settled.
-    state.loading = loading === undefined ? Promise.resolve(state) : loading.then(() => state)
+    const { turn, getNow } = state.loader
+    state.loading =
+      turn !== null && getNow !== undefined ? loadAtTurnEnd(state, turn) : loadNow(state)
   }
   return state.loading
+}
+
+function loadNow(state: SessionState): Promise<SessionState> {
+  let loading: Promise<void> | undefined
+  try {
+    loading = state.loader.load(state)
+  } catch (error) {
+    // A synchronous store read that failed: the caller sees a rejection, as for `get`.
+    return Promise.reject(error)
+  }
+  // Loaded synchronously (an embedded store, a cached JWT): already settled.
+  return loading === undefined ? Promise.resolve(state) : loading.then(() => state)
+}
+
+/** {@link loadNow} with the other loads of this event-loop turn, at its end (`batchLoads`). */
+function loadAtTurnEnd(state: SessionState, turn: TurnQueue): Promise<SessionState> {
+  return new Promise((resolve, reject) => {
+    turn.push(() => {
+      let loading: Promise<void> | undefined
+      try {
+        loading = state.loader.load(state)
+      } catch (error) {
+        reject(error)
+        return
+      }
+      if (loading === undefined) resolve(state)
+      else loading.then(() => resolve(state), reject)
+    })
+  })
 }
 
 /**
