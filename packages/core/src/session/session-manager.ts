@@ -73,7 +73,7 @@ export class SessionManager {
       clock: () => o.clock(),
       call: (operation, run) => callStore(o, operation, () => run(o.store)),
       getNow: getNow && ((id) => callStoreNow(o, 'get', () => getNow(id))),
-      turn: o.batchLoads ? new TurnQueue() : null,
+      turn: o.batchLoads && getNow !== undefined ? new TurnQueue() : null,
       read: (id) => callStore(o, 'get', () => getShared?.(id) ?? o.store.get(id)),
       emit: (event) => this.#events.emit(event),
       jwt: o.jwt && new SessionJwtCodec(o.jwt, o.cookieName),

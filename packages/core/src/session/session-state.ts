@@ -54,7 +54,10 @@ export interface SessionLoader extends CasContext {
    * (`getNow`); `undefined` from it means "read through `read`" (see `companionRead`).
    */
   getNow: ((id: string) => SessionRecord | null | undefined) | undefined
-  /** Where loads through `getNow` wait for the end of their turn (`batchLoads`), else `null`. */
+  /**
+   * Where loads wait for the end of their turn: with `batchLoads`, for a store read
+   * through `getNow`; else `null`.
+   */
   turn: TurnQueue | null
   /**
    * Reads a session under the store-call policy, for reading only: through the store's
@@ -151,9 +154,8 @@ export function loadState(state: SessionState): Promise<SessionState> {
   state.accessed = true
   // Not an async function: every later read returns the same promise, without a hop.
   if (state.loading === null) {
-    const { turn, getNow } = state.loader
-    state.loading =
-      turn !== null && getNow !== undefined ? loadAtTurnEnd(state, turn) : loadNow(state)
+    const turn = state.loader.turn
+    state.loading = turn !== null ? loadAtTurnEnd(state, turn) : loadNow(state)
   }
   return state.loading
 }

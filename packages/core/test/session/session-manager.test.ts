@@ -389,6 +389,29 @@ describe('events', () => {
   })
 })
 
+/**
+ * Stores a session through a subclass of `Base` that overrides `get` alone, reads it back
+ * in a second request, and answers how many times that `get` ran.
+ */
+async function readThroughOverriddenGet<S extends MemoryStore>(
+  Base: new () => S,
+): Promise<{ gets: number; store: S }> {
+  let gets = 0
+  const Logging = class extends (Base as new () => MemoryStore) {
+    override async get(id: string) {
+      gets++
+      return super.get(id)
+    }
+  }
+  const store = new Logging() as unknown as S
+  const manager = new SessionManager({ store, secret: SECRET })
+  const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+  await request(manager, cookie, async (s) => {
+    expect(await s.get('a')).toBe(1)
+  })
+  return { gets, store }
+}
+
 describe('synchronous reads (getNow)', () => {
   /** A MemoryStore that counts which of its two reads the manager used. */
   class CountingStore extends MemoryStore {
@@ -418,20 +441,8 @@ describe('synchronous reads (getNow)', () => {
   })
 
   it('a subclass that overrides get alone is still read through its get', async () => {
-    class LoggingStore extends MemoryStore {
-      gets = 0
-      override async get(id: string) {
-        this.gets++
-        return super.get(id)
-      }
-    }
-    const store = new LoggingStore()
-    const manager = new SessionManager({ store, secret: SECRET })
-    const cookie = await loggedIn(manager)
-    await request(manager, cookie, async (s) => {
-      expect(await s.get('a')).toBe(1)
-    })
-    expect(store.gets).toBe(1)
+    const { gets } = await readThroughOverriddenGet(MemoryStore)
+    expect(gets).toBe(1)
   })
 
   it('a get assigned on the store after the manager was built is the one called', async () => {
@@ -509,20 +520,8 @@ describe('shared reads (getShared)', () => {
   })
 
   it('a subclass that overrides get alone is still read through its get', async () => {
-    class LoggingStore extends SharedReadStore {
-      gets = 0
-      override async get(id: string) {
-        this.gets++
-        return super.get(id)
-      }
-    }
-    const store = new LoggingStore()
-    const manager = new SessionManager({ store, secret: SECRET })
-    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
-    await request(manager, cookie, async (s) => {
-      expect(await s.get('a')).toBe(1)
-    })
-    expect([store.gets, store.reads.getShared]).toEqual([1, 0])
+    const { gets, store } = await readThroughOverriddenGet(SharedReadStore)
+    expect([gets, store.reads.getShared]).toEqual([1, 0])
   })
 })
 
