@@ -2,4 +2,9 @@ export {
   RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './redis-rate-limit-store.js'
-export { type IndexPruneResult, RedisStore, type RedisStoreOptions } from './redis-store.js'
+export {
+  type ClientSideCacheOptions,
+  type IndexPruneResult,
+  RedisStore,
+  type RedisStoreOptions,
+} from './redis-store.js'

@@ -23,7 +23,9 @@ import {
   TOUCH,
   UPDATE,
 } from './lib/lua.js'
+import { openClientSideCache } from './lib/open-client-side-cache.js'
 import { scanKeys } from './lib/scan-keys.js'
+import type { Row, TrackedRows } from './lib/tracked-rows.js'
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -46,6 +48,42 @@ export interface RedisStoreOptions {
    * @default Date.now
    */
   clock?: Clock
+  /**
+   * Keep the sessions this process read and answer `getShared` (the manager's read)
+   * from them, without a round trip, until Redis says they changed: Redis's
+   * client-side caching (`CLIENT TRACKING ... BCAST`), which sends the key of every
+   * session any process writes to a second connection the store opens
+   * (`client.duplicate()`) for as long as it lives. `true` or the limits; off by default.
+   *
+   * What it changes: a session revoked or changed by another process is seen once the
+   * invalidation arrives (Redis sends it as it runs the write, so about one network
+   * hop later, where without the cache the next read would see it); this process's
+   * own writes are seen at once. While either connection is down nothing is kept, and
+   * a kept session is answered for at most `maxAgeMs` after it was read, so a silently
+   * stalled invalidation connection cannot keep a revoked session alive for longer.
+   * Needs Redis 6 or later and a standalone or Sentinel client (not a Cluster), and
+   * one caching store per client. Call `store.close()` at shutdown: it closes the
+   * second connection.
+   * @default false
+   */
+  clientSideCache?: boolean | ClientSideCacheOptions
+}
+
+/** The limits of {@link RedisStoreOptions.clientSideCache}. */
+export interface ClientSideCacheOptions {
+  /**
+   * The longest a kept session is answered for after it was read, by the store's
+   * clock, in milliseconds (a whole number from 1 to 60,000): the bound on how stale an
+   * answer can be when invalidations stop arriving without either connection closing.
+   * @default 1000
+   */
+  maxAgeMs?: number
+  /**
+   * How many sessions are kept at most (a whole number from 1 to 1,000,000); the one
+   * kept longest makes room.
+   * @default 10000
+   */
+  maxEntries?: number
 }
 
 // Commands in flight at once when walking a user's sessions or a SCAN page.
@@ -124,7 +162,9 @@ type Scripts = Record<
  * in one event-loop turn (the requests Node parsed in one poll phase) are written to
  * Redis together at the end of that turn, in one system call, instead of one each.
  * `getShared`, the manager's read, keeps the records it parsed and hands one out again,
- * frozen, while the hash holds the same JSON text and times.
+ * frozen, while the hash holds the same JSON text and times. With `clientSideCache`
+ * (off by default) a session read again is answered from memory, by `getNow` and
+ * `getShared`, until Redis's tracking says another process wrote it (see the option).
  *
  * **Operational notes.** `deleteExpired` walks the user indexes with SCAN (never KEYS,
  * which blocks the server for the whole keyspace) in pages of 250 and prunes dead
@@ -141,7 +181,9 @@ type Scripts = Record<
  * Redis Cluster, with any number of app instances sharing the server.
  *
  * @throws {ConfigError} `CONFIG_INVALID` when `client` is not an ioredis client, `prefix`
- * is not a string or contains `{` or `}`, or `clock` is not a function.
+ * is not a string or contains `{` or `}`, `clock` is not a function, or
+ * `clientSideCache` is malformed, out of range, on a Cluster client or on a client
+ * another caching store uses.
  *
  * @example
  * ```ts
@@ -161,6 +203,8 @@ export class RedisStore implements SessionStore {
   readonly #scripts: Scripts
   // The sessions getShared parsed last (4,096 at most): the ones in use now.
   readonly #parsed = new ParsedRecordCache()
+  // With `clientSideCache`: the rows getShared answers without a round trip.
+  readonly #tracked: TrackedRows | null
 
   constructor(options: RedisStoreOptions) {
     const client = options?.client as RedisClient | undefined
@@ -181,6 +225,7 @@ export class RedisStore implements SessionStore {
     this.#client = client
     this.#prefix = prefix
     this.#clock = options.clock ?? Date.now
+    this.#tracked = openClientSideCache(options.clientSideCache, client, prefix)
     this.#scripts = {
       create: defineScript(client, 'SessionCreate', CREATE),
       update: defineScript(client, 'SessionUpdate', UPDATE),
@@ -193,9 +238,33 @@ export class RedisStore implements SessionStore {
     }
   }
 
+  /**
+   * Whether `clientSideCache` answers reads now: `'off'` when it is not configured,
+   * `'waiting'` while a connection is down or tracking is being set up (every read goes
+   * to Redis then), `'live'` once Redis tracks the session keys for this store.
+   */
+  get clientSideCacheStatus(): 'off' | 'waiting' | 'live' {
+    if (this.#tracked === null) return 'off'
+    return this.#tracked.live ? 'live' : 'waiting'
+  }
+
   async get(id: string): Promise<SessionRecord | null> {
     const now = this.#clock()
     return decode(await this.#read(id), now)
+  }
+
+  /**
+   * {@link get} without waiting, where the store can: with `clientSideCache`, the kept
+   * session (frozen and shared, as {@link getShared}'s), or `null` when it has expired.
+   * `undefined` when nothing is kept for `id` (or the cache is off): the manager then
+   * reads through {@link getShared}.
+   */
+  getNow(id: string): SessionRecord | null | undefined {
+    const tracked = this.#tracked
+    if (tracked === null) return undefined
+    const now = this.#clock()
+    const row = tracked.get(id, now)
+    return row === undefined ? undefined : this.#shared(id, row, now)
   }
 
   /**
@@ -206,7 +275,16 @@ export class RedisStore implements SessionStore {
    */
   async getShared(id: string): Promise<SessionRecord | null> {
     const now = this.#clock()
-    const [rec, seen, idle, abs] = await this.#read(id)
+    const tracked = this.#tracked
+    const row =
+      tracked === null
+        ? await this.#read(id)
+        : (tracked.get(id, now) ?? (await tracked.read(id, now, () => this.#read(id))))
+    return this.#shared(id, row, now)
+  }
+
+  /** The frozen record of `row`, parsed once per JSON text and times, if live at `now`. */
+  #shared(id: string, [rec, seen, idle, abs]: Row, now: number): SessionRecord | null {
     if (rec === null || !isLive(idle, abs, now)) return null
     return this.#parsed.read(id, rec, Number(seen), Number(idle))
   }
@@ -214,10 +292,8 @@ export class RedisStore implements SessionStore {
   async create(record: SessionRecord): Promise<boolean> {
     const now = this.#clock()
     const score = await this.#index(record.userId, record.id, expiresAt(record), now)
-    const created = await this.#scripts.create(
-      this.#sessionKey(record.id),
-      String(now),
-      ...encode(record, score),
+    const created = await this.#writing(record.id, () =>
+      this.#scripts.create(this.#sessionKey(record.id), String(now), ...encode(record, score)),
     )
     // A lost race leaves the index entry in place: the winner may be this same user's.
     return created === 1
@@ -226,11 +302,13 @@ export class RedisStore implements SessionStore {
   async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
     const now = this.#clock()
     const score = await this.#index(record.userId, record.id, expiresAt(record), now)
-    const [result, previousUser, previousScore] = (await this.#scripts.update(
-      this.#sessionKey(record.id),
-      String(now),
-      String(expectedVersion),
-      ...encode(record, score),
+    const [result, previousUser, previousScore] = (await this.#writing(record.id, () =>
+      this.#scripts.update(
+        this.#sessionKey(record.id),
+        String(now),
+        String(expectedVersion),
+        ...encode(record, score),
+      ),
     )) as [UpdateResult, string | null, string | null]
     if (
       result === 'ok' &&
@@ -255,13 +333,15 @@ export class RedisStore implements SessionStore {
     let owner = ''
     let score = ''
     for (let round = 0; round < TOUCH_ROUNDS; round++) {
-      const [result, user] = (await this.#scripts.touch(
-        key,
-        String(now),
-        String(lastSeenAt),
-        String(idleExpiresAt),
-        owner,
-        score,
+      const [result, user] = (await this.#writing(id, () =>
+        this.#scripts.touch(
+          key,
+          String(now),
+          String(lastSeenAt),
+          String(idleExpiresAt),
+          owner,
+          score,
+        ),
       )) as ['ok' | 'missing' | 'moved', string | null | undefined]
       if (result !== 'moved') return result === 'ok'
       const userId = user ?? null
@@ -273,7 +353,9 @@ export class RedisStore implements SessionStore {
 
   async delete(id: string): Promise<void> {
     this.#parsed.forget(id)
-    const userId = (await this.#scripts.delete(this.#sessionKey(id))) as string | null
+    const userId = (await this.#writing(id, () => this.#scripts.delete(this.#sessionKey(id)))) as
+      | string
+      | null
     if (userId !== null) await this.#cleanup(this.#client.zrem(this.#userKey(userId), id))
   }
 
@@ -293,7 +375,9 @@ export class RedisStore implements SessionStore {
     const now = this.#clock()
     const ids = (await this.#indexed(userId, now)).filter((id) => id !== exceptId)
     const results = await inBatches(ids, (id) =>
-      this.#scripts.deleteIfOwner(this.#sessionKey(id), userId, String(now)),
+      this.#writing(id, () =>
+        this.#scripts.deleteIfOwner(this.#sessionKey(id), userId, String(now)),
+      ),
     )
     const gone = ids.filter((_, i) => results[i] !== -1)
     if (gone.length > 0) await this.#cleanup(this.#client.zrem(this.#userKey(userId), ...gone))
@@ -366,11 +450,14 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * Does nothing: the client belongs to the application, which may share it, so the
-   * application quits it (`await client.quit()`) when it shuts down.
+   * Leaves the client alone: it belongs to the application, which may share it, so the
+   * application quits it (`await client.quit()`) when it shuts down. With
+   * `clientSideCache`, switches tracking off on the client and closes the store's own
+   * invalidation connection, which would otherwise keep the process alive.
    */
   async close(): Promise<void> {
     this.#parsed.clear()
+    await this.#tracked?.close()
   }
 
   #sessionKey(id: string): string {
@@ -389,6 +476,22 @@ export class RedisStore implements SessionStore {
       if (record) out.push(record)
     }
     return out
+  }
+
+  /**
+   * A write of session `id`. With the client-side cache its row is dropped before the
+   * write is sent and again once it is answered, so that no read of this process
+   * answers from a row older than the write, whenever Redis's invalidation arrives.
+   */
+  async #writing<T>(id: string, write: () => Promise<T>): Promise<T> {
+    const tracked = this.#tracked
+    if (tracked === null) return write()
+    tracked.forget(id)
+    try {
+      return await write()
+    } finally {
+      tracked.forget(id)
+    }
   }
 
   #read(id: string): Promise<Row> {
@@ -430,8 +533,6 @@ export interface IndexPruneResult {
   /** Members removed because their sessions were dead. */
   removed: number
 }
-
-type Row = [rec: string | null, seen: string | null, idle: string | null, abs: string | null]
 
 /** The record of an HMGET row when it is live at `now`. */
 function decode([rec, seen, idle, abs]: Row, now: number): SessionRecord | null {

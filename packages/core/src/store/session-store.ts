@@ -62,17 +62,19 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
 export interface SessionStore {
   get(id: string): Promise<SessionRecord | null>
   /**
-   * `get`, answered synchronously, by an embedded store whose reads wait on no I/O
-   * (`MemoryStore`, `SqliteStore`). Optional; leave it out for any store that talks to a
-   * server. When present, the manager loads a request's session through it — the same
-   * contract as `get`, without a promise or the store timeout (a synchronous call cannot
-   * be cut short anyway); a throw is a failure, as `get`'s rejection is. A subclass that
+   * `get`, answered synchronously where the store can answer without waiting on I/O:
+   * always for an embedded store (`MemoryStore`, `SqliteStore`), for a session it keeps
+   * for a store that talks to a server (`RedisStore` with `clientSideCache`). `undefined`
+   * where it cannot: the manager then reads through `getShared` or `get`. Optional. When
+   * present, the manager loads a request's session through it — the same contract as
+   * `get`, without a promise or the store timeout (a synchronous call cannot be cut
+   * short anyway); a throw is a failure, as `get`'s rejection is. A subclass that
    * overrides `get` but not `getNow` is read through its `get`. Unlike `get`'s, the
    * record is the caller's to read, not to change (the manager never changes one): a
    * store may hand every caller the record it holds, frozen all the way down, as
    * `MemoryStore` does — a copy per read would be the one cost left on that path.
    */
-  getNow?(id: string): SessionRecord | null
+  getNow?(id: string): SessionRecord | null | undefined
   /**
    * `get`, for a caller that only reads the record: it may be shared with other callers
    * and frozen all the way down, as `getNow`'s may. Optional; for a store that talks to a

@@ -35,15 +35,20 @@ export function readWriteCases(ctx: SuiteContext): void {
     })
   })
 
-  describe('getNow (optional: the embedded stores answer get synchronously)', () => {
-    it('answers what get answers, synchronously: a live record, an unknown id, an expired one; what it hands out cannot change what it holds', async ({
+  describe('getNow (optional: the embedded stores, and caching ones, answer get synchronously)', () => {
+    it('answers what get answers, synchronously, or undefined: a live record, an unknown id, an expired one; what it hands out cannot change what it holds', async ({
       skip,
     }) => {
       const getNow = ctx.store.getNow?.bind(ctx.store)
       if (!getNow) return skip('optional: this store has no getNow() (its reads wait on I/O)')
       const record = richRecord(ctx)
       await ctx.store.create(record)
+      // A store that keeps what it read (RedisStore with clientSideCache) keeps it now.
+      await ctx.store.getShared?.(record.id)
       const live = getNow(record.id)
+      if (live === undefined) {
+        return skip('optional: this store answers nothing without waiting (getNow: undefined)')
+      }
       expect(live).not.toBeInstanceOf(Promise)
       expect(live).toEqual(record)
       expect(live).toEqual(await ctx.store.get(record.id))
@@ -61,10 +66,33 @@ export function readWriteCases(ctx: SuiteContext): void {
       }
       expect(getNow(record.id)).toEqual(record)
       expect(await ctx.store.get(record.id)).toEqual(record)
-      expect(getNow(ctx.make().id)).toBeNull()
+      expect(getNow(ctx.make().id) ?? null).toBeNull()
       ctx.clock.advance(record.idleExpiresAt - ctx.clock.now())
-      expect(getNow(record.id)).toBeNull()
+      expect(getNow(record.id) ?? null).toBeNull()
       expect(await ctx.store.get(record.id)).toBeNull()
+    })
+
+    it('never answers older than the store’s own last write: touch, update, delete', async () => {
+      const getNow = ctx.store.getNow?.bind(ctx.store)
+      const record = richRecord(ctx)
+      await ctx.store.create(record)
+      // undefined ("read through get") is always a right answer; an old record never is.
+      const check = async (): Promise<void> => {
+        await ctx.store.getShared?.(record.id)
+        const now = getNow?.(record.id)
+        if (now !== undefined) expect(now).toEqual(await ctx.store.get(record.id))
+      }
+      await check()
+      ctx.clock.advance(10)
+      expect(await ctx.store.touch(record.id, ctx.clock.now(), ctx.clock.now() + 60_000)).toBe(true)
+      await check()
+      const current = (await ctx.store.get(record.id)) as SessionRecord
+      const next = { ...current, data: { changed: true }, version: current.version + 1 }
+      expect(await ctx.store.update(next, current.version)).toBe('ok')
+      await check()
+      await ctx.store.delete(record.id)
+      expect(getNow?.(record.id) ?? null).toBeNull()
+      expect((await ctx.store.getShared?.(record.id)) ?? null).toBeNull()
     })
   })
 
