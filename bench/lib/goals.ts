@@ -36,6 +36,26 @@ export const goals: readonly Goal[] = [
     'express-session-redis',
     1.3,
   ],
+  // The Redis goals again with RedisStore's opt-in clientSideCache.
+  ['Tessera Hono (Redis, cached) / bare Hono', 'tessera-hono-redis-cached', 'hono', 0.75],
+  [
+    'Tessera Fastify (Redis, cached) / bare Fastify',
+    'tessera-fastify-redis-cached',
+    'fastify',
+    0.75,
+  ],
+  [
+    'Tessera Express (Redis, cached) / bare Express',
+    'tessera-express-redis-cached',
+    'express',
+    0.85,
+  ],
+  [
+    'Tessera Express (Redis, cached) / express-session (Redis)',
+    'tessera-express-redis-cached',
+    'express-session-redis',
+    1.3,
+  ],
   ['Tessera Hono JWT EdDSA / opaque (SQLite)', 'tessera-hono-jwt-eddsa', 'tessera-hono', 0.9],
   ['Tessera Hono JWT ES256 / opaque (SQLite)', 'tessera-hono-jwt-es256', 'tessera-hono', 0.9],
   ['demo GET /api/hello/ (live session) / bare node:http', 'demo', 'node-http', 0.4],

@@ -19,6 +19,10 @@ export type TargetId =
   | 'tessera-fastify'
   | 'tessera-express-redis'
   | 'tessera-fastify-redis'
+  // The same three on Redis with RedisStore's clientSideCache on.
+  | 'tessera-hono-redis-cached'
+  | 'tessera-express-redis-cached'
+  | 'tessera-fastify-redis-cached'
   | 'tessera-hono-jwt-eddsa'
   | 'tessera-hono-jwt-es256'
   | 'demo'
@@ -95,6 +99,23 @@ const rows: Row[] = [
   [
     'tessera-fastify-redis',
     'tessera fastify (redis)',
+    { ...onRedis, framework: 'fastify', peer: 'fastify-session-redis' },
+  ],
+  // RedisStore with clientSideCache (opt-in): sessions read again answered from this
+  // process until Redis says they changed.
+  [
+    'tessera-hono-redis-cached',
+    'tessera (hono + redis, cached)',
+    { ...onRedis, framework: 'hono' },
+  ],
+  [
+    'tessera-express-redis-cached',
+    'tessera express (redis, cached)',
+    { ...onRedis, framework: 'express', peer: 'express-session-redis' },
+  ],
+  [
+    'tessera-fastify-redis-cached',
+    'tessera fastify (redis, cached)',
     { ...onRedis, framework: 'fastify', peer: 'fastify-session-redis' },
   ],
   // JWT session cookies: tessera-hono with format 'jwt', one per algorithm (read path only).

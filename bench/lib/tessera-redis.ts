@@ -8,21 +8,27 @@ import { deleteKeysWithPrefix, redisPrefix } from './redis.js'
  * A `SessionManager` over `RedisStore` on the shared Redis at 127.0.0.1:6379, for the
  * Tessera targets on Redis (Hono, Express, Fastify): ioredis with `enableOfflineQueue:
  * false` as the store's README recommends, keys under this target's and process's own
- * prefix. `cleanup` deletes those keys (SCAN + DEL) and closes the connection; pass it
- * to `reportListening`.
+ * prefix; `clientSideCache` turns on the store's option of that name (the `-cached`
+ * targets). `cleanup` deletes those keys (SCAN + DEL) and closes the store and the
+ * connection; pass it to `reportListening`.
  *
  * @example
  * ```ts
  * const { manager, cleanup } = await tesseraOnRedis('tessera-express-redis')
+ * const cached = await tesseraOnRedis('tessera-express-redis-cached', true)
  * ```
  */
 export async function tesseraOnRedis(
   targetId: string,
+  clientSideCache = false,
 ): Promise<{ manager: SessionManager; cleanup: () => Promise<void> }> {
   const prefix = redisPrefix(targetId)
   const redis = await connectBenchRedis()
+  const store = new RedisStore({ client: redis, prefix, clientSideCache })
+  // Measured once Redis tracks the session keys: the state the store is in for good.
+  while (store.clientSideCacheStatus === 'waiting') await new Promise((r) => setTimeout(r, 5))
   const manager = new SessionManager({
-    store: new RedisStore({ client: redis, prefix }),
+    store,
     secret: benchSecret,
   })
   const cleanup = async (): Promise<void> => {
@@ -31,6 +37,7 @@ export async function tesseraOnRedis(
       (cursor, match) => redis.scan(cursor, 'MATCH', match, 'COUNT', 250),
       (keys) => redis.del(...keys),
     )
+    await store.close()
     await redis.quit()
   }
   return { manager, cleanup }

@@ -96,6 +96,9 @@ describe('bench smoke', () => {
     'tessera-hono-redis',
     'tessera-express-redis',
     'tessera-fastify-redis',
+    'tessera-hono-redis-cached',
+    'tessera-express-redis-cached',
+    'tessera-fastify-redis-cached',
     // No session: one key written at start-up, read on every request.
     'hono-redis-floor',
   ] as const)('measures %s, then the stopped child has deleted its keys', async (id) => {
