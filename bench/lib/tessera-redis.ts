@@ -27,6 +27,9 @@ export async function tesseraOnRedis(
   const store = new RedisStore({ client: redis, prefix, clientSideCache })
   // Measured once Redis tracks the session keys: the state the store is in for good.
   while (store.clientSideCacheStatus === 'waiting') await new Promise((r) => setTimeout(r, 5))
+  if (store.clientSideCacheStatus === 'refused') {
+    throw new Error(`Redis refused clientSideCache: ${store.clientSideCacheRefusal}`)
+  }
   const manager = new SessionManager({
     store,
     secret: benchSecret,

@@ -240,12 +240,23 @@ export class RedisStore implements SessionStore {
 
   /**
    * Whether `clientSideCache` answers reads now: `'off'` when it is not configured,
-   * `'waiting'` while a connection is down or tracking is being set up (every read goes
-   * to Redis then), `'live'` once Redis tracks the session keys for this store.
+   * `'waiting'` while a connection is down or tracking is being set up, `'refused'`
+   * when Redis refused to set it up (older than 6, or an ACL that forbids `CLIENT
+   * TRACKING` or `SUBSCRIBE __redis__:invalidate`; Redis's reply is in
+   * {@link clientSideCacheRefusal}), `'live'` once Redis tracks the session keys for this
+   * store. Every read goes to Redis unless it is `'live'`. Check it after startup:
+   * Redis answers after the constructor has returned.
    */
-  get clientSideCacheStatus(): 'off' | 'waiting' | 'live' {
-    if (this.#tracked === null) return 'off'
-    return this.#tracked.live ? 'live' : 'waiting'
+  get clientSideCacheStatus(): 'off' | 'waiting' | 'refused' | 'live' {
+    const tracked = this.#tracked
+    if (tracked === null) return 'off'
+    if (tracked.live) return 'live'
+    return tracked.refusal === undefined ? 'waiting' : 'refused'
+  }
+
+  /** Redis's error reply when `clientSideCacheStatus` is `'refused'`, else `null`. */
+  get clientSideCacheRefusal(): string | null {
+    return this.#tracked?.refusal ?? null
   }
 
   async get(id: string): Promise<SessionRecord | null> {

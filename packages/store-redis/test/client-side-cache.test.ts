@@ -237,6 +237,32 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
     await until(() => again.clientSideCacheStatus === 'live')
   })
 
+  it('a Redis user whose ACL forbids CLIENT gets every read from Redis and the status says why', async () => {
+    const admin = connect()
+    const user = `${root}no-client`
+    await admin.call('ACL', 'SETUSER', user, 'on', 'nopass', '~*', '&*', '+@all', '-client')
+    // Its own client, quit before the user goes (Redis then drops its connections).
+    const client = new Redis({ host: HOST, port: PORT, username: user, password: 'unused' })
+    const prefix = freshPrefix()
+    const store = new RedisStore({ client, prefix, clientSideCache: true })
+    try {
+      await until(() => store.clientSideCacheStatus !== 'waiting')
+      expect(store.clientSideCacheStatus).toBe('refused')
+      expect(store.clientSideCacheRefusal).toMatch(/NOPERM/)
+      const record = makeRecord({ data: { v: 1 } })
+      await store.create(record)
+      expect(await store.getShared(record.id)).toEqual(record)
+      expect(store.getNow(record.id)).toBeUndefined()
+      const next = { ...record, data: { v: 2 }, version: 2 }
+      expect(await plainStore(prefix).update(next, 1)).toBe('ok')
+      expect((await store.getShared(record.id))?.data).toEqual({ v: 2 })
+    } finally {
+      await store.close()
+      await client.quit()
+      await admin.call('ACL', 'DELUSER', user)
+    }
+  })
+
   it('refuses what it cannot honour, with exact messages', async () => {
     const bad = (clientSideCache: unknown, client: Redis | Cluster = connect()): unknown =>
       new RedisStore({ client, clientSideCache: clientSideCache as boolean })

@@ -74,6 +74,7 @@ export class TrackedRows {
   #epoch = 0
   #closed = false
   #starting = false
+  #refusal: string | undefined
   // The subscriber's connection id once it has subscribed; each connection has its own.
   #subscriberId: string | undefined
   readonly #onClose = (): void => this.#drop()
@@ -119,6 +120,14 @@ export class TrackedRows {
   /** Whether rows are being kept now: tracking is set up on both connections. */
   get live(): boolean {
     return this.#live
+  }
+
+  /**
+   * Redis's answer when it refused to set tracking up (a server older than 6, or a user
+   * whose ACL forbids `CLIENT` or the channel), until a later set-up succeeds.
+   */
+  get refusal(): string | undefined {
+    return this.#refusal
   }
 
   /** The kept row of `id`, when there is one no older than `maxAgeMs` at `now`. */
@@ -203,9 +212,13 @@ export class TrackedRows {
     const epoch = this.#epoch
     try {
       await this.#track(epoch)
+      this.#refusal = undefined
       if (epoch === this.#epoch && !this.#closed) this.#live = true
-    } catch {
+    } catch (error) {
       // Not live: reads go to Redis. The next 'ready' of either connection tries again.
+      // An error reply (not a lost connection) is kept for the store to report: Redis's
+      // own words about a command, which hold no key, value or password.
+      if ((error as Error).name === 'ReplyError') this.#refusal = (error as Error).message
     } finally {
       this.#starting = false
     }
