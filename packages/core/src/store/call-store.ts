@@ -32,6 +32,9 @@ export function callStore<T>(
 /**
  * Runs one synchronous store call under `policy`: a throw becomes `StoreError`
  * (`STORE_UNAVAILABLE`), rethrown; the outage log hears of the answer or the failure.
+ * `undefined` is no answer (a `getNow` that could not answer without waiting, e.g. from
+ * a client-side cache): it tells the outage log nothing, so a server found down by the
+ * reads that follow is not reported back up by it.
  *
  * @example
  * ```ts
@@ -47,7 +50,7 @@ export function callStoreNow<T>(policy: StoreCallPolicy, operation: string, run:
     policy.outages?.failed(error)
     throw error
   }
-  policy.outages?.answered()
+  if (value !== undefined) policy.outages?.answered()
   return value
 }
 

@@ -175,4 +175,41 @@ describe('SessionManager with a StoreOutageLog', () => {
     expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
     expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 3 failed calls in all/)
   })
+  it('a getNow that answers undefined ("read through get") is no answer: a down server stays one line', async () => {
+    const clock = { now: 5_000_000 }
+    const lines: string[] = []
+    let down = false
+    // A store that keeps nothing yet (RedisStore's clientSideCache after a reconnect):
+    // getNow answers undefined, and the read goes to get, which fails while down.
+    class KeepsNothing extends MemoryStore {
+      override getNow(): undefined {
+        return undefined
+      }
+      // MemoryStore's own get reads through getNow: a copy of what it holds instead.
+      override get(id: string) {
+        if (down) return Promise.reject(new Error('ECONNREFUSED'))
+        return Promise.resolve(structuredClone(super.getNow(id)))
+      }
+    }
+    const manager = new SessionManager({
+      store: new KeepsNothing(),
+      secret: SECRET,
+      storeOutageLog: new StoreOutageLog({ now: () => clock.now, write: (l) => lines.push(l) }),
+    })
+    const cookie = await sessionWithN(manager)
+    down = true
+    for (let i = 0; i < 20; i++) {
+      const error = await manager
+        .open({ cookie, secure: false })
+        .get('n')
+        .catch((e: unknown) => e)
+      expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+    }
+    expect(lines).toEqual([
+      'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
+    ])
+    down = false
+    expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
+    expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 20 failed calls in all/)
+  })
 })
