@@ -1,4 +1,12 @@
-import { ConfigError, MemoryStore, SessionManager, StoreError, StoreOutageLog } from '@tessera/core'
+import {
+  ConfigError,
+  MemoryStore,
+  SessionManager,
+  type SessionRecord,
+  type SessionStore,
+  StoreError,
+  StoreOutageLog,
+} from '@tessera/core'
 import { describe, expect, it } from 'vitest'
 
 const SECRET = 'outage-log-test-secret-outage-log-test-secret'
@@ -144,72 +152,68 @@ describe('SessionManager with a StoreOutageLog', () => {
   })
 
   it('hears of the synchronous reads of an embedded store (getNow) as well', async () => {
-    const clock = { now: 5_000_000 }
-    const lines: string[] = []
-    let down = false
-    class FlakyStore extends MemoryStore {
-      override getNow(id: string) {
-        if (down) throw new Error('SQLITE_BUSY')
-        return super.getNow(id)
+    await oneLineOutage(3, (isDown) => {
+      class FlakyStore extends MemoryStore {
+        override getNow(id: string) {
+          if (isDown()) throw new Error('SQLITE_BUSY')
+          return super.getNow(id)
+        }
       }
-    }
-    const manager = new SessionManager({
-      store: new FlakyStore(),
-      secret: SECRET,
-      storeOutageLog: new StoreOutageLog({ now: () => clock.now, write: (l) => lines.push(l) }),
+      return new FlakyStore()
     })
-    const cookie = await sessionWithN(manager)
-
-    down = true
-    for (let i = 0; i < 3; i++) {
-      const error = await manager
-        .open({ cookie, secure: false })
-        .get('n')
-        .catch((e: unknown) => e)
-      expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
-    }
-    expect(lines).toEqual([
-      'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
-    ])
-    down = false
-    expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
-    expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 3 failed calls in all/)
   })
+
   it('a getNow that answers undefined ("read through get") is no answer: a down server stays one line', async () => {
-    const clock = { now: 5_000_000 }
-    const lines: string[] = []
-    let down = false
-    // A store that keeps nothing yet (RedisStore's clientSideCache after a reconnect):
-    // getNow answers undefined, and the read goes to get, which fails while down.
-    class KeepsNothing extends MemoryStore {
-      override getNow(): undefined {
-        return undefined
+    await oneLineOutage(20, (isDown) => {
+      // A store that keeps nothing yet (RedisStore's clientSideCache after a reconnect):
+      // getNow answers undefined, and the read goes to get, which fails while down.
+      class KeepsNothing extends MemoryStore {
+        // The contract allows undefined; MemoryStore's own signature, which always answers, does not.
+        override getNow(): SessionRecord | null {
+          return undefined as unknown as null
+        }
+        // MemoryStore's own get reads through getNow: a copy of what it holds instead.
+        override get(id: string) {
+          if (isDown()) return Promise.reject(new Error('ECONNREFUSED'))
+          return Promise.resolve(structuredClone(super.getNow(id)))
+        }
       }
-      // MemoryStore's own get reads through getNow: a copy of what it holds instead.
-      override get(id: string) {
-        if (down) return Promise.reject(new Error('ECONNREFUSED'))
-        return Promise.resolve(structuredClone(super.getNow(id)))
-      }
-    }
-    const manager = new SessionManager({
-      store: new KeepsNothing(),
-      secret: SECRET,
-      storeOutageLog: new StoreOutageLog({ now: () => clock.now, write: (l) => lines.push(l) }),
+      return new KeepsNothing()
     })
-    const cookie = await sessionWithN(manager)
-    down = true
-    for (let i = 0; i < 20; i++) {
-      const error = await manager
-        .open({ cookie, secure: false })
-        .get('n')
-        .catch((e: unknown) => e)
-      expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
-    }
-    expect(lines).toEqual([
-      'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
-    ])
-    down = false
-    expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
-    expect(lines[1]).toMatch(/^session store answers again after 0\.0 s: 20 failed calls in all/)
   })
 })
+
+/**
+ * A session read `failures` times through a manager whose store `make` builds is down
+ * meanwhile (`isDown`): every read fails with `STORE_UNAVAILABLE`, the outage log writes
+ * one line for all of them, and one more when the next read succeeds.
+ */
+async function oneLineOutage(
+  failures: number,
+  make: (isDown: () => boolean) => SessionStore,
+): Promise<void> {
+  const lines: string[] = []
+  let down = false
+  const manager = new SessionManager({
+    store: make(() => down),
+    secret: SECRET,
+    storeOutageLog: new StoreOutageLog({ now: () => 5_000_000, write: (l) => lines.push(l) }),
+  })
+  const cookie = await sessionWithN(manager)
+  down = true
+  for (let i = 0; i < failures; i++) {
+    const error = await manager
+      .open({ cookie, secure: false })
+      .get('n')
+      .catch((e: unknown) => e)
+    expect((error as StoreError).code).toBe('STORE_UNAVAILABLE')
+  }
+  expect(lines).toEqual([
+    'session store unavailable: STORE_UNAVAILABLE on "get"; further failures are counted',
+  ])
+  down = false
+  expect(await manager.open({ cookie, secure: false }).get('n')).toBe(1)
+  expect(lines[1]).toMatch(
+    new RegExp(`^session store answers again after 0\\.0 s: ${failures} failed calls in all`),
+  )
+}
