@@ -92,10 +92,10 @@ describe('bench tables and goal lines', () => {
       at('fastify-session', 600, 'write'),
     ]
     expect(formatTable(outcomes)).toContain(
-      'tessera fastify (memory)  1200.0    3       9       0.60×         0.75× fastify',
+      'tessera fastify (memory)        1200.0    3       9       0.60×         0.75× fastify',
     )
     expect(formatWriteTable(outcomes)).toContain(
-      'tessera fastify (memory)  write  900.0     3       9       1.50× fastify-session',
+      'tessera fastify (memory)        write  900.0     3       9       1.50× fastify-session',
     )
   })
 })
