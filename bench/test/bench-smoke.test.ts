@@ -165,7 +165,9 @@ describe('bench smoke', () => {
     const outcomes: Outcome[] = [
       { target: targetById('tessera-hono-redis'), skipped: 'redis unreachable' },
     ]
-    expect(formatTable(outcomes)).toContain('tessera (hono + redis)    SKIPPED: redis unreachable')
+    expect(formatTable(outcomes)).toContain(
+      'tessera (hono + redis)          SKIPPED: redis unreachable',
+    )
     expect(formatSummary(outcomes)).toContain(
       'tessera+redis vs express-session+redis: n/a, vs @fastify/session+redis: n/a, vs node:http: n/a',
     )
