@@ -73,8 +73,8 @@ export interface SessionManagerOptions {
    * turn; one alone in its turn pays one `setImmediate`. `false` loads each session as
    * it is first read. A store with no `getNow` is not batched here (its reads wait on
    * I/O anyway); a `getNow` that answers `undefined` reads through `getShared` or `get`
-   * from that point (RedisStore corks those until the next turn's end). Without `setImmediate` (a runtime that lacks it) sessions load
-   * at once whatever this says.
+   * from that point (RedisStore corks those until the next turn's end). Without
+   * `setImmediate` (a runtime that lacks it) sessions load at once whatever this says.
    * @default true
    */
   batchLoads?: boolean

@@ -201,6 +201,11 @@ export class TrackedRows {
   #drop(): void {
     this.#live = false
     this.#epoch++
+    this.#forgetAll()
+  }
+
+  /** Drops every row and every read in flight: none of them may be kept now. */
+  #forgetAll(): void {
     this.#rows.clear()
     this.#pending.clear()
   }
@@ -253,8 +258,7 @@ export class TrackedRows {
   #invalidate(message: unknown): void {
     // A null message: Redis flushed (FLUSHALL, FLUSHDB) and invalidates everything.
     if (!Array.isArray(message)) {
-      this.#rows.clear()
-      this.#pending.clear()
+      this.#forgetAll()
       return
     }
     const head = this.#keyHead
