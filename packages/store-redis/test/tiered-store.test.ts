@@ -148,6 +148,55 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
     expect(await storeTwo.listByUser('bob')).toEqual([])
   })
 
+  it('with clientSideCache: a kept session loads with no round trip; another instance\'s "log out everywhere" is seen once the invalidation arrives', async () => {
+    const where = fresh()
+    const on = connect()
+    // maxAgeMs at 60 s: only Redis's invalidation can explain a dropped copy below.
+    const cache = new RedisStore({
+      client: on.client,
+      prefix: where.prefix,
+      clientSideCache: { maxAgeMs: 60_000 },
+    })
+    const store = new TieredStore({
+      cache,
+      primary: new PostgresStore({ pool: on.pool, table: where.table }),
+    })
+    const two = tiered(connect(), where) // another instance, without the cache
+    try {
+      await until(() => cache.clientSideCacheStatus === 'live')
+      const one = new SessionManager({ store, secret: SECRET })
+      const other = new SessionManager({ store: two, secret: SECRET })
+      const login = other.open({ cookie: undefined, secure: false })
+      await login.setUser('dana')
+      const cookie = ((await other.commit(login)).setCookie[0] as string).split(';')[0] as string
+      const id = await onlySessionOf(on.pool, where.table, 'dana')
+
+      expect(store.getNow(id)).toBeUndefined() // not kept yet: only the primary may say "gone"
+      await until(async () => {
+        await store.getShared(id)
+        return store.getNow(id) !== undefined
+      })
+      expect(store.getNow(id)?.userId).toBe('dana')
+      // Loaded through the manager, the kept session costs no command on the app's client.
+      let commands = 0
+      const sendCommand = on.client.sendCommand.bind(on.client)
+      on.client.sendCommand = (...args) => {
+        commands++
+        return sendCommand(...args)
+      }
+      expect(await one.open({ cookie, secure: false }).getUserId()).toBe('dana')
+      expect(commands).toBe(0)
+      on.client.sendCommand = sendCommand
+
+      expect(await two.deleteByUser('dana')).toBe(1)
+      await until(() => store.getNow(id) === undefined)
+      expect(await one.open({ cookie, secure: false }).getUserId()).toBeNull()
+      expect(await store.getShared(id)).toBeNull()
+    } finally {
+      await cache.close()
+    }
+  })
+
   it('a revocation between the primary read and the cache populate never resurrects', async () => {
     const where = fresh()
     const cacheOne = new RedisStore({ client: app.client, prefix: where.prefix })
@@ -176,6 +225,15 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
     expect(await two.get(record.id)).toBeNull()
   })
 })
+
+/** Polls `condition` every 5 ms until it holds; fails after 5 s. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
 
 /** The id of the one session row `userId` has in `table`. */
 async function onlySessionOf(pool: pg.Pool, table: string, userId: string): Promise<string> {

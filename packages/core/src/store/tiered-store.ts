@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js'
+import { companionRead } from './companion-read.js'
 import type { SessionRecord } from './session-record.js'
 import {
   type DeleteExpiredOptions,
@@ -38,6 +39,9 @@ class Tiered implements SessionStore {
   declare readonly countExpired?: PrimaryMethods['countExpired']
   readonly #cache: SessionStore
   readonly #primary: SessionStore
+  // The cache's own getNow and getShared, when they read what its get reads.
+  readonly #cacheNow: ((id: string) => SessionRecord | null | undefined) | undefined
+  readonly #cacheShared: ((id: string) => Promise<SessionRecord | null> | undefined) | undefined
 
   constructor(options: TieredStoreOptions) {
     const { cache, primary } = (options ?? {}) as Partial<TieredStoreOptions>
@@ -56,6 +60,8 @@ class Tiered implements SessionStore {
     }
     this.#cache = cache as SessionStore
     this.#primary = primary as SessionStore
+    this.#cacheNow = companionRead(this.#cache, 'getNow')
+    this.#cacheShared = companionRead(this.#cache, 'getShared')
     const own = this as { -readonly [K in PrimaryOnly]?: PrimaryMethods[K] }
     // Looked up on the primary at each call, like every other method.
     const truth = this.#primary as PrimaryMethods
@@ -66,8 +72,26 @@ class Tiered implements SessionStore {
   }
 
   async get(id: string): Promise<SessionRecord | null> {
-    const cached = await this.#cache.get(id)
-    if (cached) return cached
+    return (await this.#cache.get(id)) ?? this.#fromPrimary(id)
+  }
+
+  /**
+   * The cache's copy, when the cache can answer without waiting (its `getNow`: a
+   * `MemoryStore`, a `RedisStore` with `clientSideCache` that keeps the session);
+   * `undefined` otherwise, a miss included: only the primary can say a session is gone.
+   */
+  getNow(id: string): SessionRecord | null | undefined {
+    return this.#cacheNow?.(id) ?? undefined
+  }
+
+  /** `get`, with the cache read through its `getShared` (a record it may share, frozen). */
+  async getShared(id: string): Promise<SessionRecord | null> {
+    const cached = await (this.#cacheShared?.(id) ?? this.#cache.get(id))
+    return cached ?? this.#fromPrimary(id)
+  }
+
+  /** A cache miss: the primary's record, copied into the cache and checked again. */
+  async #fromPrimary(id: string): Promise<SessionRecord | null> {
     const record = await this.#primary.get(id)
     if (!record) return null
     try {
@@ -192,6 +216,11 @@ class Tiered implements SessionStore {
  *   the cache to every instance until the copy expired. With it, the copy lives at most
  *   for the span of two store round trips of the reading request. A miss therefore
  *   costs two primary reads and one cache write; hits cost one cache read.
+ * - `getNow`, `getShared` (the manager's reads): the cache's own `getNow` and
+ *   `getShared` where it has them, so a `RedisStore` with `clientSideCache` in front of
+ *   PostgreSQL answers a session it keeps without a round trip. `getNow` answers only a
+ *   cache hit; on a miss it answers `undefined` and the manager reads through
+ *   `getShared`, which falls back to the primary as `get` does.
  * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
  *   means it holds an old copy under that id, which is deleted.
  * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with

@@ -114,6 +114,48 @@ function setup() {
 
 const boom = (): Promise<never> => Promise.reject(new Error('cache down'))
 
+describe("tiered store: the manager's reads go through the cache's", () => {
+  it('getNow answers a cache copy and nothing else; getShared falls back to the primary', async () => {
+    const { cache, primary, one, make } = setup()
+    const record = make({ userId: 'alice' })
+    await primary.create(record) // in the primary only
+    expect(one.getNow(record.id)).toBeUndefined() // a miss: only the primary may say "gone"
+    expect(one.getNow(make().id)).toBeUndefined()
+    const read = vi.spyOn(primary, 'get')
+    expect(await one.getShared(record.id)).toEqual(record) // copied into the cache
+    expect(read).toHaveBeenCalledTimes(2) // read, copied, checked again, as get does
+    expect(await cache.get(record.id)).toEqual(record)
+    read.mockClear()
+    const now = one.getNow(record.id)
+    expect(now).toEqual(record)
+    expect(Object.isFrozen(now)).toBe(true) // MemoryStore's shared copy
+    expect(await one.getShared(record.id)).toEqual(record)
+    expect(read).not.toHaveBeenCalled()
+    await one.delete(record.id)
+    expect(one.getNow(record.id)).toBeUndefined()
+    expect(await one.getShared(record.id)).toBeNull()
+  })
+
+  it('a cache without getNow or getShared, or whose get was replaced, is read through its get', async () => {
+    const memory = new MemoryStore()
+    const primary = new MemoryStore()
+    const plain = new TieredStore({ cache: requiredOnly(memory), primary })
+    const record = makeRecord({ userId: 'bob' }, Date.now())
+    await plain.create(record)
+    expect(plain.getNow(record.id)).toBeUndefined()
+    expect(await plain.getShared(record.id)).toEqual(record)
+
+    const cache = new MemoryStore()
+    const wrapped = new TieredStore({ cache, primary })
+    await wrapped.get(record.id) // copied into this cache
+    const get = vi.fn(() => Promise.resolve(null))
+    cache.get = get // a test double: the cache's getNow no longer reads what get reads
+    expect(wrapped.getNow(record.id)).toBeUndefined()
+    expect(await wrapped.getShared(record.id)).toEqual(record) // from the primary
+    expect(get).toHaveBeenCalledTimes(1) // by getShared; getNow answered without it
+  })
+})
+
 describe('tiered store: revocation across instances', () => {
   it('a delete through one instance is seen at once by the other', async () => {
     const { cache, one, two, make } = setup()
