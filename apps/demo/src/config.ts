@@ -27,6 +27,11 @@ export interface DemoConfig {
   redisUrl?: string
   /** Key prefix in Redis, for sessions and throttle counters alike. */
   redisPrefix: string
+  /**
+   * `RedisStore`'s `clientSideCache` (`REDIS_CLIENT_SIDE_CACHE`, off by default): sessions
+   * this instance read are answered from memory until Redis says they changed.
+   */
+  redisClientSideCache: boolean
   /** Sessions (and login-throttle counters) in PostgreSQL when set. */
   databaseUrl?: string
   /** The PostgreSQL session table (`name` or `schema.name`). */
@@ -76,7 +81,7 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * restarting the demo logs nobody out.
  *
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
- * `tessera:`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
+ * `tessera:`, and `REDIS_CLIENT_SIDE_CACHE=1` for `RedisStore`'s `clientSideCache`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
  * `DATA_DIR`). Users follow `DATABASE_URL` (table `USERS_TABLE`, default `demo_users`),
  * else SQLite under `DATA_DIR`. `ALLOWED_HOSTS` (comma-separated, Django's setting; default
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     storeOutageLogIntervalMs: positiveInt(env, 'STORE_OUTAGE_LOG_INTERVAL_MS', 10_000),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     redisPrefix: env.REDIS_PREFIX || 'tessera:',
+    redisClientSideCache: flag(env, 'REDIS_CLIENT_SIDE_CACHE', false),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     sessionTable: env.SESSION_TABLE || 'tessera_sessions',
     rateLimitTable: env.RATE_LIMIT_TABLE || 'tessera_rate_limits',

@@ -24,7 +24,8 @@ export interface DemoStores {
 /**
  * Picks the session store from the environment:
  *
- * - `REDIS_URL` → `RedisStore` (and `RedisRateLimitStore`);
+ * - `REDIS_URL` → `RedisStore` (and `RedisRateLimitStore`), with its `clientSideCache`
+ *   when `REDIS_CLIENT_SIDE_CACHE` is on (here and in front of PostgreSQL);
  * - `DATABASE_URL` → `PostgresStore` (and `PostgresRateLimitStore`);
  * - both → `TieredStore` with Redis as the cache in front of PostgreSQL, and the
  *   PostgreSQL throttle counters;
@@ -44,23 +45,34 @@ export function openStores(config: DemoConfig): DemoStores {
     ])
   }
 
-  if (redis && pool) {
-    const cache = new RedisStore({ client: redis, prefix: config.redisPrefix })
-    const primary = new PostgresStore({ pool, table: config.sessionTable })
-    return {
-      store: new TieredStore({ cache, primary }),
-      rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
-      describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix})`,
-      postgres: pool,
-      close: closeAll,
-    }
-  }
   if (redis) {
+    const onRedis = new RedisStore({
+      client: redis,
+      prefix: config.redisPrefix,
+      clientSideCache: config.redisClientSideCache,
+    })
+    const where = `${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix}${config.redisClientSideCache ? ', client-side cache' : ''})`
+    // The cache's own connection first: it keeps the process alive until closed.
+    const close = async (): Promise<void> => {
+      await onRedis.close()
+      await closeAll()
+    }
+    if (config.redisClientSideCache) reportCacheStatus(onRedis)
+    if (pool) {
+      const primary = new PostgresStore({ pool, table: config.sessionTable })
+      return {
+        store: new TieredStore({ cache: onRedis, primary }),
+        rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
+        describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${where}`,
+        postgres: pool,
+        close,
+      }
+    }
     return {
-      store: new RedisStore({ client: redis, prefix: config.redisPrefix }),
+      store: onRedis,
       rateLimits: new RedisRateLimitStore({ client: redis, prefix: config.redisPrefix }),
-      describe: `Redis at ${redactUrl(config.redisUrl as string)} (prefix ${config.redisPrefix})`,
-      close: closeAll,
+      describe: `Redis at ${where}`,
+      close,
     }
   }
   if (pool) {
@@ -83,6 +95,24 @@ export function openStores(config: DemoConfig): DemoStores {
       await Promise.all([store.close(), rateLimits.close()])
     },
   }
+}
+
+/**
+ * Logs once whether Redis took the client-side cache (`live`) or refused it (with
+ * Redis's reply): Redis answers after startup, so the status is polled for up to 10 s,
+ * on a timer that never keeps the process alive.
+ */
+function reportCacheStatus(store: RedisStore): void {
+  const started = Date.now()
+  const poll = (): void => {
+    const status = store.clientSideCacheStatus
+    if (status === 'live') console.log('Redis client-side cache: live')
+    else if (status === 'refused') {
+      console.error(`Redis client-side cache refused: ${store.clientSideCacheRefusal}`)
+    } else if (Date.now() - started < 10_000) setTimeout(poll, 50).unref()
+    else console.error('Redis client-side cache: not live after 10 s; every read goes to Redis')
+  }
+  poll()
 }
 
 /**

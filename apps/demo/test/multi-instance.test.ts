@@ -43,6 +43,23 @@ describe.skipIf(redisGate.skip)('two demo instances on one Redis', () => {
   }, 45_000)
 })
 
+describe.skipIf(redisGate.skip)(
+  'two demo instances on one Redis, with the client-side cache',
+  () => {
+    const prefix = `tessera-test:demo-multi:${run}:cached:`
+    afterAll(() => deleteRedisKeys(prefix))
+
+    it('shares sessions: a logout through one is seen by the other, which kept the session', async () => {
+      await sharedSessions(
+        { REDIS_URL, REDIS_PREFIX: prefix, REDIS_CLIENT_SIDE_CACHE: '1' },
+        /Sessions: Redis at redis:\/\/127\.0\.0\.1:\d+ \(prefix .*, client-side cache\)/,
+        async () => (await redisKeys(`${prefix}s:*`)).length,
+        /Redis client-side cache: live/,
+      )
+    }, 45_000)
+  },
+)
+
 describe.skipIf(pgGate.skip)('two demo instances on one PostgreSQL', () => {
   // Shared database: tables of this run only, dropped after.
   const sessionTable = `tessera_demo_multi_${run}`
@@ -91,6 +108,39 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
         /Sessions: PostgreSQL at .* with a Redis cache at /,
         // The primary holds the truth: the session must be there, not only in the cache.
         () => countRows(sessionTable),
+      )
+    }, 45_000)
+  },
+)
+
+describe.skipIf(redisGate.skip || pgGate.skip)(
+  'two demo instances on Redis in front of PostgreSQL, with the client-side cache',
+  () => {
+    const prefix = `tessera-test:demo-multi:${run}:tiered-cached:`
+    const sessionTable = `tessera_demo_tiered_cached_${run}`
+    const rateLimitTable = `tessera_demo_tiered_cached_rl_${run}`
+    const usersTable = `tessera_demo_tiered_cached_users_${run}`
+    afterAll(async () => {
+      await Promise.all([
+        deleteRedisKeys(prefix),
+        dropTables(sessionTable, rateLimitTable, usersTable),
+      ])
+    })
+
+    it('shares sessions: a logout through one is seen by the other, which kept the session', async () => {
+      await sharedSessions(
+        {
+          REDIS_URL,
+          REDIS_PREFIX: prefix,
+          REDIS_CLIENT_SIDE_CACHE: '1',
+          DATABASE_URL: PG_URL,
+          SESSION_TABLE: sessionTable,
+          RATE_LIMIT_TABLE: rateLimitTable,
+          USERS_TABLE: usersTable,
+        },
+        /Sessions: PostgreSQL at .* with a Redis cache at .*, client-side cache\)/,
+        () => countRows(sessionTable),
+        /Redis client-side cache: live/,
       )
     }, 45_000)
   },
@@ -150,6 +200,7 @@ async function sharedSessions(
   env: Record<string, string>,
   describes: RegExp,
   countSessions: () => Promise<number>,
+  ready?: RegExp,
 ): Promise<void> {
   // One DATA_DIR for both: on Redis the users live in its SQLite file, so both know
   // `admin` (with DATABASE_URL they live in PostgreSQL, see postgres-users.test.ts).
@@ -165,6 +216,8 @@ async function sharedSessions(
     expect(a.output()).toMatch(describes)
     expect(a.output()).toContain('Created the demo user admin / admin.')
     expect(b.output()).not.toContain('Created the demo user')
+    // With the client-side cache: both instances say Redis took it (it answers after startup).
+    if (ready) await until(() => ready.test(a.output()) && ready.test(b.output()))
 
     const jar = new Jar()
     await jar.fetch(`${a.url}/api/csrf/`)
@@ -181,9 +234,22 @@ async function sharedSessions(
     expect(await countSessions()).toBeGreaterThan(0)
     expect(existsSync(join(dataDir, 'sessions.sqlite3'))).toBe(false)
 
-    const hello = await jar.fetch(`${b.url}/api/hello/`)
-    expect(hello.status).toBe(200)
-    expect(await hello.json()).toEqual({ message: 'Hello admin' })
+    // Used through both, twice: with the client-side cache, each instance keeps it.
+    for (const demo of [b, a, b, a]) {
+      const hello = await jar.fetch(`${demo.url}/api/hello/`)
+      expect(hello.status).toBe(200)
+      expect(await hello.json()).toEqual({ message: 'Hello admin' })
+    }
+
+    if (env.REDIS_URL) {
+      // What the next reads cost Redis: with the client-side cache, no read of the session.
+      const reads = await sessionReads(env.REDIS_PREFIX as string, async () => {
+        for (const demo of [a, b])
+          expect((await jar.fetch(`${demo.url}/api/hello/`)).status).toBe(200)
+      })
+      if (ready) expect(reads).toBe(0)
+      else expect(reads).toBeGreaterThanOrEqual(2)
+    }
 
     const oldCookie = jar.header()
     const logout = await jar.fetch(`${b.url}/api/logout/`, {
@@ -199,6 +265,46 @@ async function sharedSessions(
   } finally {
     await Promise.all(demos.map((d) => d.stop()))
     rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * How many HMGETs of a session hash under `prefix` Redis ran while `use` ran, seen
+ * through MONITOR (a marker command, sent after, tells that every earlier one is in).
+ */
+async function sessionReads(prefix: string, use: () => Promise<void>): Promise<number> {
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  const monitor = await client.monitor()
+  const marker = `${prefix}marker:${Math.random()}`
+  let reads = 0
+  let done = (): void => undefined
+  const seen = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    const [command = '', key = ''] = args
+    if (command.toLowerCase() === 'hmget' && key.startsWith(`${prefix}s:`)) reads++
+    if (key === marker) done()
+  })
+  try {
+    await use()
+    const other = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+    await other.exists(marker)
+    other.disconnect()
+    await seen
+    return reads
+  } finally {
+    monitor.disconnect()
+    client.disconnect()
+  }
+}
+
+/** Polls `condition` every 20 ms until it holds; fails after 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 
