@@ -81,7 +81,8 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * restarting the demo logs nobody out.
  *
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
- * `tessera:`, and `REDIS_CLIENT_SIDE_CACHE=1` for `RedisStore`'s `clientSideCache`), `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
+ * `tessera:`, and `REDIS_CLIENT_SIDE_CACHE=1` for `RedisStore`'s `clientSideCache`),
+ * `DATABASE_URL` (with `SESSION_TABLE`, default `tessera_sessions`, and
  * `RATE_LIMIT_TABLE`, default `tessera_rate_limits`), both, or neither (SQLite under
  * `DATA_DIR`). Users follow `DATABASE_URL` (table `USERS_TABLE`, default `demo_users`),
  * else SQLite under `DATA_DIR`. `ALLOWED_HOSTS` (comma-separated, Django's setting; default

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 
@@ -299,14 +299,9 @@ async function sessionReads(prefix: string, use: () => Promise<void>): Promise<n
   }
 }
 
-/** Polls `condition` every 20 ms until it holds; fails after 10 s. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+/** Polls `condition` every 20 ms until it holds (vitest's `waitUntil`); fails after 10 s. */
+const until = (condition: () => boolean): Promise<true> =>
+  vi.waitUntil(condition, { timeout: 10_000, interval: 20 })
 
 /** Keeps cookies as a browser does for 127.0.0.1 (cookies ignore the port). */
 class Jar {

@@ -3,7 +3,7 @@ import { ConfigError, SessionManager, type SessionRecord } from '@tessera/core'
 import { RedisStore } from '@tessera/store-redis'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { Cluster, Redis } from 'ioredis'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { deleteRedisKeys } from '../../../test-support/delete-redis-keys.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
 
@@ -323,14 +323,9 @@ async function invalidationsDelivered(store: RedisStore, id: string): Promise<vo
   }
 }
 
-/** Waits for `condition`, checking every 5 ms for at most 5 s (invalidations take far less). */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+/** Polls `condition` every 5 ms until it holds (vitest's `waitUntil`); fails after 5 s. */
+const until = (condition: () => boolean | Promise<boolean>): Promise<true> =>
+  vi.waitUntil(condition, { timeout: 5000, interval: 5 })
 
 function cookieFrom(result: { setCookie: string[] }): string {
   const header = result.setCookie.find((c) => c.startsWith('sessionid='))

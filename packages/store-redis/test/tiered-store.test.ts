@@ -5,7 +5,7 @@ import { RedisStore } from '@tessera/store-redis'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { Redis } from 'ioredis'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { pingRedis as ping } from '../../../test-support/redis-ping.js'
 import { serviceGate } from '../../../test-support/require-service.js'
@@ -226,14 +226,9 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
   })
 })
 
-/** Polls `condition` every 5 ms until it holds; fails after 5 s. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+/** Polls `condition` every 5 ms until it holds (vitest's `waitUntil`); fails after 5 s. */
+const until = (condition: () => boolean | Promise<boolean>): Promise<true> =>
+  vi.waitUntil(condition, { timeout: 5000, interval: 5 })
 
 /** The id of the one session row `userId` has in `table`. */
 async function onlySessionOf(pool: pg.Pool, table: string, userId: string): Promise<string> {
