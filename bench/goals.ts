@@ -11,6 +11,7 @@ import { targetById } from './lib/targets.js'
 
 const slices = wholeNumber('BENCH_GOAL_SLICES', 6)
 const sliceSeconds = wholeNumber('BENCH_GOAL_SECONDS', 3)
+const sessions = wholeNumber('BENCH_GOAL_SESSIONS', 1)
 const only = (process.env.BENCH_GOAL_TARGETS ?? '').split(',').filter((id) => id !== '')
 const chosen = goals.filter((goal) => only.length === 0 || only.includes(goal.target))
 const unknown = only.filter((id) => !goals.some((goal) => goal.target === id))
@@ -23,7 +24,7 @@ if (unknown.length > 0) {
 console.log(
   `${chosen.length} goal(s), each: its two servers side by side, 2 s warm-up each, then ` +
     `${slices} pairs of ${sliceSeconds} s slices (target, baseline, baseline, target, …), ` +
-    `50 connections (Node ${process.version}, ${cpus().length} CPUs)`,
+    `50 connections, ${sessionsPart()} (Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
 let redisUp: Promise<boolean> | undefined
@@ -42,6 +43,7 @@ for (const goal of chosen) {
       sliceSeconds,
       warmupSeconds: 2,
       connections: 50,
+      sessions,
     })
     // The verdict is the req/s ratio; the server's CPU per response is printed beside it.
     const cpuPart =
@@ -57,6 +59,11 @@ for (const goal of chosen) {
   }
 }
 if (failed) process.exitCode = 1
+
+function sessionsPart(): string {
+  if (sessions === 1) return 'one session on every request'
+  return `${sessions} sessions per side carried in turn (the demo: its one session)`
+}
 
 function range(pairs: number[]): string {
   return `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`

@@ -4,6 +4,7 @@ import { type PairedRatios, pairedRatios } from './paired-ratios.js'
 import { prepareRead } from './prepare-read.js'
 import { processCpuSeconds } from './process-cpu.js'
 import type { RunningServer } from './spawn-server.js'
+import { spreadRead } from './spread-read.js'
 import { startTarget } from './start-target.js'
 import { type Target, targetById } from './targets.js'
 
@@ -16,6 +17,11 @@ export interface PairedGoalOptions {
   /** Seconds of uncounted load on each side before the first slice. */
   warmupSeconds: number
   connections: number
+  /**
+   * How many sessions each side's requests carry in turn ({@link spreadRead}); 1 (the
+   * default) sends the one session on every request.
+   */
+  sessions?: number
 }
 
 /** What {@link measurePairedGoal} gives: the req/s pairs, and the same pairs in server CPU. */
@@ -48,8 +54,11 @@ export async function measurePairedGoal(
     for (const side of sides) servers.push(await startTarget(side))
     const loads: LoadOptions[] = []
     for (const [i, side] of sides.entries()) {
+      const url = (servers[i] as RunningServer).url
+      const one = await prepareRead(side, url)
+      const sessions = options.sessions ?? 1
       const load = {
-        ...(await prepareRead(side, (servers[i] as RunningServer).url)),
+        ...(sessions > 1 ? await spreadRead(side, url, one, sessions) : one),
         connections: options.connections,
         durationSeconds: options.sliceSeconds,
       }

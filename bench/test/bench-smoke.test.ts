@@ -7,10 +7,12 @@ import { serviceGate } from '../../test-support/require-service.js'
 import { goals } from '../lib/goals.js'
 import { measure, problems } from '../lib/measure.js'
 import { measurePairedGoal } from '../lib/paired-goal.js'
+import { prepareRead } from '../lib/prepare-read.js'
 import type { Outcome } from '../lib/ratios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { openSession, prepareRequest, readEcho } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
+import { spreadRead } from '../lib/spread-read.js'
 import { formatSummary, formatTable } from '../lib/table.js'
 import { targetById } from '../lib/targets.js'
 
@@ -144,6 +146,26 @@ describe('bench smoke', () => {
       // The µs printed are the median pair's two sides: their quotient is the median.
       expect((cpu?.baselineMicros ?? 0) / (cpu?.targetMicros ?? 1)).toBeCloseTo(cpu?.median ?? 0)
     }
+  })
+
+  it('spreads a read load over many sessions: each cookie its own live session, carried in turn', async () => {
+    server = await spawnServer(targetById('tessera-hono-memory').file)
+    const target = targetById('tessera-hono-memory')
+    const one = await prepareRead(target, server.url)
+    const load = await spreadRead(target, server.url, one, 20)
+    expect(load.headers.cookie).toBeUndefined()
+    expect(new Set(load.cookies).size).toBe(20)
+    for (const cookie of load.cookies ?? []) {
+      expect(await readEcho(server.url, cookie)).toEqual({ status: 200, body: one.expectBody })
+    }
+    expect(problems(await measure({ ...load, durationSeconds: 1 }))).toEqual([])
+
+    const bare = targetById('hono')
+    expect((await spreadRead(bare, server.url, { ...one, headers: {} }, 3)).cookies).toEqual([
+      'spread=0',
+      'spread=1',
+      'spread=2',
+    ])
   })
 
   it('measures the Hono floor: the bare answer with Vary: Cookie, no session', async () => {

@@ -60,6 +60,9 @@ export interface JwtSessionOptions {
   /**
    * How many verified tokens are kept in memory (by SHA-256) so a repeat request skips
    * signature verification. The store is still asked on every request. `0` disables it.
+   * Size it to the sessions one process serves within a token's `ttl`: a token pushed
+   * out is verified again, one signature check per request when the sessions in flight
+   * outnumber it.
    * @default 10000
    */
   cacheSize?: number
