@@ -53,10 +53,10 @@ export async function measurePairedGoal(
   try {
     for (const side of sides) servers.push(await startTarget(side))
     const loads: LoadOptions[] = []
+    const sessions = options.sessions ?? 1
     for (const [i, side] of sides.entries()) {
       const url = (servers[i] as RunningServer).url
       const one = await prepareRead(side, url)
-      const sessions = options.sessions ?? 1
       const load = {
         ...(sessions > 1 ? await spreadRead(side, url, one, sessions) : one),
         connections: options.connections,

@@ -22,6 +22,19 @@ export async function openSession(baseUrl: string): Promise<string> {
   return pairs.join('; ')
 }
 
+/** How many logins {@link openSessions} keeps in flight at once. */
+const openingConcurrency = 16
+
+/** Setup step: `count` more live sessions through {@link openSession}, 16 logins at a time. */
+export async function openSessions(baseUrl: string, count: number): Promise<string[]> {
+  const cookies: string[] = []
+  while (cookies.length < count) {
+    const batch = Math.min(openingConcurrency, count - cookies.length)
+    cookies.push(...(await Promise.all(Array.from({ length: batch }, () => openSession(baseUrl)))))
+  }
+  return cookies
+}
+
 /** The `name=value` pairs of every Set-Cookie of `response` (attributes dropped). */
 export function cookiePairs(response: Response): string[] {
   return response.headers

@@ -1,9 +1,6 @@
 import type { LoadOptions } from './measure.js'
-import { openSession, readEcho } from './session.js'
+import { openSessions, readEcho } from './session.js'
 import type { Target } from './targets.js'
-
-/** How many logins are in flight at once while the sessions are opened. */
-const openingConcurrency = 16
 
 /**
  * The read-path load of `target` spread over `sessions` sessions, carried in turn (round
@@ -42,13 +39,4 @@ export async function spreadRead(
   }
   const { cookie: _one, ...headers } = load.headers
   return { ...load, headers, cookies }
-}
-
-async function openSessions(baseUrl: string, count: number): Promise<string[]> {
-  const cookies: string[] = []
-  while (cookies.length < count) {
-    const batch = Math.min(openingConcurrency, count - cookies.length)
-    cookies.push(...(await Promise.all(Array.from({ length: batch }, () => openSession(baseUrl)))))
-  }
-  return cookies
 }

@@ -1,5 +1,5 @@
 import type { LoadOptions } from './measure.js'
-import { openSession } from './session.js'
+import { openSession, openSessions } from './session.js'
 
 /** The measured paths: the read path of every target, and the two writes of session targets. */
 export type Phase = 'read' | 'login' | 'write'
@@ -29,8 +29,7 @@ export async function prepareLogin(baseUrl: string): Promise<Omit<LoadOptions, '
  * reads back `{"n":2}`, so each measured request really changes a stored session.
  */
 export async function prepareWrite(baseUrl: string): Promise<Omit<LoadOptions, 'durationSeconds'>> {
-  const cookies: string[] = []
-  for (let i = 0; i < writeSessions; i++) cookies.push(await openSession(baseUrl))
+  const cookies = await openSessions(baseUrl, writeSessions)
   const first = { cookie: cookies[0] as string }
   for (let i = 0; i < 2; i++) {
     const write = await fetch(`${baseUrl}/write`, { headers: first, signal: timeout() })

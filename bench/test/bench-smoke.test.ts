@@ -149,8 +149,8 @@ describe('bench smoke', () => {
   })
 
   it('spreads a read load over many sessions: each cookie its own live session, carried in turn', async () => {
-    server = await spawnServer(targetById('tessera-hono-memory').file)
     const target = targetById('tessera-hono-memory')
+    server = await spawnServer(target.file)
     const one = await prepareRead(target, server.url)
     const load = await spreadRead(target, server.url, one, 20)
     expect(load.headers.cookie).toBeUndefined()
