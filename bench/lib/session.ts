@@ -25,7 +25,7 @@ export async function openSession(baseUrl: string): Promise<string> {
 /** How many logins {@link openSessions} keeps in flight at once. */
 const openingConcurrency = 16
 
-/** Setup step: `count` more live sessions through {@link openSession}, 16 logins at a time. */
+/** Setup step: `count` live sessions, each through {@link openSession}, 16 logins at a time. */
 export async function openSessions(baseUrl: string, count: number): Promise<string[]> {
   const cookies: string[] = []
   while (cookies.length < count) {
