@@ -190,37 +190,48 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     const store = new RedisStore({ client: own, prefix: freshPrefix() })
     const records = Array.from({ length: 40 }, (_, i) => makeRecord({ id: `turn-${i}` }))
     for (const record of records) expect(await store.create(record)).toBe(true)
-    // Count what reaches the socket's own write methods (Node's Writable implementer
-    // API): one call per system call, whatever was queued while corked.
-    const socket = own.stream as unknown as {
-      _write: (...a: unknown[]) => void
-      _writev?: (...a: unknown[]) => void
-    }
-    const writes: number[] = []
-    const write = socket._write
-    const writev = socket._writev
-    socket._write = function (...a) {
-      writes.push(1)
-      return write.apply(this, a)
-    }
-    if (writev) {
-      socket._writev = function (...a) {
-        writes.push((a[0] as unknown[]).length)
-        return writev.apply(this, a)
-      }
-    }
+    const socket = countSocketWrites(own)
     try {
       const ids = [...records.map((r) => r.id), 'turn-missing']
       const read = await Promise.all(ids.map((id) => store.get(id)))
       expect(read.map((r) => r?.id ?? null)).toEqual([...records.map((r) => r.id), null])
-      expect(writes).toEqual([ids.length])
+      expect(socket.writes).toEqual([ids.length])
       // A read issued from the turn's last phase (an immediate) is sent all the same.
       const late = await new Promise((resolve) => setImmediate(() => resolve(store.get('turn-0'))))
       expect((late as SessionRecord | null)?.id).toBe('turn-0')
     } finally {
-      socket._write = write
-      if (writev) socket._writev = writev
+      socket.restore()
     }
+  })
+
+  it('sends the writes of one event-loop turn (scripts) to Redis in one write, each applied', async () => {
+    const own = connect()
+    await own.ping()
+    const store = new RedisStore({ client: own, prefix: freshPrefix() })
+    const limits = new RedisRateLimitStore({ client: own, prefix: freshPrefix() })
+    // Anonymous sessions: create and update are one script each, with no index write.
+    const records = Array.from({ length: 20 }, (_, i) => makeRecord({ id: `write-${i}` }))
+    // Once each first, so the scripts are loaded and no NOSCRIPT retry joins the count.
+    expect(await store.create(makeRecord({ id: 'write-warm' }))).toBe(true)
+    await limits.hit('warm', 60_000, Date.now())
+    const socket = countSocketWrites(own)
+    try {
+      const created = await Promise.all(records.map((r) => store.create(r)))
+      expect(created.every((c) => c)).toBe(true)
+      expect(socket.writes).toEqual([records.length])
+      socket.writes.length = 0
+      const changed = records.map((r) => ({ ...r, data: { n: 1 }, version: r.version + 1 }))
+      const [updates, hits] = await Promise.all([
+        Promise.all(changed.map((r) => store.update(r, r.version - 1))),
+        Promise.all(Array.from({ length: 5 }, () => limits.hit('burst', 60_000, Date.now()))),
+      ])
+      expect(updates.every((u) => u === 'ok')).toBe(true)
+      expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5])
+      expect(socket.writes).toEqual([records.length + hits.length])
+    } finally {
+      socket.restore()
+    }
+    expect((await store.get('write-7'))?.data).toEqual({ n: 1 })
   })
 
   it('reads through a client that has not connected yet (lazyConnect)', async () => {
@@ -455,4 +466,36 @@ function deadPort(): Promise<number> {
       probe.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * Counts what reaches the socket of `client` through its own write methods (Node's
+ * Writable implementer API): one entry per system call, holding how many chunks it
+ * carried, whatever was queued while the socket was corked.
+ */
+function countSocketWrites(client: Redis): { writes: number[]; restore: () => void } {
+  const socket = client.stream as unknown as {
+    _write: (...a: unknown[]) => void
+    _writev?: (...a: unknown[]) => void
+  }
+  const writes: number[] = []
+  const write = socket._write
+  const writev = socket._writev
+  socket._write = function (...a) {
+    writes.push(1)
+    return write.apply(this, a)
+  }
+  if (writev) {
+    socket._writev = function (...a) {
+      writes.push((a[0] as unknown[]).length)
+      return writev.apply(this, a)
+    }
+  }
+  return {
+    writes,
+    restore: () => {
+      socket._write = write
+      if (writev) socket._writev = writev
+    },
+  }
 }

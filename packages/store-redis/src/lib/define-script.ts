@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
+import { corkUntilTurnEnds } from './cork-until-turn-ends.js'
 
 /** A standalone, Sentinel or Cluster client of ioredis. */
 export type RedisClient = Redis | Cluster
@@ -12,7 +13,9 @@ type Invoke = (this: RedisClient, ...keysAndArgs: string[]) => Promise<unknown>
 /**
  * Registers `lua` on `client` with `defineCommand` (ioredis sends EVALSHA and falls back
  * to EVAL on NOSCRIPT, per connection, so a restarted or failed-over node is handled)
- * and returns a function calling it with one key.
+ * and returns a function calling it with one key. Each call corks a standalone client's
+ * socket until the end of the event-loop turn ({@link corkUntilTurnEnds}), so the
+ * scripts that the requests of one poll phase run reach Redis as one pipeline.
  *
  * The command name carries a hash of the script: the client belongs to the app and may
  * be shared by several stores or Tessera versions, and none of them can then replace a
@@ -23,5 +26,9 @@ export function defineScript(client: RedisClient, label: string, lua: string): S
   const commands = client as unknown as Record<string, Invoke | undefined>
   if (typeof commands[name] !== 'function') client.defineCommand(name, { lua, numberOfKeys: 1 })
   const invoke = commands[name] as Invoke
-  return (key, ...args) => invoke.call(client, key, ...args)
+  return (key, ...args) => {
+    // The writes of one event-loop turn leave in one system call, as the reads do.
+    corkUntilTurnEnds(client)
+    return invoke.call(client, key, ...args)
+  }
 }
