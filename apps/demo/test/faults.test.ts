@@ -120,16 +120,23 @@ async function survivesRestart(
       while (running) outcomes.push(await hello())
     })
     // Wait for states, not for time: some answers before the stop, and every worker
-    // seeing the outage (a loaded machine may take any time to get there).
-    await until(() => outcomes.length > 0)
-    const before = outcomes.length
-    await server.stop()
-    const stoppedAt = outcomes.length
-    await until(
-      () => outcomes.slice(stoppedAt).filter((o) => o.status !== 200).length >= 2 * CONCURRENCY,
-    )
-    running = false
-    await Promise.all(workers)
+    // seeing the outage (a loaded machine may take a while to get there).
+    let before: number
+    let stoppedAt: number
+    try {
+      await until(() => outcomes.length > 0, 'a first answer')
+      before = outcomes.length
+      await server.stop()
+      stoppedAt = outcomes.length
+      await until(
+        () => outcomes.slice(stoppedAt).filter((o) => o.status !== 200).length >= 2 * CONCURRENCY,
+        'two failed answers per worker after the stop',
+      )
+    } finally {
+      // Whatever happened, the workers stop asking.
+      running = false
+      await Promise.all(workers)
+    }
 
     expect(before).toBeGreaterThan(0)
     expect(outcomes.length).toBeGreaterThan(stoppedAt)
@@ -213,7 +220,12 @@ async function logsOutageBriefly(redis: PrivateRedis, adapter: string): Promise<
     expect(failed.every((o) => o.status === 503)).toBe(true)
     await redis.start()
     let last = await hello()
-    while (last.status !== 200) last = await hello()
+    const answering = Date.now() + UNTIL_MS
+    while (last.status !== 200 && Date.now() < answering) last = await hello()
+    expect(
+      last.status,
+      `the demo still answers ${last.status} ${UNTIL_MS} ms after the restart`,
+    ).toBe(200)
     // The recovery line is written by the first store call that answers; give up
     // waiting for it after 10 s so a missing line fails on the assertions below.
     const deadline = Date.now() + 10_000
@@ -291,9 +303,16 @@ function onPath(name: string): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-/** Polls `done` every 50 ms until it holds (the test's own timeout bounds the wait). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await sleep(50)
+/** How long a test waits for one state before it fails naming that state. */
+const UNTIL_MS = 20_000
+
+/** Polls `done` every 50 ms until it holds; throws naming `what` after {@link UNTIL_MS}. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + UNTIL_MS
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`waited ${UNTIL_MS} ms for ${what}`)
+    await sleep(50)
+  }
 }
 
 function startDemo(env: Record<string, string>, timeoutMs?: number): Promise<DemoProcess> {
