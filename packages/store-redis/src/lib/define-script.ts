@@ -27,7 +27,7 @@ export function defineScript(client: RedisClient, label: string, lua: string): S
   if (typeof commands[name] !== 'function') client.defineCommand(name, { lua, numberOfKeys: 1 })
   const invoke = commands[name] as Invoke
   return (key, ...args) => {
-    // The writes of one event-loop turn leave in one system call, as the reads do.
+    // The scripts of one event-loop turn leave in one system call, as session reads do.
     corkUntilTurnEnds(client)
     return invoke.call(client, key, ...args)
   }
