@@ -1,6 +1,8 @@
 // `node --import tsx profile-top.ts <file.cpuprofile>…`: the functions with the most self
 // time in V8 CPU profiles (as written by `BENCH_CPU_PROF=<dir> npm run bench`), so
-// README.md's "Where the time goes" can be re-measured. BENCH_PROFILE_TOP: rows (default 25).
+// README.md's "Where the time goes" can be re-measured. BENCH_PROFILE_TOP: rows (default 25);
+// BENCH_PROFILE_BY=package: the self time of each package (a dependency, a workspace package,
+// a Node module) instead of each function.
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 
@@ -20,6 +22,7 @@ if (files.length === 0) {
   process.exit(1)
 }
 const rows = Number(process.env.BENCH_PROFILE_TOP ?? 25)
+const byPackage = process.env.BENCH_PROFILE_BY === 'package'
 const selfMicros = new Map<string, number>()
 let totalMicros = 0
 for (const file of files) {
@@ -30,7 +33,10 @@ for (const file of files) {
     totalMicros += micros
     const frame = byId.get(id)?.callFrame
     if (frame === undefined) return
-    const key = `${frame.functionName || '(anonymous)'}  ${where(frame.url, frame.lineNumber)}`
+    const key =
+      byPackage && frame.url !== ''
+        ? packageOf(frame.url)
+        : `${frame.functionName || '(anonymous)'}  ${where(frame.url, frame.lineNumber)}`
     selfMicros.set(key, (selfMicros.get(key) ?? 0) + micros)
   })
 }
@@ -38,7 +44,7 @@ for (const file of files) {
 const idle = selfMicros.get('(idle)  ') ?? 0
 console.log(
   `${files.length} profile(s), ${(totalMicros / 1e6).toFixed(1)} s sampled, ` +
-    `${(((totalMicros - idle) / totalMicros) * 100).toFixed(0)}% busy; self time, % of busy time:`,
+    `${(((totalMicros - idle) / totalMicros) * 100).toFixed(0)}% busy; self time${byPackage ? ' by package' : ''}, % of busy time:`,
 )
 const busy = totalMicros - idle
 for (const [key, micros] of [...selfMicros].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
@@ -55,4 +61,18 @@ function where(url: string, line: number): string {
     ? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)
     : relative(new URL('..', import.meta.url).pathname, path)
   return `${short}:${line + 1}`
+}
+
+/**
+ * The package a frame's file belongs to: a dependency's name, `@tessera/<dir>` for a workspace
+ * package, `node:<module>` (with its first internal folder), or the file itself.
+ */
+function packageOf(url: string): string {
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/')
+  const path = url.replace(/^file:\/\//, '')
+  const dependency = path.match(/.*node_modules\/((?:@[^/]+\/)?[^/]+)/)
+  if (dependency) return dependency[1] as string
+  const workspace = path.match(/\/packages\/([^/]+)\//)
+  if (workspace) return `@tessera/${workspace[1]}`
+  return relative(new URL('..', import.meta.url).pathname, path)
 }
