@@ -2,10 +2,12 @@
 // goal's two servers run side by side and are loaded in turn, a few seconds each, so the
 // swings of a shared machine (node:http served 26.6k and 45.3k req/s in two rounds of one
 // run here) land on both sides of every pair. Prints each goal's median pair ratio, the
-// range of the pairs, and MET or NOT MET. See README.md ("Paired goals").
+// range of the pairs, and MET or NOT MET. Then the references (no verdict): the floor of
+// a session on Redis against bare Hono, and Tessera on Redis against that floor. See
+// README.md ("Paired goals").
 import { cpus } from 'node:os'
-import { formatGoal, type Goal, goals } from './lib/goals.js'
-import { measurePairedGoal } from './lib/paired-goal.js'
+import { type Comparison, formatGoal, formatReference, goals, references } from './lib/goals.js'
+import { measurePairedGoal, type PairedGoal } from './lib/paired-goal.js'
 import { redisReachable } from './lib/redis.js'
 import { targetById } from './lib/targets.js'
 
@@ -13,16 +15,19 @@ const slices = wholeNumber('BENCH_GOAL_SLICES', 6)
 const sliceSeconds = wholeNumber('BENCH_GOAL_SECONDS', 3)
 const sessions = wholeNumber('BENCH_GOAL_SESSIONS', 1)
 const only = (process.env.BENCH_GOAL_TARGETS ?? '').split(',').filter((id) => id !== '')
-const chosen = goals.filter((goal) => only.length === 0 || only.includes(goal.target))
-const unknown = only.filter((id) => !goals.some((goal) => goal.target === id))
+const isChosen = (c: Comparison): boolean => only.length === 0 || only.includes(c.target)
+const chosen = goals.filter(isChosen)
+const chosenReferences = references.filter(isChosen)
+const measured = [...goals, ...references]
+const unknown = only.filter((id) => !measured.some((c) => c.target === id))
 if (unknown.length > 0) {
   console.error(
-    `BENCH_GOAL_TARGETS: no goal measures ${unknown.join(', ')} (goal targets: ${[...new Set(goals.map((g) => g.target))].join(', ')})`,
+    `BENCH_GOAL_TARGETS: no goal or reference measures ${unknown.join(', ')} (their targets: ${[...new Set(measured.map((c) => c.target))].join(', ')})`,
   )
   process.exit(2)
 }
 console.log(
-  `${chosen.length} goal(s), each: its two servers side by side, 2 s warm-up each, then ` +
+  `${chosen.length} goal(s) and ${chosenReferences.length} reference(s), each: its two servers side by side, 2 s warm-up each, then ` +
     `${slices} pairs of ${sliceSeconds} s slices (target, baseline, baseline, target, …), ` +
     `50 connections, ${sessionsPart()} (Node ${process.version}, ${cpus().length} CPUs)`,
 )
@@ -30,35 +35,53 @@ console.log(
 let redisUp: Promise<boolean> | undefined
 let failed = false
 for (const goal of chosen) {
-  if (usesRedis(goal)) {
+  const line = await measureLine(goal, (value, unmeasured) => formatGoal(goal, value, unmeasured))
+  if (line !== undefined) console.log(line)
+}
+for (const reference of chosenReferences) {
+  const line = await measureLine(reference, (value, unmeasured) =>
+    formatReference(reference, value, unmeasured),
+  )
+  if (line !== undefined) console.log(line)
+}
+if (failed) process.exitCode = 1
+
+/**
+ * Measures one goal or reference in pairs and returns its line (the req/s ratio, then
+ * the server's CPU per response beside it); a skip for an unreachable Redis is a line
+ * too. A failure is written to stderr, marks the run failed and returns `undefined`.
+ */
+async function measureLine(
+  comparison: Comparison,
+  format: (value: number | null, unmeasured?: string) => string,
+): Promise<string | undefined> {
+  if (usesRedis(comparison)) {
     redisUp ??= redisReachable()
-    if (!(await redisUp)) {
-      console.log(formatGoal(goal, null, 'SKIPPED: redis unreachable'))
-      continue
-    }
+    if (!(await redisUp)) return format(null, 'SKIPPED: redis unreachable')
   }
+  let result: PairedGoal
   try {
-    const { pairs, median, cpu } = await measurePairedGoal(goal, {
+    result = await measurePairedGoal(comparison, {
       slices,
       sliceSeconds,
       warmupSeconds: 2,
       connections: 50,
       sessions,
     })
-    // The verdict is the req/s ratio; the server's CPU per response is printed beside it.
-    const cpuPart =
-      cpu === undefined
-        ? ''
-        : `; server CPU per response ${cpu.targetMicros.toFixed(1)} / ${cpu.baselineMicros.toFixed(1)} µs, ` +
-          `${cpu.median.toFixed(2)}× (pairs ${range(cpu.pairs)})`
-    console.log(`${formatGoal(goal, median)} (pairs ${range(pairs)}${cpuPart})`)
   } catch (error) {
     failed = true
     const why = error instanceof Error ? error.message : String(error)
-    console.error(formatGoal(goal, null, `FAILED: ${why}`))
+    console.error(format(null, `FAILED: ${why}`))
+    return undefined
   }
+  const { pairs, median, cpu } = result
+  const cpuPart =
+    cpu === undefined
+      ? ''
+      : `; server CPU per response ${cpu.targetMicros.toFixed(1)} / ${cpu.baselineMicros.toFixed(1)} µs, ` +
+        `${cpu.median.toFixed(2)}× (pairs ${range(cpu.pairs)})`
+  return `${format(median)} (pairs ${range(pairs)}${cpuPart})`
 }
-if (failed) process.exitCode = 1
 
 function sessionsPart(): string {
   if (sessions === 1) return 'one session on every request'
@@ -69,8 +92,8 @@ function range(pairs: number[]): string {
   return `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`
 }
 
-function usesRedis(goal: Goal): boolean {
-  return targetById(goal.target).redis || targetById(goal.baseline).redis
+function usesRedis(comparison: Comparison): boolean {
+  return targetById(comparison.target).redis || targetById(comparison.baseline).redis
 }
 
 function wholeNumber(name: string, fallback: number): number {

@@ -1,11 +1,15 @@
 import { type Outcome, rateOf, ratio } from './ratios.js'
 import type { TargetId } from './targets.js'
 
-/** One performance goal: `target` req/s over `baseline` req/s, read path, same run. */
-export interface Goal {
+/** Two targets measured against each other: `target` req/s over `baseline` req/s, read path. */
+export interface Comparison {
   name: string
   target: TargetId
   baseline: TargetId
+}
+
+/** One performance goal: a {@link Comparison} with the least ratio that meets it. */
+export interface Goal extends Comparison {
   /** The least ratio that meets the goal. */
   atLeast: number
 }
@@ -62,6 +66,26 @@ export const goals: readonly Goal[] = [
 ].map(([name, target, baseline, atLeast]) => ({ name, target, baseline, atLeast }) as Goal)
 
 /**
+ * What the Redis goals are measured against besides the bare framework, printed after the
+ * goals with no verdict: the floor of any session on Redis (bare Hono plus one ioredis
+ * HMGET per request, corked as `RedisStore` corks its reads) against bare Hono, which
+ * bounds what a Redis goal can read on this machine, and Tessera on Redis against that
+ * floor, which is what the session layer itself costs there.
+ */
+export const references: readonly Comparison[] = [
+  {
+    name: 'floor of a session on Redis (hono + 1 corked HMGET) / bare Hono',
+    target: 'hono-redis-floor',
+    baseline: 'hono',
+  },
+  {
+    name: 'Tessera Hono (Redis) / that floor',
+    target: 'tessera-hono-redis',
+    baseline: 'hono-redis-floor',
+  },
+]
+
+/**
  * One line per goal, e.g. `goal: Tessera Hono (memory) / bare Hono = 0.62× (target ≥
  * 0.75×) NOT MET`; `n/a … NOT MEASURED` when either side failed, was skipped or not
  * selected.
@@ -72,6 +96,16 @@ export function formatGoals(outcomes: readonly Outcome[]): string {
       formatGoal(goal, ratio(rateOf(outcomes, goal.target), rateOf(outcomes, goal.baseline))),
     )
     .join('\n')
+}
+
+/** One reference's line, e.g. `reference: … = 0.71×`, or `n/a` with `unmeasured`. */
+export function formatReference(
+  reference: Comparison,
+  value: number | null,
+  unmeasured = 'NOT MEASURED',
+): string {
+  if (value === null) return `reference: ${reference.name} = n/a ${unmeasured}`
+  return `reference: ${reference.name} = ${value.toFixed(2)}×`
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Goal } from './goals.js'
+import type { Comparison } from './goals.js'
 import { type LoadOptions, measure, problems } from './measure.js'
 import { type PairedRatios, pairedRatios } from './paired-ratios.js'
 import { prepareRead } from './prepare-read.js'
@@ -45,7 +45,7 @@ export interface PairedGoal extends PairedRatios {
  * Both servers are stopped at the end, whatever happened.
  */
 export async function measurePairedGoal(
-  goal: Goal,
+  goal: Comparison,
   options: PairedGoalOptions,
 ): Promise<PairedGoal> {
   const sides = [targetById(goal.target), targetById(goal.baseline)] as const

@@ -1,7 +1,7 @@
 // Smoke test of the bench's bare-framework targets, write path and goal lines: machinery,
 // not performance (no timing thresholds).
 import { afterEach, describe, expect, it } from 'vitest'
-import { formatGoals } from '../lib/goals.js'
+import { type Comparison, formatGoals, formatReference, references } from '../lib/goals.js'
 import { measure, problems } from '../lib/measure.js'
 import { prepareRequest } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
@@ -79,6 +79,20 @@ describe('bench tables and goal lines', () => {
     )
     expect(lines).toContain(
       'goal: Tessera Hono (Redis) / bare Hono = n/a (target ≥ 0.75×) NOT MEASURED',
+    )
+  })
+
+  it('prints each reference with its ratio and no verdict: the Redis floor against bare Hono, Tessera against the floor', () => {
+    expect(references.map((r) => [r.target, r.baseline])).toEqual([
+      ['hono-redis-floor', 'hono'],
+      ['tessera-hono-redis', 'hono-redis-floor'],
+    ])
+    const [floor, layer] = references as [Comparison, Comparison]
+    expect(formatReference(floor, 0.672)).toBe(
+      'reference: floor of a session on Redis (hono + 1 corked HMGET) / bare Hono = 0.67×',
+    )
+    expect(formatReference(layer, null, 'SKIPPED: redis unreachable')).toBe(
+      'reference: Tessera Hono (Redis) / that floor = n/a SKIPPED: redis unreachable',
     )
   })
 
