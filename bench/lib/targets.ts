@@ -7,6 +7,8 @@ export type TargetId =
   | 'hono-redis-floor'
   | 'express'
   | 'fastify'
+  | 'express-redis-floor'
+  | 'fastify-redis-floor'
   | 'tessera-hono-memory'
   | 'tessera-hono'
   | 'express-session'
@@ -73,6 +75,9 @@ const rows: Row[] = [
   ['hono-redis-floor', 'hono-floor + corked redis read', { redis: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
+  // Each bare framework plus that one corked Redis read, where its Tessera adapter reads.
+  ['express-redis-floor', 'express + corked redis read', { redis: true, framework: 'express' }],
+  ['fastify-redis-floor', 'fastify + corked redis read', { redis: true, framework: 'fastify' }],
   ['tessera-hono-memory', 'tessera (hono + memory)', { ...session, framework: 'hono' }],
   ['tessera-hono', 'tessera (hono + sqlite)', { ...session, framework: 'hono' }],
   ['express-session', 'express-session (memory)', { ...session, framework: 'express' }],

@@ -86,6 +86,10 @@ describe('bench tables and goal lines', () => {
     expect(references.map((r) => [r.target, r.baseline])).toEqual([
       ['hono-redis-floor', 'hono'],
       ['tessera-hono-redis', 'hono-redis-floor'],
+      ['fastify-redis-floor', 'fastify'],
+      ['tessera-fastify-redis', 'fastify-redis-floor'],
+      ['express-redis-floor', 'express'],
+      ['tessera-express-redis', 'express-redis-floor'],
     ])
     const [floor, layer] = references as [Comparison, Comparison]
     expect(formatReference(floor, 0.672)).toBe(

@@ -1,5 +1,5 @@
 // Minimal declarations for the parts of express 5 and express-session that
-// servers/express-session*.ts (and connect-redis's own declarations) use. The workspace does not install @types/express or
+// servers/express-session*.ts, servers/express-redis-floor.ts (and connect-redis's own declarations) use. The workspace does not install @types/express or
 // @types/express-session; if it ever does, delete this file and its reference.
 
 declare module 'express' {
@@ -11,6 +11,8 @@ declare module 'express' {
       session: { user?: string; n?: number }
     }
     interface Response extends ServerResponse {
+      /** What middleware keeps for the route (servers/express-redis-floor.ts). */
+      locals: Record<string, unknown>
       json(body: unknown): this
     }
     type NextFunction = (error?: unknown) => void
