@@ -59,7 +59,14 @@ describe('parseStoreUrl (property)', () => {
         password,
         rest,
         (s, user, pw, after) => {
-          // The password is in the userinfo; everything after the @ is arbitrary.
+          // The password is in the userinfo; everything after the @ is arbitrary. Where the
+          // user name or the host happens to spell the password (CI drew the host 'totype'
+          // with the password 'totype'), showing them is not quoting it: such URLs say nothing.
+          fc.pre(
+            ![user, after].some(
+              (part) => part.includes(pw) || part.includes(encodeURIComponent(pw)),
+            ),
+          )
           const url = `${s}${s ? '://' : ''}${user}:${encodeURIComponent(pw)}@${after}`
           let result: ReturnType<typeof parseStoreUrl> | undefined
           try {
