@@ -77,6 +77,16 @@ export const references: readonly Comparison[] = [
   ['floor of a session on Redis (hono + 1 corked HMGET) / bare Hono', 'hono-redis-floor', 'hono'],
   ['Tessera Hono (Redis) / that floor', 'tessera-hono-redis', 'hono-redis-floor'],
   [
+    'the same read through a bare socket (hono + 1 batched raw HMGET) / bare Hono',
+    'hono-raw-redis-floor',
+    'hono',
+  ],
+  [
+    'that floor through ioredis / the same read through a bare socket',
+    'hono-redis-floor',
+    'hono-raw-redis-floor',
+  ],
+  [
     'floor of a session on Redis (fastify + 1 corked HMGET) / bare Fastify',
     'fastify-redis-floor',
     'fastify',

@@ -5,6 +5,7 @@ export type TargetId =
   | 'hono'
   | 'hono-floor'
   | 'hono-redis-floor'
+  | 'hono-raw-redis-floor'
   | 'express'
   | 'fastify'
   | 'express-redis-floor'
@@ -73,6 +74,9 @@ const rows: Row[] = [
   // Bare Hono plus one Redis read per request, corked as RedisStore corks its reads, and
   // nothing else (no Vary): the floor of any session on Redis.
   ['hono-redis-floor', 'hono + corked redis read', { redis: true, framework: 'hono' }],
+  // The same read through a bare socket and a few lines of RESP instead of ioredis: how
+  // much of that floor is the driver.
+  ['hono-raw-redis-floor', 'hono + batched raw-socket read', { redis: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
   // Each bare framework plus that one corked Redis read, where its Tessera adapter reads.

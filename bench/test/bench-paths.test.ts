@@ -86,6 +86,8 @@ describe('bench tables and goal lines', () => {
     expect(references.map((r) => [r.target, r.baseline])).toEqual([
       ['hono-redis-floor', 'hono'],
       ['tessera-hono-redis', 'hono-redis-floor'],
+      ['hono-raw-redis-floor', 'hono'],
+      ['hono-redis-floor', 'hono-raw-redis-floor'],
       ['fastify-redis-floor', 'fastify'],
       ['tessera-fastify-redis', 'fastify-redis-floor'],
       ['express-redis-floor', 'express'],

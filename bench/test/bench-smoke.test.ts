@@ -103,6 +103,7 @@ describe('bench smoke', () => {
     'tessera-fastify-redis-cached',
     // No session: one key written at start-up, read on every request.
     'hono-redis-floor',
+    'hono-raw-redis-floor',
     'fastify-redis-floor',
     'express-redis-floor',
   ] as const)('measures %s, then the stopped child has deleted its keys', async (id) => {
