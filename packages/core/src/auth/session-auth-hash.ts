@@ -9,7 +9,8 @@ const VERIFIED_CAPACITY = 4096
 
 /**
  * Per keyring (immutable: a rotated secret is a new keyring), the auth hash last found
- * valid for each password hash, least recently used out first. The check is
+ * valid for each password hash, the least recently used out first (`LruCache`'s second
+ * chance: a user whose every request reads the same pair costs no reordering). The check is
  * deterministic for a given keyring, password hash and auth hash, so a remembered pair
  * needs no HMAC; a changed password is another key and is verified afresh. Neither value
  * comes from the request: both are read server-side, from the user table and the
