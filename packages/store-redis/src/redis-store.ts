@@ -80,7 +80,7 @@ export interface ClientSideCacheOptions {
   maxAgeMs?: number
   /**
    * How many sessions are kept at most (a whole number from 1 to 1,000,000); the one
-   * kept longest makes room.
+   * first kept longest ago makes room.
    * @default 10000
    */
   maxEntries?: number

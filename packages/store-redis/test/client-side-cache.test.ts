@@ -226,6 +226,30 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
     expect(seen.map((r) => r?.data.v)).toEqual([2, 1, 1, 2])
   })
 
+  it('keeps a session it wrote and read again in its first place: the one first kept longest ago makes room', async () => {
+    const clock = new ManualClock()
+    const prefix = freshPrefix()
+    const { store, client } = await cachingStore({ prefix, clock, maxEntries: 2 })
+    const other = plainStore(prefix, clock)
+    const [first, second, third] = [1, 2, 3].map(() => makeRecord({ data: { v: 1 } }, clock.now()))
+    if (!first || !second || !third) throw new Error('three records')
+    for (const record of [first, second, third]) await other.create(record)
+    await invalidationsDelivered(store, first.id)
+    await kept(store, first.id)
+    await kept(store, second.id)
+    // No invalidation from here on: only the store's own forgetting is at work.
+    await client.call('CLIENT', 'TRACKING', 'OFF')
+    expect(await store.update({ ...first, data: { v: 2 }, version: 2 }, 1)).toBe('ok')
+    expect(store.getNow(first.id)).toBeUndefined()
+    expect((await kept(store, first.id))?.data.v).toBe(2)
+    await kept(store, third.id)
+    // Written and kept again, the first session kept its place and made room; the
+    // second, kept after it and not written since, is still answered.
+    expect(store.getNow(first.id)).toBeUndefined()
+    expect(store.getNow(second.id)?.data.v).toBe(1)
+    expect(store.getNow(third.id)?.data.v).toBe(1)
+  })
+
   it('close() switches tracking off and closes its own connection; the client stays open and may cache again', async () => {
     const { store, client } = await cachingStore()
     const redirect = (await client.call('CLIENT', 'TRACKINGINFO')) as unknown[]
