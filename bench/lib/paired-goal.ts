@@ -41,8 +41,8 @@ export interface PairedGoal extends PairedRatios {
  * running side by side: both start, each is warmed up, then the two are loaded in turn,
  * slice after slice, in the order target, baseline, baseline, target, target, … (so a
  * steady drift of the machine does not favour one side), and each pair of adjacent
- * slices gives one ratio. Every response of
- * every slice, warm-up included, must be a 2xx with the expected body, or this throws.
+ * slices gives one ratio. Every response of every slice, warm-up included, must be a 2xx
+ * with the expected body, or this throws.
  * Both servers are stopped at the end, whatever happened.
  */
 export async function measurePairedGoal(

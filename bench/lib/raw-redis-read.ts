@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net'
-import { connectBenchRedis } from './bench-redis-client.js'
+import { writeFloorHash } from './floor-hash.js'
 import type { FloorRedisRead } from './floor-redis-read.js'
-import { redisHost, redisPort, redisPrefix } from './redis.js'
+import { redisHost, redisPort } from './redis.js'
 
 /** The RESP encoding of one command whose arguments are all strings. */
 const encode = (args: readonly string[]): string =>
@@ -21,9 +21,10 @@ function parseHmget(buf: Buffer, at: number): { first: string | null; next: numb
   const head = line(at)
   if (head === undefined) return undefined
   if (head.text[0] !== '*') throw new Error(`unexpected Redis reply ${head.text}`)
+  const count = Number(head.text.slice(1))
   let pos = head.next
   let first: string | null = null
-  for (let i = 0; i < Number(head.text.slice(1)); i++) {
+  for (let i = 0; i < count; i++) {
     const bulk = line(pos)
     if (bulk === undefined) return undefined
     const length = Number(bulk.text.slice(1))
@@ -44,7 +45,8 @@ function parseHmget(buf: Buffer, at: number): { first: string | null; next: numb
  * through a bare `node:net` socket and the few lines of RESP above instead of ioredis: a
  * probe of what Node's own I/O costs per read, so that the `hono-raw-redis-floor` reference
  * says how much of the floor is the driver. Not a client: no reconnection, no errors
- * surfaced per command, nothing but HMGET. The hash is written and deleted with ioredis.
+ * surfaced per command, nothing but HMGET. The hash is written and deleted with ioredis
+ * (`writeFloorHash`).
  *
  * @example
  * ```ts
@@ -53,10 +55,8 @@ function parseHmget(buf: Buffer, at: number): { first: string | null; next: numb
  * ```
  */
 export async function openRawRedisRead(target: string): Promise<FloorRedisRead> {
-  const key = `${redisPrefix(target)}session`
-  const setup = await connectBenchRedis()
-  await setup.hset(key, { rec: JSON.stringify({ user: 'bench' }), seen: '0', idle: '0', abs: '0' })
-  const command = encode(['HMGET', key, 'rec', 'seen', 'idle', 'abs'])
+  const hash = await writeFloorHash(target)
+  const command = encode(['HMGET', hash.key, ...hash.fields])
 
   const socket: Socket = connect({ host: redisHost, port: redisPort, noDelay: true })
   await new Promise<void>((resolve, reject) => {
@@ -96,13 +96,11 @@ export async function openRawRedisRead(target: string): Promise<FloorRedisRead> 
         scheduled = true
         setImmediate(flush)
       }
-      const rec = await new Promise<string | null>((resolve) => waiting.push(resolve))
-      return (JSON.parse(rec ?? '{}') as { user: string }).user
+      return hash.user(await new Promise<string | null>((resolve) => waiting.push(resolve)))
     },
     async close() {
       socket.destroy()
-      await setup.del(key)
-      await setup.quit()
+      await hash.remove()
     },
   }
 }
