@@ -21,6 +21,10 @@ export interface SpawnServerOptions {
   startTimeoutMs?: number
   /** How long SIGTERM may take before SIGKILL. @default 5_000 */
   stopTimeoutMs?: number
+  /** Node flags for the child before the entry (a probe's `--trace-gc`). @default none */
+  nodeFlags?: readonly string[]
+  /** Receives the child's standard output instead of this process's own. @default inherited */
+  onStdout?: (chunk: string) => void
 }
 
 // Children still alive when this process exits for any reason (a thrown error, a failed
@@ -54,9 +58,8 @@ export function spawnServer(
   file: string,
   options: SpawnServerOptions = {},
 ): Promise<RunningServer> {
-  const { startTimeoutMs = 20_000, stopTimeoutMs = 5_000 } = options
   const name = basename(file)
-  return bundle(file).then((entry) => start(entry, name, startTimeoutMs, stopTimeoutMs))
+  return bundle(file).then((entry) => start(entry, name, options))
 }
 
 /** Bundles `file` with esbuild into `.build/` (packages stay imports from node_modules) and returns the output path. */
@@ -79,20 +82,17 @@ export async function bundle(file: string): Promise<string> {
   return outfile
 }
 
-function start(
-  entry: string,
-  name: string,
-  startTimeoutMs: number,
-  stopTimeoutMs: number,
-): Promise<RunningServer> {
+function start(entry: string, name: string, options: SpawnServerOptions): Promise<RunningServer> {
+  const { startTimeoutMs = 20_000, stopTimeoutMs = 5_000, nodeFlags = [], onStdout } = options
   // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it exits (see
   // profile-top.ts); the profiler's own cost lowers that run's numbers.
   const profileDir = process.env.BENCH_CPU_PROF
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
-  const child = spawn(process.execPath, [...profile, entry], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, entry], {
     cwd: benchDir,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   })
+  if (onStdout) child.stdout?.setEncoding('utf8').on('data', onStdout)
   trackChild(child)
   const stop = (): Promise<void> => stopChild(child, stopTimeoutMs)
 
