@@ -5,8 +5,9 @@
 // counted: young-generation scavenges per 10,000 responses and their pause per response
 // (a scavenge costs what survives it), full mark-compacts (what reached the old
 // generation), and the server's CPU per response (`/proc`, `--trace-gc`'s printing
-// included: compare targets and builds with each other, not with `bench:goals`). The default targets are the Hono Redis line, its floor and Tessera Hono on
-// SQLite. (README.md: the `DeadlineQueue` row of "What changed".)
+// included: compare targets and builds with each other, not with `bench:goals`). The
+// default targets are the Hono Redis line, its floor and Tessera Hono on SQLite.
+// (README.md: the `DeadlineQueue` row of "What changed".)
 import { measure } from '../lib/measure.js'
 import { prepareRead } from '../lib/prepare-read.js'
 import { processCpuSeconds } from '../lib/process-cpu.js'
