@@ -4,7 +4,8 @@
 // `GET /` at 50 connections, and the collections the child printed in those 6 s are
 // counted: young-generation scavenges per 10,000 responses and their pause per response
 // (a scavenge costs what survives it), full mark-compacts (what reached the old
-// generation), and the server's CPU per response (`/proc`, `--trace-gc`'s printing
+// generation), the heap's growth between collections per response (what was allocated),
+// and the server's CPU per response (`/proc`, `--trace-gc`'s printing
 // included: compare targets and builds with each other, not with `bench:goals`). The
 // default targets are the Hono Redis line, its floor and Tessera Hono on SQLite.
 // (README.md: the `DeadlineQueue` row of "What changed".)
@@ -26,6 +27,9 @@ for (const id of ids) {
   let scavenges = 0
   let scavengeMs = 0
   let markCompacts = 0
+  // Heap growth between collections: each one's size before, minus the last one's after.
+  let allocatedMb = 0
+  let lastAfterMb: number | undefined
   let partial = ''
   const onStdout = (chunk: string): void => {
     const lines = (partial + chunk).split('\n')
@@ -34,6 +38,11 @@ for (const id of ids) {
     for (const line of lines) {
       // "[pid:0x…]  2406 ms: Scavenge 32.8 (51.3) -> 19.3 (51.5) MB, 1.71 / 0.00 ms …"
       const pause = /MB, ([\d.]+) \//.exec(line)
+      const sizes = /: (?:Scavenge|Mark-Compact) ([\d.]+) \([\d.]+\) -> ([\d.]+) /.exec(line)
+      if (sizes) {
+        if (lastAfterMb !== undefined) allocatedMb += Number(sizes[1]) - lastAfterMb
+        lastAfterMb = Number(sizes[2])
+      }
       if (line.includes(': Scavenge ')) {
         scavenges++
         scavengeMs += Number(pause?.[1] ?? 0)
@@ -53,7 +62,8 @@ for (const id of ids) {
     console.log(
       `${id}: ${n} responses, server CPU ${((cpu * 1e6) / n).toFixed(1)} µs per response; ` +
         `${((scavenges * 10_000) / n).toFixed(1)} scavenges per 10,000, ` +
-        `${perResponse} µs of scavenge pause per response; ${markCompacts} mark-compacts`,
+        `${perResponse} µs of scavenge pause per response; ${markCompacts} mark-compacts; ` +
+        `${((allocatedMb * 1024) / n).toFixed(1)} KB allocated per response`,
     )
   } finally {
     await server.stop()
