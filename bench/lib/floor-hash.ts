@@ -31,11 +31,12 @@ export interface FloorHash {
 export async function writeFloorHash(target: string): Promise<FloorHash> {
   const key = `${redisPrefix(target)}session`
   const redis = await connectBenchRedis()
-  await redis.hset(key, { rec: JSON.stringify({ user: 'bench' }), seen: '0', idle: '0', abs: '0' })
+  const row = { rec: JSON.stringify({ user: 'bench' }), seen: '0', idle: '0', abs: '0' }
+  await redis.hset(key, row)
   return {
     redis,
     key,
-    fields: ['rec', 'seen', 'idle', 'abs'],
+    fields: Object.keys(row),
     user: (rec) => (JSON.parse(rec ?? '{}') as { user: string }).user,
     async remove() {
       await redis.del(key)

@@ -9,7 +9,7 @@
 // included: compare targets and builds with each other, not with `bench:goals`). The
 // default targets are the Hono Redis line, its floor and Tessera Hono on SQLite.
 // (README.md: the `DeadlineQueue` row of "What changed".)
-import { measure } from '../lib/measure.js'
+import { type Measurement, measure, problems } from '../lib/measure.js'
 import { prepareRead } from '../lib/prepare-read.js'
 import { processCpuSeconds } from '../lib/process-cpu.js'
 import { spawnServer } from '../lib/spawn-server.js'
@@ -21,8 +21,17 @@ const ids = (
     : ['tessera-hono-redis', 'hono-redis-floor', 'tessera-hono']
 ) as TargetId[]
 
+/** Every response must be the verified echo, as in `bench:goals`; else the counts mean nothing. */
+function checked(id: string, m: Measurement): Measurement {
+  const found = problems(m)
+  if (found.length > 0) throw new Error(`${id}: ${found.join(', ')}`)
+  return m
+}
+
 for (const id of ids) {
   const target = targetById(id)
+  // The demo runs as `npm start` runs it (`spawnDemo`), which takes no Node flags.
+  if (target.launch !== 'bundle') throw new Error(`${id}: only bundled targets can be probed`)
   let counting = false
   let scavenges = 0
   let scavengeMs = 0
@@ -52,10 +61,10 @@ for (const id of ids) {
   const server = await spawnServer(target.file, { nodeFlags: ['--trace-gc'], onStdout })
   try {
     const load = await prepareRead(target, server.url)
-    await measure({ ...load, durationSeconds: 2 })
+    checked(id, await measure({ ...load, durationSeconds: 2 }))
     counting = true
     const before = processCpuSeconds(server.pid) ?? Number.NaN
-    const { responses2xx: n } = await measure({ ...load, durationSeconds: 6 })
+    const { responses2xx: n } = checked(id, await measure({ ...load, durationSeconds: 6 }))
     const cpu = (processCpuSeconds(server.pid) ?? Number.NaN) - before
     counting = false
     const perResponse = ((scavengeMs * 1000) / n).toFixed(2)
