@@ -11,7 +11,9 @@ import {
   type InstructionScenario,
   instructionScenarios,
   isInstructionScenario,
+  redisScenarios,
 } from './lib/instruction-scenarios.js'
+import { redisReachable } from './lib/redis.js'
 import { requestCounts } from './lib/request-counts.js'
 import { bundle } from './lib/spawn-server.js'
 
@@ -35,7 +37,15 @@ const entry = await bundle(
   fileURLToPath(new URL('./instructions/request-loop.ts', import.meta.url)),
 )
 const perRequest = new Map<InstructionScenario, number>()
+// The Redis scenarios read the Redis at 127.0.0.1:6379: skipped, saying so, without one.
+const redisUp = chosen.some((id) => redisScenarios.has(id as InstructionScenario))
+  ? await redisReachable()
+  : true
 for (const scenario of chosen as InstructionScenario[]) {
+  if (redisScenarios.has(scenario) && !redisUp) {
+    console.log(`SKIPPED ${scenario}: redis unreachable at 127.0.0.1:6379`)
+    continue
+  }
   console.log(`counting ${scenario} (${fewer} and ${more} requests)…`)
   perRequest.set(scenario, await countInstructions(entry, scenario, [fewer, more]))
 }

@@ -51,10 +51,34 @@ const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-instructions-'))
 // sliding-expiry renewal (a store write) that another does not.
 const startedAt = Date.now()
 const clock = (): number => startedAt
-const store: SessionStore =
-  scenario === 'tessera-hono-sqlite' || scenario === 'tessera-hono-jwt'
-    ? new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
-    : new MemoryStore({ clock })
+// What the scenario opened besides its store, closed at the end (Redis connections).
+const closing: Array<() => Promise<void>> = []
+
+/** The scenario's session store (a bare scenario builds one it never reads). */
+async function storeOf(id: InstructionScenario): Promise<SessionStore> {
+  if (id === 'tessera-hono-sqlite' || id === 'tessera-hono-jwt') {
+    return new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
+  }
+  if (id !== 'tessera-hono-redis') return new MemoryStore({ clock })
+  // Imported by the Redis scenarios only (code loaded into the process moves the counts).
+  const { RedisStore } = await import('@tessera/store-redis')
+  const { connectBenchRedis } = await import('../lib/bench-redis-client.js')
+  const { deleteKeysWithPrefix, redisPrefix } = await import('../lib/redis.js')
+  // The bench targets' client and `RedisStore`'s defaults, as `tessera-hono-redis` serves.
+  const redis = await connectBenchRedis()
+  const prefix = redisPrefix('instructions-tessera-hono-redis')
+  closing.push(async () => {
+    await deleteKeysWithPrefix(
+      prefix,
+      (cursor, match) => redis.scan(cursor, 'MATCH', match, 'COUNT', 250),
+      (keys) => redis.del(...keys),
+    )
+    await redis.quit()
+  })
+  return new RedisStore({ client: redis, prefix, clock })
+}
+
+const store = await storeOf(scenario)
 // `tessera-hono-jwt` is `tessera-hono-sqlite` with the `tessera-hono-jwt-eddsa` target's
 // cookies: JWTs signed with a fresh Ed25519 key, the JWKS route served.
 const manager =
@@ -83,8 +107,16 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       // @hono/node-server's own listener, as `serve()` installs it.
       return getRequestListener(app.fetch)
     }
+    case 'hono-redis-floor': {
+      const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
+      const { honoReadFloorApp } = await import('../lib/hono-read-floor-app.js')
+      const floor = await openFloorRedisRead('instructions-hono-redis-floor')
+      closing.push(() => floor.close())
+      return getRequestListener(honoReadFloorApp(floor).fetch)
+    }
     case 'tessera-hono-memory':
     case 'tessera-hono-sqlite':
+    case 'tessera-hono-redis':
     case 'tessera-hono-jwt': {
       const app = new Hono<SessionEnv>()
       app.use(session(manager, id === 'tessera-hono-jwt' ? { jwks: true } : {}))
@@ -190,4 +222,5 @@ for (let i = 0; i < warmUp + count; i++) {
   }
 }
 await store.close?.()
+for (const close of closing) await close()
 rmSync(dir, { recursive: true, force: true })

@@ -2,12 +2,18 @@
  * The request loops `npm run bench:instructions` counts (instructions/request-loop.ts),
  * each answering `GET /` with `{"user":"bench"}`: a bare framework, or Tessera on it
  * reading that answer from a live session. `bare` names the scenario each is compared with.
+ * The scenarios in {@link redisScenarios} need Redis.
  */
 export const instructionScenarios = {
   hono: { bare: 'hono' },
   'tessera-hono-memory': { bare: 'hono' },
   'tessera-hono-sqlite': { bare: 'hono' },
   'tessera-hono-jwt': { bare: 'hono' },
+  // Over a real Redis at 127.0.0.1:6379: the floor (one corked HMGET per request, as
+  // `hono-redis-floor` serves it) against bare Hono, and Tessera on `RedisStore` against
+  // that floor: what the session layer adds to a request that waits on the network.
+  'hono-redis-floor': { bare: 'hono' },
+  'tessera-hono-redis': { bare: 'hono-redis-floor' },
   fastify: { bare: 'fastify' },
   'tessera-fastify-memory': { bare: 'fastify' },
   express: { bare: 'express' },
@@ -15,6 +21,12 @@ export const instructionScenarios = {
 } as const
 
 export type InstructionScenario = keyof typeof instructionScenarios
+
+/** The scenarios that read Redis at 127.0.0.1:6379 on every request. */
+export const redisScenarios: ReadonlySet<InstructionScenario> = new Set([
+  'hono-redis-floor',
+  'tessera-hono-redis',
+])
 
 /** Whether `id` names a scenario. */
 export function isInstructionScenario(id: string): id is InstructionScenario {

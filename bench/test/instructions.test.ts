@@ -1,12 +1,19 @@
-// `npm run bench:instructions`: reading valgrind's total, and one real count of a short
-// request loop (skipped, with its reason, where valgrind is not installed).
+// `npm run bench:instructions`: reading valgrind's total, one real count of a short
+// request loop (skipped, with its reason, where valgrind is not installed), and the Redis
+// scenarios' loops on plain Node (skipped without a Redis; failed instead with
+// TESSERA_REQUIRE_SERVICES=1).
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { Redis } from 'ioredis'
 import { describe, expect, it } from 'vitest'
+import { serviceGate } from '../../test-support/require-service.js'
 import {
   countInstructions,
   instructionCountingUnavailable,
   parseInstructionRefs,
 } from '../lib/count-instructions.js'
+import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { bundle } from '../lib/spawn-server.js'
 
 describe('parseInstructionRefs', () => {
@@ -43,4 +50,40 @@ describe.skipIf(unavailable !== undefined)('countInstructions', () => {
     expect(perRequest).toBeGreaterThan(20_000)
     expect(perRequest).toBeLessThan(2_000_000)
   }, 180_000)
+})
+
+const redisGate = serviceGate('redis', await redisReachable(), 'no Redis at 127.0.0.1:6379')
+
+describe.skipIf(redisGate.skip)('the Redis scenarios', () => {
+  it('read Redis on every request, answer from it, and delete what they wrote', async () => {
+    const entry = await bundle(
+      fileURLToPath(new URL('../instructions/request-loop.ts', import.meta.url)),
+    )
+    const redis = new Redis({ host: redisHost, port: redisPort, lazyConnect: true })
+    await redis.connect()
+    try {
+      for (const scenario of ['hono-redis-floor', 'tessera-hono-redis']) {
+        // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
+        const run = promisify(execFile)(process.execPath, [entry, scenario, '200', '20'])
+        const seen = new Set<string>()
+        // While it runs its keys are there (each scenario under its own prefix)...
+        const match = `tessera-bench:instructions-*:${run.child.pid}:*`
+        while (run.child.exitCode === null) {
+          let cursor = '0'
+          do {
+            const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000)
+            for (const key of keys) seen.add(key)
+            cursor = next
+          } while (cursor !== '0')
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
+        await run
+        expect(seen.size, scenario).toBeGreaterThan(0)
+        // ...and once it has exited they are gone.
+        for (const key of seen) expect(await redis.exists(key), key).toBe(0)
+      }
+    } finally {
+      await redis.quit()
+    }
+  }, 60_000)
 })
