@@ -72,16 +72,29 @@ export function session<U extends AuthUser = AuthUser>(
   // ambient 'express' module, which has no `response`.)
   prepareNodeResponseGate((express as unknown as { response: object }).response)
   // req.session: an accessor on Express's request prototype, defined once (see there).
-  defineSessionProperty((express as unknown as { request: object }).request)
+  const expressRequest = (express as unknown as { request: object }).request
+  defineSessionProperty(expressRequest)
   return function tesseraSession(req, res, next) {
-    const view = new ExpressRequestView(req, clientIp ? clientIp(req) : req.socket.remoteAddress)
+    const socket = req.socket
+    const view = new ExpressRequestView(
+      req,
+      socket,
+      clientIp ? clientIp(req) : socket.remoteAddress,
+    )
     const scope = lifecycle.open(view)
     if (scope instanceof Response) return void sendNodeResponse(res, scope).catch(next)
     gateNodeResponse(res, scope, next)
     keepSession(res.locals, scope.session)
     // Express's request prototype answers req.session from the gate; a request whose
-    // prototype is not Express's (a custom one) gets its own property.
-    if (req.session !== scope.session) req.session = scope.session
+    // prototype is not Express's (a custom one), or that holds a session property of its
+    // own, gets its own property. Asked without reading req.session: on a request
+    // Express has re-prototyped, each property read costs a cache-missing lookup.
+    if (
+      !Object.prototype.isPrototypeOf.call(expressRequest, req) ||
+      Object.hasOwn(req, 'session')
+    ) {
+      req.session = scope.session
+    }
     const admitted = scope.admit()
     if (admitted === undefined) return next()
     admitted.then((refusal) => {

@@ -10,9 +10,13 @@ afterEach(async () => {
   for (const app of open.splice(0)) await app.close?.()
 })
 
-async function start(build: (app: ReturnType<typeof express>) => void): Promise<AdapterApp> {
+async function start(
+  build: (app: ReturnType<typeof express>) => void,
+  before?: (app: ReturnType<typeof express>) => void,
+): Promise<AdapterApp> {
   const { MemoryStore } = await import('@tessera/core')
   const app = express()
+  before?.(app)
   app.use(session(new SessionManager({ store: new MemoryStore(), secret })))
   build(app)
   app.use(storeErrorHandler())
@@ -36,6 +40,45 @@ describe('@tessera/express', () => {
     )
     const res = await get(app, '/')
     expect(await res.json()).toEqual({ n: 1 })
+  })
+
+  it('req.session is the Tessera session over one an earlier middleware set', async () => {
+    const app = await start(
+      (a) =>
+        a.get('/', async (req, res) => {
+          await req.session.set('n', 2)
+          res.json({ n: await req.session.get<number>('n') })
+        }),
+      (a) =>
+        a.use((req, _res, next) => {
+          ;(req as { session: unknown }).session = { foreign: true }
+          next()
+        }),
+    )
+    const res = await get(app, '/')
+    expect(await res.json()).toEqual({ n: 2 })
+    expect(sessionCookies(res)).toHaveLength(1)
+  })
+
+  it("req.session is set on a request whose prototype is not Express's", async () => {
+    const { IncomingMessage } = await import('node:http')
+    const app = await start(
+      (a) =>
+        a.use(async (req, res) => {
+          await req.session.set('n', 3)
+          res.setHeader('content-type', 'application/json')
+          res.end(JSON.stringify({ n: await req.session.get<number>('n') }))
+        }),
+      // What a framework that re-prototypes requests its own way leaves behind.
+      (a) =>
+        a.use((req, _res, next) => {
+          Object.setPrototypeOf(req, IncomingMessage.prototype)
+          next()
+        }),
+    )
+    const res = await get(app, '/')
+    expect(await res.json()).toEqual({ n: 3 })
+    expect(sessionCookies(res)).toHaveLength(1)
   })
 
   it('an async handler that throws StoreError gets 503 JSON through storeErrorHandler()', async () => {
