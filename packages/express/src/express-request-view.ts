@@ -23,6 +23,7 @@ export class ExpressRequestView implements RequestView {
   readonly method: string
   readonly url: string
   readonly ip: string | undefined
+  /** Own and bound: the lifecycle hands it on unbound (to the session, for its token). */
   readonly header: (name: string) => string | undefined
   /** The body-parser already read the body: the CSRF field comes from `req.body`. */
   readonly #parsed: boolean
@@ -47,11 +48,11 @@ export class ExpressRequestView implements RequestView {
     this.#parsed = (req as ParsedRequest)._body === true || req.readableEnded
   }
 
+  /** Read only when a route rule needs it (JWKS, shared sessions, `loginRequired`). */
   get path(): string {
     return this.req.baseUrl + this.req.path
   }
 
-  /** Own and bound: the lifecycle hands it on unbound (to the session, for its token). */
   headers(): Headers {
     return headersFromRecord(this.#headers)
   }
