@@ -11,7 +11,7 @@ import {
   type InstructionScenario,
   instructionScenarios,
   isInstructionScenario,
-  redisScenarios,
+  needsRedis,
 } from './lib/instruction-scenarios.js'
 import { redisReachable } from './lib/redis.js'
 import { requestCounts } from './lib/request-counts.js'
@@ -38,11 +38,9 @@ const entry = await bundle(
 )
 const perRequest = new Map<InstructionScenario, number>()
 // The Redis scenarios read the Redis at 127.0.0.1:6379: skipped, saying so, without one.
-const redisUp = chosen.some((id) => redisScenarios.has(id as InstructionScenario))
-  ? await redisReachable()
-  : true
+const redisUp = (chosen as InstructionScenario[]).some(needsRedis) ? await redisReachable() : true
 for (const scenario of chosen as InstructionScenario[]) {
-  if (redisScenarios.has(scenario) && !redisUp) {
+  if (needsRedis(scenario) && !redisUp) {
     console.log(`SKIPPED ${scenario}: redis unreachable at 127.0.0.1:6379`)
     continue
   }

@@ -51,52 +51,45 @@ const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-instructions-'))
 // sliding-expiry renewal (a store write) that another does not.
 const startedAt = Date.now()
 const clock = (): number => startedAt
-// What the scenario opened besides its store, closed at the end (Redis connections).
+// What the scenario opened, closed at the end (its store, Redis connections).
 const closing: Array<() => Promise<void>> = []
 
-/** The scenario's session store (a bare scenario builds one it never reads). */
-async function storeOf(id: InstructionScenario): Promise<SessionStore> {
-  if (id === 'tessera-hono-sqlite' || id === 'tessera-hono-jwt') {
-    return new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
+/** The scenario's session manager (a bare scenario builds one it never uses). */
+async function managerOf(id: InstructionScenario): Promise<SessionManager> {
+  if (id === 'tessera-hono-redis') {
+    // Imported by the Redis scenario only (code loaded into the process moves the counts):
+    // the `tessera-hono-redis` target's client and store, on the clock that stands still.
+    const { tesseraOnRedis } = await import('../lib/tessera-redis.js')
+    const { manager, cleanup } = await tesseraOnRedis('instructions-tessera-hono-redis', {
+      clock,
+    })
+    closing.push(cleanup)
+    return manager
   }
-  if (id !== 'tessera-hono-redis') return new MemoryStore({ clock })
-  // Imported by the Redis scenarios only (code loaded into the process moves the counts).
-  const { RedisStore } = await import('@tessera/store-redis')
-  const { connectBenchRedis } = await import('../lib/bench-redis-client.js')
-  const { deleteKeysWithPrefix, redisPrefix } = await import('../lib/redis.js')
-  // The bench targets' client and `RedisStore`'s defaults, as `tessera-hono-redis` serves.
-  const redis = await connectBenchRedis()
-  const prefix = redisPrefix('instructions-tessera-hono-redis')
-  closing.push(async () => {
-    await deleteKeysWithPrefix(
-      prefix,
-      (cursor, match) => redis.scan(cursor, 'MATCH', match, 'COUNT', 250),
-      (keys) => redis.del(...keys),
-    )
-    await redis.quit()
+  const store: SessionStore =
+    id === 'tessera-hono-sqlite' || id === 'tessera-hono-jwt'
+      ? new SqliteStore({ path: join(dir, 'sessions.sqlite3'), clock })
+      : new MemoryStore({ clock })
+  closing.push(async () => store.close?.())
+  if (id !== 'tessera-hono-jwt') return new SessionManager({ store, secret: benchSecret, clock })
+  // `tessera-hono-jwt` is `tessera-hono-sqlite` with the `tessera-hono-jwt-eddsa` target's
+  // cookies: JWTs signed with a fresh Ed25519 key, the JWKS route served.
+  return new SessionManager({
+    store,
+    secret: benchSecret,
+    clock,
+    format: 'jwt',
+    jwt: {
+      keys: await JwtKeySet.fromJson({
+        keys: [await generateJwtKey('EdDSA', { kid: 'bench-EdDSA' })],
+      }),
+      issuer: 'tessera-bench',
+      audience: 'tessera-bench',
+    },
   })
-  return new RedisStore({ client: redis, prefix, clock })
 }
 
-const store = await storeOf(scenario)
-// `tessera-hono-jwt` is `tessera-hono-sqlite` with the `tessera-hono-jwt-eddsa` target's
-// cookies: JWTs signed with a fresh Ed25519 key, the JWKS route served.
-const manager =
-  scenario === 'tessera-hono-jwt'
-    ? new SessionManager({
-        store,
-        secret: benchSecret,
-        clock,
-        format: 'jwt',
-        jwt: {
-          keys: await JwtKeySet.fromJson({
-            keys: [await generateJwtKey('EdDSA', { kid: 'bench-EdDSA' })],
-          }),
-          issuer: 'tessera-bench',
-          audience: 'tessera-bench',
-        },
-      })
-    : new SessionManager({ store, secret: benchSecret, clock })
+const manager = await managerOf(scenario)
 
 /** The scenario's app as Node's `request` listener: what each framework's server runs. */
 async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
@@ -221,6 +214,5 @@ for (let i = 0; i < warmUp + count; i++) {
     throw new Error(`GET / answered:\n${out}`)
   }
 }
-await store.close?.()
 for (const close of closing) await close()
 rmSync(dir, { recursive: true, force: true })

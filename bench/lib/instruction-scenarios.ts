@@ -2,7 +2,7 @@
  * The request loops `npm run bench:instructions` counts (instructions/request-loop.ts),
  * each answering `GET /` with `{"user":"bench"}`: a bare framework, or Tessera on it
  * reading that answer from a live session. `bare` names the scenario each is compared with.
- * The scenarios in {@link redisScenarios} need Redis.
+ * `redis`: the scenario reads the Redis at 127.0.0.1:6379 on every request ({@link needsRedis}).
  */
 export const instructionScenarios = {
   hono: { bare: 'hono' },
@@ -12,8 +12,8 @@ export const instructionScenarios = {
   // Over a real Redis at 127.0.0.1:6379: the floor (one corked HMGET per request, as
   // `hono-redis-floor` serves it) against bare Hono, and Tessera on `RedisStore` against
   // that floor: what the session layer adds to a request that waits on the network.
-  'hono-redis-floor': { bare: 'hono' },
-  'tessera-hono-redis': { bare: 'hono-redis-floor' },
+  'hono-redis-floor': { bare: 'hono', redis: true },
+  'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true },
   fastify: { bare: 'fastify' },
   'tessera-fastify-memory': { bare: 'fastify' },
   express: { bare: 'express' },
@@ -22,11 +22,10 @@ export const instructionScenarios = {
 
 export type InstructionScenario = keyof typeof instructionScenarios
 
-/** The scenarios that read Redis at 127.0.0.1:6379 on every request. */
-export const redisScenarios: ReadonlySet<InstructionScenario> = new Set([
-  'hono-redis-floor',
-  'tessera-hono-redis',
-])
+/** Whether scenario `id` reads the Redis at 127.0.0.1:6379 on every request. */
+export function needsRedis(id: InstructionScenario): boolean {
+  return 'redis' in instructionScenarios[id]
+}
 
 /** Whether `id` names a scenario. */
 export function isInstructionScenario(id: string): id is InstructionScenario {

@@ -4,5 +4,7 @@ import { reportNodeServer } from '../lib/listen-node.js'
 import { tesseraExpressApp } from '../lib/tessera-express-app.js'
 import { tesseraOnRedis } from '../lib/tessera-redis.js'
 
-const { manager, cleanup } = await tesseraOnRedis('tessera-express-redis-cached', true)
+const { manager, cleanup } = await tesseraOnRedis('tessera-express-redis-cached', {
+  clientSideCache: true,
+})
 reportNodeServer(tesseraExpressApp(manager).listen(0, '127.0.0.1'), cleanup)

@@ -4,7 +4,9 @@ import { reportNodeServer } from '../lib/listen-node.js'
 import { tesseraFastifyApp } from '../lib/tessera-fastify-app.js'
 import { tesseraOnRedis } from '../lib/tessera-redis.js'
 
-const { manager, cleanup } = await tesseraOnRedis('tessera-fastify-redis-cached', true)
+const { manager, cleanup } = await tesseraOnRedis('tessera-fastify-redis-cached', {
+  clientSideCache: true,
+})
 const app = await tesseraFastifyApp(manager)
 await app.listen({ port: 0, host: '127.0.0.1' })
 reportNodeServer(app.server, cleanup)

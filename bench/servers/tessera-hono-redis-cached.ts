@@ -4,6 +4,8 @@
 import { serveTesseraHono } from '../lib/serve-tessera-hono.js'
 import { tesseraOnRedis } from '../lib/tessera-redis.js'
 
-const { manager, cleanup } = await tesseraOnRedis('tessera-hono-redis-cached', true)
+const { manager, cleanup } = await tesseraOnRedis('tessera-hono-redis-cached', {
+  clientSideCache: true,
+})
 
 serveTesseraHono(manager, cleanup)

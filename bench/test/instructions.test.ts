@@ -13,6 +13,11 @@ import {
   instructionCountingUnavailable,
   parseInstructionRefs,
 } from '../lib/count-instructions.js'
+import {
+  type InstructionScenario,
+  instructionScenarios,
+  needsRedis,
+} from '../lib/instruction-scenarios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { bundle } from '../lib/spawn-server.js'
 
@@ -62,7 +67,11 @@ describe.skipIf(redisGate.skip)('the Redis scenarios', () => {
     const redis = new Redis({ host: redisHost, port: redisPort, lazyConnect: true })
     await redis.connect()
     try {
-      for (const scenario of ['hono-redis-floor', 'tessera-hono-redis']) {
+      const scenarios = (Object.keys(instructionScenarios) as InstructionScenario[]).filter(
+        needsRedis,
+      )
+      expect(scenarios).toEqual(['hono-redis-floor', 'tessera-hono-redis'])
+      for (const scenario of scenarios) {
         // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
         const run = promisify(execFile)(process.execPath, [entry, scenario, '200', '20'])
         const seen = new Set<string>()
