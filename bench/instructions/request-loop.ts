@@ -13,6 +13,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { getRequestListener } from '@hono/node-server'
 import {
   generateJwtKey,
+  getCsrfToken,
   JwtKeySet,
   MemoryStore,
   SessionManager,
@@ -20,7 +21,7 @@ import {
 } from '@tessera/core'
 import { type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { benchSecret } from '../lib/bench-secret.js'
 import {
   type InstructionScenario,
@@ -110,14 +111,28 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
     case 'tessera-hono-memory':
     case 'tessera-hono-sqlite':
     case 'tessera-hono-redis':
-    case 'tessera-hono-jwt': {
+    case 'tessera-hono-jwt':
+    case 'tessera-hono-csrf': {
       const app = new Hono<SessionEnv>()
-      app.use(session(manager, id === 'tessera-hono-jwt' ? { jwks: true } : {}))
+      app.use(
+        session(
+          manager,
+          id === 'tessera-hono-jwt'
+            ? { jwks: true }
+            : id === 'tessera-hono-csrf'
+              ? { csrf: true }
+              : {},
+        ),
+      )
       app.get('/login', async (c) => {
         await c.var.session.set('user', 'bench')
-        return c.json({ ok: true })
+        // The token a page would put in `X-CSRFToken` (`tessera-hono-csrf` posts it back).
+        return c.json({ csrfToken: await getCsrfToken(c.var.session) })
       })
-      app.get('/', async (c) => c.json({ user: (await c.var.session.get('user')) ?? null }))
+      const answer = async (c: Context<SessionEnv>) =>
+        c.json({ user: (await c.var.session.get('user')) ?? null })
+      app.get('/', answer)
+      app.post('/', answer)
       return getRequestListener(app.fetch)
     }
     // Each framework is imported by its own scenarios only: code loaded into the process
@@ -167,16 +182,29 @@ const socket = new Duplex({
 })
 Object.defineProperty(socket, 'remoteAddress', { value: '127.0.0.1' })
 
-/** Serves one `GET path` and resolves with the response's bytes as text. */
-function serveOne(path: string, cookie?: string): Promise<string> {
+/**
+ * Serves one request for `path` (`GET`, or `POST` with `csrfToken` in `X-CSRFToken` and
+ * the `Origin` and `Sec-Fetch-Site` a browser sends from the page itself) and resolves
+ * with the response's bytes as text.
+ */
+function serveOne(path: string, cookie?: string, csrfToken?: string): Promise<string> {
   const request = new IncomingMessage(socket as unknown as Socket)
-  request.method = 'GET'
+  request.method = csrfToken === undefined ? 'GET' : 'POST'
   request.url = path
   request.httpVersion = '1.1'
   request.httpVersionMajor = 1
   request.httpVersionMinor = 1
-  request.headers = cookie ? { host: '127.0.0.1', cookie } : { host: '127.0.0.1' }
-  request.rawHeaders = cookie ? ['Host', '127.0.0.1', 'Cookie', cookie] : ['Host', '127.0.0.1']
+  const raw = ['Host', '127.0.0.1']
+  if (cookie) raw.push('Cookie', cookie)
+  if (csrfToken !== undefined) {
+    raw.push('Origin', 'http://127.0.0.1', 'Sec-Fetch-Site', 'same-origin')
+    raw.push('X-CSRFToken', csrfToken, 'Content-Length', '0')
+  }
+  request.rawHeaders = raw
+  request.headers = {}
+  for (let i = 0; i < raw.length; i += 2) {
+    request.headers[(raw[i] as string).toLowerCase()] = raw[i + 1] as string
+  }
   request.complete = true
   request.push(null)
   const response = new ServerResponse(request)
@@ -198,10 +226,15 @@ function serveOne(path: string, cookie?: string): Promise<string> {
 }
 
 let cookie: string | undefined
+let csrfToken: string | undefined
 if (scenario.startsWith('tessera-')) {
   const login = await serveOne('/login')
-  cookie = /^set-cookie: ([^;]+)/im.exec(login)?.[1]
+  cookie = /^set-cookie: (sessionid=[^;]+)/im.exec(login)?.[1]
   if (cookie === undefined) throw new Error(`GET /login set no cookie:\n${login}`)
+  if (scenario === 'tessera-hono-csrf') {
+    csrfToken = /"csrfToken":"(\w+)"/.exec(login)?.[1]
+    if (csrfToken === undefined) throw new Error(`GET /login gave no CSRF token:\n${login}`)
+  }
 }
 const expected = '{"user":"bench"}'
 for (let i = 0; i < warmUp + count; i++) {
@@ -209,9 +242,9 @@ for (let i = 0; i < warmUp + count; i++) {
   // flight: what a store shares across the requests of one turn (SqliteStore's read
   // transaction) is counted once per request, its most expensive case.
   await nextTurn()
-  const out = await serveOne('/', cookie)
+  const out = await serveOne('/', cookie, csrfToken)
   if (!out.startsWith('HTTP/1.1 200 ') || !out.endsWith(expected)) {
-    throw new Error(`GET / answered:\n${out}`)
+    throw new Error(`${csrfToken === undefined ? 'GET' : 'POST'} / answered:\n${out}`)
   }
 }
 for (const close of closing) await close()

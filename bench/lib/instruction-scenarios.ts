@@ -1,7 +1,8 @@
 /**
  * The request loops `npm run bench:instructions` counts (instructions/request-loop.ts),
  * each answering `GET /` with `{"user":"bench"}`: a bare framework, or Tessera on it
- * reading that answer from a live session. `bare` names the scenario each is compared with.
+ * reading that answer from a live session (`tessera-hono-csrf`: `POST /`, CSRF-checked).
+ * `bare` names the scenario each is compared with.
  * `redis`: the scenario reads the Redis at 127.0.0.1:6379 on every request ({@link needsRedis}).
  */
 export const instructionScenarios = {
@@ -9,6 +10,10 @@ export const instructionScenarios = {
   'tessera-hono-memory': { bare: 'hono' },
   'tessera-hono-sqlite': { bare: 'hono' },
   'tessera-hono-jwt': { bare: 'hono' },
+  // A browser's unsafe request: `POST /` with the session cookie, `X-CSRFToken`, `Origin`
+  // and `Sec-Fetch-Site`, through the Hono adapter's `csrf` option on `MemoryStore`,
+  // against the same session's `GET /`: what the CSRF check adds to a request.
+  'tessera-hono-csrf': { bare: 'tessera-hono-memory' },
   // Over a real Redis at 127.0.0.1:6379: the floor (one corked HMGET per request, as
   // `hono-redis-floor` serves it) against bare Hono, and Tessera on `RedisStore` against
   // that floor: what the session layer adds to a request that waits on the network.

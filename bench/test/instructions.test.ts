@@ -57,6 +57,23 @@ describe.skipIf(unavailable !== undefined)('countInstructions', () => {
   }, 180_000)
 })
 
+describe('the CSRF scenario', () => {
+  it('posts with the token the login handed out, and every POST passes the check', async () => {
+    const entry = await bundle(
+      fileURLToPath(new URL('../instructions/request-loop.ts', import.meta.url)),
+    )
+    // The loop exits non-zero unless every POST answers 200 {"user":"bench"}: a refusal
+    // (403 CSRF Failed) or a missing token at login fails it.
+    const { stderr } = await promisify(execFile)(process.execPath, [
+      entry,
+      'tessera-hono-csrf',
+      '200',
+      '20',
+    ])
+    expect(stderr).toBe('')
+  }, 60_000)
+})
+
 const redisGate = serviceGate('redis', await redisReachable(), 'no Redis at 127.0.0.1:6379')
 
 describe.skipIf(redisGate.skip)('the Redis scenarios', () => {

@@ -365,6 +365,19 @@ describe('session() with csrf: methods', () => {
     })
     expect(res.status).toBe(200)
   })
+
+  it('exempt reads the request headers, and only exempts what it says', async () => {
+    const { app } = csrfApp({
+      exempt: (request) => request.headers.get('X-Webhook-Signature') === 'signed',
+    })
+    const hostile = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }
+    const signed = await send(app, `${HTTP}/action`, {
+      headers: { ...hostile, 'x-webhook-signature': 'signed' },
+    })
+    expect(signed.status).toBe(200)
+    const unsigned = await send(app, `${HTTP}/action`, { headers: hostile })
+    await expectRefused(app, unsigned, 'CSRF_FETCH_METADATA')
+  })
 })
 
 describe('session() with csrf: Origin', () => {

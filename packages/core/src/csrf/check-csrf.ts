@@ -9,7 +9,7 @@ import {
   CSRF_TOKEN_LENGTH,
   isAlphanumeric,
   isCsrfSecret,
-  unmaskCsrfToken,
+  maskedTokenMatches,
 } from './csrf-token.js'
 
 export type { CsrfRequest } from './csrf-request.js'
@@ -78,11 +78,10 @@ export async function checkCsrf(
   if (options.exempt?.(request) === true) return null
   if (options.sessionTokenExempt && (await session.authenticatedByToken())) return null
 
-  const headers = request.headers
   // Fetch Metadata (W3C): browsers set Sec-Fetch-Site and scripts cannot forge it.
   // Only cross-site is refused: same-site may be a sibling subdomain the Origin check
   // below still judges, and none is a user typing a URL or following a bookmark.
-  if (headers.get('sec-fetch-site')?.trim().toLowerCase() === 'cross-site') {
+  if (headerOf(request, 'sec-fetch-site')?.trim().toLowerCase() === 'cross-site') {
     return fail(
       'CSRF_FETCH_METADATA',
       'Fetch metadata check failed - Sec-Fetch-Site is cross-site.',
@@ -90,7 +89,7 @@ export async function checkCsrf(
   }
 
   const own = ownOrigin(request)
-  const origin = headers.get('origin')
+  const origin = headerOf(request, 'origin')
   if (origin !== null) {
     // Exact comparison of serialised origins, never a prefix or suffix match, and
     // "null" (opaque origin) is never trusted.
@@ -101,7 +100,7 @@ export async function checkCsrf(
       )
     }
   } else if (request.secure) {
-    const failure = checkReferer(headers.get('referer'), own, options)
+    const failure = checkReferer(headerOf(request, 'referer'), own, options)
     if (failure) return failure
   }
 
@@ -113,7 +112,7 @@ export async function checkCsrf(
     return fail('CSRF_SESSION_TOKEN_MISSING', 'CSRF session token not set.')
   }
 
-  let token = headers.get(options.headerName)
+  let token = headerOf(request, options.headerName)
   let source = `the '${options.headerName}' HTTP header`
   if (token === null || token === '') {
     token = await readBodyToken(request)
@@ -129,11 +128,19 @@ export async function checkCsrf(
   if (!isAlphanumeric(token)) {
     return fail('CSRF_TOKEN_MALFORMED', `CSRF token from ${source} has invalid characters.`)
   }
-  const candidate = token.length === CSRF_TOKEN_LENGTH ? unmaskCsrfToken(token) : token
-  if (candidate === undefined || !constantTimeEqual(candidate, secret)) {
+  const matches =
+    token.length === CSRF_TOKEN_LENGTH
+      ? maskedTokenMatches(token, secret)
+      : constantTimeEqual(token, secret)
+  if (!matches) {
     return fail('CSRF_TOKEN_INCORRECT', 'CSRF token incorrect.')
   }
   return null
+}
+
+/** One header of `request`, through its `header` when it has one; `null` when absent. */
+function headerOf(request: CsrfRequest, name: string): string | null {
+  return request.header ? (request.header(name) ?? null) : request.headers.get(name)
 }
 
 function fail(code: CsrfFailureCode, reason: string): CsrfFailure {

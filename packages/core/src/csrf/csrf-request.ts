@@ -22,6 +22,12 @@ export interface CsrfRequest {
   /** The full request URL; its host is the request's own origin. */
   url: string
   headers: Headers
+  /**
+   * One header's value (`name` in any case), `null` or `undefined` when absent, where the adapter answers it
+   * without building `headers` (from Node's parsed header record, say). `checkCsrf`
+   * reads its headers through it when given, else through `headers.get`.
+   */
+  header?: (name: string) => string | null | undefined
   /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
   secure: boolean
   /**

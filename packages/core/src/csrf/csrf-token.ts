@@ -128,10 +128,36 @@ export function isCsrfSecret(value: unknown): value is string {
 export function isAlphanumeric(value: string): boolean {
   let bad = 0
   for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i)
+    // The method as a constant, as in constantTimeEqual: no property lookup per character.
+    const c = String.prototype.charCodeAt.call(value, i)
     bad |= c >= 128 || INDEX[c] === -1 ? 1 : 0
   }
   return bad === 0
+}
+
+/**
+ * Whether the masked `token` unmasks to `secret` ({@link unmaskCsrfToken} and a
+ * constant-time compare in one pass, building no string): every position is read
+ * whatever matches. `false` unless `token` is {@link CSRF_TOKEN_LENGTH} characters and
+ * `secret` {@link CSRF_SECRET_LENGTH}, both of `[a-zA-Z0-9]`.
+ * @internal
+ */
+export function maskedTokenMatches(token: string, secret: string): boolean {
+  if (token.length !== CSRF_TOKEN_LENGTH || secret.length !== CSRF_SECRET_LENGTH) return false
+  let diff = 0
+  for (let i = 0; i < CSRF_SECRET_LENGTH; i++) {
+    const m = String.prototype.charCodeAt.call(token, i)
+    const c = String.prototype.charCodeAt.call(token, CSRF_SECRET_LENGTH + i)
+    const s = String.prototype.charCodeAt.call(secret, i)
+    const mask = INDEX[m & 0x7f] as number
+    const cipher = INDEX[c & 0x7f] as number
+    const expected = INDEX[s & 0x7f] as number
+    // A character outside ASCII (>> 7) or outside the alphabet (index -1, bit 7 set) sets
+    // bits that no match clears.
+    diff |= ((m | c | s) >> 7) | ((mask | cipher | expected) & 0x80)
+    diff |= ((cipher - mask + BASE) % BASE) ^ expected
+  }
+  return diff === 0
 }
 
 function randomChars(count: number, random: RandomSource): string {

@@ -106,6 +106,19 @@ describe('createCsrfSecret', () => {
   })
 })
 
+/** A stored session with a CSRF token: its manager, the token, its cookie, default options. */
+async function storedSessionToken() {
+  const manager = new SessionManager({
+    store: new MemoryStore(),
+    secret: 'core-csrf-test-secret-core-csrf-test-secret',
+  })
+  const created = manager.open({ cookie: undefined, secure: false })
+  const good = await getCsrfToken(created)
+  const { setCookie } = await manager.commit(created)
+  const cookie = (setCookie[0] as string).split(';')[0] as string
+  return { manager, good, cookie, options: resolveCsrfOptions() }
+}
+
 describe('properties (fast-check)', () => {
   it('unmask(mask(s)) === s', () => {
     fc.assert(
@@ -157,16 +170,48 @@ describe('properties (fast-check)', () => {
     }
   })
 
+  it('a token with one character changed is refused, to any character at all', async () => {
+    // Characters whose low seven bits are in the alphabet (é is 0xE9, ±0x100, ±0x80) must
+    // not pass for the letter they fold to.
+    const { manager, good, cookie, options } = await storedSessionToken()
+    // Through `header`, as the adapters read: `headers` is never built.
+    const check = (token: string) =>
+      checkCsrf(
+        {
+          method: 'POST',
+          url: 'http://app.test/action',
+          get headers(): Headers {
+            throw new Error('headers built')
+          },
+          header: (name) =>
+            ({ origin: 'http://app.test', 'x-csrftoken': token })[name.toLowerCase()] ?? null,
+          secure: false,
+        },
+        manager.open({ cookie, secure: false }),
+        options,
+      )
+    expect(await check(good)).toBeNull()
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: CSRF_TOKEN_LENGTH - 1 }),
+        fc.oneof(
+          fc.constantFrom(...CHARS),
+          fc.constantFrom(...CHARS).map((c) => String.fromCharCode(c.charCodeAt(0) | 0x80)),
+          fc.constantFrom(...CHARS).map((c) => String.fromCharCode(c.charCodeAt(0) + 0x100)),
+          fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+        ),
+        async (at, char) => {
+          const token = good.slice(0, at) + char + good.slice(at + 1)
+          const failure = await check(token)
+          expect(failure === null).toBe(token === good)
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+
   it('checkCsrf never throws on random tokens and accepts only the right ones', async () => {
-    const manager = new SessionManager({
-      store: new MemoryStore(),
-      secret: 'core-csrf-test-secret-core-csrf-test-secret',
-    })
-    const created = manager.open({ cookie: undefined, secure: false })
-    const good = await getCsrfToken(created)
-    const { setCookie } = await manager.commit(created)
-    const cookie = (setCookie[0] as string).split(';')[0] as string
-    const options = resolveCsrfOptions()
+    const { manager, good, cookie, options } = await storedSessionToken()
     const secret = unmaskCsrfToken(good) as string
     let accepted = 0
 

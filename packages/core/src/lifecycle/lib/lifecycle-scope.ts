@@ -41,6 +41,39 @@ export function pathOf(url: string): string {
 }
 
 /**
+ * The {@link CsrfRequest} of a request view: `checkCsrf` reads each header through the
+ * view's `header`, and `headers` is built once, only if asked for (by `exempt`, say).
+ * The token of a form body, read before the check, is `token`.
+ */
+class ViewCsrfRequest implements CsrfRequest {
+  readonly method: string
+  token: string | undefined
+  readonly #view: RequestView
+  #headers: Headers | undefined
+
+  constructor(
+    view: RequestView,
+    readonly url: string,
+    readonly secure: boolean,
+  ) {
+    this.#view = view
+    this.method = view.method
+  }
+
+  get headers(): Headers {
+    this.#headers ??= this.#view.headers()
+    return this.#headers
+  }
+
+  header(name: string): string | null | undefined {
+    return this.#view.header(name)
+  }
+
+  // An own function, so that a caller may hold it detached.
+  bodyToken = (): Promise<string | undefined> => Promise.resolve(this.token)
+}
+
+/**
  * One request's state. A class, not a closure per request: the methods live on the
  * prototype, so the hot path allocates this one object beside the session.
  */
@@ -85,25 +118,18 @@ export class LifecycleScope<U extends AuthUser> implements RequestScope<U> {
 
   async #checkCsrf(options: ResolvedCsrfOptions): Promise<Response | undefined> {
     const { view } = this
-    let token: string | undefined
-    const request: CsrfRequest = {
-      method: view.method,
-      url: this.#url(),
-      headers: view.headers(),
-      secure: this.secure,
-      bodyToken: async () => token,
-    }
+    const request = new ViewCsrfRequest(view, this.#url(), this.secure)
     // An exempt route's body is never read, so never refused for its size.
     if (options.exempt?.(request) === true) return undefined
     const type = view.header('content-type')
     if (view.parsedBody) {
-      token = parsedFormField(type, view.parsedBody(), options.formField)
+      request.token = parsedFormField(type, view.parsedBody(), options.formField)
     } else if (view.body && isFormContentType(type)) {
       // Read (bounded) before the check: an oversize form is refused for its size alone.
       const form = await readFormField(view.body(), options.formField, this.config.bodyLimit)
       if (form.tooLarge) return bodyTooLargeResponse()
-      token = form.value
-      this.formFields = token === undefined ? {} : { [options.formField]: token }
+      request.token = form.value
+      this.formFields = form.value === undefined ? {} : { [options.formField]: form.value }
     }
     const failure = await checkCsrf(request, this.session, options)
     return failure ? csrfFailureResponse(failure) : undefined
