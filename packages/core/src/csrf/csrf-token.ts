@@ -130,7 +130,8 @@ export function isAlphanumeric(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     // The method as a constant, as in constantTimeEqual: no property lookup per character.
     const c = String.prototype.charCodeAt.call(value, i)
-    bad |= c >= 128 || INDEX[c] === -1 ? 1 : 0
+    // Outside ASCII (>> 7), or outside the alphabet (index -1, bit 7 set): no branch.
+    bad |= (c >> 7) | ((INDEX[c & 0x7f] as number) & 0x80)
   }
   return bad === 0
 }
