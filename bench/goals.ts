@@ -2,7 +2,8 @@
 // goal's two servers run side by side and are loaded in turn, a few seconds each, so the
 // swings of a shared machine (node:http served 26.6k and 45.3k req/s in two rounds of one
 // run here) land on both sides of every pair. Prints each goal's median pair ratio, the
-// range of the pairs, and MET or NOT MET. Then the references (no verdict): for Hono,
+// range of the pairs, and MET or NOT MET. Then the references (no verdict): the floor of
+// any Hono middleware against bare Hono and Tessera on memory against it; for Hono,
 // Fastify and Express, the floor of a session on Redis against the bare framework, and
 // Tessera on Redis against that floor. See README.md ("Paired goals").
 import { cpus } from 'node:os'

@@ -66,14 +66,19 @@ export const goals: readonly Goal[] = [
 ].map(([name, target, baseline, atLeast]) => ({ name, target, baseline, atLeast }) as Goal)
 
 /**
- * What the Redis goals are measured against besides the bare framework, printed after the
- * goals with no verdict. For each framework: the floor of any session on Redis there (the
+ * What the goals are measured against besides the bare framework, printed after the
+ * goals with no verdict. For Hono on memory: the floor of any middleware. For the Redis
+ * goals, for each framework: the floor of any session on Redis there (the
  * bare framework plus one ioredis HMGET per request, corked as `RedisStore` corks its
  * reads, and nothing else) against the bare framework, which bounds what that Redis goal
  * can read on this machine; and Tessera on Redis against that floor, which is what the
  * session layer itself costs there.
  */
 export const references: readonly Comparison[] = [
+  // What any Hono middleware costs on this machine (one that awaits `next()` and sets
+  // `Vary` after it, no session), and Tessera on memory against that.
+  ['floor of any middleware (hono + middleware + Vary) / bare Hono', 'hono-floor', 'hono'],
+  ['Tessera Hono (memory) / that floor', 'tessera-hono-memory', 'hono-floor'],
   ['floor of a session on Redis (hono + 1 corked HMGET) / bare Hono', 'hono-redis-floor', 'hono'],
   ['Tessera Hono (Redis) / that floor', 'tessera-hono-redis', 'hono-redis-floor'],
   [

@@ -82,8 +82,10 @@ describe('bench tables and goal lines', () => {
     )
   })
 
-  it('prints each reference with its ratio and no verdict: the Redis floor against bare Hono, Tessera against the floor', () => {
+  it('prints each reference with its ratio and no verdict: each floor against its bare framework, Tessera against the floor', () => {
     expect(references.map((r) => [r.target, r.baseline])).toEqual([
+      ['hono-floor', 'hono'],
+      ['tessera-hono-memory', 'hono-floor'],
       ['hono-redis-floor', 'hono'],
       ['tessera-hono-redis', 'hono-redis-floor'],
       ['hono-raw-redis-floor', 'hono'],
@@ -93,7 +95,7 @@ describe('bench tables and goal lines', () => {
       ['express-redis-floor', 'express'],
       ['tessera-express-redis', 'express-redis-floor'],
     ])
-    const [floor, layer] = references as [Comparison, Comparison]
+    const [, , floor, layer] = references as [Comparison, Comparison, Comparison, Comparison]
     expect(formatReference(floor, 0.672)).toBe(
       'reference: floor of a session on Redis (hono + 1 corked HMGET) / bare Hono = 0.67×',
     )

@@ -23,9 +23,10 @@ export interface CsrfRequest {
   url: string
   headers: Headers
   /**
-   * One header's value (`name` in any case), `null` or `undefined` when absent, where the adapter answers it
-   * without building `headers` (from Node's parsed header record, say). `checkCsrf`
-   * reads its headers through it when given, else through `headers.get`.
+   * One header's value (`name` in any case), `null` or `undefined` when absent, for an
+   * adapter that answers it without building `headers` (from Node's parsed header
+   * record, say). `checkCsrf` reads its headers through it when given, else through
+   * `headers.get`.
    */
   header?: (name: string) => string | null | undefined
   /** Whether the request reached the app over HTTPS (as far as the adapter trusts). */
