@@ -107,8 +107,7 @@ export function unmaskCsrfToken(token: string): string | undefined {
   for (let i = 0; i < CSRF_SECRET_LENGTH; i++) {
     const mask = INDEX[token.charCodeAt(i)] as number
     const cipher = INDEX[token.charCodeAt(CSRF_SECRET_LENGTH + i)] as number
-    // Django relies on Python's negative indexing (chars[x - y]); + BASE does the same.
-    secret += CHARS[(cipher - mask + BASE) % BASE]
+    secret += CHARS[unmaskedIndex(mask, cipher)]
   }
   return secret
 }
@@ -156,9 +155,15 @@ export function maskedTokenMatches(token: string, secret: string): boolean {
     // A character outside ASCII (>> 7) or outside the alphabet (index -1, bit 7 set) sets
     // bits that no match clears.
     diff |= ((m | c | s) >> 7) | ((mask | cipher | expected) & 0x80)
-    diff |= ((cipher - mask + BASE) % BASE) ^ expected
+    diff |= unmaskedIndex(mask, cipher) ^ expected
   }
   return diff === 0
+}
+
+/** The alphabet index a cipher character unmasks to under its mask character's index. */
+function unmaskedIndex(mask: number, cipher: number): number {
+  // Django relies on Python's negative indexing (chars[x - y]); + BASE does the same.
+  return (cipher - mask + BASE) % BASE
 }
 
 function randomChars(count: number, random: RandomSource): string {
