@@ -10,8 +10,8 @@ import { deleteKeysWithPrefix, redisPrefix } from './redis.js'
  * false` as the store's README recommends, keys under this target's and process's own
  * prefix; `clientSideCache` turns on the store's option of that name (the `-cached`
  * targets); `clock`, when given, is the store's and the manager's (the instruction
- * count's clock that stands still). `cleanup` deletes those keys (SCAN + DEL) and closes the store and the
- * connection; pass it to `reportListening`.
+ * count's clock that stands still). `cleanup` deletes those keys (SCAN + DEL) and closes
+ * the store and the connection; pass it to `reportListening`.
  *
  * @example
  * ```ts

@@ -9,17 +9,7 @@ import {
   maskedTokenMatches,
   unmaskCsrfToken,
 } from '../../src/csrf/csrf-token.js'
-
-const CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-
-// A character of the alphabet, or one that folds onto it in its low seven bits (0x80 and
-// 0x100 above it), or any UTF-16 code unit.
-const unit = fc.oneof(
-  fc.constantFrom(...CHARS),
-  fc.constantFrom(...CHARS).map((c) => String.fromCharCode(c.charCodeAt(0) | 0x80)),
-  fc.constantFrom(...CHARS).map((c) => String.fromCharCode(c.charCodeAt(0) + 0x100)),
-  fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
-)
+import { tokenUnit as unit } from '../support/csrf-chars.js'
 
 /** What `checkCsrf` answered before the fused check: unmask, then compare. */
 const reference = (token: string, secret: string): boolean =>
