@@ -1,5 +1,7 @@
+import { urlOriginPart } from '../http/url-origin-part.js'
 import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import type { Session } from '../session/session.js'
+import { operationsOf } from '../session/session-operations.js'
 import type { CsrfFailure, CsrfFailureCode } from './csrf-failure.js'
 import type { ResolvedCsrfOptions } from './csrf-options.js'
 import type { CsrfRequest } from './csrf-request.js'
@@ -76,7 +78,13 @@ export async function checkCsrf(
 ): Promise<CsrfFailure | null> {
   if (SAFE_METHODS.has(request.method)) return null
   if (options.exempt?.(request) === true) return null
-  if (options.sessionTokenExempt && (await session.authenticatedByToken())) return null
+  if (
+    options.sessionTokenExempt &&
+    operationsOf(session).carriesToken() &&
+    (await session.authenticatedByToken())
+  ) {
+    return null
+  }
 
   // Fetch Metadata (W3C): browsers set Sec-Fetch-Site and scripts cannot forge it.
   // Only cross-site is refused: same-site may be a sibling subdomain the Origin check
@@ -112,20 +120,22 @@ export async function checkCsrf(
     return fail('CSRF_SESSION_TOKEN_MISSING', 'CSRF session token not set.')
   }
 
-  let token = headerOf(request, options.headerName)
-  let source = `the '${options.headerName}' HTTP header`
+  let token = headerOf(request, lowerCase(options.headerName))
+  let fromBody = false
   if (token === null || token === '') {
     token = await readBodyToken(request)
-    source = `the '${options.formField}' form field`
+    fromBody = true
   }
   if (token === null || token === '') return fail('CSRF_TOKEN_MISSING', 'CSRF token missing.')
 
   // Django's _check_token_format: both the masked form and, for compatibility with
   // tokens issued before masking existed, the bare 32-character secret.
   if (token.length !== CSRF_TOKEN_LENGTH && token.length !== CSRF_SECRET_LENGTH) {
+    const source = tokenSource(options, fromBody)
     return fail('CSRF_TOKEN_MALFORMED', `CSRF token from ${source} has incorrect length.`)
   }
   if (!isAlphanumeric(token)) {
+    const source = tokenSource(options, fromBody)
     return fail('CSRF_TOKEN_MALFORMED', `CSRF token from ${source} has invalid characters.`)
   }
   const matches =
@@ -138,9 +148,33 @@ export async function checkCsrf(
   return null
 }
 
+/** Where the token was read, for a failure's reason. */
+function tokenSource(options: ResolvedCsrfOptions, fromBody: boolean): string {
+  return fromBody
+    ? `the '${options.formField}' form field`
+    : `the '${options.headerName}' HTTP header`
+}
+
 /** One header of `request`, through its `header` when it has one; `null` when absent. */
 function headerOf(request: CsrfRequest, name: string): string | null {
   return request.header ? (request.header(name) ?? null) : request.headers.get(name)
+}
+
+// The last token header name `lowerCase` was given, and that name in lower case.
+let lastName = 'X-CSRFToken'
+let lastLowerCase = 'x-csrftoken'
+
+/**
+ * `name` in lower case, the same string for the same name: a Node header record is
+ * looked up by it, and a string built per request would be looked up in V8's string
+ * table first, every time.
+ */
+function lowerCase(name: string): string {
+  if (name !== lastName) {
+    lastLowerCase = name.toLowerCase()
+    lastName = name
+  }
+  return lastLowerCase
 }
 
 function fail(code: CsrfFailureCode, reason: string): CsrfFailure {
@@ -156,13 +190,37 @@ function echo(text: string): string {
 // scheme comes from `secure` (a TLS-terminating proxy forwards plain http), the host
 // with its port from the URL.
 function ownOrigin(request: CsrfRequest): string | undefined {
-  let host: string
+  const host = hostOf(request.url)
+  return host === undefined ? undefined : `${request.secure ? 'https' : 'http'}://${host}`
+}
+
+// The last scheme and authority `hostOf` parsed, and the host it found there.
+let lastOriginPart: string | undefined
+let lastHost: string | undefined
+
+/**
+ * The WHATWG host of `url` (`new URL(url).host`), `undefined` when it has none or does
+ * not parse. Nearly every request names the same host, so the answer for the last
+ * `http://` or `https://` scheme and authority is kept: for those schemes the parser
+ * reads the host from that part alone.
+ */
+function hostOf(url: string): string | undefined {
+  const part = urlOriginPart(url)
+  if (part === undefined) return parsedHost(url)
+  if (part !== lastOriginPart) {
+    lastHost = parsedHost(part)
+    lastOriginPart = part
+  }
+  return lastHost
+}
+
+function parsedHost(url: string): string | undefined {
   try {
-    host = new URL(request.url).host
+    const host = new URL(url).host
+    return host === '' ? undefined : host
   } catch {
     return undefined
   }
-  return host === '' ? undefined : `${request.secure ? 'https' : 'http'}://${host}`
 }
 
 function isTrusted(origin: string, own: string | undefined, options: ResolvedCsrfOptions): boolean {

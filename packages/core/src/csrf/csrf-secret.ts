@@ -25,9 +25,10 @@ export const CSRF_SESSION_KEY = '_csrf' satisfies keyof typeof LEGACY_KEYS
  * @internal
  */
 export async function csrfSecretOf(session: Session): Promise<string | undefined> {
-  const secret = (await readInternals(session)).csrfSecret
+  const operations = operationsOf(session)
+  const secret = await operations.csrfSecretField()
   if (isCsrfSecret(secret)) return secret
-  return operationsOf(session).csrfCookieSecret()
+  return operations.csrfCookieSecret()
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js'
+import { urlOriginPart } from './url-origin-part.js'
 
 /**
  * The hosts an app answers for (Django's `ALLOWED_HOSTS`), built once by
@@ -93,21 +94,14 @@ export function resolveAllowedHosts(list: readonly string[]): AllowedHosts {
 /**
  * The authority of an absolute `http:` or `https:` URL as written — what the server
  * built it from, the `Host` header — without the WHATWG parser (a full `URL` parse per
- * request cost more than the rest of the host check). It ends where a parser would end
- * it (`/`, `?`, `#`, or `\`, which special schemes read as `/`). Nothing is decoded or
- * normalised, so anything but a plain host and port (userinfo, `%` escapes, non-ASCII)
- * then fails {@link parseHost}'s pattern, as Django refuses such a `Host`.
+ * request cost more than the rest of the host check). Nothing is decoded or normalised,
+ * so anything but a plain host and port (userinfo, `%` escapes, non-ASCII) then fails
+ * {@link parseHost}'s pattern, as Django refuses such a `Host`.
  */
 function authorityOf(url: string): string | undefined {
-  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1
-  if (start === -1) return undefined
-  let end = start
-  while (end < url.length) {
-    const c = url.charCodeAt(end)
-    if (c === 0x2f || c === 0x3f || c === 0x23 || c === 0x5c) break
-    end++
-  }
-  return url.slice(start, end)
+  const part = urlOriginPart(url)
+  // After `http://` or `https://`.
+  return part?.slice(part.indexOf('//') + 2)
 }
 
 /** A host header value as a lowercase name without trailing dot, and its port. */

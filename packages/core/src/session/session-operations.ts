@@ -8,6 +8,7 @@ import { holdCsrfInCookie, readCsrfCookie } from './csrf-cookie-secret.js'
 import type { Session } from './session.js'
 import type { SessionEvent } from './session-events.js'
 import {
+  internalIn,
   isEmptyUnstored,
   loadState,
   type SessionState,
@@ -143,6 +144,25 @@ export class SessionOperations {
     state.kind = 'cookie'
     state.accessed = true
     state.cookieOverride = cookie
+  }
+
+  /**
+   * Whether the request carries a session header token (`X-Session-Token`), valid or
+   * not: read without loading the session. Only such a request can be authenticated by
+   * one (`Session.authenticatedByToken`).
+   */
+  carriesToken(): boolean {
+    const state = this.#state
+    return state.loader.tokenOf(state.request) !== undefined
+  }
+
+  /**
+   * The CSRF secret field of the loaded session (the draft's if changed), unchecked; and
+   * when the session has no stored record, the signed cookie's secret is what binds it
+   * instead: {@link csrfCookieSecret}.
+   */
+  async csrfSecretField(): Promise<unknown> {
+    return internalIn(await loadState(this.#state)).csrfSecret
   }
 
   /**

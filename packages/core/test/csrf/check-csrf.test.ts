@@ -10,6 +10,7 @@ import {
   SessionManager,
   takeCsrfCookie,
 } from '@tessera/core'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 
 const manager = new SessionManager({
@@ -95,6 +96,45 @@ describe('checkCsrf', () => {
     await manager.commit(s2)
     const failure = await checkCsrf(req(), manager.open({ cookie, secure: true }), options)
     expect(failure).toEqual({ code: 'CSRF_TOKEN_INCORRECT', reason: 'CSRF token incorrect.' })
+  })
+
+  it('the own origin is the WHATWG host of the URL, whatever URL came before', async () => {
+    // The host of the last scheme and authority is kept between requests: any sequence
+    // of URLs must give each its own origin, as `new URL(url).host` reads it.
+    const scheme = fc.constantFrom('http://', 'https://', 'HTTP://', ' https://', 'ftp://', '')
+    const authority = fc
+      .array(fc.constantFrom(...'aZ9.-:@%[]\t\n\r é\\/'.split(''), 'app.test', '[::1]', ':8443'), {
+        maxLength: 6,
+      })
+      .map((units) => units.join(''))
+    const rest = fc.constantFrom('', '/', '/x?y', '?q', '#f', '\\p', ' ')
+    const url = fc.tuple(scheme, authority, rest).map((parts) => parts.join(''))
+    const expected = (u: string, secure: boolean): string | undefined => {
+      try {
+        const host = new URL(u).host
+        return host === '' ? undefined : `${secure ? 'https' : 'http'}://${host}`
+      } catch {
+        return undefined
+      }
+    }
+    const noToken = manager.open({ cookie: undefined, secure: true })
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(url, fc.boolean()), { maxLength: 8 }), async (seq) => {
+        for (const [u, secure] of seq) {
+          const own = expected(u, secure)
+          const origins = [own ?? 'https://app.test', 'http://app.test', 'https://app.test:8443']
+          for (const origin of origins) {
+            const request = post({ origin }, { url: u, secure })
+            const failure = await checkCsrf(request, noToken, options)
+            // Past the Origin step, what fails is the missing secret.
+            expect(failure?.code).toBe(
+              origin === own ? 'CSRF_SESSION_TOKEN_MISSING' : 'CSRF_ORIGIN',
+            )
+          }
+        }
+      }),
+      { numRuns: 1000 },
+    )
   })
 
   it('never echoes more than 100 characters of a header', async () => {

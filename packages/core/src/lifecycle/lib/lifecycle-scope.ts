@@ -95,7 +95,9 @@ export class LifecycleScope<U extends AuthUser> implements RequestScope<U> {
     const shared = config.sharedPrefix !== undefined && method === 'GET'
     const login = config.loginRequired !== undefined && view.allowAnonymous !== true
     const csrf = config.csrf !== undefined && view.csrf !== false && !SAFE_METHODS.has(method)
-    if (!shared && !login && !csrf) return undefined
+    if (!shared && !login) {
+      return csrf ? this.#checkCsrf(config.csrf as ResolvedCsrfOptions) : undefined
+    }
     return this.#admit(shared, login, csrf)
   }
 
