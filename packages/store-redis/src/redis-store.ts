@@ -12,6 +12,7 @@ import {
 } from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
 import { corkUntilTurnEnds } from './lib/cork-until-turn-ends.js'
+import { decimalTime } from './lib/decimal-time.js'
 import { defineScript, type RedisClient, type ScriptCall } from './lib/define-script.js'
 import {
   CREATE,
@@ -296,8 +297,10 @@ export class RedisStore implements SessionStore {
 
   /** The frozen record of `row`, parsed once per JSON text and times, if live at `now`. */
   #shared(id: string, [rec, seen, idle, abs]: Row, now: number): SessionRecord | null {
-    if (rec === null || !isLive(idle, abs, now)) return null
-    return this.#parsed.read(id, rec, Number(seen), Number(idle))
+    if (rec === null) return null
+    const idleAt = decimalTime(idle)
+    if (!isLive(idleAt, abs, now)) return null
+    return this.#parsed.read(id, rec, decimalTime(seen), idleAt)
   }
 
   async create(record: SessionRecord): Promise<boolean> {
@@ -547,17 +550,19 @@ export interface IndexPruneResult {
 
 /** The record of an HMGET row when it is live at `now`. */
 function decode([rec, seen, idle, abs]: Row, now: number): SessionRecord | null {
-  if (rec === null || !isLive(idle, abs, now)) return null
+  if (rec === null) return null
+  const idleAt = decimalTime(idle)
+  if (!isLive(idleAt, abs, now)) return null
   const record = JSON.parse(rec) as SessionRecord
   // touch moves these two beside the JSON; String ↔ Number round-trips every double.
-  record.lastSeenAt = Number(seen)
-  record.idleExpiresAt = Number(idle)
+  record.lastSeenAt = decimalTime(seen)
+  record.idleExpiresAt = idleAt
   return record
 }
 
-/** Whether a session whose hash holds these `idle` and `abs` fields is live at `now`. */
-function isLive(idle: string | null, abs: string | null, now: number): boolean {
-  return now < Math.min(Number(idle), Number(abs))
+/** Whether a session whose hash holds this idle expiry and this `abs` field is live at `now`. */
+function isLive(idleAt: number, abs: string | null, now: number): boolean {
+  return now < Math.min(idleAt, decimalTime(abs))
 }
 
 /** The ARGV tail of the create and update scripts: rec, ver, seen, idle, abs, uid, isc. */
