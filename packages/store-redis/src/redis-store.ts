@@ -297,9 +297,8 @@ export class RedisStore implements SessionStore {
 
   /** The frozen record of `row`, parsed once per JSON text and times, if live at `now`. */
   #shared(id: string, [rec, seen, idle, abs]: Row, now: number): SessionRecord | null {
-    if (rec === null) return null
-    const idleAt = decimalTime(idle)
-    if (!isLive(idleAt, abs, now)) return null
+    const idleAt = liveUntil(idle, abs, now)
+    if (rec === null || idleAt === undefined) return null
     return this.#parsed.read(id, rec, decimalTime(seen), idleAt)
   }
 
@@ -550,9 +549,8 @@ export interface IndexPruneResult {
 
 /** The record of an HMGET row when it is live at `now`. */
 function decode([rec, seen, idle, abs]: Row, now: number): SessionRecord | null {
-  if (rec === null) return null
-  const idleAt = decimalTime(idle)
-  if (!isLive(idleAt, abs, now)) return null
+  const idleAt = liveUntil(idle, abs, now)
+  if (rec === null || idleAt === undefined) return null
   const record = JSON.parse(rec) as SessionRecord
   // touch moves these two beside the JSON; String ↔ Number round-trips every double.
   record.lastSeenAt = decimalTime(seen)
@@ -560,9 +558,13 @@ function decode([rec, seen, idle, abs]: Row, now: number): SessionRecord | null 
   return record
 }
 
-/** Whether a session whose hash holds this idle expiry and this `abs` field is live at `now`. */
-function isLive(idleAt: number, abs: string | null, now: number): boolean {
-  return now < Math.min(idleAt, decimalTime(abs))
+/**
+ * The idle expiry of a session whose hash holds these `idle` and `abs` fields, when it is
+ * live at `now`; `undefined` when it is not.
+ */
+function liveUntil(idle: string | null, abs: string | null, now: number): number | undefined {
+  const idleAt = decimalTime(idle)
+  return now < Math.min(idleAt, decimalTime(abs)) ? idleAt : undefined
 }
 
 /** The ARGV tail of the create and update scripts: rec, ver, seen, idle, abs, uid, isc. */

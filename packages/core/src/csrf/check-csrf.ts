@@ -161,8 +161,8 @@ function headerOf(request: CsrfRequest, name: string): string | null {
 }
 
 // The last token header name `lowerCase` was given, and that name in lower case.
-let lastName = 'X-CSRFToken'
-let lastLowerCase = 'x-csrftoken'
+let lastName: string | undefined
+let lastLowerCase = ''
 
 /**
  * `name` in lower case, the same string for the same name: a Node header record is

@@ -1,4 +1,4 @@
-import { readInternals, writeInternals } from '../session/internal-fields.js'
+import { writeInternals } from '../session/internal-fields.js'
 import type { Session } from '../session/session.js'
 import { operationsOf } from '../session/session-operations.js'
 import type { LEGACY_KEYS } from '../store/upgrade-record.js'
@@ -36,7 +36,7 @@ export async function csrfSecretOf(session: Session): Promise<string | undefined
  * @internal
  */
 export async function secretInSession(session: Session): Promise<boolean> {
-  return isCsrfSecret((await readInternals(session)).csrfSecret)
+  return isCsrfSecret(await operationsOf(session).csrfSecretField())
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The scheme and authority of an absolute `http:` or `https:` URL as written
  * (`https://app.example.com:8443` of `https://app.example.com:8443/cart?x=1`), without
- * the WHATWG parser; `undefined` for any other URL (another scheme, or not in lower case,
+ * the WHATWG parser. `undefined` for any other URL (another scheme, or not in lower case,
  * or anything before it), when nothing is written between `//` and the end of the
- * authority, and when the authority holds a control character or a space. The authority ends where a parser would end it for these
- * schemes: at the first `/`, `?`, `#` or `\` (which they read as `/`). Nothing is decoded
- * or normalised: callers either check the part as written (`Host` as Django checks it) or
- * hand it to the parser, whose host for these schemes depends on this part alone.
+ * authority, and when the authority holds a control character or a space. The authority
+ * ends where a parser would end it for these schemes: at the first `/`, `?`, `#` or `\`
+ * (which they read as `/`). Nothing is decoded or normalised: callers either check the
+ * part as written (`Host` as Django checks it) or hand it to the parser, whose host for
+ * these schemes depends on this part alone.
  * @internal
  */
 export function urlOriginPart(url: string): string | undefined {
