@@ -2,7 +2,8 @@
 // function by function. Two scenarios of the same request loop (a bare framework, then
 // Tessera on it) run under valgrind's callgrind; V8's JIT code is named from the perf
 // map `node --perf-basic-prof` writes. Prints instructions per request of each function
-// in both and the difference, largest first (README: "Instructions per function").
+// in both and the difference, largest first (README: "Instructions per function"), then,
+// for the callees `BENCH_ATTRIBUTE_CALLERS` names, which functions called them.
 import { fileURLToPath } from 'node:url'
 import { attributeInstructions } from './lib/attribute-instructions.js'
 import { instructionCountingUnavailable } from './lib/count-instructions.js'
@@ -26,6 +27,9 @@ if (
   process.exit(2)
 }
 const rows = Number(process.env.BENCH_ATTRIBUTE_ROWS ?? 30)
+// Callees whose callers to list after the table (a name or a part of one, comma list).
+const callees = (process.env.BENCH_ATTRIBUTE_CALLERS ?? '').split(',').filter((s) => s !== '')
+const callersOf = (callee: string): boolean => callees.some((part) => callee.includes(part))
 const unavailable = instructionCountingUnavailable()
 if (unavailable) {
   console.log(`SKIPPED: ${unavailable}`)
@@ -37,9 +41,9 @@ const entry = await bundle(
   fileURLToPath(new URL('./instructions/request-loop.ts', import.meta.url)),
 )
 console.log(`attributing ${base} and ${target} (${counts.join(' and ')} requests)…`)
-const [a, b] = await Promise.all([
-  attributeInstructions(entry, base, counts, root),
-  attributeInstructions(entry, target, counts, root),
+const [{ self: a, calls: aCalls }, { self: b, calls: bCalls }] = await Promise.all([
+  attributeInstructions(entry, base, counts, root, undefined, callersOf),
+  attributeInstructions(entry, target, counts, root, undefined, callersOf),
 ])
 const total = (m: Map<string, number>): number => [...m.values()].reduce((s, v) => s + v, 0)
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(9)
@@ -53,4 +57,27 @@ const names = [...new Set([...a.keys(), ...b.keys()])]
 const added = (name: string): number => (b.get(name) ?? 0) - (a.get(name) ?? 0)
 for (const name of names.sort((x, y) => added(y) - added(x)).slice(0, rows)) {
   console.log(`${fmt(added(name))} ${fmt(a.get(name) ?? 0)} ${fmt(b.get(name) ?? 0)}  ${name}`)
+}
+
+// Who called each callee asked for, per request in either scenario: the call edges of the
+// same two runs, largest addition first (README: "Instructions per function").
+const none = { count: 0, instructions: 0 }
+for (const callee of [...new Set([...aCalls.keys(), ...bCalls.keys()])].sort()) {
+  const before = aCalls.get(callee) ?? new Map()
+  const after = bCalls.get(callee) ?? new Map()
+  const edges = [...new Set([...before.keys(), ...after.keys()])].map((caller) => {
+    const x = before.get(caller) ?? none
+    const y = after.get(caller) ?? none
+    return { caller, x, y, added: y.instructions - x.instructions }
+  })
+  const made = (e: typeof none): boolean => Math.abs(e.count) >= 0.005
+  const shown = edges.filter(({ x, y }) => made(x) || made(y))
+  if (shown.length === 0) continue
+  console.log(`\ncallers of ${callee} (calls and inclusive instructions per request)`)
+  console.log(`${'added'.padStart(9)} ${base.padStart(16)} ${target.padStart(16)}  caller`)
+  const calls = (e: typeof none): string =>
+    `${e.count.toFixed(2).padStart(6)}×${fmt(e.instructions)}`
+  for (const { caller, x, y, added } of shown.sort((p, q) => q.added - p.added).slice(0, rows)) {
+    console.log(`${fmt(added)} ${calls(x)} ${calls(y)}  ${caller}`)
+  }
 }

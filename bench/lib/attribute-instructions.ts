@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { callgrindSelfCosts } from './callgrind-costs.js'
+import { type CallEdge, type CallgrindCosts, callgrindCosts } from './callgrind-costs.js'
 import { requestLoopCommand } from './count-instructions.js'
 import { perfMapResolver } from './perf-map.js'
+
+/** Per request: each function's own instructions, and the calls of the callees asked for. */
+export type Attribution = CallgrindCosts
 
 /**
  * Instructions per request of each function (JavaScript ones by name, from V8's perf
@@ -12,10 +15,13 @@ import { perfMapResolver } from './perf-map.js'
  * `countInstructions`, the loop runs with two request counts under the same V8 flags
  * and the difference over the difference of the counts is kept, so start-up, warm-up
  * and compilation cancel out. What `countInstructions` totals, this splits by function.
+ * For each callee `callersOf` accepts (a V8 builtin, say), `calls` also says which
+ * functions called it, how often and at what inclusive cost per request, differenced
+ * the same way.
  *
  * @example
  * ```ts
- * const perFunction = await attributeInstructions(entry, 'tessera-fastify-memory', [4000, 16000], root)
+ * const { self } = await attributeInstructions(entry, 'tessera-fastify-memory', [4000, 16000], root)
  * ```
  */
 export async function attributeInstructions(
@@ -24,25 +30,43 @@ export async function attributeInstructions(
   [fewer, more]: readonly [number, number],
   root: string,
   warmUp = 3000,
-): Promise<Map<string, number>> {
+  callersOf?: (callee: string) => boolean,
+): Promise<Attribution> {
   const [a, b] = await Promise.all([
-    selfCosts(entry, scenario, fewer, warmUp, root),
-    selfCosts(entry, scenario, more, warmUp, root),
+    runCallgrind(entry, scenario, fewer, warmUp, root, callersOf),
+    runCallgrind(entry, scenario, more, warmUp, root, callersOf),
   ])
-  const perRequest = new Map<string, number>()
-  for (const name of new Set([...a.keys(), ...b.keys()])) {
-    perRequest.set(name, ((b.get(name) ?? 0) - (a.get(name) ?? 0)) / (more - fewer))
+  const span = more - fewer
+  const self = new Map<string, number>()
+  for (const name of new Set([...a.self.keys(), ...b.self.keys()])) {
+    self.set(name, ((b.self.get(name) ?? 0) - (a.self.get(name) ?? 0)) / span)
   }
-  return perRequest
+  const calls = new Map<string, Map<string, CallEdge>>()
+  for (const callee of new Set([...a.calls.keys(), ...b.calls.keys()])) {
+    const before = a.calls.get(callee) ?? new Map<string, CallEdge>()
+    const after = b.calls.get(callee) ?? new Map<string, CallEdge>()
+    const callers = new Map<string, CallEdge>()
+    for (const caller of new Set([...before.keys(), ...after.keys()])) {
+      const x = before.get(caller) ?? { count: 0, instructions: 0 }
+      const y = after.get(caller) ?? { count: 0, instructions: 0 }
+      callers.set(caller, {
+        count: (y.count - x.count) / span,
+        instructions: (y.instructions - x.instructions) / span,
+      })
+    }
+    calls.set(callee, callers)
+  }
+  return { self, calls }
 }
 
-async function selfCosts(
+async function runCallgrind(
   entry: string,
   scenario: string,
   iterations: number,
   warmUp: number,
   root: string,
-): Promise<Map<string, number>> {
+  callersOf: ((callee: string) => boolean) | undefined,
+): Promise<CallgrindCosts> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-attribute-'))
   const out = join(dir, 'callgrind.out')
   let pid: number | undefined
@@ -74,9 +98,10 @@ async function selfCosts(
     // Valgrind runs node in its own process: the map is named by that pid.
     const map = `/tmp/perf-${pid}.map`
     try {
-      return callgrindSelfCosts(
+      return callgrindCosts(
         readFileSync(out, 'utf8'),
         perfMapResolver(readFileSync(map, 'utf8'), root),
+        callersOf,
       )
     } finally {
       rmSync(map, { force: true })

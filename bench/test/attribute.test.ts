@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { attributeInstructions } from '../lib/attribute-instructions.js'
-import { callgrindSelfCosts } from '../lib/callgrind-costs.js'
+import { callgrindCosts } from '../lib/callgrind-costs.js'
 import { instructionCountingUnavailable } from '../lib/count-instructions.js'
 import { perfMapResolver } from '../lib/perf-map.js'
 import { bundle } from '../lib/spawn-server.js'
@@ -34,7 +34,7 @@ describe('perfMapResolver', () => {
   })
 })
 
-describe('callgrindSelfCosts', () => {
+describe('callgrindCosts', () => {
   // The shape callgrind writes with --dump-instr=yes: "address line cost" lines,
   // compressed names, relative addresses, and a call whose inclusive cost is not the
   // caller's own.
@@ -58,6 +58,10 @@ describe('callgrindSelfCosts', () => {
     '* * 50',
     'fn=(1)',
     '0x510 11 2',
+    // A symbol's call into JIT code, which callgrind names by its start address.
+    'cfn=(2)',
+    'calls=2 0x1000 0',
+    '0x514 11 40',
     'fn=(3)',
     '0x900 0 8',
     'fn=(4) v8::internal::compiler::GraphReducer::ReduceTop()',
@@ -68,7 +72,7 @@ describe('callgrindSelfCosts', () => {
   const nameAt = perfMapResolver('1000 100 JS:*f file:///r/f.js:1:1\n', '/r')
 
   it('sums each function’s own cost, naming JIT code by address and the compilers as one', () => {
-    const costs = callgrindSelfCosts(out, nameAt)
+    const costs = callgrindCosts(out, nameAt).self
     expect(Object.fromEntries(costs)).toEqual({
       'v8::internal::Heap::Scavenge()': 12,
       'JS:f f.js:1:1': 9,
@@ -76,6 +80,21 @@ describe('callgrindSelfCosts', () => {
       OPENSSL_cleanse: 8,
       '(V8 compiling: TurboFan, Maglev)': 50,
     })
+  })
+
+  it('names the callers of the callees asked for, by the call’s address, with their inclusive cost', () => {
+    const { calls } = callgrindCosts(out, nameAt, (callee) => callee !== 'OPENSSL_cleanse')
+    const edges = Object.fromEntries(
+      [...calls].map(([callee, callers]) => [callee, Object.fromEntries(callers)]),
+    )
+    expect(edges).toEqual({
+      'v8::internal::Heap::Scavenge()': { 'JS:f f.js:1:1': { count: 1, instructions: 1000 } },
+      'JS:f f.js:1:1': { 'v8::internal::Heap::Scavenge()': { count: 2, instructions: 40 } },
+    })
+  })
+
+  it('keeps no call edges unless asked', () => {
+    expect(callgrindCosts(out, nameAt).calls.size).toBe(0)
   })
 })
 
@@ -88,12 +107,13 @@ describe.skipIf(unavailable !== undefined)('attributeInstructions', () => {
       fileURLToPath(new URL('../instructions/request-loop.ts', import.meta.url)),
     )
     const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
-    const perRequest = await attributeInstructions(
+    const { self: perRequest, calls } = await attributeInstructions(
       entry,
       'tessera-fastify-memory',
       [100, 400],
       root,
       100,
+      (callee) => callee.startsWith('sha256_block_data_order'),
     )
     const total = [...perRequest.values()].reduce((s, v) => s + v, 0)
     // The same order as countInstructions' total for this loop.
@@ -104,5 +124,11 @@ describe.skipIf(unavailable !== undefined)('attributeInstructions', () => {
     expect(names.some((n) => n.startsWith('sha256_block_data_order'))).toBe(true)
     const core = names.filter((n) => n.startsWith('JS:') && n.includes('packages/core/dist/'))
     expect(core.reduce((s, n) => s + (perRequest.get(n) ?? 0), 0)).toBeGreaterThan(1_000)
+    // And who called OpenSSL's block function: about once per request (one 43-character
+    // secret is one block), through OpenSSL's own functions.
+    const sha = [...calls.values()].flatMap((callers) => [...callers.values()])
+    const perRequestCalls = sha.reduce((s, edge) => s + edge.count, 0)
+    expect(perRequestCalls).toBeGreaterThan(0.5)
+    expect(perRequestCalls).toBeLessThan(10)
   }, 240_000)
 })
