@@ -25,8 +25,14 @@ beforeAll(async () => {
   keys = (await edKeySet()).keys
 })
 
-function setup(store: SessionStore = new MemoryStore()) {
+// The store runs on the test's clock as the manager does: on the machine's clock, the
+// sessions made at T0 would expire for the store once T0 + idleTimeout had passed.
+function setup(
+  makeStore: (clock: ManualClock) => SessionStore = (clock) =>
+    new MemoryStore({ clock: clock.now }),
+) {
   const clock = new ManualClock(T0)
+  const store = makeStore(clock)
   const spied = spyStore(store)
   const manager = new SessionManager({
     store: spied,
@@ -188,8 +194,11 @@ describe('introspectionEndpoint (RFC 7662 style)', () => {
   })
 
   it('is 503 JSON when the store fails', async () => {
-    const broken = new MemoryStore()
-    const { manager, introspect } = setup(broken)
+    let broken = new MemoryStore()
+    const { manager, introspect } = setup((clock) => {
+      broken = new MemoryStore({ clock: clock.now })
+      return broken
+    })
     const token = await loggedInToken(manager)
     broken.get = () => Promise.reject(new Error('connection refused'))
     const res = await ask(introspect, form(token))
