@@ -227,6 +227,13 @@ export class RedisStore implements SessionStore {
     this.#prefix = prefix
     this.#clock = options.clock ?? Date.now
     this.#tracked = openClientSideCache(options.clientSideCache, client, prefix)
+    // Without the cache every read waits on Redis: no getNow, so the manager does not
+    // hold this store's loads for the end of the turn (see getNow). Shadowed on the
+    // instance, so that the method stays on the prototype beside `get`, where the
+    // manager looks for it (a subclass that overrides `get` alone is read through it).
+    if (this.#tracked === null && this.getNow === RedisStore.prototype.getNow) {
+      ;(this as { getNow?: unknown }).getNow = undefined
+    }
     this.#scripts = {
       create: defineScript(client, 'SessionCreate', CREATE),
       update: defineScript(client, 'SessionUpdate', UPDATE),
@@ -266,12 +273,15 @@ export class RedisStore implements SessionStore {
   }
 
   /**
-   * {@link get} without waiting, where the store can: with `clientSideCache`, the kept
-   * session (frozen and shared, as {@link getShared}'s), or `null` when it has expired.
-   * `undefined` when nothing is kept for `id` (or the cache is off): the manager then
-   * reads through {@link getShared}.
+   * {@link get} without waiting, only with `clientSideCache`: the kept session (frozen
+   * and shared, as {@link getShared}'s), or `null` when it has expired; `undefined` when
+   * nothing is kept for `id` (or the cache is not live), and the manager then reads
+   * through {@link getShared}. A store without `clientSideCache` has no `getNow` (it is
+   * `undefined` on the instance): every read waits on Redis, so the manager does not
+   * hold its loads for the end of the turn (`batchLoads`), and each read leaves in the
+   * turn that asked for it, corked with the rest of that turn's commands.
    */
-  getNow(id: string): SessionRecord | null | undefined {
+  getNow?(id: string): SessionRecord | null | undefined {
     const tracked = this.#tracked
     if (tracked === null) return undefined
     const now = this.#clock()

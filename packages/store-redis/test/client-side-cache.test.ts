@@ -4,6 +4,7 @@ import { RedisStore } from '@tessera/store-redis'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { Cluster, Redis } from 'ioredis'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { answerNow } from '../../../test-support/answer-now.js'
 import { deleteRedisKeys } from '../../../test-support/delete-redis-keys.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
 
@@ -75,7 +76,7 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
     const other = plainStore(prefix, clock)
     const record = makeRecord({ data: { v: 1 } }, clock.now())
     await store.create(record)
-    expect(store.getNow(record.id)).toBeUndefined()
+    expect(answerNow(store, record.id)).toBeUndefined()
     await invalidationsDelivered(store, record.id)
     const first = await kept(store, record.id)
     expect(first).toEqual(record)
@@ -111,7 +112,7 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
 
     expect(await other.deleteByUser('alice')).toBe(1)
     await until(async () => (await store.getShared(record.id)) === null)
-    expect(store.getNow(record.id) ?? null).toBeNull()
+    expect(answerNow(store, record.id) ?? null).toBeNull()
   })
 
   it('a user logged out everywhere by another app instance is logged out here too (SessionManager)', async () => {
@@ -147,7 +148,9 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
       await store.getShared(current.id)
       const next = { ...current, data: { v }, version: current.version + 1 }
       expect(await store.update(next, current.version)).toBe('ok')
-      expect((store.getNow(current.id) ?? (await store.getShared(current.id)))?.data).toEqual({ v })
+      expect((answerNow(store, current.id) ?? (await store.getShared(current.id)))?.data).toEqual({
+        v,
+      })
       current = next
     }
   })
@@ -193,7 +196,7 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
           : ((await client.call('CLIENT', 'TRACKINGINFO')) as unknown[])[3]
       expect(await admin.call('CLIENT', 'KILL', 'ID', String(id))).toBe(1)
       await until(() => store.clientSideCacheStatus === 'waiting')
-      expect(store.getNow(record.id)).toBeUndefined()
+      expect(answerNow(store, record.id)).toBeUndefined()
       await until(() => store.clientSideCacheStatus === 'live')
       const before = (await store.getShared(record.id)) as SessionRecord
       const next = { ...before, data: { v: before.version + 1 }, version: before.version + 1 }
@@ -213,7 +216,7 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
     // The creates' invalidations are in, then each is kept in turn: the first is pushed out.
     await invalidationsDelivered(store, records[0]?.id as string)
     for (const record of records) await kept(store, record.id)
-    expect(store.getNow(records[0]?.id as string)).toBeUndefined()
+    expect(answerNow(store, records[0]?.id as string)).toBeUndefined()
     const absent = makeRecord({ data: { v: 1 } }, clock.now())
     expect(await store.getShared(absent.id)).toBeNull()
     await client.call('CLIENT', 'TRACKING', 'OFF')
@@ -240,14 +243,14 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
     // No invalidation from here on: only the store's own forgetting is at work.
     await client.call('CLIENT', 'TRACKING', 'OFF')
     expect(await store.update({ ...first, data: { v: 2 }, version: 2 }, 1)).toBe('ok')
-    expect(store.getNow(first.id)).toBeUndefined()
+    expect(answerNow(store, first.id)).toBeUndefined()
     expect((await kept(store, first.id))?.data.v).toBe(2)
     await kept(store, third.id)
     // Written and kept again, the first session kept its place and made room; the
     // second, kept after it and not written since, is still answered.
-    expect(store.getNow(first.id)).toBeUndefined()
-    expect(store.getNow(second.id)?.data.v).toBe(1)
-    expect(store.getNow(third.id)?.data.v).toBe(1)
+    expect(answerNow(store, first.id)).toBeUndefined()
+    expect(answerNow(store, second.id)?.data.v).toBe(1)
+    expect(answerNow(store, third.id)?.data.v).toBe(1)
   })
 
   it('close() switches tracking off and closes its own connection; the client stays open and may cache again', async () => {
@@ -278,7 +281,7 @@ describe.skipIf(gate.skip)('RedisStore clientSideCache', () => {
       const record = makeRecord({ data: { v: 1 } })
       await store.create(record)
       expect(await store.getShared(record.id)).toEqual(record)
-      expect(store.getNow(record.id)).toBeUndefined()
+      expect(answerNow(store, record.id)).toBeUndefined()
       const next = { ...record, data: { v: 2 }, version: 2 }
       expect(await plainStore(prefix).update(next, 1)).toBe('ok')
       expect((await store.getShared(record.id))?.data).toEqual({ v: 2 })
@@ -324,7 +327,7 @@ async function kept(store: RedisStore, id: string): Promise<SessionRecord | null
   let answer: SessionRecord | null | undefined
   await until(async () => {
     await store.getShared(id)
-    answer = store.getNow(id)
+    answer = answerNow(store, id)
     return answer !== undefined
   })
   return answer ?? null
@@ -341,7 +344,7 @@ async function invalidationsDelivered(store: RedisStore, id: string): Promise<vo
   const publisher = new Redis({ host: HOST, port: PORT })
   try {
     await publisher.publish('__redis__:invalidate', 'barrier')
-    await until(() => store.getNow(id) === undefined)
+    await until(() => answerNow(store, id) === undefined)
   } finally {
     await publisher.quit()
   }

@@ -204,6 +204,27 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
     }
   })
 
+  it('without clientSideCache, a session read leaves in the turn that asked for it', async () => {
+    const own = connect()
+    await own.ping()
+    const store = new RedisStore({ client: own, prefix: freshPrefix() })
+    // No getNow: the manager's loads do not wait for the end of the turn (batchLoads),
+    // which would hold the read until the next turn's end, where the cork lets it go.
+    expect(store.getNow).toBeUndefined()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = `sessionid=${'A'.repeat(22)}.${'B'.repeat(43)}`
+    const socket = countSocketWrites(own)
+    try {
+      const read = manager.open({ cookie, secure: false }).get('n')
+      // An immediate queued after the read runs after the cork's, in the same turn.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(socket.writes).toEqual([1])
+      expect(await read).toBeUndefined() // no such session: a new one
+    } finally {
+      socket.restore()
+    }
+  })
+
   it('sends the writes of one event-loop turn (scripts) to Redis in one write, each applied', async () => {
     const own = connect()
     await own.ping()

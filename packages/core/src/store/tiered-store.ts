@@ -61,6 +61,11 @@ class Tiered implements SessionStore {
     this.#cache = cache as SessionStore
     this.#primary = primary as SessionStore
     this.#cacheNow = companionRead(this.#cache, 'getNow')
+    // Over a cache that cannot answer without waiting, no getNow (see there): shadowed
+    // on the instance, the method staying on the prototype beside `get`.
+    if (this.#cacheNow === undefined && this.getNow === Tiered.prototype.getNow) {
+      ;(this as { getNow?: unknown }).getNow = undefined
+    }
     this.#cacheShared = companionRead(this.#cache, 'getShared')
     const own = this as { -readonly [K in PrimaryOnly]?: PrimaryMethods[K] }
     // Looked up on the primary at each call, like every other method.
@@ -79,8 +84,11 @@ class Tiered implements SessionStore {
    * The cache's copy, when the cache can answer without waiting (its `getNow`: a
    * `MemoryStore`, a `RedisStore` with `clientSideCache` that keeps the session);
    * `undefined` otherwise, a miss included: only the primary can say a session is gone.
+   * Over a cache without `getNow` the tiered store has none either (it is `undefined`
+   * on the instance): every read waits, and the manager then does not hold its loads
+   * for the end of the turn (`batchLoads`).
    */
-  getNow(id: string): SessionRecord | null | undefined {
+  getNow?(id: string): SessionRecord | null | undefined {
     return this.#cacheNow?.(id) ?? undefined
   }
 
@@ -218,9 +226,10 @@ class Tiered implements SessionStore {
  *   costs two primary reads and one cache write; hits cost one cache read.
  * - `getNow`, `getShared` (the manager's reads): the cache's own `getNow` and
  *   `getShared` where it has them, so a `RedisStore` with `clientSideCache` in front of
- *   PostgreSQL answers a session it keeps without a round trip. `getNow` answers only a
- *   cache hit; on a miss it answers `undefined` and the manager reads through
- *   `getShared`, which falls back to the primary as `get` does.
+ *   PostgreSQL answers a session it keeps without a round trip. `getNow` exists only
+ *   when the cache has one, and answers only a cache hit; on a miss it answers
+ *   `undefined` and the manager reads through `getShared`, which falls back to the
+ *   primary as `get` does.
  * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
  *   means it holds an old copy under that id, which is deleted.
  * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with

@@ -1,12 +1,16 @@
 import {
   ConfigError,
   MemoryStore,
+  SessionManager,
   type SessionRecord,
   type SessionStore,
   TieredStore,
+  type TieredStoreOptions,
 } from '@tessera/core'
 import { describeSessionStore, ManualClock, makeRecord } from '@tessera/testing'
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
+import { answerNow } from '../../../../test-support/answer-now.js'
+import { cookieFrom, request, SECRET } from '../support/harness.js'
 
 describeSessionStore('tiered (memory over memory)', () => {
   const clock = new ManualClock()
@@ -119,20 +123,20 @@ describe("tiered store: the manager's reads go through the cache's", () => {
     const { cache, primary, one, make } = setup()
     const record = make({ userId: 'alice' })
     await primary.create(record) // in the primary only
-    expect(one.getNow(record.id)).toBeUndefined() // a miss: only the primary may say "gone"
-    expect(one.getNow(make().id)).toBeUndefined()
+    expect(answerNow(one, record.id)).toBeUndefined() // a miss: only the primary may say "gone"
+    expect(answerNow(one, make().id)).toBeUndefined()
     const read = vi.spyOn(primary, 'get')
     expect(await one.getShared(record.id)).toEqual(record) // copied into the cache
     expect(read).toHaveBeenCalledTimes(2) // read, copied, checked again, as get does
     expect(await cache.get(record.id)).toEqual(record)
     read.mockClear()
-    const now = one.getNow(record.id)
+    const now = answerNow(one, record.id)
     expect(now).toEqual(record)
     expect(Object.isFrozen(now)).toBe(true) // MemoryStore's shared copy
     expect(await one.getShared(record.id)).toEqual(record)
     expect(read).not.toHaveBeenCalled()
     await one.delete(record.id)
-    expect(one.getNow(record.id)).toBeUndefined()
+    expect(answerNow(one, record.id)).toBeUndefined()
     expect(await one.getShared(record.id)).toBeNull()
   })
 
@@ -142,7 +146,8 @@ describe("tiered store: the manager's reads go through the cache's", () => {
     const plain = new TieredStore({ cache: requiredOnly(memory), primary })
     const record = makeRecord({ userId: 'bob' }, Date.now())
     await plain.create(record)
-    expect(plain.getNow(record.id)).toBeUndefined()
+    // Its cache cannot answer without waiting: no getNow, so the manager does not batch.
+    expect(plain.getNow).toBeUndefined()
     expect(await plain.getShared(record.id)).toEqual(record)
 
     const cache = new MemoryStore()
@@ -150,9 +155,44 @@ describe("tiered store: the manager's reads go through the cache's", () => {
     await wrapped.get(record.id) // copied into this cache
     const get = vi.fn(() => Promise.resolve(null))
     cache.get = get // a test double: the cache's getNow no longer reads what get reads
-    expect(wrapped.getNow(record.id)).toBeUndefined()
+    expect(answerNow(wrapped, record.id)).toBeUndefined()
     expect(await wrapped.getShared(record.id)).toEqual(record) // from the primary
     expect(get).toHaveBeenCalledTimes(1) // by getShared; getNow answered without it
+  })
+})
+
+describe('tiered store: which of its reads the manager uses', () => {
+  it('over a cache with getNow, a subclass that overrides get alone is read through that get', async () => {
+    let gets = 0
+    // TieredStore's constructor is typed generic; extended here as the class it is.
+    const Base = TieredStore as unknown as new (options: TieredStoreOptions) => SessionStore
+    class Logged extends Base {
+      override async get(id: string) {
+        gets++
+        return super.get(id)
+      }
+    }
+    const store = new Logged({ cache: new MemoryStore(), primary: new MemoryStore() })
+    expect(store.getNow).toBeTypeOf('function')
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+    await request(manager, cookie, async (s) => {
+      expect(await s.get('a')).toBe(1)
+    })
+    expect(gets).toBe(1)
+  })
+
+  it('over a cache without getNow, none: its loads are not held for the end of the turn', async () => {
+    const cache = requiredOnly(new MemoryStore())
+    const store = new TieredStore({ cache, primary: new MemoryStore() })
+    expect(store.getNow).toBeUndefined()
+    const manager = new SessionManager({ store, secret: SECRET })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+    const read = vi.spyOn(cache, 'get')
+    const session = manager.open({ cookie, secure: false })
+    const value = session.get('a')
+    expect(read).toHaveBeenCalledTimes(1) // at once, not in an immediate at the turn's end
+    expect(await value).toBe(1)
   })
 })
 
