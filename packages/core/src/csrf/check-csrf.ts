@@ -120,7 +120,7 @@ export async function checkCsrf(
     return fail('CSRF_SESSION_TOKEN_MISSING', 'CSRF session token not set.')
   }
 
-  let token = headerOf(request, lowerCase(options.headerName))
+  let token = headerOf(request, options.headerKey)
   let fromBody = false
   if (token === null || token === '') {
     token = await readBodyToken(request)
@@ -158,23 +158,6 @@ function tokenSource(options: ResolvedCsrfOptions, fromBody: boolean): string {
 /** One header of `request`, through its `header` when it has one; `null` when absent. */
 function headerOf(request: CsrfRequest, name: string): string | null {
   return request.header ? (request.header(name) ?? null) : request.headers.get(name)
-}
-
-// The last token header name `lowerCase` was given, and that name in lower case.
-let lastName: string | undefined
-let lastLowerCase = ''
-
-/**
- * `name` in lower case, the same string for the same name: a Node header record is
- * looked up by it, and a string built per request would be looked up in V8's string
- * table first, every time.
- */
-function lowerCase(name: string): string {
-  if (name !== lastName) {
-    lastLowerCase = name.toLowerCase()
-    lastName = name
-  }
-  return lastLowerCase
 }
 
 function fail(code: CsrfFailureCode, reason: string): CsrfFailure {

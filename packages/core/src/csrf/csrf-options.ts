@@ -92,6 +92,8 @@ export interface CsrfCookieOptions {
 export interface ResolvedCsrfOptions {
   readonly trustedOrigins: ReadonlySet<string>
   readonly headerName: string
+  /** `headerName` in lower case, as Node's parsed header records key it: the check reads the header by it. */
+  readonly headerKey: string
   readonly formField: string
   readonly cookie: {
     readonly name: string
@@ -191,6 +193,7 @@ export function resolveCsrfOptions(options: CsrfOptions = {}): ResolvedCsrfOptio
   return Object.freeze({
     trustedOrigins,
     headerName,
+    headerKey: headerName.toLowerCase(),
     formField,
     cookie: Object.freeze({ name, secure, attributes: Object.freeze(attributes), maxAge }),
     exempt: options.exempt,

@@ -82,6 +82,27 @@ describe('checkCsrf', () => {
     expect(failure).toEqual({ code: 'CSRF_TOKEN_INCORRECT', reason: 'CSRF token incorrect.' })
   })
 
+  it('reads a configured header name from a Node-style header record, and names it as configured', async () => {
+    const custom = resolveCsrfOptions({ headerName: 'X-My-Token' })
+    const s1 = manager.open({ cookie: undefined, secure: true })
+    const token = await getCsrfToken(s1)
+    const cookie = cookies((await manager.commit(s1)).setCookie)
+    // Node's parsed headers: lower-case keys, looked up as given (no case folding).
+    const record = (value: string): Record<string, string> => ({
+      origin: 'https://app.test',
+      'x-my-token': value,
+    })
+    const req = (value: string) => {
+      const headers = record(value)
+      return post(headers, { header: (name: string) => headers[name] })
+    }
+    expect(await checkCsrf(req(token), manager.open({ cookie, secure: true }), custom)).toBeNull()
+    expect(await checkCsrf(req('short'), manager.open({ cookie, secure: true }), custom)).toEqual({
+      code: 'CSRF_TOKEN_MALFORMED',
+      reason: "CSRF token from the 'X-My-Token' HTTP header has incorrect length.",
+    })
+  })
+
   it('on a stored session, rotateCsrfToken kills the old token for the same cookie', async () => {
     const s1 = manager.open({ cookie: undefined, secure: true })
     await s1.set('cart', ['apple'])
