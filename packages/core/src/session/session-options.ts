@@ -66,18 +66,18 @@ export interface SessionManagerOptions {
   /**
    * Loads the sessions that the requests of one event-loop turn read from a store with
    * `getNow` (`MemoryStore`, `SqliteStore`, `RedisStore` with `clientSideCache`, a
-   * `TieredStore` whose cache has one) together, at the end of that
-   * turn (`setImmediate`), instead of each at once. Under load Node reads many requests
-   * in one turn: loading their sessions, then running what awaited them, back to back,
+   * `TieredStore` whose cache has one) together, at the end of that turn
+   * (`setImmediate`), instead of each at once. Under load Node reads many requests in
+   * one turn: loading their sessions, then running what awaited them, back to back,
    * takes less CPU per request than interleaving each with the parsing of the next
    * (`bench/README.md`, "What changed"). A request waits at most for the rest of its
    * turn; one alone in its turn pays one `setImmediate`. `false` loads each session as
    * it is first read. A store with no `getNow` is not batched here (its reads wait on
-   * I/O anyway: `RedisStore` without `clientSideCache` sends each in the turn that asked,
-   * corked with the rest of that turn's); a `getNow` that answers `undefined` reads
-   * through `getShared` or `get` from that point (RedisStore corks those until the next
-   * turn's end). Without
-   * `setImmediate` (a runtime that lacks it) sessions load at once whatever this says.
+   * I/O anyway: `RedisStore` without `clientSideCache` sends each in the turn that
+   * asked, corked with the rest of that turn's); a `getNow` that answers `undefined`
+   * reads through `getShared` or `get` from that point (RedisStore corks those until the
+   * next turn's end). Without `setImmediate` (a runtime that lacks it) sessions load at
+   * once whatever this says.
    * @default true
    */
   batchLoads?: boolean
