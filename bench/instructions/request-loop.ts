@@ -21,6 +21,7 @@ import {
 } from '@tessera/core'
 import { type SessionEnv, session } from '@tessera/hono'
 import { SqliteStore } from '@tessera/store-sqlite'
+import type { FastifyInstance } from 'fastify'
 import { type Context, Hono } from 'hono'
 import { benchSecret } from '../lib/bench-secret.js'
 import {
@@ -57,13 +58,12 @@ const closing: Array<() => Promise<void>> = []
 
 /** The scenario's session manager (a bare scenario builds one it never uses). */
 async function managerOf(id: InstructionScenario): Promise<SessionManager> {
-  if (id === 'tessera-hono-redis') {
-    // Imported by the Redis scenario only (code loaded into the process moves the counts):
-    // the `tessera-hono-redis` target's client and store, on the clock that stands still.
+  if (id === 'tessera-hono-redis' || id === 'tessera-fastify-redis') {
+    // Imported by the Redis scenarios only (code loaded into the process moves the counts):
+    // the `tessera-hono-redis` (or `-fastify-`) target's client and store, on the clock that
+    // stands still.
     const { tesseraOnRedis } = await import('../lib/tessera-redis.js')
-    const { manager, cleanup } = await tesseraOnRedis('instructions-tessera-hono-redis', {
-      clock,
-    })
+    const { manager, cleanup } = await tesseraOnRedis(`instructions-${id}`, { clock })
     closing.push(cleanup)
     return manager
   }
@@ -139,11 +139,24 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
     // moves V8's counts, so a scenario loads nothing the bare one it is compared with
     // would not, besides Tessera.
     case 'fastify':
-    case 'tessera-fastify-memory': {
+    case 'fastify-redis-floor':
+    case 'tessera-fastify-memory':
+    case 'tessera-fastify-redis': {
       const { default: Fastify } = await import('fastify')
       const { tesseraFastifyApp } = await import('../lib/tessera-fastify-app.js')
-      const app = id === 'fastify' ? Fastify() : await tesseraFastifyApp(manager)
-      if (id === 'fastify') app.get('/', async () => ({ user: 'bench' }))
+      let app: FastifyInstance
+      if (id === 'fastify') {
+        app = Fastify()
+        app.get('/', async () => ({ user: 'bench' }))
+      } else if (id === 'fastify-redis-floor') {
+        const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
+        const { fastifyReadFloorApp } = await import('../lib/fastify-read-floor-app.js')
+        const floor = await openFloorRedisRead('instructions-fastify-redis-floor')
+        closing.push(() => floor.close())
+        app = fastifyReadFloorApp(floor)
+      } else {
+        app = await tesseraFastifyApp(manager)
+      }
       await app.ready()
       // What Fastify's server calls for each request.
       return app.routing as RequestListener

@@ -21,6 +21,10 @@ export const instructionScenarios = {
   'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true },
   fastify: { bare: 'fastify' },
   'tessera-fastify-memory': { bare: 'fastify' },
+  // The same two over Redis on Fastify: its floor (`fastify-redis-floor`: an async
+  // `onRequest` hook awaiting one corked HMGET) and Tessera on `RedisStore` against it.
+  'fastify-redis-floor': { bare: 'fastify', redis: true },
+  'tessera-fastify-redis': { bare: 'fastify-redis-floor', redis: true },
   express: { bare: 'express' },
   'tessera-express-memory': { bare: 'express' },
 } as const

@@ -87,7 +87,12 @@ describe.skipIf(redisGate.skip)('the Redis scenarios', () => {
       const scenarios = (Object.keys(instructionScenarios) as InstructionScenario[]).filter(
         needsRedis,
       )
-      expect(scenarios).toEqual(['hono-redis-floor', 'tessera-hono-redis'])
+      expect(scenarios).toEqual([
+        'hono-redis-floor',
+        'tessera-hono-redis',
+        'fastify-redis-floor',
+        'tessera-fastify-redis',
+      ])
       for (const scenario of scenarios) {
         // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
         const run = promisify(execFile)(process.execPath, [entry, scenario, '200', '20'])
