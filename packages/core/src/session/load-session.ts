@@ -12,19 +12,26 @@ import type { SessionState } from './session-state.js'
  * (and stays subject to CSRF checks). A malformed, unknown, mismatched or expired
  * credential leaves the state without a record (a new session) and emits an event.
  * Returns `undefined` when it finished synchronously — a cookie read from a store with
- * `getNow` (the embedded ones), the usual request: no promise, no hop.
+ * `getNow` (the embedded ones), the usual request: no promise, no hop. Else a promise
+ * of `state` once it is loaded: the store read's own ({@link loadFromStore}), with no
+ * step of its own after it.
  */
-export function loadSession(state: SessionState): Promise<void> | undefined {
+export function loadSession(state: SessionState): Promise<SessionState> | undefined {
   const token = state.loader.tokenOf(state.request)
   return token === undefined ? loadCookie(state) : loadToken(state, token)
 }
 
-async function loadToken(state: SessionState, token: string): Promise<void> {
-  if (await loadWith(state, token, 'token')) state.loaded = true
-  else await loadCookie(state)
+async function loadToken(state: SessionState, token: string): Promise<SessionState> {
+  const found = loadWith(state, token, 'token')
+  // Read from the store, a token marks the state loaded only when it was adopted.
+  if (found instanceof Promise ? (await found).loaded : found) {
+    state.loaded = true
+    return state
+  }
+  return (await loadCookie(state)) ?? state
 }
 
-function loadCookie(state: SessionState): Promise<void> | undefined {
+function loadCookie(state: SessionState): Promise<SessionState> | undefined {
   const loader = state.loader
   const raw = getCookie(state.request.cookie, loader.options.cookieName)
   if (raw === undefined || !loader.jwt) return loadCookieCredential(state, raw)
@@ -32,20 +39,17 @@ function loadCookie(state: SessionState): Promise<void> | undefined {
   // A token the codec has verified before answers synchronously.
   const read = loader.jwt.read(raw, now, loader.options.jwt?.acceptExpired ?? 0)
   return read instanceof Promise
-    ? read.then((verified) => loadCookieCredential(state, openedJwt(state, verified, now)))
+    ? read.then((verified) => loadCookieCredential(state, openedJwt(state, verified, now)) ?? state)
     : loadCookieCredential(state, openedJwt(state, read, now))
 }
 
 function loadCookieCredential(
   state: SessionState,
   raw: string | undefined,
-): Promise<void> | undefined {
+): Promise<SessionState> | undefined {
   const found = raw === undefined ? false : loadWith(state, raw, 'cookie')
-  if (found instanceof Promise) {
-    return found.then(() => {
-      state.loaded = true
-    })
-  }
+  // Read from the store: loadFromStore marks a cookie load done itself.
+  if (found instanceof Promise) return found
   state.loaded = true
   return undefined
 }
@@ -65,12 +69,15 @@ function openedJwt(
   return verified.credential
 }
 
-/** Loads the session `raw` names into `state`: whether it is live and `raw` proves it. */
+/**
+ * Loads the session `raw` names into `state`: synchronously, whether it is live and `raw`
+ * proves it; when it must wait on the store, {@link loadFromStore}'s promise.
+ */
 function loadWith(
   state: SessionState,
   raw: string,
   kind: 'cookie' | 'token',
-): boolean | Promise<boolean> {
+): boolean | Promise<SessionState> {
   const loader = state.loader
   const now = loader.clock()
   const credential = parseCredential(raw)
@@ -89,26 +96,34 @@ function loadWith(
   return loadFromStore(state, credential, kind, now)
 }
 
+/**
+ * {@link loadWith} through the store's asynchronous read. Settles with `state`, marked
+ * loaded when this was the cookie (found or not: the request's last credential) or a
+ * token it adopted; a token it did not adopt leaves the cookie to be read.
+ */
 async function loadFromStore(
   state: SessionState,
   credential: Credential,
   kind: 'cookie' | 'token',
   now: number,
-): Promise<boolean> {
+): Promise<SessionState> {
   const loader = state.loader
   const record = await loader.read(credential.id)
-  if (!record) return adopt(state, credential, kind, now, null, null)
-  // Synchronously where the runtime can: one promise hop less.
-  const hash =
-    loader.hashSecretNow?.(credential.secret) ?? (await loader.hashSecret(credential.secret))
-  if (now >= expiresAt(record) && holdsCredential(record, kind, hash)) {
-    // Enforced here as well as in the store: the manager's clock is the one that counts.
-    const reason = now >= record.absoluteExpiresAt ? 'absolute' : 'idle'
-    await loader.call('delete', (store) => store.delete(record.id))
-    loader.emit({ type: 'expired', session: record.id, at: now, reason })
-    return false
+  let adopted = false
+  if (!record) adopt(state, credential, kind, now, null, null)
+  else {
+    // Synchronously where the runtime can: one promise hop less.
+    const hash =
+      loader.hashSecretNow?.(credential.secret) ?? (await loader.hashSecret(credential.secret))
+    if (now >= expiresAt(record) && holdsCredential(record, kind, hash)) {
+      // Enforced here as well as in the store: the manager's clock is the one that counts.
+      const reason = now >= record.absoluteExpiresAt ? 'absolute' : 'idle'
+      await loader.call('delete', (store) => store.delete(record.id))
+      loader.emit({ type: 'expired', session: record.id, at: now, reason })
+    } else adopted = adopt(state, credential, kind, now, record, hash)
   }
-  return adopt(state, credential, kind, now, record, hash)
+  if (adopted || kind === 'cookie') state.loaded = true
+  return state
 }
 
 /**

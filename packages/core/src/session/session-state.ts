@@ -47,8 +47,11 @@ export interface SessionLoader extends CasContext {
   keys: Keyring
   /** Name of the signed cookie that holds the CSRF secret of a session not stored. */
   csrfCookieName: string
-  /** Loads the request's session: `undefined` when it finished synchronously. */
-  load(state: SessionState): Promise<void> | undefined
+  /**
+   * Loads the request's session into `state`: `undefined` when it finished
+   * synchronously, else a promise of `state` once loaded.
+   */
+  load(state: SessionState): Promise<SessionState> | undefined
   /**
    * The store's synchronous read under the store-call policy, where it has one
    * (`getNow`); `undefined` from it means "read through `read`" (see `companionRead`).
@@ -161,22 +164,23 @@ export function loadState(state: SessionState): Promise<SessionState> {
 }
 
 function loadNow(state: SessionState): Promise<SessionState> {
-  let loading: Promise<void> | undefined
+  let loading: Promise<SessionState> | undefined
   try {
     loading = state.loader.load(state)
   } catch (error) {
     // A synchronous store read that failed: the caller sees a rejection, as for `get`.
     return Promise.reject(error)
   }
-  // Loaded synchronously (an embedded store, a cached JWT): already settled.
-  return loading === undefined ? Promise.resolve(state) : loading.then(() => state)
+  // Loaded synchronously (an embedded store, a cached JWT): already settled. Else the
+  // load's own promise, which settles with `state`: no hop of its own.
+  return loading ?? Promise.resolve(state)
 }
 
 /** {@link loadNow} with the other loads of this event-loop turn, at its end (`batchLoads`). */
 function loadAtTurnEnd(state: SessionState, turn: TurnQueue): Promise<SessionState> {
   return new Promise((resolve, reject) => {
     turn.push(() => {
-      let loading: Promise<void> | undefined
+      let loading: Promise<SessionState> | undefined
       try {
         loading = state.loader.load(state)
       } catch (error) {
@@ -184,7 +188,7 @@ function loadAtTurnEnd(state: SessionState, turn: TurnQueue): Promise<SessionSta
         return
       }
       if (loading === undefined) resolve(state)
-      else loading.then(() => resolve(state), reject)
+      else loading.then(resolve, reject)
     })
   })
 }

@@ -7,8 +7,9 @@ import {
   SessionManager,
   withSessionToken,
 } from '@tessera/core'
+import { ManualClock } from '@tessera/testing'
 import { describe, expect, it } from 'vitest'
-import { cookieFrom, harness, SECRET } from '../support/harness.js'
+import { cookieFrom, harness, SECRET, T0 } from '../support/harness.js'
 
 /** One request that carries only a header token (no cookie at all). */
 async function withToken(
@@ -167,6 +168,53 @@ describe('header tokens (django-session-token)', () => {
     expect(await s.authenticatedByToken()).toBe(false)
     expect(await s.get('a')).toBe(1)
     expect(s.loadedFromSessionToken).toBe(false)
+  })
+})
+
+/** `MemoryStore` read only through `get`, as a store over the network is (no `getNow`). */
+class AwaitedStore extends MemoryStore {
+  override async get(id: string) {
+    return super.get(id)
+  }
+}
+
+describe.each([
+  ['read at once (getNow)', (clock: () => number) => new MemoryStore({ clock })],
+  ['read only through an awaited get', (clock: () => number) => new AwaitedStore({ clock })],
+])('a header token beside a cookie, from a store %s', (_, storeOn) => {
+  function setUp() {
+    const clock = new ManualClock(T0)
+    const store = storeOn(clock.now)
+    return new SessionManager({ store, secret: SECRET, clock: clock.now })
+  }
+
+  it('a valid token and a valid cookie of two sessions: the token’s session is loaded', async () => {
+    const manager = setUp()
+    const cookie = cookieFrom(await withToken(manager, undefined, (s) => s.set('who', 'cookie')))
+    const token = await issueToken(manager, (s) => s.set('who', 'token'))
+    const s = manager.open({
+      cookie,
+      secure: false,
+      header: (n) => (n === 'x-session-token' ? token : undefined),
+    })
+    expect(await s.get('who')).toBe('token')
+    expect(s.loadedFromSessionToken).toBe(true)
+  })
+
+  it('a token of no live session beside a valid cookie: the cookie’s session, not as a token session', async () => {
+    const manager = setUp()
+    const cookie = cookieFrom(await withToken(manager, undefined, (s) => s.set('who', 'cookie')))
+    const token = await issueToken(manager, (s) => s.set('who', 'token'))
+    const revoke = manager.open({ cookie: undefined, secure: false, header: () => token })
+    await revoke.flush()
+    await manager.commit(revoke)
+    const s = manager.open({
+      cookie,
+      secure: false,
+      header: (n) => (n === 'x-session-token' ? token : undefined),
+    })
+    expect(await s.get('who')).toBe('cookie')
+    expect(await s.authenticatedByToken()).toBe(false)
   })
 })
 
