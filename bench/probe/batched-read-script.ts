@@ -6,7 +6,10 @@
 // alternately, three times: per read, the Node process's CPU (`process.cpuUsage`),
 // Redis's time inside the commands (`INFO commandstats`, after `CONFIG RESETSTAT`) and
 // the wall time. The hashes are deleted at the end. (README.md: "Tried and dropped".)
-import { Redis } from 'ioredis'
+// RedisStore's own cork (not exported by @tessera/store-redis), as the floors use it.
+import { corkUntilTurnEnds } from '../../packages/store-redis/src/lib/cork-until-turn-ends.js'
+import { connectBenchRedis } from '../lib/bench-redis-client.js'
+import { redisPrefix } from '../lib/redis.js'
 
 const BATCH = Number(process.env.BATCH ?? 20)
 const ROUNDS = Number(process.env.ROUNDS ?? 3000)
@@ -16,8 +19,8 @@ const LUA = `local out = {}
 for i, key in ipairs(KEYS) do out[i] = redis.call('HMGET', key, 'rec', 'seen', 'idle', 'abs') end
 return out`
 
-const redis = new Redis({ host: '127.0.0.1', port: 6379 })
-const keys = Array.from({ length: BATCH }, (_, i) => `tessera-probe:${process.pid}:s:{${i}}`)
+const redis = await connectBenchRedis()
+const keys = Array.from({ length: BATCH }, (_, i) => `${redisPrefix('batched-read')}s:{${i}}`)
 const now = Date.now()
 for (const key of keys) {
   const rec = { data: { user: 'bench' }, credentials: { cookie: 'x'.repeat(43) }, version: 1 }
@@ -30,22 +33,13 @@ for (const key of keys) {
 }
 const sha = (await redis.script('LOAD', LUA)) as string
 
-/** Holds what the connection writes until the turn ends, as store-redis's own cork does. */
-function cork(): void {
-  const stream = (
-    redis as unknown as { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } }
-  ).stream
-  stream.cork()
-  setImmediate(() => stream.uncork())
-}
-
 const ways: Record<string, () => Promise<void>> = {
   'one HMGET per read': async () => {
-    cork()
+    corkUntilTurnEnds(redis)
     await Promise.all(keys.map((key) => redis.hmget(key, ...FIELDS)))
   },
   'one script per batch': async () => {
-    cork()
+    corkUntilTurnEnds(redis)
     const rows = (await redis.evalsha(sha, keys.length, ...keys)) as unknown[]
     if (rows.length !== BATCH) throw new Error(`expected ${BATCH} rows, got ${rows.length}`)
   },
@@ -73,4 +67,4 @@ for (let round = 0; round < 3; round++) {
   }
 }
 await redis.del(...keys)
-redis.disconnect()
+await redis.quit()
