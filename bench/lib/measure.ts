@@ -98,3 +98,13 @@ export function problems(m: Measurement): string[] {
   if (m.responses2xx === 0) found.push('no 2xx response')
   return found
 }
+
+/**
+ * `m` itself when {@link problems} finds nothing; else throws, naming `label` (a probe's
+ * counts over failed responses would mean nothing).
+ */
+export function checked(label: string, m: Measurement): Measurement {
+  const found = problems(m)
+  if (found.length > 0) throw new Error(`${label}: ${found.join(', ')}`)
+  return m
+}

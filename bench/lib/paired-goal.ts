@@ -1,5 +1,5 @@
 import type { Comparison } from './goals.js'
-import { type LoadOptions, measure, problems } from './measure.js'
+import { checked, type LoadOptions, measure } from './measure.js'
 import { type PairedRatios, pairedRatios } from './paired-ratios.js'
 import { prepareRead } from './prepare-read.js'
 import { processCpuSeconds } from './process-cpu.js'
@@ -64,7 +64,7 @@ export async function measurePairedGoal(
         durationSeconds: options.sliceSeconds,
       }
       if (options.warmupSeconds > 0) {
-        check(side, await measure({ ...load, durationSeconds: options.warmupSeconds }))
+        checked(side.id, await measure({ ...load, durationSeconds: options.warmupSeconds }))
       }
       loads.push(load)
     }
@@ -77,7 +77,7 @@ export async function measurePairedGoal(
         const before = processCpuSeconds(pid)
         const m = await measure(loads[i] as LoadOptions)
         const after = processCpuSeconds(pid)
-        check(sides[i] as Target, m)
+        checked((sides[i] as Target).id, m)
         rates[i]?.push(m.requestsPerSecond)
         micros[i]?.push(cpuMicrosPerResponse(before, after, m.responses2xx))
       }
@@ -104,9 +104,4 @@ function cpuPairs(target: number[], baseline: number[]): PairedGoal['cpu'] {
   // The two sides of the median pair, so that their quotient is the median printed.
   const i = ratios.pairs.indexOf(ratios.median)
   return { ...ratios, targetMicros: target[i] as number, baselineMicros: baseline[i] as number }
-}
-
-function check(target: Target, m: Parameters<typeof problems>[0]): void {
-  const found = problems(m)
-  if (found.length > 0) throw new Error(`${target.id}: ${found.join(', ')}`)
 }

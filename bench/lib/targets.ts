@@ -161,3 +161,13 @@ export function targetById(id: TargetId): Target {
   if (!target) throw new Error(`unknown target ${id}`)
   return target
 }
+
+/**
+ * {@link targetById} for a probe that starts the server itself with Node flags: the demo
+ * runs as `npm start` runs it (`spawnDemo`), which takes none, so it is refused.
+ */
+export function bundledTarget(id: TargetId): Target {
+  const target = targetById(id)
+  if (target.launch !== 'bundle') throw new Error(`${id}: only bundled targets can be probed`)
+  return target
+}

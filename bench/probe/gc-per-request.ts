@@ -9,11 +9,11 @@
 // included: compare targets and builds with each other, not with `bench:goals`). The
 // default targets are the Hono Redis line, its floor and Tessera Hono on SQLite.
 // (README.md: the `DeadlineQueue` row of "What changed".)
-import { type Measurement, measure, problems } from '../lib/measure.js'
+import { checked, measure } from '../lib/measure.js'
 import { prepareRead } from '../lib/prepare-read.js'
 import { processCpuSeconds } from '../lib/process-cpu.js'
 import { spawnServer } from '../lib/spawn-server.js'
-import { type TargetId, targetById } from '../lib/targets.js'
+import { bundledTarget, type TargetId } from '../lib/targets.js'
 
 const ids = (
   process.argv.length > 2
@@ -21,17 +21,9 @@ const ids = (
     : ['tessera-hono-redis', 'hono-redis-floor', 'tessera-hono']
 ) as TargetId[]
 
-/** Every response must be the verified echo, as in `bench:goals`; else the counts mean nothing. */
-function checked(id: string, m: Measurement): Measurement {
-  const found = problems(m)
-  if (found.length > 0) throw new Error(`${id}: ${found.join(', ')}`)
-  return m
-}
-
 for (const id of ids) {
-  const target = targetById(id)
-  // The demo runs as `npm start` runs it (`spawnDemo`), which takes no Node flags.
-  if (target.launch !== 'bundle') throw new Error(`${id}: only bundled targets can be probed`)
+  // Every response must be the verified echo, as in `bench:goals` (`checked`).
+  const target = bundledTarget(id)
   let counting = false
   let scavenges = 0
   let scavengeMs = 0
