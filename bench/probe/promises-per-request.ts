@@ -47,7 +47,9 @@ for (const id of ids) {
     for (let i = 0; i < 100 && lines.length === printed; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
-    const report = JSON.parse(lines.at(-1)?.slice('async-resources '.length) ?? '{}') as {
+    const line = lines.length > printed ? lines.at(-1) : undefined
+    if (line === undefined) throw new Error(`${id}: the server printed no counts within 2 s`)
+    const report = JSON.parse(line.slice('async-resources '.length)) as {
       types: Record<string, number>
       sites?: Record<string, number>
     }
