@@ -101,6 +101,10 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       // @hono/node-server's own listener, as `serve()` installs it.
       return getRequestListener(app.fetch)
     }
+    case 'hono-middleware': {
+      const { honoMiddlewareApp } = await import('../lib/hono-middleware-app.js')
+      return getRequestListener(honoMiddlewareApp().fetch)
+    }
     case 'hono-redis-floor': {
       const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
       const { honoReadFloorApp } = await import('../lib/hono-read-floor-app.js')

@@ -7,6 +7,9 @@
  */
 export const instructionScenarios = {
   hono: { bare: 'hono' },
+  // Bare Hono plus the least a session middleware adds there (the `hono-middleware`
+  // target's app, lib/hono-middleware-app.ts): what Tessera on Hono pays Hono itself.
+  'hono-middleware': { bare: 'hono' },
   'tessera-hono-memory': { bare: 'hono' },
   'tessera-hono-sqlite': { bare: 'hono' },
   'tessera-hono-jwt': { bare: 'hono' },

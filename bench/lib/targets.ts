@@ -4,6 +4,7 @@ export type TargetId =
   | 'node-http'
   | 'hono'
   | 'hono-floor'
+  | 'hono-middleware'
   | 'hono-redis-floor'
   | 'hono-raw-redis-floor'
   | 'express'
@@ -71,6 +72,9 @@ const rows: Row[] = [
   ['hono', 'hono', {}],
   // Hono plus only what any session middleware must add there (no session): the floor.
   ['hono-floor', 'hono + middleware + Vary', { framework: 'hono' }],
+  // Hono plus the least any session middleware adds: an async middleware awaiting
+  // `next()` and an async handler, no `Vary`.
+  ['hono-middleware', 'hono + middleware', { framework: 'hono' }],
   // Bare Hono plus one Redis read per request, corked as RedisStore corks its reads, and
   // nothing else (no Vary): the floor of any session on Redis.
   ['hono-redis-floor', 'hono + corked redis read', { redis: true, framework: 'hono' }],

@@ -180,6 +180,15 @@ describe('bench smoke', () => {
     expect(problems(m)).toEqual([])
   })
 
+  it('measures the least Hono middleware: the bare answer, no Vary, no session', async () => {
+    server = await spawnServer(targetById('hono-middleware').file)
+    const request = await prepareRequest(server.url, false)
+    expect(request.expectBody).toBe('{"user":"bench"}')
+    expect((await fetch(`${server.url}/`)).headers.get('vary')).toBeNull()
+    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+  })
+
   it('reports a closed Redis port as unreachable and prints the Redis targets as SKIPPED', async () => {
     const closed = createServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
