@@ -70,7 +70,8 @@ const onRedis = { ...session, redis: true }
 const rows: Row[] = [
   ['node-http', 'node:http', {}],
   ['hono', 'hono', {}],
-  // Hono plus only what any session middleware must add there (no session): the floor.
+  // Hono plus a middleware that sets `Vary` after `next()` through `c.res.headers`, as
+  // Tessera's adapter did until 55ca641 (no session): more than a session middleware must add.
   ['hono-floor', 'hono + middleware + Vary', { framework: 'hono' }],
   // Hono plus the least any session middleware adds: an async middleware awaiting
   // `next()` and an async handler, no `Vary`.
