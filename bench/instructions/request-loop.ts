@@ -143,6 +143,7 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
     // moves V8's counts, so a scenario loads nothing the bare one it is compared with
     // would not, besides Tessera.
     case 'fastify':
+    case 'fastify-hooks':
     case 'fastify-redis-floor':
     case 'tessera-fastify-memory':
     case 'tessera-fastify-redis': {
@@ -152,6 +153,9 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       if (id === 'fastify') {
         app = Fastify()
         app.get('/', async () => ({ user: 'bench' }))
+      } else if (id === 'fastify-hooks') {
+        const { fastifyHooksApp } = await import('../lib/fastify-hooks-app.js')
+        app = fastifyHooksApp()
       } else if (id === 'fastify-redis-floor') {
         const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
         const { fastifyReadFloorApp } = await import('../lib/fastify-read-floor-app.js')

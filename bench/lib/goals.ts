@@ -70,7 +70,8 @@ export const goals: readonly Goal[] = [
  * goals with no verdict. For Hono on memory: a middleware that sets `Vary` through
  * `c.res.headers` (as Tessera's adapter did until `55ca641`), and the least any session
  * middleware adds there (one async middleware and an async handler); Tessera on memory
- * against each. For the Redis goals, for each framework: the floor of any session on
+ * against each. For Fastify on memory, the same least: a plugin's callback `onRequest` and
+ * `onSend` hooks around an async route, and Tessera on memory against it. For the Redis goals, for each framework: the floor of any session on
  * Redis there (the bare framework plus one ioredis HMGET per request, corked as
  * `RedisStore` corks its reads, and nothing else) against the bare framework, which
  * bounds what that Redis goal can read on this machine; and Tessera on Redis against
@@ -97,6 +98,14 @@ export const references: readonly Comparison[] = [
     'hono-redis-floor',
     'hono-raw-redis-floor',
   ],
+  // The least any session plugin adds on Fastify (callback `onRequest` and `onSend` hooks,
+  // an async route; no `Vary`), and Tessera on memory against it: the session work.
+  [
+    'the least plugin (fastify + onRequest and onSend hooks) / bare Fastify',
+    'fastify-hooks',
+    'fastify',
+  ],
+  ['Tessera Fastify (memory) / the least plugin', 'tessera-fastify', 'fastify-hooks'],
   [
     'floor of a session on Redis (fastify + 1 corked HMGET) / bare Fastify',
     'fastify-redis-floor',

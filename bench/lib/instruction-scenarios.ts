@@ -23,6 +23,9 @@ export const instructionScenarios = {
   'hono-redis-floor': { bare: 'hono', redis: true },
   'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true },
   fastify: { bare: 'fastify' },
+  // Bare Fastify plus the least a session plugin adds there (the `fastify-hooks` target's
+  // app, lib/fastify-hooks-app.ts): what Tessera on Fastify pays Fastify itself.
+  'fastify-hooks': { bare: 'fastify' },
   'tessera-fastify-memory': { bare: 'fastify' },
   // The same two over Redis on Fastify: its floor (`fastify-redis-floor`: an async
   // `onRequest` hook awaiting one corked HMGET) and Tessera on `RedisStore` against it.

@@ -10,6 +10,7 @@ export type TargetId =
   | 'express'
   | 'fastify'
   | 'express-redis-floor'
+  | 'fastify-hooks'
   | 'fastify-redis-floor'
   | 'tessera-hono-memory'
   | 'tessera-hono'
@@ -84,6 +85,9 @@ const rows: Row[] = [
   ['hono-raw-redis-floor', 'hono + batched raw-socket read', { redis: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
+  // Fastify plus the least any session plugin adds: callback `onRequest` and `onSend`
+  // hooks around an async route, a decorated request property; no session, no `Vary`.
+  ['fastify-hooks', 'fastify + hooks', { framework: 'fastify' }],
   // Each bare framework plus that one corked Redis read, where its Tessera adapter reads.
   ['express-redis-floor', 'express + corked redis read', { redis: true, framework: 'express' }],
   ['fastify-redis-floor', 'fastify + corked redis read', { redis: true, framework: 'fastify' }],

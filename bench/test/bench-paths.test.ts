@@ -92,6 +92,8 @@ describe('bench tables and goal lines', () => {
       ['tessera-hono-redis', 'hono-redis-floor'],
       ['hono-raw-redis-floor', 'hono'],
       ['hono-redis-floor', 'hono-raw-redis-floor'],
+      ['fastify-hooks', 'fastify'],
+      ['tessera-fastify', 'fastify-hooks'],
       ['fastify-redis-floor', 'fastify'],
       ['tessera-fastify-redis', 'fastify-redis-floor'],
       ['express-redis-floor', 'express'],

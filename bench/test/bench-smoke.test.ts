@@ -172,10 +172,12 @@ describe('bench smoke', () => {
   })
 
   // The two Hono floors: the same bare answer, one with `Vary: Cookie` set through
-  // `c.res.headers`, the least middleware with none; no session either way.
+  // `c.res.headers`, the least middleware with none; and Fastify's least plugin (its two
+  // hooks), with none. No session in any.
   it.each([
     ['hono-floor', 'Cookie'],
     ['hono-middleware', null],
+    ['fastify-hooks', null],
   ] as const)('measures %s: the bare answer with Vary %s, no session', async (id, vary) => {
     server = await spawnServer(targetById(id).file)
     const request = await prepareRequest(server.url, false)

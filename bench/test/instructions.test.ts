@@ -68,6 +68,7 @@ describe.each([
     'hono-middleware',
     "answers every request from its middleware's variable, through an async handler",
   ],
+  ['fastify-hooks', "answers every request from its onRequest hook's property, through onSend"],
 ])('the %s scenario', (scenario, what) => {
   it(what, async () => {
     const entry = await bundle(
