@@ -105,6 +105,10 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       const { honoMiddlewareApp } = await import('../lib/hono-middleware-app.js')
       return getRequestListener(honoMiddlewareApp().fetch)
     }
+    case 'hono-session-read': {
+      const { honoSessionReadApp } = await import('../lib/hono-session-read-app.js')
+      return getRequestListener(honoSessionReadApp().fetch)
+    }
     case 'hono-redis-floor': {
       const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
       const { honoReadFloorApp } = await import('../lib/hono-read-floor-app.js')
@@ -248,7 +252,7 @@ function serveOne(path: string, cookie?: string, csrfToken?: string): Promise<st
 
 let cookie: string | undefined
 let csrfToken: string | undefined
-if (scenario.startsWith('tessera-')) {
+if (scenario.startsWith('tessera-') || scenario === 'hono-session-read') {
   const login = await serveOne('/login')
   cookie = /^set-cookie: (sessionid=[^;]+)/im.exec(login)?.[1]
   if (cookie === undefined) throw new Error(`GET /login set no cookie:\n${login}`)

@@ -69,7 +69,8 @@ export const goals: readonly Goal[] = [
  * What the goals are measured against besides the bare framework, printed after the
  * goals with no verdict. For Hono on memory: a middleware that sets `Vary` through
  * `c.res.headers` (as Tessera's adapter did until `55ca641`), and the least any session
- * middleware adds there (one async middleware and an async handler); Tessera on memory
+ * middleware adds there (one async middleware and an async handler), and the least a
+ * correct session read adds to that (written inline, no library); Tessera on memory
  * against each. For Fastify on memory, the same least: a plugin's callback `onRequest` and
  * `onSend` hooks around an async route, and Tessera on memory against it. For the Redis goals, for each framework: the floor of any session on
  * Redis there (the bare framework plus one ioredis HMGET per request, corked as
@@ -86,6 +87,14 @@ export const references: readonly Comparison[] = [
   // an async handler; no `Vary`), and Tessera on memory against it: the session work.
   ['the least middleware (hono + middleware, no Vary) / bare Hono', 'hono-middleware', 'hono'],
   ['Tessera Hono (memory) / the least middleware', 'tessera-hono-memory', 'hono-middleware'],
+  // The least a correct session read does there, inline with no library, and Tessera on
+  // memory against it: what the layer costs beyond the work any session read must do.
+  [
+    'the least session read (hono + middleware + inline read) / bare Hono',
+    'hono-session-read',
+    'hono',
+  ],
+  ['Tessera Hono (memory) / the least session read', 'tessera-hono-memory', 'hono-session-read'],
   ['floor of a session on Redis (hono + 1 corked HMGET) / bare Hono', 'hono-redis-floor', 'hono'],
   ['Tessera Hono (Redis) / that floor', 'tessera-hono-redis', 'hono-redis-floor'],
   [

@@ -10,6 +10,10 @@ export const instructionScenarios = {
   // Bare Hono plus the least a session middleware adds there (the `hono-middleware`
   // target's app, lib/hono-middleware-app.ts): what Tessera on Hono pays Hono itself.
   'hono-middleware': { bare: 'hono' },
+  // The same plus the least a correct session read does, inline with no library (the
+  // cookie, the credential's format, a `Map`, the expiry, SHA-256, a constant-time
+  // compare; lib/hono-session-read-app.ts): what any session layer must pay on Hono.
+  'hono-session-read': { bare: 'hono-middleware' },
   'tessera-hono-memory': { bare: 'hono' },
   'tessera-hono-sqlite': { bare: 'hono' },
   'tessera-hono-jwt': { bare: 'hono' },

@@ -5,6 +5,7 @@ export type TargetId =
   | 'hono'
   | 'hono-floor'
   | 'hono-middleware'
+  | 'hono-session-read'
   | 'hono-redis-floor'
   | 'hono-raw-redis-floor'
   | 'express'
@@ -77,6 +78,9 @@ const rows: Row[] = [
   // Hono plus the least any session middleware adds: an async middleware awaiting
   // `next()` and an async handler, no `Vary`.
   ['hono-middleware', 'hono + middleware', { framework: 'hono' }],
+  // The same plus the least a correct session read does, inline with no library (cookie,
+  // format check, a `Map`, expiry, SHA-256, constant-time compare); no `Vary`.
+  ['hono-session-read', 'hono + inline session read', { session: true, framework: 'hono' }],
   // Bare Hono plus one Redis read per request, corked as RedisStore corks its reads, and
   // nothing else (no Vary): the floor of any session on Redis.
   ['hono-redis-floor', 'hono + corked redis read', { redis: true, framework: 'hono' }],

@@ -88,6 +88,8 @@ describe('bench tables and goal lines', () => {
       ['tessera-hono-memory', 'hono-floor'],
       ['hono-middleware', 'hono'],
       ['tessera-hono-memory', 'hono-middleware'],
+      ['hono-session-read', 'hono'],
+      ['tessera-hono-memory', 'hono-session-read'],
       ['hono-redis-floor', 'hono'],
       ['tessera-hono-redis', 'hono-redis-floor'],
       ['hono-raw-redis-floor', 'hono'],

@@ -57,6 +57,24 @@ describe('bench smoke', () => {
     expect(problems(m)).toEqual([])
   })
 
+  it('measures hono-session-read: its inline read answers the user of a live cookie only', async () => {
+    server = await spawnServer(targetById('hono-session-read').file)
+    // prepareRequest checks that the cookie of GET /login reads `bench` and no cookie `null`.
+    const request = await prepareRequest(server.url, true)
+    expect(request.expectBody).toBe('{"user":"bench"}')
+    const cookie = request.headers.cookie as string
+    // The same id with another secret of the same shape, and a malformed one: no user.
+    const forged = `${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`
+    for (const wrong of [forged, 'sessionid=nope', `other=1; ${forged}`]) {
+      const answer = await fetch(`${server.url}/`, { headers: { cookie: wrong } })
+      expect(await answer.json()).toEqual({ user: null })
+    }
+    const kept = await fetch(`${server.url}/`, { headers: { cookie: `other=1; ${cookie}` } })
+    expect(await kept.json()).toEqual({ user: 'bench' })
+    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+  })
+
   it.each(['tessera-hono-jwt-eddsa', 'tessera-hono-jwt-es256'] as const)(
     'measures %s: requests carry the JWT session cookie, and its JWKS publishes the key',
     async (id) => {

@@ -69,6 +69,7 @@ describe.each([
     "answers every request from its middleware's variable, through an async handler",
   ],
   ['fastify-hooks', "answers every request from its onRequest hook's property, through onSend"],
+  ['hono-session-read', 'logs in, then answers every request from the session its cookie names'],
 ])('the %s scenario', (scenario, what) => {
   it(what, async () => {
     const entry = await bundle(
