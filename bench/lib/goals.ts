@@ -68,15 +68,16 @@ export const goals: readonly Goal[] = [
 /**
  * What the goals are measured against besides the bare framework, printed after the
  * goals with no verdict. For Hono on memory: a middleware that sets `Vary` through
- * `c.res.headers` (as Tessera's adapter did until `55ca641`), and the least any session
+ * `c.res.headers` (as Tessera's adapter did until `55ca641`), the least any session
  * middleware adds there (one async middleware and an async handler), and the least a
  * correct session read adds to that (written inline, no library); Tessera on memory
- * against each. For Fastify on memory, the same least: a plugin's callback `onRequest` and
- * `onSend` hooks around an async route, and Tessera on memory against it. For the Redis goals, for each framework: the floor of any session on
- * Redis there (the bare framework plus one ioredis HMGET per request, corked as
- * `RedisStore` corks its reads, and nothing else) against the bare framework, which
- * bounds what that Redis goal can read on this machine; and Tessera on Redis against
- * that floor, which is what the session layer itself costs there.
+ * against each. For Fastify on memory, the least any session plugin adds (callback
+ * `onRequest` and `onSend` hooks around an async route), and Tessera on memory against
+ * it. For the Redis goals, for each framework: the floor of any session on Redis there
+ * (the bare framework plus one ioredis HMGET per request, corked as `RedisStore` corks
+ * its reads, and nothing else) against the bare framework, which bounds what that Redis
+ * goal can read on this machine; and Tessera on Redis against that floor, which is what
+ * the session layer itself costs there.
  */
 export const references: readonly Comparison[] = [
   // What a Hono middleware that awaits `next()` and sets `Vary` after it through
