@@ -28,6 +28,7 @@ import {
   type InstructionScenario,
   instructionScenarios,
   isInstructionScenario,
+  logsIn,
 } from '../lib/instruction-scenarios.js'
 
 const [scenario, count, warmUp] = [
@@ -252,7 +253,7 @@ function serveOne(path: string, cookie?: string, csrfToken?: string): Promise<st
 
 let cookie: string | undefined
 let csrfToken: string | undefined
-if (scenario.startsWith('tessera-') || scenario === 'hono-session-read') {
+if (logsIn(scenario)) {
   const login = await serveOne('/login')
   cookie = /^set-cookie: (sessionid=[^;]+)/im.exec(login)?.[1]
   if (cookie === undefined) throw new Error(`GET /login set no cookie:\n${login}`)

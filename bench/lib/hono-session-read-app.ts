@@ -52,7 +52,7 @@ export function honoSessionReadApp(): Hono<{ Variables: { user: string | null } 
   const sessions = new Map<string, KeptSession>()
   const app = new Hono<{ Variables: { user: string | null } }>()
   app.get('/login', (c) => {
-    const id = randomBytes(16).toString('base64url').slice(0, 22)
+    const id = randomBytes(16).toString('base64url') // 22 characters
     const secret = randomBytes(32).toString('base64url')
     sessions.set(id, {
       secretHash: hash('sha256', secret, 'base64url'),

@@ -4,6 +4,7 @@
  * reading that answer from a live session (`tessera-hono-csrf`: `POST /`, CSRF-checked).
  * `bare` names the scenario each is compared with.
  * `redis`: the scenario reads the Redis at 127.0.0.1:6379 on every request ({@link needsRedis}).
+ * `session`: the loop logs in first (`GET /login`) and sends that cookie ({@link logsIn}).
  */
 export const instructionScenarios = {
   hono: { bare: 'hono' },
@@ -13,30 +14,30 @@ export const instructionScenarios = {
   // The same plus the least a correct session read does, inline with no library (the
   // cookie, the credential's format, a `Map`, the expiry, SHA-256, a constant-time
   // compare; lib/hono-session-read-app.ts): what any session layer must pay on Hono.
-  'hono-session-read': { bare: 'hono-middleware' },
-  'tessera-hono-memory': { bare: 'hono' },
-  'tessera-hono-sqlite': { bare: 'hono' },
-  'tessera-hono-jwt': { bare: 'hono' },
+  'hono-session-read': { bare: 'hono-middleware', session: true },
+  'tessera-hono-memory': { bare: 'hono', session: true },
+  'tessera-hono-sqlite': { bare: 'hono', session: true },
+  'tessera-hono-jwt': { bare: 'hono', session: true },
   // A browser's unsafe request: `POST /` with the session cookie, `X-CSRFToken`, `Origin`
   // and `Sec-Fetch-Site`, through the Hono adapter's `csrf` option on `MemoryStore`,
   // against the same session's `GET /`: what the CSRF check adds to a request.
-  'tessera-hono-csrf': { bare: 'tessera-hono-memory' },
+  'tessera-hono-csrf': { bare: 'tessera-hono-memory', session: true },
   // Over a real Redis at 127.0.0.1:6379: the floor (one corked HMGET per request, as
   // `hono-redis-floor` serves it) against bare Hono, and Tessera on `RedisStore` against
   // that floor: what the session layer adds to a request that waits on the network.
   'hono-redis-floor': { bare: 'hono', redis: true },
-  'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true },
+  'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true, session: true },
   fastify: { bare: 'fastify' },
   // Bare Fastify plus the least a session plugin adds there (the `fastify-hooks` target's
   // app, lib/fastify-hooks-app.ts): what Tessera on Fastify pays Fastify itself.
   'fastify-hooks': { bare: 'fastify' },
-  'tessera-fastify-memory': { bare: 'fastify' },
+  'tessera-fastify-memory': { bare: 'fastify', session: true },
   // The same two over Redis on Fastify: its floor (`fastify-redis-floor`: an async
   // `onRequest` hook awaiting one corked HMGET) and Tessera on `RedisStore` against it.
   'fastify-redis-floor': { bare: 'fastify', redis: true },
-  'tessera-fastify-redis': { bare: 'fastify-redis-floor', redis: true },
+  'tessera-fastify-redis': { bare: 'fastify-redis-floor', redis: true, session: true },
   express: { bare: 'express' },
-  'tessera-express-memory': { bare: 'express' },
+  'tessera-express-memory': { bare: 'express', session: true },
 } as const
 
 export type InstructionScenario = keyof typeof instructionScenarios
@@ -44,6 +45,11 @@ export type InstructionScenario = keyof typeof instructionScenarios
 /** Whether scenario `id` reads the Redis at 127.0.0.1:6379 on every request. */
 export function needsRedis(id: InstructionScenario): boolean {
   return 'redis' in instructionScenarios[id]
+}
+
+/** Whether scenario `id` logs in first and reads that session on every request. */
+export function logsIn(id: InstructionScenario): boolean {
+  return 'session' in instructionScenarios[id]
 }
 
 /** Whether `id` names a scenario. */

@@ -16,6 +16,7 @@ import {
 import {
   type InstructionScenario,
   instructionScenarios,
+  logsIn,
   needsRedis,
 } from '../lib/instruction-scenarios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
@@ -34,6 +35,23 @@ describe('parseInstructionRefs', () => {
   it('answers undefined when the output has no total (the program crashed first)', () => {
     expect(parseInstructionRefs('==1== Memcheck, a memory error detector\n')).toBeUndefined()
     expect(parseInstructionRefs('I refs: 12')).toBeUndefined()
+  })
+})
+
+describe('instructionScenarios', () => {
+  it('logs in first for every scenario that reads a session, and for no other', () => {
+    const scenarios = Object.keys(instructionScenarios) as InstructionScenario[]
+    expect(scenarios.filter(logsIn)).toEqual([
+      'hono-session-read',
+      'tessera-hono-memory',
+      'tessera-hono-sqlite',
+      'tessera-hono-jwt',
+      'tessera-hono-csrf',
+      'tessera-hono-redis',
+      'tessera-fastify-memory',
+      'tessera-fastify-redis',
+      'tessera-express-memory',
+    ])
   })
 })
 
