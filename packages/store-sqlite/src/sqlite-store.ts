@@ -44,7 +44,10 @@ export interface SqliteStoreOptions {
    * runs alone, as every read does without this. Later reads see the database as the
    * second read saw it: a commit made by another process during the turn shows at the
    * next turn. A write through any `SqliteStore` of this process ends every such
-   * transaction first, so this process always reads its own writes. Only on a connection
+   * transaction first, so this process always reads its own writes. With it, too,
+   * `getNow` answers a session it read before from memory while `PRAGMA data_version`
+   * (read once per turn) says no other connection committed and the store has not
+   * written: what a read can see is the same. Only on a connection
    * the store opened from `path`, in WAL mode; never on a given `database`, where the
    * transaction would also hold the application's statements. `false`: every read is a
    * transaction of its own and sees every commit made before it.
@@ -54,6 +57,8 @@ export interface SqliteStoreOptions {
 }
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+// The most records getNow answers from memory; past it, it starts over.
+const CURRENT_CAPACITY = 4096
 const BATCH = 1000
 // better-sqlite3 waits synchronously: a busy database blocks this process's event loop
 // for up to this long, so keep it well below any request timeout.
@@ -97,6 +102,11 @@ export class SqliteStore implements SessionStore {
   #turn: TurnReadTransaction | undefined
   // The sessions getNow parsed last (4,096 at most): the ones in use now.
   readonly #parsed = new ParsedRecordCache()
+  // The records getNow read since the database last changed, for a turn to answer
+  // without a row read (see getNow); only with a turn read transaction.
+  readonly #current = new Map<string, SessionRecord>()
+  // PRAGMA data_version when #current was last checked against it.
+  #dataVersion: number | undefined
 
   constructor(options: SqliteStoreOptions) {
     const { path, database } = options
@@ -145,16 +155,57 @@ export class SqliteStore implements SessionStore {
    * reads sessions through it, without a promise. The record is frozen, for reading
    * only, and is the same object as long as its row holds the same JSON text (a row
    * rewritten by anyone is parsed again).
+   *
+   * With `shareTurnReads` (the default on a WAL file the store opened), a session read
+   * before is answered without reading its row while the database has not changed:
+   * at the first read of each turn the store asks SQLite's `PRAGMA data_version`, which
+   * moves whenever another connection commits (another process, or another store of
+   * this one), and forgets every record it held if it moved. Its own writes forget them
+   * too, and so does a write through any `SqliteStore` of this process (it starts a new
+   * turn). So a read sees every commit made before its turn began, as with the turn's
+   * shared transaction, and never a record that has expired since.
    */
   getNow(id: string): SessionRecord | null {
-    const json = this.#readRow(id)
-    return json === undefined ? null : this.#parsed.read(id, json)
+    const statements = this.#use()
+    const turn = this.#turn
+    const now = this.#clock()
+    if (turn !== undefined) {
+      this.#visit(turn, statements)
+      const known = this.#current.get(id)
+      if (known !== undefined && expiresAt(known) > now) return known
+      turn.enter()
+    }
+    const json = statements.get.get(id, now)
+    if (json === undefined) {
+      this.#current.delete(id)
+      return null
+    }
+    const record = this.#parsed.read(id, json)
+    if (turn !== undefined) {
+      if (this.#current.size >= CURRENT_CAPACITY) this.#current.clear()
+      this.#current.set(id, record)
+    }
+    return record
   }
 
   #readRow(id: string): string | undefined {
     const statements = this.#use()
-    this.#turn?.enter()
+    const turn = this.#turn
+    if (turn !== undefined) {
+      this.#visit(turn, statements)
+      turn.enter()
+    }
     return statements.get.get(id, this.#clock())
+  }
+
+  /** At the turn's first read: forgets the records held if another connection committed. */
+  #visit(turn: TurnReadTransaction, statements: Statements): void {
+    if (!turn.visit()) return
+    const version = statements.dataVersion.get()
+    if (version !== this.#dataVersion) {
+      this.#dataVersion = version
+      this.#current.clear()
+    }
   }
 
   async create(record: SessionRecord): Promise<boolean> {
@@ -196,7 +247,7 @@ export class SqliteStore implements SessionStore {
     for (;;) {
       // One short write transaction per batch: a single DELETE over millions of rows
       // would hold the write lock, and this process's event loop, for its whole run.
-      endTurnReads()
+      this.#changing()
       const { changes } = statement.run(now, BATCH)
       total += changes
       if (changes > 0) options.onProgress?.(total)
@@ -231,6 +282,8 @@ export class SqliteStore implements SessionStore {
   /** Closes the connection when the store opened it from `path`; a given `database` stays open. */
   async close(): Promise<void> {
     this.#parsed.clear()
+    this.#current.clear()
+    this.#dataVersion = undefined
     this.#turn?.end()
     this.#turn = undefined
     if (this.#owned && this.#db?.open) this.#db.close()
@@ -243,8 +296,17 @@ export class SqliteStore implements SessionStore {
    * and other stores here would keep reading their snapshot.
    */
   #writing(): Statements {
-    endTurnReads()
+    this.#changing()
     return this.#use()
+  }
+
+  /**
+   * Before this store writes: ends the turn reads, and forgets the records getNow held,
+   * as `data_version` does not move for a connection's own commits.
+   */
+  #changing(): void {
+    endTurnReads()
+    this.#current.clear()
   }
 
   #use(): Statements {
@@ -333,6 +395,7 @@ function prepareStatements(db: Database.Database, t: string) {
 
   return {
     get,
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     create: (record: SessionRecord, now: number): boolean => create.immediate(record, now),
     compareAndSet: (record: SessionRecord, expected: number, now: number): UpdateResult =>
       compareAndSet.immediate(record, expected, now),

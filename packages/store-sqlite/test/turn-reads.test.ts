@@ -127,7 +127,7 @@ describe('sqlite store › the session reads of one event-loop turn share a read
 describe('TurnReadTransaction, for an application table on a connection it owns', () => {
   const temp = useTempDatabase('tessera-sqlite-turn-')
 
-  it('opens at the second read of a turn, commits at its end or at endTurnReads, and leaves a transaction of the application alone', async () => {
+  it('opens at the second read of a turn, commits at its end or at endTurnReads, tells the first visit of a turn, and leaves a transaction of the application alone', async () => {
     const db = new Database(temp.file('app.db'))
     try {
       db.pragma('journal_mode = WAL')
@@ -146,6 +146,17 @@ describe('TurnReadTransaction, for an application table on a connection it owns'
       reads.enter()
       endTurnReads()
       expect(db.inTransaction).toBe(false)
+      await nextTurn()
+
+      // visit(): true at the first read of a turn, and again after a write of this process.
+      expect(reads.visit()).toBe(true)
+      expect(reads.visit()).toBe(false)
+      reads.enter()
+      expect(db.inTransaction).toBe(false)
+      endTurnReads()
+      expect(reads.visit()).toBe(true)
+      await nextTurn()
+      expect(reads.visit()).toBe(true)
       await nextTurn()
 
       db.exec('BEGIN IMMEDIATE')

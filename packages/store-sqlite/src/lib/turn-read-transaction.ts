@@ -28,7 +28,9 @@ export class TurnReadTransaction {
   readonly #begin: Database.Statement<[]>
   readonly #commit: Database.Statement<[]>
   readonly #rollback: Database.Statement<[]>
-  /** Whether this connection read in the current turn. */
+  /** Whether the store read through this connection in the current turn. */
+  #inTurn = false
+  /** Whether a row was read in the current turn: the next opens the transaction. */
   #readThisTurn = false
   /** Whether this object's transaction is open. */
   #open = false
@@ -40,16 +42,28 @@ export class TurnReadTransaction {
     this.#rollback = db.prepare('ROLLBACK')
   }
 
-  /** Before a read: from the second read of a turn on, opens the turn's transaction. */
+  /**
+   * Counts the connection as read in the current turn. True at the turn's first call,
+   * and at the first call after any write of this process ({@link endTurnReads}): then
+   * the store asks the database what changed since it last looked.
+   */
+  visit(): boolean {
+    if (this.#inTurn) return false
+    this.#inTurn = true
+    active.add(this)
+    if (!endScheduled) {
+      endScheduled = true
+      setImmediate(endAtTurnEnd)
+    }
+    return true
+  }
+
+  /** Before a row read: from the second of a turn on, opens the turn's transaction. */
   enter(): void {
     if (this.#open) return
+    this.visit()
     if (!this.#readThisTurn) {
       this.#readThisTurn = true
-      active.add(this)
-      if (!endScheduled) {
-        endScheduled = true
-        setImmediate(endAtTurnEnd)
-      }
       return
     }
     // A transaction of the application's own is left alone, and not committed here.
@@ -77,19 +91,23 @@ export class TurnReadTransaction {
   static {
     // At the end of the turn: commit, and count the next read as the next turn's first.
     endTurnOf = (transaction) => {
+      transaction.#inTurn = false
       transaction.#readThisTurn = false
       transaction.end()
     }
   }
 }
 
-/** Commits every open turn read transaction in this process: call before any write. */
+/**
+ * Ends the turn of every turn read transaction in this process, committing the open
+ * ones: call before any write. The next read of each is then the first of a turn.
+ */
 export function endTurnReads(): void {
-  for (const transaction of active) transaction.end()
+  for (const transaction of active) endTurnOf(transaction)
+  active.clear()
 }
 
 function endAtTurnEnd(): void {
   endScheduled = false
-  for (const transaction of active) endTurnOf(transaction)
-  active.clear()
+  endTurnReads()
 }
