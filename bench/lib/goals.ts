@@ -71,7 +71,8 @@ export const goals: readonly Goal[] = [
  * `c.res.headers` (as Tessera's adapter did until `55ca641`), the least any session
  * middleware adds there (one async middleware and an async handler), and the least a
  * correct session read adds to that (written inline, no library); Tessera on memory
- * against each. For Fastify on memory, the least any session plugin adds (callback
+ * against each; and Tessera on SQLite against Tessera on memory, the embedded store's
+ * cost. For Fastify on memory, the least any session plugin adds (callback
  * `onRequest` and `onSend` hooks around an async route), and Tessera on memory against
  * it. For the Redis goals, for each framework: the floor of any session on Redis there
  * (the bare framework plus one ioredis HMGET per request, corked as `RedisStore` corks
@@ -96,6 +97,8 @@ export const references: readonly Comparison[] = [
     'hono',
   ],
   ['Tessera Hono (memory) / the least session read', 'tessera-hono-memory', 'hono-session-read'],
+  // What the embedded default store costs a session read on Hono: SQLite against memory.
+  ['Tessera Hono (SQLite) / Tessera Hono (memory)', 'tessera-hono', 'tessera-hono-memory'],
   ['floor of a session on Redis (hono + 1 corked HMGET) / bare Hono', 'hono-redis-floor', 'hono'],
   ['Tessera Hono (Redis) / that floor', 'tessera-hono-redis', 'hono-redis-floor'],
   [

@@ -90,6 +90,7 @@ describe('bench tables and goal lines', () => {
       ['tessera-hono-memory', 'hono-middleware'],
       ['hono-session-read', 'hono'],
       ['tessera-hono-memory', 'hono-session-read'],
+      ['tessera-hono', 'tessera-hono-memory'],
       ['hono-redis-floor', 'hono'],
       ['tessera-hono-redis', 'hono-redis-floor'],
       ['hono-raw-redis-floor', 'hono'],
