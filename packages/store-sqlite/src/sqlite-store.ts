@@ -160,9 +160,9 @@ export class SqliteStore implements SessionStore {
    * before is answered without reading its row while the database has not changed:
    * at the first read of each turn the store asks SQLite's `PRAGMA data_version`, which
    * moves whenever another connection commits (another process, or another store of
-   * this one), and forgets every record it held if it moved. Its own writes forget them
-   * too, and so does a write through any `SqliteStore` of this process (it starts a new
-   * turn). So a read sees every commit made before its turn began, as with the turn's
+   * this one), and forgets every record it held if it moved. Its own writes forget the
+   * record they change (all of them when they change several); a write through another
+   * `SqliteStore` of this process starts a new turn, whose `data_version` has moved. So a read sees every commit made before its turn began, as with the turn's
    * shared transaction, and never a record that has expired since.
    */
   getNow(id: string): SessionRecord | null {
@@ -209,21 +209,21 @@ export class SqliteStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<boolean> {
-    return this.#writing().create(record, this.#clock())
+    return this.#writing(record.id).create(record, this.#clock())
   }
 
   async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
-    return this.#writing().compareAndSet(record, expectedVersion, this.#clock())
+    return this.#writing(record.id).compareAndSet(record, expectedVersion, this.#clock())
   }
 
   async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
     const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
-    const { changes } = this.#writing().touch.run(...json, idleExpiresAt, id, this.#clock())
+    const { changes } = this.#writing(id).touch.run(...json, idleExpiresAt, id, this.#clock())
     return changes === 1
   }
 
   async delete(id: string): Promise<void> {
-    this.#writing().delete.run(id)
+    this.#writing(id).delete.run(id)
   }
 
   async listByUser(userId: string): Promise<SessionRecord[]> {
@@ -293,20 +293,20 @@ export class SqliteStore implements SessionStore {
   /**
    * The statements, for a write: every turn read transaction of the process is committed
    * first, or better-sqlite3 would run the write as a SAVEPOINT inside this connection's,
-   * and other stores here would keep reading their snapshot.
+   * and other stores here would keep reading their snapshot. `data_version` does not
+   * move for a connection's own commits, so the records getNow holds are forgotten here:
+   * only `id`'s when the write touches that row alone, all of them otherwise.
    */
-  #writing(): Statements {
-    this.#changing()
+  #writing(id?: string): Statements {
+    this.#changing(id)
     return this.#use()
   }
 
-  /**
-   * Before this store writes: ends the turn reads, and forgets the records getNow held,
-   * as `data_version` does not move for a connection's own commits.
-   */
-  #changing(): void {
+  /** Ends the turn reads, and forgets `id`'s record (every record without an `id`). */
+  #changing(id?: string): void {
     endTurnReads()
-    this.#current.clear()
+    if (id === undefined) this.#current.clear()
+    else this.#current.delete(id)
   }
 
   #use(): Statements {
