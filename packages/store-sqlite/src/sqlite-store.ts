@@ -47,7 +47,7 @@ export interface SqliteStoreOptions {
    * transaction first, so this process always reads its own writes. With it, too,
    * `getNow` answers a session it read before from memory while `PRAGMA data_version`
    * (read once per turn) says no other connection committed and the store has not
-   * written: what a read can see is the same. Only on a connection
+   * written that session since: what a read can see is the same. Only on a connection
    * the store opened from `path`, in WAL mode; never on a given `database`, where the
    * transaction would also hold the application's statements. `false`: every read is a
    * transaction of its own and sees every commit made before it.
@@ -162,30 +162,34 @@ export class SqliteStore implements SessionStore {
    * moves whenever another connection commits (another process, or another store of
    * this one), and forgets every record it held if it moved. Its own writes forget the
    * record they change (all of them when they change several); a write through another
-   * `SqliteStore` of this process starts a new turn, whose `data_version` has moved. So a read sees every commit made before its turn began, as with the turn's
-   * shared transaction, and never a record that has expired since.
+   * `SqliteStore` of this process starts a new turn, whose `data_version` has moved. So
+   * a read sees every commit made before its turn began, as with the turn's shared
+   * transaction, and never a record that has expired since.
    */
   getNow(id: string): SessionRecord | null {
-    const statements = this.#use()
-    const turn = this.#turn
-    const now = this.#clock()
-    if (turn !== undefined) {
-      this.#visit(turn, statements)
-      const known = this.#current.get(id)
-      if (known !== undefined && expiresAt(known) > now) return known
-      turn.enter()
-    }
-    const json = statements.get.get(id, now)
+    const held = this.#heldRecord(id)
+    if (held !== undefined) return held
+    const json = this.#readRow(id)
     if (json === undefined) {
       this.#current.delete(id)
       return null
     }
     const record = this.#parsed.read(id, json)
-    if (turn !== undefined) {
+    if (this.#turn !== undefined) {
       if (this.#current.size >= CURRENT_CAPACITY) this.#current.clear()
       this.#current.set(id, record)
     }
     return record
+  }
+
+  /** The record of `id` getNow may answer without a row read: held, and not expired. */
+  #heldRecord(id: string): SessionRecord | undefined {
+    const statements = this.#use()
+    const turn = this.#turn
+    if (turn === undefined) return undefined
+    this.#visit(turn, statements)
+    const held = this.#current.get(id)
+    return held !== undefined && expiresAt(held) > this.#clock() ? held : undefined
   }
 
   #readRow(id: string): string | undefined {
