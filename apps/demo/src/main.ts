@@ -44,13 +44,24 @@ const hasher = createPasswordHasher()
 const throttle = tessera.loginThrottle({ store: stores.rateLimits })
 
 // Instances starting together on one new database all see no user; one insert wins.
-if (
-  (await users.count()) === 0 &&
-  (await users.createIfAbsent('admin', await hasher.hash('admin')))
-) {
-  console.warn('Created the demo user admin / admin.')
+const seeded =
+  (await users.count()) === 0 && (await users.createIfAbsent('admin', await hasher.hash('admin')))
+// Every start says the login while `admin` still has its public password (not only the
+// start that created it), and stops once someone changes it.
+if (seeded || (await hasDefaultLogin(users))) {
+  console.warn(seeded ? 'Created the demo user admin / admin.' : 'Demo login: admin / admin.')
   console.warn(
     'WARNING: that password is public. Change it before the demo is reachable by anyone else.',
+  )
+}
+
+/** Whether the demo user `admin` exists, is active and still has the password `admin`. */
+async function hasDefaultLogin(table: DemoUsers): Promise<boolean> {
+  const admin = await table.findByUsername('admin')
+  return (
+    admin !== null &&
+    admin.isActive !== false &&
+    (await hasher.verify('admin', admin.passwordHash)).valid
   )
 }
 

@@ -216,6 +216,7 @@ async function sharedSessions(
     expect(a.output()).toMatch(describes)
     expect(a.output()).toContain('Created the demo user admin / admin.')
     expect(b.output()).not.toContain('Created the demo user')
+    expect(b.output()).toContain('Demo login: admin / admin.')
     // With the client-side cache: both instances say Redis took it (it answers after startup).
     if (ready) await until(() => ready.test(a.output()) && ready.test(b.output()))
 

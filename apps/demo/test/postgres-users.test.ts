@@ -78,6 +78,7 @@ describe.skipIf(gate.skip)('demo users in PostgreSQL', () => {
     // A restart finds the table and its user: no second seeding.
     const again = await start()
     expect(again.output()).not.toContain('Created the demo user')
+    expect(again.output()).not.toContain('Demo login')
   }, 120_000)
 })
 
