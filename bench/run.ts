@@ -9,6 +9,7 @@ import type { Outcome } from './lib/ratios.js'
 import { redisReachable } from './lib/redis.js'
 import { writeResults } from './lib/results.js'
 import { formatSummary, formatTable, formatWriteTable } from './lib/table.js'
+import { mixedSessions, mixedWriteEvery } from './lib/write-path.js'
 
 let config: BenchConfig
 try {
@@ -67,7 +68,8 @@ console.log(
 )
 if (outcomes.some((o) => o.phase !== undefined)) {
   console.log(
-    `\nwrite path (login: a new session per request; write: a session changed per request${merged})`,
+    `\nwrite path (login: a new session per request; write: a session changed per request; ` +
+      `mixed: reads over ${mixedSessions} sessions, one request in ${mixedWriteEvery} a write${merged})`,
   )
   console.log(formatWriteTable(outcomes))
 }

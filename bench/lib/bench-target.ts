@@ -5,11 +5,11 @@ import type { Outcome } from './ratios.js'
 import type { RunningServer } from './spawn-server.js'
 import { startTarget } from './start-target.js'
 import type { Target } from './targets.js'
-import { type Phase, prepareLogin, prepareWrite } from './write-path.js'
+import { type Phase, prepareLogin, prepareMixed, prepareWrite } from './write-path.js'
 
 /**
  * The whole life of one target: start its server in a child process, then for each of its
- * selected paths (read, and login and write for session targets) set up and verify, warm
+ * selected paths (read, and login, write and mixed for session targets) set up and verify, warm
  * up, measure; stop the child at the end (always, even on failure). A path whose setup
  * fails, or with any response, warm-up included, that was not a 2xx with the expected
  * body, is reported as a failure; the other paths still run.
@@ -63,6 +63,7 @@ async function prepare(
 ): Promise<Omit<LoadOptions, 'durationSeconds'>> {
   if (phase === 'login') return prepareLogin(baseUrl)
   if (phase === 'write') return prepareWrite(baseUrl)
+  if (phase === 'mixed') return prepareMixed(baseUrl)
   return prepareRead(target, baseUrl)
 }
 

@@ -1,7 +1,7 @@
 import { type Target, targets } from './targets.js'
 import type { Phase } from './write-path.js'
 
-const allPhases: readonly Phase[] = ['read', 'login', 'write']
+const allPhases: readonly Phase[] = ['read', 'login', 'write', 'mixed']
 
 /** Everything one `npm run bench` does, read from the environment. */
 export interface BenchConfig {
@@ -12,7 +12,7 @@ export interface BenchConfig {
   warmupSeconds: number
   /** Concurrent keep-alive connections from autocannon. */
   connections: number
-  /** BENCH_PATHS: which paths to measure (login and write only on session targets). @default all */
+  /** BENCH_PATHS: which paths to measure (login, write and mixed only on session targets). @default all */
   phases: readonly Phase[]
   /**
    * BENCH_ROUNDS: how many times the whole list of targets is measured, one round after
@@ -24,7 +24,7 @@ export interface BenchConfig {
 
 /**
  * Reads BENCH_TARGETS (comma list of target ids, default all), BENCH_DURATION (whole
- * seconds, default 10), BENCH_PATHS (comma list of read, login, write; default all) and
+ * seconds, default 10), BENCH_PATHS (comma list of read, login, write, mixed; default all) and
  * BENCH_ROUNDS (whole number of rounds, default 1). Throws with an exact message on
  * anything it does not understand, rather than silently measuring something else.
  */

@@ -13,6 +13,12 @@ export interface LoadOptions extends PreparedRequest {
    * rather than making 50 connections fight over one session's version.
    */
   cookies?: readonly string[]
+  /**
+   * With `cookies`: every `every`-th request goes to `path` instead and must answer
+   * `expectBody` (the mixed path's writes among its reads). The reads and the others each
+   * take the sessions in turn, so every session is read and every session is changed.
+   */
+  mix?: { every: number; path: string; expectBody: string }
 }
 
 /** The numbers one autocannon run produced; `problems()` says whether they can be trusted. */
@@ -38,7 +44,9 @@ export interface Measurement {
  */
 export async function measure(options: LoadOptions): Promise<Measurement> {
   const rotation =
-    options.cookies === undefined ? undefined : roundRobin(options.cookies, options.expectBody)
+    options.cookies === undefined
+      ? undefined
+      : roundRobin(options.cookies, options.expectBody, options.mix)
   const result = await autocannon({
     url: options.url,
     connections: options.connections ?? 50,
@@ -64,21 +72,33 @@ export async function measure(options: LoadOptions): Promise<Measurement> {
   }
 }
 
-/** One request that carries each of `cookies` in turn and counts bodies other than `expectBody`. */
+/**
+ * One request that carries each of `cookies` in turn and counts bodies other than
+ * `expectBody`; with `mix`, every `mix.every`-th request goes to `mix.path` (its own turn
+ * over `cookies`) and must answer `mix.expectBody`. Each connection has one request in
+ * flight (pipelining 1), so the body its response must have is kept in the connection's
+ * context until the response comes.
+ */
 function roundRobin(
   cookies: readonly string[],
   expectBody: string,
+  mix?: LoadOptions['mix'],
 ): { request: autocannon.Request; mismatches: () => number } {
   if (cookies.length === 0) throw new Error('cookies: expected at least one Cookie header')
-  let next = 0
+  let sent = 0
+  let nextMain = 0
+  let nextMixed = 0
   let mismatches = 0
   const request: autocannon.Request = {
-    setupRequest: (params) => {
-      const cookie = cookies[next++ % cookies.length] as string
-      return { ...params, headers: { ...params.headers, cookie } }
+    setupRequest: (params, context) => {
+      const mixed = mix !== undefined && ++sent % mix.every === 0
+      const cookie = cookies[(mixed ? nextMixed++ : nextMain++) % cookies.length] as string
+      context.expect = mixed ? mix.expectBody : expectBody
+      const headers = { ...params.headers, cookie }
+      return mixed ? { ...params, path: mix.path, headers } : { ...params, headers }
     },
-    onResponse: (_status, body) => {
-      if (body !== expectBody) mismatches++
+    onResponse: (_status, body, context) => {
+      if (body !== context.expect) mismatches++
     },
   }
   return { request, mismatches: () => mismatches }

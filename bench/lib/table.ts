@@ -38,7 +38,8 @@ export function formatTable(outcomes: readonly Outcome[]): string {
 
 /**
  * The write-path table: for each session target, `login` (a request without a cookie
- * that stores a new session) and `write` (a request that changes its session), with
+ * that stores a new session), `write` (a request that changes its session) and `mixed`
+ * (reads over many sessions with one request in ten a write), with
  * req/s, p50 and p99, and for Tessera the ratio to its peer on the same framework and
  * store.
  */
@@ -46,7 +47,7 @@ export function formatWriteTable(outcomes: readonly Outcome[]): string {
   const header =
     'target'.padEnd(columns.target) + 'path'.padEnd(columns.phase) + latencyHeader + 'vs peer'
   const rows = outcomes
-    .filter((o) => o.phase === 'login' || o.phase === 'write')
+    .filter((o) => o.phase !== undefined && o.phase !== 'read')
     .map((outcome) => {
       const label =
         outcome.target.label.padEnd(columns.target) + `${outcome.phase}`.padEnd(columns.phase)

@@ -1,13 +1,23 @@
 import type { LoadOptions } from './measure.js'
 import { openSession, openSessions } from './session.js'
 
-/** The measured paths: the read path of every target, and the two writes of session targets. */
-export type Phase = 'read' | 'login' | 'write'
+/**
+ * The measured paths: the read path of every target; the two writes of session targets;
+ * and `mixed`, reads with a write among them over many sessions.
+ */
+export type Phase = 'read' | 'login' | 'write' | 'mixed'
 
 /** How many sessions the write phase spreads its writes over (round robin). */
 export const writeSessions = 200
 
+/** How many sessions the mixed phase spreads its reads and writes over (each in turn). */
+export const mixedSessions = 1000
+
+/** On the mixed phase, one request in this many changes its session; the others read. */
+export const mixedWriteEvery = 10
+
 const ok = '{"ok":true}'
+const readBody = '{"user":"bench"}'
 const timeout = (): AbortSignal => AbortSignal.timeout(5_000)
 
 /**
@@ -31,17 +41,44 @@ export async function prepareLogin(baseUrl: string): Promise<Omit<LoadOptions, '
 export async function prepareWrite(baseUrl: string): Promise<Omit<LoadOptions, 'durationSeconds'>> {
   const cookies = await openSessions(baseUrl, writeSessions)
   const first = { cookie: cookies[0] as string }
-  for (let i = 0; i < 2; i++) {
-    const write = await fetch(`${baseUrl}/write`, { headers: first, signal: timeout() })
-    const body = await write.text()
-    if (write.status !== 200 || body !== ok) {
-      throw new Error(`GET /write answered ${write.status} ${body.slice(0, 200)}`)
-    }
-  }
-  const count = await (
-    await fetch(`${baseUrl}/count`, { headers: first, signal: timeout() })
-  ).text()
-  if (count !== '{"n":2}')
-    throw new Error(`after two writes GET /count answered ${count.slice(0, 200)}`)
+  for (let i = 0; i < 2; i++) await expectAnswer(`${baseUrl}/write`, first, ok, 'GET /write')
+  await expectAnswer(`${baseUrl}/count`, first, '{"n":2}', 'after two writes GET /count')
   return { url: `${baseUrl}/write`, headers: {}, expectBody: ok, cookies }
+}
+
+/**
+ * Setup and verification of the mixed phase: opens {@link mixedSessions} sessions, then
+ * checks on the first that `GET /` reads back its user, `GET /write` answers `{"ok":true}`
+ * and `GET /count` then reads `{"n":1}`. The load sends `GET /` with each session in turn,
+ * and every {@link mixedWriteEvery}-th request is a `GET /write` instead, again with each
+ * session in turn: a store that keeps what it read must serve the reads of every other
+ * session while one of them changes.
+ */
+export async function prepareMixed(baseUrl: string): Promise<Omit<LoadOptions, 'durationSeconds'>> {
+  const cookies = await openSessions(baseUrl, mixedSessions)
+  const first = { cookie: cookies[0] as string }
+  await expectAnswer(`${baseUrl}/`, first, readBody, 'GET /')
+  await expectAnswer(`${baseUrl}/write`, first, ok, 'GET /write')
+  await expectAnswer(`${baseUrl}/count`, first, '{"n":1}', 'after one write GET /count')
+  return {
+    url: `${baseUrl}/`,
+    headers: {},
+    expectBody: readBody,
+    cookies,
+    mix: { every: mixedWriteEvery, path: '/write', expectBody: ok },
+  }
+}
+
+/** `GET url` with `headers` must answer 200 with exactly `expected`; else throws, naming `what`. */
+async function expectAnswer(
+  url: string,
+  headers: Record<string, string>,
+  expected: string,
+  what: string,
+): Promise<void> {
+  const response = await fetch(url, { headers, signal: timeout() })
+  const body = await response.text()
+  if (response.status !== 200 || body !== expected) {
+    throw new Error(`${what} answered ${response.status} ${body.slice(0, 200)}`)
+  }
 }

@@ -7,7 +7,13 @@ import { prepareRequest } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
 import { formatTable, formatWriteTable } from '../lib/table.js'
 import { targetById } from '../lib/targets.js'
-import { prepareLogin, prepareWrite, writeSessions } from '../lib/write-path.js'
+import {
+  mixedSessions,
+  prepareLogin,
+  prepareMixed,
+  prepareWrite,
+  writeSessions,
+} from '../lib/write-path.js'
 import { measuredOutcome } from './lib/measured-outcome.js'
 
 describe('bench paths', () => {
@@ -46,6 +52,39 @@ describe('bench paths', () => {
       headers: { cookie: cookies.at(-1) as string },
     })
     expect(((await last.json()) as { n: number }).n).toBeGreaterThan(0)
+  })
+
+  it('measures the mixed path of tessera-hono on SQLite: reads over many sessions, every session written in turn', async () => {
+    server = await spawnServer(targetById('tessera-hono').file)
+    const mixed = await prepareMixed(server.url)
+    const cookies = mixed.cookies ?? []
+    expect(new Set(cookies).size).toBe(mixedSessions)
+    expect(mixed.mix).toEqual({ every: 10, path: '/write', expectBody: '{"ok":true}' })
+    const m = await measure({ ...mixed, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+    const count = async (cookie: string) =>
+      (
+        (await (await fetch(`${server?.url}/count`, { headers: { cookie } })).json()) as {
+          n: number
+        }
+      ).n
+    // The writes took the sessions in turn: the first (written once by the setup) and
+    // the second got writes under load; whatever the rate, the load wrote something.
+    expect(await count(cookies[0] as string)).toBeGreaterThan(1)
+    expect(await count(cookies[1] as string)).toBeGreaterThan(0)
+    // Every answer was checked against its own path: reads read the user, writes said ok.
+    expect(m.mismatches).toBe(0)
+  })
+
+  it("counts a write whose answer is not the write's as a mismatch on the mixed path", async () => {
+    server = await spawnServer(targetById('tessera-hono').file)
+    const mixed = await prepareMixed(server.url)
+    // Every tenth request goes to GET / instead, which answers {"user":"bench"}, not {"ok":true}.
+    const mix = { ...(mixed.mix as NonNullable<typeof mixed.mix>), path: '/' }
+    const m = await measure({ ...mixed, mix, durationSeconds: 1 })
+    expect(m.mismatches).toBeGreaterThan(0)
+    // Only those: the reads between them still matched.
+    expect(m.mismatches).toBeLessThan(m.responses2xx / 5)
   })
 
   it('counts a body other than the expected one as a mismatch on the write path', async () => {
@@ -112,7 +151,7 @@ describe('bench tables and goal lines', () => {
     )
   })
 
-  it('prints each Tessera target against node:http and its own bare framework, writes against the peer', () => {
+  it('prints each Tessera target against node:http and its own bare framework, writes and the mixed path against the peer', () => {
     const outcomes = [
       at('node-http', 2000),
       at('fastify', 1600),
@@ -120,6 +159,8 @@ describe('bench tables and goal lines', () => {
       at('fastify-session', 1000),
       at('tessera-fastify', 900, 'write'),
       at('fastify-session', 600, 'write'),
+      at('tessera-fastify', 1100, 'mixed'),
+      at('fastify-session', 500, 'mixed'),
     ]
     expect(formatTable(outcomes)).toContain(
       'tessera fastify (memory)        1200.0    3       9       0.60×         0.75× fastify',
@@ -127,5 +168,10 @@ describe('bench tables and goal lines', () => {
     expect(formatWriteTable(outcomes)).toContain(
       'tessera fastify (memory)        write  900.0     3       9       1.50× fastify-session',
     )
+    expect(formatWriteTable(outcomes)).toContain(
+      'tessera fastify (memory)        mixed  1100.0    3       9       2.20× fastify-session',
+    )
+    // The read path's table has no write rows.
+    expect(formatTable(outcomes)).not.toContain('mixed')
   })
 })

@@ -21,10 +21,13 @@ declare module 'autocannon' {
       headers?: Record<string, string>
     }
     interface Request extends RequestParams {
-      /** Called before each send; the returned request is sent. */
-      setupRequest?: (request: RequestParams) => RequestParams
+      /**
+       * Called before each send; the returned request is sent. `context` is the
+       * connection's, fresh for each pass over `requests`, and reaches `onResponse`.
+       */
+      setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams
       /** Called with each response; giving it makes autocannon keep the body. */
-      onResponse?: (status: number, body: string) => void
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void
     }
     /** Milliseconds for latency, requests per second for requests. */
     interface Histogram {
