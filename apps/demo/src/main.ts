@@ -145,6 +145,16 @@ const server = serve(listen, (info) => {
   console.log(`Shared sessions: ${shared.describe()}`)
 })
 
+// A port already taken is the likeliest start-up failure (a second `npm start`): one line
+// with the setting that moves it, rather than Node's stack trace.
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error
+  console.error(
+    `Port ${config.port} on ${config.host} is in use (another npm start?): stop it, or set PORT.`,
+  )
+  process.exit(1)
+})
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     server.close(() => {

@@ -31,7 +31,7 @@ async function stop(demo: DemoProcess): Promise<string> {
   return demo.output()
 }
 
-describe('the demo login printed at start', () => {
+describe('the demo login printed at start, and a port already taken', () => {
   it('is printed on every start until the password changes, then no more', async () => {
     const first = await stop(await start())
     expect(first).toContain('Created the demo user admin / admin.')
@@ -56,4 +56,19 @@ describe('the demo login printed at start', () => {
     expect(third).not.toContain('admin / admin')
     expect(third).not.toMatch(/WARNING: that password is public/)
   }, 180_000)
+
+  it('a second start on a port in use exits 1 with one line that says so, no stack trace', async () => {
+    const first = await start()
+    const port = new URL(first.url).port
+    const second = startDemoProcess(
+      { DATA_DIR: dataDir, TESSERA_SECRET: 'demo-login-secret-'.repeat(3), PORT: port },
+      60_000,
+    )
+    await expect(second).rejects.toThrow(
+      `Port ${port} on 127.0.0.1 is in use (another npm start?): stop it, or set PORT.`,
+    )
+    await expect(second).rejects.toThrow(/exited \(1\) before listening/)
+    await expect(second).rejects.not.toThrow(/EADDRINUSE|at Server\./)
+    await stop(first)
+  }, 120_000)
 })
