@@ -27,9 +27,7 @@ const timeout = (): AbortSignal => AbortSignal.timeout(5_000)
  */
 export async function prepareLogin(baseUrl: string): Promise<Omit<LoadOptions, 'durationSeconds'>> {
   const cookie = await openSession(baseUrl)
-  const echo = await fetch(`${baseUrl}/`, { headers: { cookie }, signal: timeout() })
-  const body = await echo.text()
-  if (body !== '{"user":"bench"}') throw new Error(`a new session read back ${body}`)
+  await expectAnswer(`${baseUrl}/`, { cookie }, readBody, 'a new session: GET /')
   return { url: `${baseUrl}/login`, headers: {}, expectBody: ok }
 }
 
