@@ -91,6 +91,38 @@ describe('tessera on SQLite (the real binary)', () => {
     // 100,000 rows through a real process: generous on a loaded 2-core machine.
   }, 120_000)
 
+  it('clearsessions runs without importing jose; only the key commands load it', async () => {
+    const { file, store, url } = await freshStore()
+    await store.close()
+    insertRaw(file, expiredRecords(10))
+    // Preloaded into the binary's Node: a resolve hook that fails every import of jose.
+    const hooks = join(dir, 'refuse-jose-hooks.mjs')
+    await writeFile(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+        if (specifier === 'jose') throw new Error('jose was imported')
+        return next(specifier, context)
+      }\n`,
+    )
+    const preload = join(dir, 'refuse-jose.mjs')
+    await writeFile(
+      preload,
+      `import { register } from 'node:module'\nregister(${JSON.stringify(`file://${hooks}`)})\n`,
+    )
+    const env = { NODE_OPTIONS: `--import=file://${preload}` }
+    const cleared = await tessera(['clearsessions', '--store', url], { env })
+    expect(cleared.stdout).toBe(
+      `deleted 10 expired sessions from ${url} (table tessera_sessions)\n`,
+    )
+    expect(cleared.code).toBe(0)
+    const generated = await tessera(
+      ['keys', 'generate', '--alg', 'EdDSA', '--out', join(dir, 'k.json')],
+      { env },
+    )
+    expect(generated.stderr).toContain('jose was imported')
+    expect(generated.code).not.toBe(0)
+  })
+
   // util-linux `script` runs the binary on a pseudo-terminal, as an operator's shell would.
   it.skipIf(!onPath('script'))(
     'on a terminal, clearsessions draws one progress bar in place',

@@ -65,6 +65,33 @@ describe('the @tessera/core package as Node loads it', () => {
     expect(result.message).toMatch(/csrf/i)
   })
 
+  it('imports jose only for JWTs: sessions with opaque cookies run without it', () => {
+    // A resolve hook that refuses jose: any import of it, static or dynamic, fails.
+    const refuseJose = `export async function resolve(specifier, context, next) {
+      if (specifier === 'jose') throw new Error('jose was imported')
+      return next(specifier, context)
+    }`
+    const result = inNode<{ visits: number; jwtKey: string }>(`
+      import { register } from 'node:module'
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(refuseJose)}))
+      const { MemoryStore, SessionManager, generateJwtKey } = await import('@tessera/core')
+      const { withSession } = await import('@tessera/web')
+      const manager = new SessionManager({ store: new MemoryStore(), secret: 'x'.repeat(40) })
+      const handler = withSession(manager, async (request, { session }) => {
+        const visits = ((await session.get('visits')) ?? 0) + 1
+        await session.set('visits', visits)
+        return Response.json({ visits })
+      })
+      const first = await handler(new Request('http://localhost/'))
+      const cookie = first.headers.get('set-cookie').split(';')[0]
+      const second = await handler(new Request('http://localhost/', { headers: { cookie } }))
+      let jwtKey = 'made'
+      try { await generateJwtKey('EdDSA') } catch (error) { jwtKey = error.message }
+      console.log(JSON.stringify({ visits: (await second.json()).visits, jwtKey }))
+    `)
+    expect(result).toEqual({ visits: 2, jwtKey: 'jose was imported' })
+  })
+
   it('loads as a few modules, built after every compiled module it bundles', () => {
     const bundle = jsFiles(join(dist, 'bundle'))
     // Two entry points and the chunk they share: @tessera/core compiles to ~150 modules.

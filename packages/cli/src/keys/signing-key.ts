@@ -1,11 +1,4 @@
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  exportPKCS8,
-  exportSPKI,
-  generateKeyPair,
-  type JWK,
-} from 'jose'
+import type { JWK } from 'jose'
 
 /** The signing algorithms `tessera keys` makes keys for. */
 export const SIGNING_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const
@@ -38,6 +31,10 @@ export interface SigningKey {
  * ```
  */
 export async function generateSigningKey(alg: SigningAlgorithm, kid?: string): Promise<SigningKey> {
+  // Imported here, not at the top: the other commands (clearsessions, migrate, …) start
+  // without loading jose, which is most of a start's module loading.
+  const { calculateJwkThumbprint, exportJWK, exportPKCS8, exportSPKI, generateKeyPair } =
+    await import('jose')
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
   const publicBare = await exportJWK(publicKey)
   const id = kid ?? (await calculateJwkThumbprint(publicBare, 'sha256'))

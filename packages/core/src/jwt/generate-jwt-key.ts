@@ -1,6 +1,6 @@
-import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose'
 import { ConfigError } from '../errors.js'
 import { isJwtAlgorithm, type JwtAlgorithm } from './jwt-algorithm.js'
+import { loadJose } from './lib/load-jose.js'
 
 /**
  * A private JWK as the key-set file holds it.
@@ -32,6 +32,7 @@ export async function generateJwtKey(
 ): Promise<JwtPrivateJwk> {
   if (!isJwtAlgorithm(alg))
     throw new ConfigError('alg must be one of EdDSA, ES256, RS256, PS256, HS256')
+  const { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose()
   let jwk: Record<string, string>
   if (alg === 'HS256') {
     jwk = { kty: 'oct', k: base64url.encode(crypto.getRandomValues(new Uint8Array(32))) }

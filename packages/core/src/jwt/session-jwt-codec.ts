@@ -1,4 +1,3 @@
-import { base64url, CompactSign, compactVerify } from 'jose'
 import { MAX_COOKIE_SIZE } from '../cookie/index.js'
 import { CookieError } from '../errors.js'
 import { LruCache } from '../lib/lru-cache.js'
@@ -7,6 +6,7 @@ import type { JsonValue, SessionRecord } from '../store/session-record.js'
 import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { signingKeyOf, verificationKeyOf } from './jwt-key-set.js'
 import type { ResolvedJwtOptions } from './jwt-session-options.js'
+import { type Jose, loadJose } from './lib/load-jose.js'
 
 /**
  * The reserved session key where earlier versions kept the JWT claims of the user's
@@ -94,6 +94,7 @@ export class SessionJwtCodec {
       for (const f of o.fields) if (Object.hasOwn(stored, f)) payload[f] = stored[f] as JsonValue
     }
     const key = signingKeyOf(o.keys)
+    const { CompactSign } = await loadJose()
     const token = await new CompactSign(encoder.encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: o.typ })
       .sign(key.signKey as CryptoKey)
@@ -157,7 +158,8 @@ export class SessionJwtCodec {
     const o = this.#o
     const parts = token.split('.')
     if (parts.length !== 3) return null
-    const header = json(parts[0] as string)
+    const jose = await loadJose()
+    const header = json(jose, parts[0] as string)
     if (!header) return null
     // RFC 7515 §4.1.11: an unknown critical extension must be refused; `b64: false`
     // (RFC 7797) changes what the signature covers. Session JWTs use neither.
@@ -168,7 +170,7 @@ export class SessionJwtCodec {
     if (!entry) return null
     let payloadBytes: Uint8Array
     try {
-      const result = await compactVerify(token, entry.verifyKey, { algorithms: [entry.alg] })
+      const result = await jose.compactVerify(token, entry.verifyKey, { algorithms: [entry.alg] })
       payloadBytes = result.payload
     } catch {
       return null
@@ -219,9 +221,9 @@ export class SessionJwtCodec {
   }
 }
 
-function json(segment: string): Record<string, unknown> | null {
+function json(jose: Jose, segment: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(decoder.decode(base64url.decode(segment)))
+    const value: unknown = JSON.parse(decoder.decode(jose.base64url.decode(segment)))
     return value && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null

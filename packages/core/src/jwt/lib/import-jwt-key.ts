@@ -1,13 +1,6 @@
-import {
-  base64url,
-  calculateJwkThumbprint,
-  exportJWK,
-  importJWK,
-  importPKCS8,
-  importSPKI,
-} from 'jose'
 import { ConfigError } from '../../errors.js'
 import { isJwtAlgorithm, type JwtAlgorithm } from '../jwt-algorithm.js'
+import { loadJose } from './load-jose.js'
 import { pemAlgorithm } from './pem-algorithm.js'
 
 /** A public JWK as published in a JWKS: only the public members, plus `kid`, `alg`, `use`. */
@@ -113,6 +106,7 @@ async function fromPem(
       `${label}.key is a PEM of an unsupported kind: use PKCS#8 "PRIVATE KEY" or SPKI "PUBLIC KEY" (openssl pkcs8 -topk8 -nocrypt converts the others)`,
     )
   }
+  const { exportJWK, importPKCS8, importSPKI } = await loadJose()
   try {
     const cryptoKey =
       kind === 'private'
@@ -144,6 +138,7 @@ async function fromJwk(
   retiredAt: number | null,
   label: string,
 ): Promise<JwtKeyEntry> {
+  const { base64url, calculateJwkThumbprint, importJWK } = await loadJose()
   jwk.alg = fullySpecified(jwk.alg)
   if (jwk.alg !== undefined && !isJwtAlgorithm(jwk.alg)) throw badAlg(`${label}.key`)
   if (given !== undefined && jwk.alg !== undefined && given !== jwk.alg) {
@@ -248,6 +243,7 @@ async function secretEntry(
   )
   // RFC 7638 thumbprint of the oct JWK: a SHA-256 of the secret, as good as the
   // token's own HMAC at hiding it.
+  const { base64url, calculateJwkThumbprint } = await loadJose()
   const thumbprint = await calculateJwkThumbprint({ kty: 'oct', k: base64url.encode(bytes) })
   return {
     kid: kidOf(kidOption, thumbprint, label),
