@@ -25,6 +25,12 @@ export interface SpawnServerOptions {
   nodeFlags?: readonly string[]
   /** Receives the child's standard output instead of this process's own. @default inherited */
   onStdout?: (chunk: string) => void
+  /**
+   * Writes the child's standard output to this open file instead (a probe reading what
+   * V8 prints: V8 writes through C's stdio, which can lose bytes on the non-blocking pipe
+   * that `onStdout` reads). Not with `onStdout`. @default inherited
+   */
+  stdoutFd?: number
 }
 
 // Children still alive when this process exits for any reason (a thrown error, a failed
@@ -84,13 +90,14 @@ export async function bundle(file: string): Promise<string> {
 
 function start(entry: string, name: string, options: SpawnServerOptions): Promise<RunningServer> {
   const { startTimeoutMs = 20_000, stopTimeoutMs = 5_000, nodeFlags = [], onStdout } = options
+  const stdout = options.stdoutFd ?? (onStdout ? 'pipe' : 'inherit')
   // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it exits (see
   // profile-top.ts); the profiler's own cost lowers that run's numbers.
   const profileDir = process.env.BENCH_CPU_PROF
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   const child = spawn(process.execPath, [...nodeFlags, ...profile, entry], {
     cwd: benchDir,
-    stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   })
   if (onStdout) child.stdout?.setEncoding('utf8').on('data', onStdout)
   trackChild(child)

@@ -1,0 +1,16 @@
+// Preloaded by probe/tick-feedback.ts into a bench server started with
+// `--allow-natives-syntax`: on SIGUSR2 the server prints V8's `%DebugPrint` of
+// `process.nextTick`, whose feedback vector says which state its tick-object literal is in
+// (README.md: "Fastify's slow starts"). Built with `Function` so that this file stays
+// plain JavaScript: only code compiled under the flag may call V8's natives.
+const debugPrint = new Function('f', '%DebugPrint(f)')
+
+process.on('SIGUSR2', () => {
+  console.log('=== tick feedback')
+  debugPrint(process.nextTick)
+  console.log('=== end')
+})
+
+// V8 prints through C's stdout, which a pipe buffers: a normal exit flushes it, where
+// dying of the SIGTERM that stops a bench server might drop its tail.
+process.once('SIGTERM', () => process.exit(0))
