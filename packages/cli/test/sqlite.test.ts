@@ -95,21 +95,9 @@ describe('tessera on SQLite (the real binary)', () => {
     const { file, store, url } = await freshStore()
     await store.close()
     insertRaw(file, expiredRecords(10))
-    // Preloaded into the binary's Node: a resolve hook that fails every import of jose.
-    const hooks = join(dir, 'refuse-jose-hooks.mjs')
-    await writeFile(
-      hooks,
-      `export async function resolve(specifier, context, next) {
-        if (specifier === 'jose') throw new Error('jose was imported')
-        return next(specifier, context)
-      }\n`,
-    )
-    const preload = join(dir, 'refuse-jose.mjs')
-    await writeFile(
-      preload,
-      `import { register } from 'node:module'\nregister(${JSON.stringify(`file://${hooks}`)})\n`,
-    )
-    const env = { NODE_OPTIONS: `--import=file://${preload}` }
+    // Preloaded into the binary's Node: fails every import of jose.
+    const refuseJose = new URL('../../../test-support/refuse-jose.mjs', import.meta.url)
+    const env = { NODE_OPTIONS: `--import=${refuseJose.href}` }
     const cleared = await tessera(['clearsessions', '--store', url], { env })
     expect(cleared.stdout).toBe(
       `deleted 10 expired sessions from ${url} (table tessera_sessions)\n`,

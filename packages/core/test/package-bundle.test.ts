@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import * as adapterSource from '../src/adapter.js'
 import * as indexSource from '../src/index.js'
@@ -10,6 +10,8 @@ import * as indexSource from '../src/index.js'
 // exports map (not vitest's aliases to src/), from the build the global setup just ran.
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 const dist = join(repo, 'packages', 'core', 'dist')
+// Fails every import of jose in the Node that loads it first.
+const refuseJose = pathToFileURL(join(repo, 'test-support', 'refuse-jose.mjs')).href
 
 /** Runs `source` as an ES module in a fresh Node at the repository root and parses its JSON output. */
 function inNode<T>(source: string): T {
@@ -66,14 +68,8 @@ describe('the @tessera/core package as Node loads it', () => {
   })
 
   it('imports jose only for JWTs: sessions with opaque cookies run without it', () => {
-    // A resolve hook that refuses jose: any import of it, static or dynamic, fails.
-    const refuseJose = `export async function resolve(specifier, context, next) {
-      if (specifier === 'jose') throw new Error('jose was imported')
-      return next(specifier, context)
-    }`
     const result = inNode<{ visits: number; jwtKey: string }>(`
-      import { register } from 'node:module'
-      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(refuseJose)}))
+      await import(${JSON.stringify(refuseJose)})
       const { MemoryStore, SessionManager, generateJwtKey } = await import('@tessera/core')
       const { withSession } = await import('@tessera/web')
       const manager = new SessionManager({ store: new MemoryStore(), secret: 'x'.repeat(40) })
