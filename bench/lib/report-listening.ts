@@ -10,7 +10,8 @@ const cleanupTimeoutMs = 3_000
  * Tells the parent which port the server got (IPC when spawned by the bench, a stdout line
  * when started by hand), and makes the child stop by itself: on SIGTERM/SIGINT, and when the
  * IPC channel closes because the parent died, so no orphaned server keeps a core busy.
- * `cleanup` runs once before the exit and may return a promise (at most 3 s).
+ * `cleanup` runs once before the exit and may return a promise (at most 3 s); the exit waits
+ * for what was written to stdout to be taken by its pipe.
  */
 export function reportListening(
   port: number,
@@ -29,7 +30,9 @@ export function reportListening(
     Promise.resolve()
       .then(cleanup)
       .then(
-        () => process.exit(0),
+        // Once stdout has taken what was written to it: process.exit() drops the part of a
+        // probe's last output still queued for a full pipe.
+        () => process.stdout.write('', () => process.exit(0)),
         (error: unknown) => {
           console.error('clean-up failed:', error)
           process.exit(1)

@@ -12,7 +12,7 @@ export interface RunningServer {
   url: string
   /** The child's process id: a Redis target keeps its keys under a prefix naming it. */
   pid: number
-  /** Terminates the child and resolves once it has exited. Safe to call twice. */
+  /** Terminates the child and resolves once it has exited and its output has all been read. Safe to call twice. */
   stop(): Promise<void>
 }
 
@@ -135,16 +135,22 @@ function start(entry: string, name: string, options: SpawnServerOptions): Promis
   })
 }
 
+// Resolves on 'close', not 'exit': a child's last output can still sit in its stdout pipe
+// when it has exited, and 'close' comes once every one of its streams has ended, so
+// `onStdout` has had all of it.
 function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill('SIGTERM')
+  const closed = new Promise<void>((resolve) => {
+    if (child.stdout === null || child.stdout.closed) {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+    } else child.stdout.once('close', () => resolve())
   })
+  if (child.exitCode === null && child.signalCode === null) {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.once('exit', () => clearTimeout(timer))
+    child.kill('SIGTERM')
+  }
+  return closed
 }
 
 function isListeningMessage(message: unknown): message is ListeningMessage {
