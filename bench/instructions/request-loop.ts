@@ -59,10 +59,14 @@ const closing: Array<() => Promise<void>> = []
 
 /** The scenario's session manager (a bare scenario builds one it never uses). */
 async function managerOf(id: InstructionScenario): Promise<SessionManager> {
-  if (id === 'tessera-hono-redis' || id === 'tessera-fastify-redis') {
+  if (
+    id === 'tessera-hono-redis' ||
+    id === 'tessera-fastify-redis' ||
+    id === 'tessera-express-redis'
+  ) {
     // Imported by the Redis scenarios only (code loaded into the process moves the counts):
-    // the `tessera-hono-redis` (or `-fastify-`) target's client and store, on the clock that
-    // stands still.
+    // the `tessera-hono-redis` (or `-fastify-`, `-express-`) target's client and store, on
+    // the clock that stands still.
     const { tesseraOnRedis } = await import('../lib/tessera-redis.js')
     const { manager, cleanup } = await tesseraOnRedis(`instructions-${id}`, { clock })
     closing.push(cleanup)
@@ -175,11 +179,20 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       return app.routing as RequestListener
     }
     case 'express':
-    case 'tessera-express-memory': {
+    case 'express-redis-floor':
+    case 'tessera-express-memory':
+    case 'tessera-express-redis': {
       const { default: express } = await import('express')
       const { tesseraExpressApp } = await import('../lib/tessera-express-app.js')
-      if (id === 'tessera-express-memory') {
+      if (id === 'tessera-express-memory' || id === 'tessera-express-redis') {
         return tesseraExpressApp(manager) as unknown as RequestListener
+      }
+      if (id === 'express-redis-floor') {
+        const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
+        const { expressReadFloorApp } = await import('../lib/express-read-floor-app.js')
+        const floor = await openFloorRedisRead('instructions-express-redis-floor')
+        closing.push(() => floor.close())
+        return expressReadFloorApp(floor) as unknown as RequestListener
       }
       const app = express()
       app.get('/', (_req, res) => {

@@ -38,6 +38,10 @@ export const instructionScenarios = {
   'tessera-fastify-redis': { bare: 'fastify-redis-floor', redis: true, session: true },
   express: { bare: 'express' },
   'tessera-express-memory': { bare: 'express', session: true },
+  // And on Express: its floor (`express-redis-floor`: a middleware that calls `next()` once
+  // one corked HMGET has answered) and Tessera on `RedisStore` against it.
+  'express-redis-floor': { bare: 'express', redis: true },
+  'tessera-express-redis': { bare: 'express-redis-floor', redis: true, session: true },
 } as const
 
 export type InstructionScenario = keyof typeof instructionScenarios

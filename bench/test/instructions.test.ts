@@ -51,6 +51,7 @@ describe('instructionScenarios', () => {
       'tessera-fastify-memory',
       'tessera-fastify-redis',
       'tessera-express-memory',
+      'tessera-express-redis',
     ])
   })
 })
@@ -116,6 +117,8 @@ describe.skipIf(redisGate.skip)('the Redis scenarios', () => {
         'tessera-hono-redis',
         'fastify-redis-floor',
         'tessera-fastify-redis',
+        'express-redis-floor',
+        'tessera-express-redis',
       ])
       for (const scenario of scenarios) {
         // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
