@@ -241,10 +241,15 @@ describe.skipIf(gate.skip)('django-shared-session across sites in Chromium', () 
           // A link on the evil page straight to the script URL: a top-level navigation,
           // which carries B's SameSite=Lax cookie and may store B's cookies in any mode.
           const href = await attackerScriptUrl(userAgent)
-          await page.goto(`${evil.origin}/link?href=${encodeURIComponent(href)}`)
+          const linkPage = `${evil.origin}/link?href=${encodeURIComponent(href)}`
+          await page.goto(linkPage)
           const followed = page.waitForResponse((r) => r.url() === href)
           await page.locator('#go').click()
           expect((await followed).status()).toBe(400)
+          // The refusal's body is empty, so Chromium commits its own error page for it
+          // after the response: wait for that navigation to end before starting the next
+          // (a goto issued in between is interrupted by it).
+          await page.waitForURL((url) => url.href !== linkPage)
           expect(await sessionOnB(context)).toBe(ownOnB)
 
           await page.goto(`${siteB}/api/me/`)
