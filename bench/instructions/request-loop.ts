@@ -29,6 +29,7 @@ import {
   instructionScenarios,
   isInstructionScenario,
   logsIn,
+  needsRedis,
 } from '../lib/instruction-scenarios.js'
 
 const [scenario, count, warmUp] = [
@@ -59,14 +60,10 @@ const closing: Array<() => Promise<void>> = []
 
 /** The scenario's session manager (a bare scenario builds one it never uses). */
 async function managerOf(id: InstructionScenario): Promise<SessionManager> {
-  if (
-    id === 'tessera-hono-redis' ||
-    id === 'tessera-fastify-redis' ||
-    id === 'tessera-express-redis'
-  ) {
-    // Imported by the Redis scenarios only (code loaded into the process moves the counts):
-    // the `tessera-hono-redis` (or `-fastify-`, `-express-`) target's client and store, on
-    // the clock that stands still.
+  if (needsRedis(id) && logsIn(id)) {
+    // Tessera on Redis (`tessera-hono-redis`, `-fastify-`, `-express-`), imported by those
+    // scenarios only (code loaded into the process moves the counts): the target's client
+    // and store, on the clock that stands still.
     const { tesseraOnRedis } = await import('../lib/tessera-redis.js')
     const { manager, cleanup } = await tesseraOnRedis(`instructions-${id}`, { clock })
     closing.push(cleanup)
