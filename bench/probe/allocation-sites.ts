@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { checked, measure } from '../lib/measure.js'
 import { prepareRead } from '../lib/prepare-read.js'
@@ -44,14 +45,14 @@ try {
     const out = join(dir, `${id}.heapprofile`)
     process.env.HEAP_SAMPLING_OUT = out
     let printed = ''
-    const said = (line: string): Promise<void> =>
-      new Promise((resolve) => {
-        const poll = setInterval(() => {
-          if (!printed.includes(line)) return
-          clearInterval(poll)
-          resolve()
-        }, 20)
-      })
+    // The preload's line, within 10 s: a child that died or never got the signal fails the
+    // probe instead of holding it forever.
+    const said = async (line: string): Promise<void> => {
+      for (let waited = 0; !printed.includes(line); waited += 20) {
+        if (waited >= 10_000) throw new Error(`${id} did not print "${line}" within 10 s`)
+        await sleep(20)
+      }
+    }
     const target = bundledTarget(id)
     const server = await spawnServer(target.file, {
       nodeFlags: [`--import=${preload}`],
