@@ -5,11 +5,12 @@
 // range of the pairs, and MET or NOT MET. Then the references (no verdict): the floor of
 // any Hono middleware against bare Hono and Tessera on memory against it; for Hono,
 // Fastify and Express, the floor of a session on Redis against the bare framework, and
-// Tessera on Redis against that floor. See README.md ("Paired goals").
+// Tessera on Redis against that floor; the same for Hono on PostgreSQL. See README.md
+// ("Paired goals").
 import { cpus } from 'node:os'
 import { type Comparison, formatGoal, formatReference, goals, references } from './lib/goals.js'
+import { missingService } from './lib/missing-service.js'
 import { measurePairedGoal, type PairedGoal } from './lib/paired-goal.js'
-import { redisReachable } from './lib/redis.js'
 import { targetById } from './lib/targets.js'
 
 const slices = wholeNumber('BENCH_GOAL_SLICES', 6)
@@ -33,7 +34,6 @@ console.log(
     `50 connections, ${sessionsPart()} (Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
-let redisUp: Promise<boolean> | undefined
 let failed = false
 for (const goal of chosen) {
   const line = await measureLine(goal, (value, unmeasured) => formatGoal(goal, value, unmeasured))
@@ -49,17 +49,18 @@ if (failed) process.exitCode = 1
 
 /**
  * Measures one goal or reference in pairs and returns its line (the req/s ratio, then
- * the server's CPU per response beside it); a skip for an unreachable Redis is a line
- * too. A failure is written to stderr, marks the run failed and returns `undefined`.
+ * the server's CPU per response beside it); a skip for an unreachable Redis or PostgreSQL
+ * is a line too. A failure is written to stderr, marks the run failed and returns
+ * `undefined`.
  */
 async function measureLine(
   comparison: Comparison,
   format: (value: number | null, unmeasured?: string) => string,
 ): Promise<string | undefined> {
-  if (usesRedis(comparison)) {
-    redisUp ??= redisReachable()
-    if (!(await redisUp)) return format(null, 'SKIPPED: redis unreachable')
-  }
+  const missing =
+    (await missingService(targetById(comparison.target))) ??
+    (await missingService(targetById(comparison.baseline)))
+  if (missing !== null) return format(null, `SKIPPED: ${missing}`)
   let result: PairedGoal
   try {
     result = await measurePairedGoal(comparison, {
@@ -91,10 +92,6 @@ function sessionsPart(): string {
 
 function range(pairs: number[]): string {
   return `${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}×`
-}
-
-function usesRedis(comparison: Comparison): boolean {
-  return targetById(comparison.target).redis || targetById(comparison.baseline).redis
 }
 
 function wholeNumber(name: string, fallback: number): number {

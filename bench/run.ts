@@ -5,8 +5,8 @@ import { benchTarget } from './lib/bench-target.js'
 import { type BenchConfig, readConfig } from './lib/config.js'
 import { formatGoals } from './lib/goals.js'
 import { medianOutcomes } from './lib/median-outcomes.js'
+import { missingService } from './lib/missing-service.js'
 import type { Outcome } from './lib/ratios.js'
-import { redisReachable } from './lib/redis.js'
 import { writeResults } from './lib/results.js'
 import { formatSummary, formatTable, formatWriteTable } from './lib/table.js'
 import { mixedSessions, mixedWriteEvery } from './lib/write-path.js'
@@ -30,17 +30,16 @@ console.log(
     `(Node ${process.version}, ${cpus().length} CPUs)`,
 )
 
-// Probed once, before the first Redis target (127.0.0.1:6379): without Redis those targets
-// are skipped in every round; the rest of the bench still runs and the run does not fail.
-let redisUp: Promise<boolean> | undefined
+// Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432) are probed once, before the first
+// target that needs each: without one, its targets are skipped in every round; the rest of
+// the bench still runs and the run does not fail.
 const everyRound: Outcome[] = []
 for (let round = 1; round <= rounds; round++) {
   const roundTag = rounds > 1 ? `[round ${round}/${rounds}] ` : ''
   for (const [index, target] of config.targets.entries()) {
     const step = `${roundTag}[${index + 1}/${config.targets.length}] ${target.label}`
-    if (target.redis) redisUp ??= redisReachable()
-    if (target.redis && !(await redisUp)) {
-      const skipped = 'redis unreachable'
+    const skipped = await missingService(target)
+    if (skipped !== null) {
       everyRound.push({ target, skipped })
       console.log(`${step}: SKIPPED: ${skipped}`)
       continue

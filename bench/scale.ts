@@ -2,8 +2,9 @@
 // session (beside connect-redis's) and `tessera clearsessions` on as many expired ones.
 // See README.md ("Scale"). Long: 100k sessions by default, BENCH_SCALE_SESSIONS=1000000 for 1M.
 import { probePostgres } from '../test-support/postgres-probe.js'
+import { postgresUrl } from './lib/postgres.js'
 import { redisReachable } from './lib/redis.js'
-import { postgresScale, postgresUrl } from './lib/scale-postgres.js'
+import { postgresScale } from './lib/scale-postgres.js'
 import { loggedInRecord } from './lib/scale-record.js'
 import { redisScale } from './lib/scale-redis.js'
 import type { Clearing, Footprint } from './lib/scale-result.js'

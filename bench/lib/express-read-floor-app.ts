@@ -1,6 +1,6 @@
 import expressModule from 'express'
 import type { Express } from 'express-serve-static-core'
-import type { FloorRedisRead } from './floor-redis-read.js'
+import type { FloorRead } from './floor-read.js'
 
 // types/express.d.ts declares a minimal ambient 'express' for the peers' servers: take the
 // real types here, as lib/tessera-express-app.ts does.
@@ -19,7 +19,7 @@ const express = expressModule as unknown as () => Express
  * app.listen(0, '127.0.0.1')
  * ```
  */
-export function expressReadFloorApp(floor: FloorRedisRead): Express {
+export function expressReadFloorApp(floor: FloorRead): Express {
   const app = express()
   app.use((_req, res, next) => {
     floor.read().then((user) => {

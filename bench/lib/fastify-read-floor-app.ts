@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { FloorRedisRead } from './floor-redis-read.js'
+import type { FloorRead } from './floor-read.js'
 
 const USER = Symbol('user')
 
@@ -22,7 +22,7 @@ declare module 'fastify' {
  * await app.listen({ port: 0, host: '127.0.0.1' })
  * ```
  */
-export function fastifyReadFloorApp(floor: FloorRedisRead): FastifyInstance {
+export function fastifyReadFloorApp(floor: FloorRead): FastifyInstance {
   const app = Fastify()
   app.decorateRequest(USER, '')
   app.addHook('onRequest', async (request) => {

@@ -2,14 +2,7 @@
 // exactly as the store does, and follows it if that ever changes.
 import { corkUntilTurnEnds } from '../../packages/store-redis/src/lib/cork-until-turn-ends.js'
 import { writeFloorHash } from './floor-hash.js'
-
-/** One Redis read per request and nothing else, for the `*-redis-floor` targets. */
-export interface FloorRedisRead {
-  /** Reads the one hash (HMGET, corked until the turn ends) and answers its user. */
-  read(): Promise<string>
-  /** Deletes the hash and closes the client (the server's clean-up on exit). */
-  close(): Promise<void>
-}
+import type { FloorRead } from './floor-read.js'
 
 /**
  * What any session on Redis must do per request, as `RedisStore` does it: one HMGET of a
@@ -25,7 +18,7 @@ export interface FloorRedisRead {
  * const user = await floor.read() // 'bench'
  * ```
  */
-export async function openFloorRedisRead(target: string): Promise<FloorRedisRead> {
+export async function openFloorRedisRead(target: string): Promise<FloorRead> {
   const hash = await writeFloorHash(target)
   return {
     async read() {

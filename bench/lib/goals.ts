@@ -78,7 +78,10 @@ export const goals: readonly Goal[] = [
  * (the bare framework plus one ioredis HMGET per request, corked as `RedisStore` corks
  * its reads, and nothing else) against the bare framework, which bounds what that Redis
  * goal can read on this machine; and Tessera on Redis against that floor, which is what
- * the session layer itself costs there.
+ * the session layer itself costs there. PostgreSQL, which has no goal: its floor (bare
+ * Hono plus `PostgresStore`'s own statement) against bare Hono, and Tessera on Hono and
+ * PostgreSQL against bare Hono and against that floor; Tessera on Express and PostgreSQL
+ * against bare Express and against express-session with connect-pg-simple.
  */
 export const references: readonly Comparison[] = [
   // What a Hono middleware that awaits `next()` and sets `Vary` after it through
@@ -131,6 +134,22 @@ export const references: readonly Comparison[] = [
     'express',
   ],
   ['Tessera Express (Redis) / that floor', 'tessera-express-redis', 'express-redis-floor'],
+  // PostgreSQL has no goal line: the floor of a session there (PostgresStore's own read
+  // through the same pool, and nothing else), and Tessera on PostgreSQL against it and
+  // against bare Hono.
+  [
+    'floor of a session on PostgreSQL (hono + 1 pg SELECT) / bare Hono',
+    'hono-postgres-floor',
+    'hono',
+  ],
+  ['Tessera Hono (PostgreSQL) / bare Hono', 'tessera-hono-postgres', 'hono'],
+  ['Tessera Hono (PostgreSQL) / that floor', 'tessera-hono-postgres', 'hono-postgres-floor'],
+  ['Tessera Express (PostgreSQL) / bare Express', 'tessera-express-postgres', 'express'],
+  [
+    'Tessera Express (PostgreSQL) / express-session + connect-pg-simple',
+    'tessera-express-postgres',
+    'express-session-postgres',
+  ],
 ].map(([name, target, baseline]) => ({ name, target, baseline }) as Comparison)
 
 /**

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net'
 import { writeFloorHash } from './floor-hash.js'
-import type { FloorRedisRead } from './floor-redis-read.js'
+import type { FloorRead } from './floor-read.js'
 import { redisHost, redisPort } from './redis.js'
 
 /** The RESP encoding of one command whose arguments are all strings. */
@@ -54,7 +54,7 @@ function parseHmget(buf: Buffer, at: number): { first: string | null; next: numb
  * const user = await floor.read() // 'bench'
  * ```
  */
-export async function openRawRedisRead(target: string): Promise<FloorRedisRead> {
+export async function openRawRedisRead(target: string): Promise<FloorRead> {
   const hash = await writeFloorHash(target)
   const command = encode(['HMGET', hash.key, ...hash.fields])
 

@@ -2,12 +2,9 @@ import type { SessionRecord } from '@tessera/core'
 import { PostgresStore } from '@tessera/store-postgres'
 import pg from 'pg'
 import { fillStore } from './fill-store.js'
+import { postgresUrl } from './postgres.js'
 import { runClearsessions } from './run-clearsessions.js'
 import type { Clearing, Footprint } from './scale-result.js'
-
-/** The shared PostgreSQL (trust authentication), or TESSERA_POSTGRES_URL. */
-export const postgresUrl =
-  process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
 
 const dayMs = 24 * 60 * 60 * 1000
 

@@ -8,6 +8,7 @@ export type TargetId =
   | 'hono-session-read'
   | 'hono-redis-floor'
   | 'hono-raw-redis-floor'
+  | 'hono-postgres-floor'
   | 'express'
   | 'fastify'
   | 'express-redis-floor'
@@ -18,6 +19,10 @@ export type TargetId =
   | 'express-session'
   | 'fastify-session'
   | 'tessera-hono-redis'
+  | 'tessera-hono-postgres'
+  // Tessera on Express against express-session on the same PostgreSQL.
+  | 'tessera-express-postgres'
+  | 'express-session-postgres'
   | 'express-session-redis'
   | 'fastify-session-redis'
   // Tessera's Express and Fastify adapters, each against its peer on the same store.
@@ -53,6 +58,8 @@ export interface Target {
   session: boolean
   /** Whether the server needs the Redis at 127.0.0.1:6379; skipped when it is unreachable. */
   redis: boolean
+  /** Whether the server needs the PostgreSQL at 127.0.0.1:5432; skipped when it is unreachable. */
+  postgres: boolean
   /** The bare framework under it, printed as a second ratio beside `vs node:http`. */
   framework?: FrameworkId
   /** The peer session library on the same framework and store (for Tessera targets). */
@@ -68,6 +75,7 @@ type Row = [TargetId, string, Partial<Omit<Target, 'id' | 'label'>>]
 
 const session = { session: true, writes: true }
 const onRedis = { ...session, redis: true }
+const onPostgres = { ...session, postgres: true }
 
 const rows: Row[] = [
   ['node-http', 'node:http', {}],
@@ -87,6 +95,9 @@ const rows: Row[] = [
   // The same read through a bare socket and a few lines of RESP instead of ioredis: how
   // much of that floor is the driver.
   ['hono-raw-redis-floor', 'hono + batched raw-socket read', { redis: true, framework: 'hono' }],
+  // Bare Hono plus one PostgreSQL read per request (PostgresStore's own statement through
+  // the same pool) and nothing else: the floor of any session on PostgreSQL.
+  ['hono-postgres-floor', 'hono + postgres read', { postgres: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
   // Fastify plus the least any session plugin adds: callback `onRequest` and `onSend`
@@ -100,6 +111,7 @@ const rows: Row[] = [
   ['express-session', 'express-session (memory)', { ...session, framework: 'express' }],
   ['fastify-session', '@fastify/session (memory)', { ...session, framework: 'fastify' }],
   ['tessera-hono-redis', 'tessera (hono + redis)', { ...onRedis, framework: 'hono' }],
+  ['tessera-hono-postgres', 'tessera (hono + postgres)', { ...onPostgres, framework: 'hono' }],
   ['express-session-redis', 'express-session (redis)', { ...onRedis, framework: 'express' }],
   ['fastify-session-redis', '@fastify/session (redis)', { ...onRedis, framework: 'fastify' }],
   // Like with like: each Tessera adapter on the same store as its peer (memory vs memory,
@@ -123,6 +135,18 @@ const rows: Row[] = [
     'tessera-fastify-redis',
     'tessera fastify (redis)',
     { ...onRedis, framework: 'fastify', peer: 'fastify-session-redis' },
+  ],
+  // The same pair on the shared PostgreSQL (PostgresStore / connect-pg-simple), one pool
+  // setting for both.
+  [
+    'express-session-postgres',
+    'express-session (postgres)',
+    { ...onPostgres, framework: 'express' },
+  ],
+  [
+    'tessera-express-postgres',
+    'tessera express (postgres)',
+    { ...onPostgres, framework: 'express', peer: 'express-session-postgres' },
   ],
   // RedisStore with clientSideCache (opt-in): sessions read again answered from this
   // process until Redis says they changed.
@@ -164,6 +188,7 @@ export const targets: readonly Target[] = rows.map(([id, label, rest]) => ({
   launch: 'bundle',
   session: false,
   redis: false,
+  postgres: false,
   writes: false,
   ...rest,
 }))

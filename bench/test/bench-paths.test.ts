@@ -140,6 +140,11 @@ describe('bench tables and goal lines', () => {
       ['tessera-fastify-redis', 'fastify-redis-floor'],
       ['express-redis-floor', 'express'],
       ['tessera-express-redis', 'express-redis-floor'],
+      ['hono-postgres-floor', 'hono'],
+      ['tessera-hono-postgres', 'hono'],
+      ['tessera-hono-postgres', 'hono-postgres-floor'],
+      ['tessera-express-postgres', 'express'],
+      ['tessera-express-postgres', 'express-session-postgres'],
     ])
     const floor = references.find((r) => r.target === 'hono-redis-floor') as Comparison
     const layer = references.find((r) => r.target === 'tessera-hono-redis') as Comparison
@@ -148,6 +153,10 @@ describe('bench tables and goal lines', () => {
     )
     expect(formatReference(layer, null, 'SKIPPED: redis unreachable')).toBe(
       'reference: Tessera Hono (Redis) / that floor = n/a SKIPPED: redis unreachable',
+    )
+    const postgres = references.find((r) => r.target === 'hono-postgres-floor') as Comparison
+    expect(formatReference(postgres, null, 'SKIPPED: postgres unreachable')).toBe(
+      'reference: floor of a session on PostgreSQL (hono + 1 pg SELECT) / bare Hono = n/a SKIPPED: postgres unreachable',
     )
   })
 

@@ -2,11 +2,13 @@
 import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 import { decodeProtectedHeader } from 'jose'
+import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { serviceGate } from '../../test-support/require-service.js'
 import { goals } from '../lib/goals.js'
 import { measure, problems } from '../lib/measure.js'
 import { measurePairedGoal } from '../lib/paired-goal.js'
+import { postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
 import { prepareRead } from '../lib/prepare-read.js'
 import type { Outcome } from '../lib/ratios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
@@ -18,6 +20,11 @@ import { targetById } from '../lib/targets.js'
 
 // Skips the Redis cases visibly without a Redis; fails them with TESSERA_REQUIRE_SERVICES=1.
 const redisUp = !serviceGate('redis', await redisReachable(), 'no Redis at 127.0.0.1:6379').skip
+const postgresUp = !serviceGate(
+  'postgres',
+  await postgresReachable(),
+  `no PostgreSQL at ${postgresUrl}`,
+).skip
 
 describe('bench smoke', () => {
   let server: RunningServer | undefined
@@ -143,6 +150,36 @@ describe('bench smoke', () => {
       expect(await redis.exists(...written)).toBe(0)
     } finally {
       await redis.quit()
+    }
+  })
+
+  it.skipIf(!postgresUp).each([
+    'tessera-hono-postgres',
+    'tessera-express-postgres',
+    'express-session-postgres',
+    // No session: one row written at start-up, read on every request.
+    'hono-postgres-floor',
+  ] as const)('measures %s, then the stopped child has dropped its table', async (id) => {
+    server = await spawnServer(targetById(id).file)
+    const request = await prepareRequest(server.url, targetById(id).session)
+    expect(request.expectBody).toBe('{"user":"bench"}')
+    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+
+    const client = new pg.Client({ connectionString: postgresUrl })
+    await client.connect()
+    try {
+      // Only this child's table: another bench of the same target may be running.
+      const table = postgresTable(id, server.pid)
+      const exists = async (): Promise<boolean> =>
+        (await client.query('SELECT to_regclass($1) AS t', [`"${table}"`])).rows[0]?.t !== null
+      expect(await exists()).toBe(true)
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`)
+      expect(Number(rows[0]?.n)).toBeGreaterThan(0)
+      await server.stop()
+      expect(await exists()).toBe(false)
+    } finally {
+      await client.end()
     }
   })
 
