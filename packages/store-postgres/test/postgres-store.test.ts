@@ -29,6 +29,7 @@ import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-rec
 import { loginBurst } from '../../../test-support/login-burst.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { serviceGate } from '../../../test-support/require-service.js'
+import { checkSharedRecordReads } from '../../../test-support/shared-record-reads.js'
 
 const URL = process.env.TESSERA_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test'
 const SECRET = 'test-secret-test-secret-test-secret-0123'
@@ -249,6 +250,75 @@ describe.skipIf(gate.skip)('postgresql store', () => {
       const next = { ...record, absoluteExpiresAt: now + 4000, idleExpiresAt: now + 9000 }
       await store.update({ ...next, version: 4 }, 3)
       expect(await row(record.id)).toEqual({ expires_at: String(now + 4000), version: '4' })
+    })
+
+    it('getShared hands out one frozen record while the row is unchanged; another instance’s writes are read anew', async () => {
+      const clock = new ManualClock()
+      const table = freshTable()
+      const one = new PostgresStore({ pool, table, clock: clock.now })
+      const two = new PostgresStore({ pool: newPool(), table, clock: clock.now })
+      await checkSharedRecordReads(one, two, clock)
+      expect(await one.getShared('not a storable key \u0000')).toBeNull()
+    })
+
+    it('getShared: the reads of one turn leave as one statement, each answered with its own session', async () => {
+      const clock = new ManualClock()
+      const counted = newPool()
+      const statements: string[] = []
+      const query = counted.query.bind(counted) as (text: string, values: unknown[]) => unknown
+      ;(counted as { query: unknown }).query = (text: string, values: unknown[]) => {
+        statements.push(text)
+        return query(text, values)
+      }
+      const store = new PostgresStore({ pool: counted, table: freshTable(), clock: clock.now })
+      const [a, b] = [
+        makeRecord({ data: { n: 1 } }, clock.now()),
+        makeRecord({ data: { n: 2 } }, clock.now()),
+      ]
+      const soon = makeRecord({ idleExpiresAt: clock.now() + 10 }, clock.now())
+      for (const record of [a, b, soon]) await store.create(record)
+      clock.advance(10)
+      statements.length = 0
+
+      const reads = [a.id, b.id, a.id, soon.id, makeRecord().id, 'x\u0000y']
+      const answers = await Promise.all(reads.map((id) => store.getShared(id)))
+      expect(answers).toEqual([a, b, a, null, null, null])
+      expect(answers[0]).toBe(answers[2])
+      expect(statements).toHaveLength(1)
+      expect(statements[0]).toContain('= ANY(')
+
+      // Reads in turns of their own: a statement each.
+      statements.length = 0
+      expect(await store.getShared(a.id)).toEqual(a)
+      expect(await store.getShared(b.id)).toEqual(b)
+      expect(statements).toHaveLength(2)
+
+      // 1,200 distinct ids in one turn: 500 a statement; the live one found wherever it falls.
+      statements.length = 0
+      const many = Array.from({ length: 1200 }, (_, i) => (i === 700 ? b.id : makeRecord().id))
+      const found = await Promise.all(many.map((id) => store.getShared(id)))
+      expect(statements).toHaveLength(3)
+      expect(found.filter((record) => record !== null)).toEqual([b])
+      expect(found[700]).toEqual(b)
+    })
+
+    it('getShared: a statement that fails fails every read of its turn, and the next turn reads again', async () => {
+      const table = freshTable()
+      const live = new PostgresStore({ pool, table })
+      const record = makeRecord()
+      await live.create(record)
+      // Not in `pools`: this test ends it itself.
+      const broken = new pg.Pool({ connectionString: URL, max: 2 })
+      const store = new PostgresStore({ pool: broken, table, migrate: false })
+      expect(await store.getShared(record.id)).toEqual(record)
+      await broken.end()
+      const results = await Promise.allSettled([
+        store.getShared(record.id),
+        store.getShared(makeRecord().id),
+        store.getShared(record.id),
+      ])
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
+      expect(await live.getShared(record.id)).toEqual(record)
     })
 
     it('round-trips numbers exactly through jsonb', async () => {
