@@ -23,6 +23,7 @@ import {
   ManualClock,
   makeRecord,
 } from '@tessera/testing'
+import fc from 'fast-check'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
@@ -300,6 +301,46 @@ describe.skipIf(gate.skip)('postgresql store', () => {
       expect(statements).toHaveLength(3)
       expect(found.filter((record) => record !== null)).toEqual([b])
       expect(found[700]).toEqual(b)
+    })
+
+    it('getShared: any ids read in one turn, quotes, backslashes, braces and "NULL" included, answer what get answers (fast-check)', async () => {
+      const store = new PostgresStore({ pool, table: freshTable() })
+      const id = fc
+        .string({ unit: 'binary', minLength: 1, maxLength: 12 })
+        .filter((s) => !s.includes('\0'))
+      const special = fc.constantFrom(
+        'NULL',
+        'null',
+        '"',
+        '\\',
+        '{a,b}',
+        ' a ',
+        ',',
+        '{}',
+        "'",
+        'a"b\\c',
+      )
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(fc.oneof(id, special), { minLength: 1, maxLength: 12 }),
+          fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+          async (ids, stored) => {
+            const kept = new Map<string, SessionRecord>()
+            for (const [i, key] of ids.entries()) {
+              if (!stored[i]) continue
+              const record = makeRecord({ id: `${key}#${randomBytes(4).toString('hex')}` })
+              await store.create(record)
+              kept.set(key, record)
+            }
+            const asked = ids.map((key) => kept.get(key)?.id ?? key)
+            const shared = await Promise.all(asked.map((key) => store.getShared(key)))
+            const single = await Promise.all(asked.map((key) => store.get(key)))
+            expect(shared).toEqual(single)
+            expect(shared.filter((r) => r !== null)).toHaveLength(kept.size)
+          },
+        ),
+        { numRuns: 40 },
+      )
     })
 
     it('getShared: a statement that fails fails every read of its turn, and the next turn reads again', async () => {
