@@ -78,8 +78,10 @@ export interface SessionStore {
   /**
    * `get`, for a caller that only reads the record: it may be shared with other callers
    * and frozen all the way down, as `getNow`'s may. Optional; for a store that talks to a
-   * server and keeps the records it parsed (`RedisStore`), so that a session read
-   * again, unchanged, is not parsed again. The manager loads a request's session through
+   * server and keeps the records it parsed (`RedisStore`, `PostgresStore`), so that a
+   * session read again, unchanged, is not parsed again; it may also send the reads of one
+   * event-loop turn together (`PostgresStore`: one statement), each still made after it
+   * was asked for. The manager loads a request's session through
    * it when the store has no `getNow`. A subclass that overrides `get` but not
    * `getShared` is read through its `get`.
    */
