@@ -80,8 +80,9 @@ export const goals: readonly Goal[] = [
  * goal can read on this machine; and Tessera on Redis against that floor, which is what
  * the session layer itself costs there. PostgreSQL, which has no goal: its floor (bare
  * Hono plus `PostgresStore`'s own statement) against bare Hono, and Tessera on Hono and
- * PostgreSQL against bare Hono and against that floor; Tessera on Express and PostgreSQL
- * against bare Express and against express-session with connect-pg-simple.
+ * PostgreSQL against bare Hono and against that floor; Tessera on Express and on Fastify
+ * with PostgreSQL against the bare framework and against its peer (express-session,
+ * @fastify/session) with connect-pg-simple.
  */
 export const references: readonly Comparison[] = [
   // What a Hono middleware that awaits `next()` and sets `Vary` after it through
@@ -149,6 +150,12 @@ export const references: readonly Comparison[] = [
     'Tessera Express (PostgreSQL) / express-session + connect-pg-simple',
     'tessera-express-postgres',
     'express-session-postgres',
+  ],
+  ['Tessera Fastify (PostgreSQL) / bare Fastify', 'tessera-fastify-postgres', 'fastify'],
+  [
+    'Tessera Fastify (PostgreSQL) / @fastify/session + connect-pg-simple',
+    'tessera-fastify-postgres',
+    'fastify-session-postgres',
   ],
 ].map(([name, target, baseline]) => ({ name, target, baseline }) as Comparison)
 

@@ -23,6 +23,9 @@ export type TargetId =
   // Tessera on Express against express-session on the same PostgreSQL.
   | 'tessera-express-postgres'
   | 'express-session-postgres'
+  // Tessera on Fastify against @fastify/session on the same PostgreSQL.
+  | 'tessera-fastify-postgres'
+  | 'fastify-session-postgres'
   | 'express-session-redis'
   | 'fastify-session-redis'
   // Tessera's Express and Fastify adapters, each against its peer on the same store.
@@ -136,8 +139,8 @@ const rows: Row[] = [
     'tessera fastify (redis)',
     { ...onRedis, framework: 'fastify', peer: 'fastify-session-redis' },
   ],
-  // The same pair on the shared PostgreSQL (PostgresStore / connect-pg-simple), one pool
-  // setting for both.
+  // The same pairs on the shared PostgreSQL (PostgresStore / connect-pg-simple), one pool
+  // setting for all four.
   [
     'express-session-postgres',
     'express-session (postgres)',
@@ -147,6 +150,16 @@ const rows: Row[] = [
     'tessera-express-postgres',
     'tessera express (postgres)',
     { ...onPostgres, framework: 'express', peer: 'express-session-postgres' },
+  ],
+  [
+    'fastify-session-postgres',
+    '@fastify/session (postgres)',
+    { ...onPostgres, framework: 'fastify' },
+  ],
+  [
+    'tessera-fastify-postgres',
+    'tessera fastify (postgres)',
+    { ...onPostgres, framework: 'fastify', peer: 'fastify-session-postgres' },
   ],
   // RedisStore with clientSideCache (opt-in): sessions read again answered from this
   // process until Redis says they changed.

@@ -145,6 +145,8 @@ describe('bench tables and goal lines', () => {
       ['tessera-hono-postgres', 'hono-postgres-floor'],
       ['tessera-express-postgres', 'express'],
       ['tessera-express-postgres', 'express-session-postgres'],
+      ['tessera-fastify-postgres', 'fastify'],
+      ['tessera-fastify-postgres', 'fastify-session-postgres'],
     ])
     const floor = references.find((r) => r.target === 'hono-redis-floor') as Comparison
     const layer = references.find((r) => r.target === 'tessera-hono-redis') as Comparison

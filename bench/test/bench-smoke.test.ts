@@ -157,6 +157,8 @@ describe('bench smoke', () => {
     'tessera-hono-postgres',
     'tessera-express-postgres',
     'express-session-postgres',
+    'tessera-fastify-postgres',
+    'fastify-session-postgres',
     // No session: one row written at start-up, read on every request.
     'hono-postgres-floor',
   ] as const)('measures %s, then the stopped child has dropped its table', async (id) => {
