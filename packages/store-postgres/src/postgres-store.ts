@@ -84,7 +84,6 @@ export class PostgresStore implements SessionStore {
   readonly #pool: Pool
   readonly #table: TableName
   readonly #clock: Clock
-  readonly #migrate: boolean
   readonly #sql: Statements
   // The sessions getShared parsed last (4,096 at most): the ones in use now.
   readonly #parsed = new ParsedRecordCache()
@@ -109,8 +108,7 @@ export class PostgresStore implements SessionStore {
     this.#pool = options.pool
     this.#table = table
     this.#clock = options.clock ?? Date.now
-    this.#migrate = options.migrate ?? true
-    this.#ready = !this.#migrate
+    this.#ready = !(options.migrate ?? true)
     this.#sql = statements(table.sql)
   }
 
