@@ -1,10 +1,10 @@
 import connectPgSimple from 'connect-pg-simple'
 import session from 'express-session'
-import { benchPool, postgresTable } from './postgres.js'
+import { openBenchTable } from './postgres.js'
 
 /**
  * connect-pg-simple's store against the shared PostgreSQL, for the express-session peer
- * on PostgreSQL: the pool the Tessera PostgreSQL targets use (`benchPool`), its table of
+ * on PostgreSQL: the pool the Tessera PostgreSQL targets use (`openBenchTable`), its table of
  * `targetId`'s and this process's own, created by the store (`createTableIfMissing`)
  * before the server listens, and no pruning timer (the bench's sessions outlive a run).
  * `cleanup` drops that table and ends the pool.
@@ -18,8 +18,7 @@ export async function connectPgStore(targetId: string): Promise<{
   store: session.Store
   cleanup: () => Promise<void>
 }> {
-  const pool = benchPool()
-  const tableName = postgresTable(targetId)
+  const { pool, table: tableName, drop } = openBenchTable(targetId)
   const PgStore = connectPgSimple(session)
   const store = new PgStore({
     pool,
@@ -33,8 +32,7 @@ export async function connectPgStore(targetId: string): Promise<{
   )
   const cleanup = async (): Promise<void> => {
     store.close()
-    await pool.query(`DROP TABLE IF EXISTS "${tableName}"`)
-    await pool.end()
+    await drop()
   }
   return { store, cleanup }
 }

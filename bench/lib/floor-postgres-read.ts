@@ -1,10 +1,10 @@
 import { migrate } from '@tessera/store-postgres'
 import type { FloorRead } from './floor-read.js'
-import { benchPool, postgresTable } from './postgres.js'
+import { openBenchTable } from './postgres.js'
 
 /**
  * What any session on PostgreSQL must do per request, as `PostgresStore` does it: one
- * statement through the Tessera PostgreSQL targets' pool (`benchPool`), the store's own
+ * statement through the Tessera PostgreSQL targets' pool (`openBenchTable`), the store's own
  * read (`SELECT record::text … WHERE id = $1 AND expires_at > $2`) of one row of a table
  * created by store-postgres's `migrate`, and `record` parsed as JSON. The row holds
  * `{"user":"bench"}`, as the Redis floors' hash does. Shaped as the Redis floors'
@@ -17,8 +17,7 @@ import { benchPool, postgresTable } from './postgres.js'
  * ```
  */
 export async function openFloorPostgresRead(target: string): Promise<FloorRead> {
-  const pool = benchPool()
-  const table = postgresTable(target)
+  const { pool, table, drop } = openBenchTable(target)
   await migrate(pool, { table })
   await pool.query(
     `INSERT INTO "${table}" (id, user_id, expires_at, version, record) VALUES ($1, NULL, $2, 1, $3::jsonb)`,
@@ -30,9 +29,6 @@ export async function openFloorPostgresRead(target: string): Promise<FloorRead> 
       const { rows } = await pool.query<{ record: string }>(text, ['floor', Date.now()])
       return (JSON.parse(rows[0]?.record ?? '{}') as { user: string }).user
     },
-    async close() {
-      await pool.query(`DROP TABLE IF EXISTS "${table}"`)
-      await pool.end()
-    },
+    close: drop,
   }
 }

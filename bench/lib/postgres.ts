@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { probePostgres } from '../../test-support/postgres-probe.js'
 
 /** The shared PostgreSQL (trust authentication), or TESSERA_POSTGRES_URL. */
 export const postgresUrl =
@@ -16,16 +17,21 @@ export function postgresTable(targetId: string, pid = process.pid): string {
 
 /**
  * A pool on the shared PostgreSQL with the options `PostgresStore`'s README recommends
- * (`max: 10`, `connectionTimeoutMillis: 500`, `statement_timeout: 2000`). Every
- * PostgreSQL target of ours uses it, so the Tessera targets and the floor read through
- * the same pool settings.
+ * (`max: 10`, `connectionTimeoutMillis: 500`, `statement_timeout: 2000`), and the table of
+ * `targetId` in this process ({@link postgresTable}). Every PostgreSQL target of ours
+ * opens one, so the Tessera targets, the floor and the peers read through the same pool
+ * settings. `drop` drops the table and ends the pool: the server's clean-up on exit.
  *
  * @example
  * ```ts
- * const pool = benchPool()
+ * const { pool, table, drop } = openBenchTable('hono-postgres-floor')
  * ```
  */
-export function benchPool(): pg.Pool {
+export function openBenchTable(targetId: string): {
+  pool: pg.Pool
+  table: string
+  drop: () => Promise<void>
+} {
   const pool = new pg.Pool({
     connectionString: postgresUrl,
     max: 10,
@@ -33,26 +39,19 @@ export function benchPool(): pg.Pool {
     statement_timeout: 2000,
   })
   pool.on('error', (error) => console.error('idle PostgreSQL client failed:', error.message))
-  return pool
+  const table = postgresTable(targetId)
+  const drop = async (): Promise<void> => {
+    await pool.query(`DROP TABLE IF EXISTS "${table}"`)
+    await pool.end()
+  }
+  return { pool, table, drop }
 }
 
 /**
- * Whether the shared PostgreSQL accepts a connection and answers `SELECT 1` within
- * `timeoutMs`: the PostgreSQL targets are skipped when it does not.
+ * Whether the shared PostgreSQL accepts a connection and answers `SELECT 1` within two
+ * seconds (test-support's `probePostgres`): the PostgreSQL targets are skipped when it
+ * does not.
  */
-export async function postgresReachable(timeoutMs = 2_000): Promise<boolean> {
-  const client = new pg.Client({
-    connectionString: postgresUrl,
-    connectionTimeoutMillis: timeoutMs,
-  })
-  client.on('error', () => undefined)
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => undefined)
-  }
+export async function postgresReachable(): Promise<boolean> {
+  return (await probePostgres(postgresUrl)) === null
 }

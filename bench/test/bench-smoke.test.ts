@@ -16,7 +16,7 @@ import { openSession, prepareRequest, readEcho } from '../lib/session.js'
 import { type RunningServer, spawnServer } from '../lib/spawn-server.js'
 import { spreadRead } from '../lib/spread-read.js'
 import { formatSummary, formatTable } from '../lib/table.js'
-import { targetById } from '../lib/targets.js'
+import { type TargetId, targetById } from '../lib/targets.js'
 
 // Skips the Redis cases visibly without a Redis; fails them with TESSERA_REQUIRE_SERVICES=1.
 const redisUp = !serviceGate('redis', await redisReachable(), 'no Redis at 127.0.0.1:6379').skip
@@ -33,6 +33,17 @@ describe('bench smoke', () => {
     await server?.stop()
     server = undefined
   })
+
+  // Starts `id`'s server (afterEach stops it), checks its echo, and measures 1 s of reads.
+  const serveAndMeasure = async (id: TargetId): Promise<RunningServer> => {
+    const running = await spawnServer(targetById(id).file)
+    server = running
+    const request = await prepareRequest(running.url, targetById(id).session)
+    expect(request.expectBody).toBe('{"user":"bench"}')
+    const m = await measure({ ...request, url: `${running.url}/`, durationSeconds: 1 })
+    expect(problems(m)).toEqual([])
+    return running
+  }
 
   it('measures node:http in a child process with only 2xx responses, then stops it', async () => {
     server = await spawnServer(targetById('node-http').file)
@@ -132,21 +143,17 @@ describe('bench smoke', () => {
     'fastify-redis-floor',
     'express-redis-floor',
   ] as const)('measures %s, then the stopped child has deleted its keys', async (id) => {
-    server = await spawnServer(targetById(id).file)
-    const request = await prepareRequest(server.url, targetById(id).session)
-    expect(request.expectBody).toBe('{"user":"bench"}')
-    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
-    expect(problems(m)).toEqual([])
+    const running = await serveAndMeasure(id)
 
     const redis = new Redis({ host: redisHost, port: redisPort, lazyConnect: true })
     await redis.connect()
     try {
       const written: string[] = []
       // Only this child's keys: another bench of the same target may be running.
-      const stream = redis.scanStream({ match: `tessera-bench:${id}:${server.pid}:*` })
+      const stream = redis.scanStream({ match: `tessera-bench:${id}:${running.pid}:*` })
       for await (const keys of stream) written.push(...(keys as string[]))
       expect(written.length).toBeGreaterThan(0)
-      await server.stop()
+      await running.stop()
       expect(await redis.exists(...written)).toBe(0)
     } finally {
       await redis.quit()
@@ -162,23 +169,19 @@ describe('bench smoke', () => {
     // No session: one row written at start-up, read on every request.
     'hono-postgres-floor',
   ] as const)('measures %s, then the stopped child has dropped its table', async (id) => {
-    server = await spawnServer(targetById(id).file)
-    const request = await prepareRequest(server.url, targetById(id).session)
-    expect(request.expectBody).toBe('{"user":"bench"}')
-    const m = await measure({ ...request, url: `${server.url}/`, durationSeconds: 1 })
-    expect(problems(m)).toEqual([])
+    const running = await serveAndMeasure(id)
 
     const client = new pg.Client({ connectionString: postgresUrl })
     await client.connect()
     try {
       // Only this child's table: another bench of the same target may be running.
-      const table = postgresTable(id, server.pid)
+      const table = postgresTable(id, running.pid)
       const exists = async (): Promise<boolean> =>
         (await client.query('SELECT to_regclass($1) AS t', [`"${table}"`])).rows[0]?.t !== null
       expect(await exists()).toBe(true)
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`)
       expect(Number(rows[0]?.n)).toBeGreaterThan(0)
-      await server.stop()
+      await running.stop()
       expect(await exists()).toBe(false)
     } finally {
       await client.end()
