@@ -11,8 +11,10 @@ import {
   type InstructionScenario,
   instructionScenarios,
   isInstructionScenario,
+  needsPostgres,
   needsRedis,
 } from './lib/instruction-scenarios.js'
+import { postgresReachable } from './lib/postgres.js'
 import { redisReachable } from './lib/redis.js'
 import { requestCounts } from './lib/request-counts.js'
 import { bundle } from './lib/spawn-server.js'
@@ -37,11 +39,18 @@ const entry = await bundle(
   fileURLToPath(new URL('./instructions/request-loop.ts', import.meta.url)),
 )
 const perRequest = new Map<InstructionScenario, number>()
-// The Redis scenarios read the Redis at 127.0.0.1:6379: skipped, saying so, without one.
+// The Redis and PostgreSQL scenarios read those servers: skipped, saying so, without them.
 const redisUp = (chosen as InstructionScenario[]).some(needsRedis) ? await redisReachable() : true
+const postgresUp = (chosen as InstructionScenario[]).some(needsPostgres)
+  ? await postgresReachable()
+  : true
 for (const scenario of chosen as InstructionScenario[]) {
   if (needsRedis(scenario) && !redisUp) {
     console.log(`SKIPPED ${scenario}: redis unreachable at 127.0.0.1:6379`)
+    continue
+  }
+  if (needsPostgres(scenario) && !postgresUp) {
+    console.log(`SKIPPED ${scenario}: postgres unreachable`)
     continue
   }
   console.log(`counting ${scenario} (${fewer} and ${more} requests)…`)

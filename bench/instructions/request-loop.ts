@@ -29,6 +29,7 @@ import {
   instructionScenarios,
   isInstructionScenario,
   logsIn,
+  needsPostgres,
   needsRedis,
 } from '../lib/instruction-scenarios.js'
 
@@ -66,6 +67,14 @@ async function managerOf(id: InstructionScenario): Promise<SessionManager> {
     // and store, on the clock that stands still.
     const { tesseraOnRedis } = await import('../lib/tessera-redis.js')
     const { manager, cleanup } = await tesseraOnRedis(`instructions-${id}`, { clock })
+    closing.push(cleanup)
+    return manager
+  }
+  if (needsPostgres(id) && logsIn(id)) {
+    // Tessera on PostgreSQL (`tessera-hono-postgres`), the same way: the target's pool,
+    // table and store.
+    const { tesseraOnPostgres } = await import('../lib/tessera-postgres.js')
+    const { manager, cleanup } = await tesseraOnPostgres(`instructions-${id}`, { clock })
     closing.push(cleanup)
     return manager
   }
@@ -111,16 +120,25 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
       const { honoSessionReadApp } = await import('../lib/hono-session-read-app.js')
       return getRequestListener(honoSessionReadApp().fetch)
     }
-    case 'hono-redis-floor': {
-      const { openFloorRedisRead } = await import('../lib/floor-redis-read.js')
+    case 'hono-redis-floor':
+    case 'hono-postgres-floor': {
+      // Each floor's driver is imported by its own scenario only.
+      const floor =
+        id === 'hono-redis-floor'
+          ? await (await import('../lib/floor-redis-read.js')).openFloorRedisRead(
+              `instructions-${id}`,
+            )
+          : await (await import('../lib/floor-postgres-read.js')).openFloorPostgresRead(
+              `instructions-${id}`,
+            )
       const { honoReadFloorApp } = await import('../lib/hono-read-floor-app.js')
-      const floor = await openFloorRedisRead('instructions-hono-redis-floor')
       closing.push(() => floor.close())
       return getRequestListener(honoReadFloorApp(floor).fetch)
     }
     case 'tessera-hono-memory':
     case 'tessera-hono-sqlite':
     case 'tessera-hono-redis':
+    case 'tessera-hono-postgres':
     case 'tessera-hono-jwt':
     case 'tessera-hono-csrf': {
       const app = new Hono<SessionEnv>()

@@ -135,11 +135,11 @@ export const references: readonly Comparison[] = [
     'express',
   ],
   ['Tessera Express (Redis) / that floor', 'tessera-express-redis', 'express-redis-floor'],
-  // PostgreSQL has no goal line: the floor of a session there (PostgresStore's own read
-  // through the same pool, and nothing else), and Tessera on PostgreSQL against it and
-  // against bare Hono.
+  // PostgreSQL has no goal line: the floor of a session there (PostgresStore's own read,
+  // a turn's reads in one statement, through the same pool, and nothing else), and
+  // Tessera on PostgreSQL against it and against bare Hono.
   [
-    'floor of a session on PostgreSQL (hono + 1 pg SELECT) / bare Hono',
+    'floor of a session on PostgreSQL (hono + 1 batched pg SELECT) / bare Hono',
     'hono-postgres-floor',
     'hono',
   ],

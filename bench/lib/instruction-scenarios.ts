@@ -4,6 +4,8 @@
  * reading that answer from a live session (`tessera-hono-csrf`: `POST /`, CSRF-checked).
  * `bare` names the scenario each is compared with.
  * `redis`: the scenario reads the Redis at 127.0.0.1:6379 on every request ({@link needsRedis}).
+ * `postgres`: the scenario reads the PostgreSQL at 127.0.0.1:5432 (or
+ * `TESSERA_POSTGRES_URL`) on every request ({@link needsPostgres}).
  * `session`: the loop logs in first (`GET /login`) and sends that cookie ({@link logsIn}).
  */
 export const instructionScenarios = {
@@ -27,6 +29,11 @@ export const instructionScenarios = {
   // that floor: what the session layer adds to a request that waits on the network.
   'hono-redis-floor': { bare: 'hono', redis: true },
   'tessera-hono-redis': { bare: 'hono-redis-floor', redis: true, session: true },
+  // The same two over a real PostgreSQL: the floor (`hono-postgres-floor`: the store's
+  // read, a turn's reads in one statement) and Tessera on `PostgresStore` against it. Each
+  // request is a turn of its own here, so each statement carries one id.
+  'hono-postgres-floor': { bare: 'hono', postgres: true },
+  'tessera-hono-postgres': { bare: 'hono-postgres-floor', postgres: true, session: true },
   fastify: { bare: 'fastify' },
   // Bare Fastify plus the least a session plugin adds there (the `fastify-hooks` target's
   // app, lib/fastify-hooks-app.ts): what Tessera on Fastify pays Fastify itself.
@@ -49,6 +56,11 @@ export type InstructionScenario = keyof typeof instructionScenarios
 /** Whether scenario `id` reads the Redis at 127.0.0.1:6379 on every request. */
 export function needsRedis(id: InstructionScenario): boolean {
   return 'redis' in instructionScenarios[id]
+}
+
+/** Whether scenario `id` reads the PostgreSQL at 127.0.0.1:5432 on every request. */
+export function needsPostgres(id: InstructionScenario): boolean {
+  return 'postgres' in instructionScenarios[id]
 }
 
 /** Whether scenario `id` logs in first and reads that session on every request. */

@@ -98,9 +98,10 @@ const rows: Row[] = [
   // The same read through a bare socket and a few lines of RESP instead of ioredis: how
   // much of that floor is the driver.
   ['hono-raw-redis-floor', 'hono + batched raw-socket read', { redis: true, framework: 'hono' }],
-  // Bare Hono plus one PostgreSQL read per request (PostgresStore's own statement through
-  // the same pool) and nothing else: the floor of any session on PostgreSQL.
-  ['hono-postgres-floor', 'hono + postgres read', { postgres: true, framework: 'hono' }],
+  // Bare Hono plus one PostgreSQL read per request (PostgresStore's own read: a turn's
+  // reads in one statement, through the same pool) and nothing else: the floor of any
+  // session on PostgreSQL.
+  ['hono-postgres-floor', 'hono + batched postgres read', { postgres: true, framework: 'hono' }],
   ['express', 'express', {}],
   ['fastify', 'fastify', {}],
   // Fastify plus the least any session plugin adds: callback `onRequest` and `onSend`

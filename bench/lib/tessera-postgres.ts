@@ -8,7 +8,8 @@ import { openBenchTable } from './postgres.js'
  * targets on PostgreSQL: the pool `PostgresStore`'s README recommends (`openBenchTable`), the
  * sessions in a table of this target's and process's own, created before the server
  * listens. `cleanup` drops that table and ends the pool; pass it to
- * `reportListening`.
+ * `reportListening`. `clock` is the store's and the manager's (`npm run
+ * bench:instructions` passes one that stands still).
  *
  * @example
  * ```ts
@@ -17,12 +18,13 @@ import { openBenchTable } from './postgres.js'
  */
 export async function tesseraOnPostgres(
   targetId: string,
+  { clock }: { clock?: () => number } = {},
 ): Promise<{ manager: SessionManager; cleanup: () => Promise<void> }> {
   const { pool, table, drop } = openBenchTable(targetId)
   // The table exists before the first request, as after a deploy's migration; the store
   // keeps its default (`migrate: true`), as its README's example does.
   await migrate(pool, { table })
-  const store = new PostgresStore({ pool, table })
-  const manager = new SessionManager({ store, secret: benchSecret })
+  const store = new PostgresStore({ pool, table, clock })
+  const manager = new SessionManager({ store, secret: benchSecret, clock })
   return { manager, cleanup: drop }
 }

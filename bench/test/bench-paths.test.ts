@@ -158,7 +158,7 @@ describe('bench tables and goal lines', () => {
     )
     const postgres = references.find((r) => r.target === 'hono-postgres-floor') as Comparison
     expect(formatReference(postgres, null, 'SKIPPED: postgres unreachable')).toBe(
-      'reference: floor of a session on PostgreSQL (hono + 1 pg SELECT) / bare Hono = n/a SKIPPED: postgres unreachable',
+      'reference: floor of a session on PostgreSQL (hono + 1 batched pg SELECT) / bare Hono = n/a SKIPPED: postgres unreachable',
     )
   })
 

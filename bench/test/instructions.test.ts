@@ -1,11 +1,12 @@
 // `npm run bench:instructions`: reading valgrind's total, one real count of a short
 // request loop (skipped, with its reason, where valgrind is not installed), and the Redis
-// scenarios' loops on plain Node (skipped without a Redis; failed instead with
-// TESSERA_REQUIRE_SERVICES=1).
+// and PostgreSQL scenarios' loops on plain Node (skipped without those servers; failed
+// instead with TESSERA_REQUIRE_SERVICES=1).
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { serviceGate } from '../../test-support/require-service.js'
 import {
@@ -17,8 +18,10 @@ import {
   type InstructionScenario,
   instructionScenarios,
   logsIn,
+  needsPostgres,
   needsRedis,
 } from '../lib/instruction-scenarios.js'
+import { postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { bundle } from '../lib/spawn-server.js'
 
@@ -48,6 +51,7 @@ describe('instructionScenarios', () => {
       'tessera-hono-jwt',
       'tessera-hono-csrf',
       'tessera-hono-redis',
+      'tessera-hono-postgres',
       'tessera-fastify-memory',
       'tessera-fastify-redis',
       'tessera-express-memory',
@@ -142,6 +146,47 @@ describe.skipIf(redisGate.skip)('the Redis scenarios', () => {
       }
     } finally {
       await redis.quit()
+    }
+  }, 60_000)
+})
+
+const postgresGate = serviceGate(
+  'postgres',
+  await postgresReachable(),
+  `no PostgreSQL at ${postgresUrl}`,
+)
+
+describe.skipIf(postgresGate.skip)('the PostgreSQL scenarios', () => {
+  it('read PostgreSQL on every request, answer from it, and drop the table they made', async () => {
+    const entry = await bundle(
+      fileURLToPath(new URL('../instructions/request-loop.ts', import.meta.url)),
+    )
+    const client = new pg.Client({ connectionString: postgresUrl })
+    await client.connect()
+    try {
+      const scenarios = (Object.keys(instructionScenarios) as InstructionScenario[]).filter(
+        needsPostgres,
+      )
+      expect(scenarios).toEqual(['hono-postgres-floor', 'tessera-hono-postgres'])
+      for (const scenario of scenarios) {
+        // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
+        const run = promisify(execFile)(process.execPath, [entry, scenario, '200', '20'])
+        const table = `"${postgresTable(`instructions-${scenario}`, run.child.pid)}"`
+        const exists = async (): Promise<boolean> =>
+          (await client.query('SELECT to_regclass($1) AS t', [table])).rows[0]?.t !== null
+        // While it runs its table is there (each scenario and process its own)...
+        let seen = false
+        while (run.child.exitCode === null) {
+          seen ||= await exists()
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
+        expect((await run).stderr).toBe('')
+        expect(seen, scenario).toBe(true)
+        // ...and once it has exited it is gone.
+        expect(await exists(), scenario).toBe(false)
+      }
+    } finally {
+      await client.end()
     }
   }, 60_000)
 })
