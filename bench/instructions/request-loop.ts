@@ -58,6 +58,12 @@ const startedAt = Date.now()
 const clock = (): number => startedAt
 // What the scenario opened, closed at the end (its store, Redis connections).
 const closing: Array<() => Promise<void>> = []
+// The PostgreSQL scenarios' pool: the targets' own, but with time to connect. Valgrind
+// runs the loop tens of times slower than Node does, and `bench:attribute` runs four such
+// loops at once on two cores, where a connection took longer than the targets' 500 ms
+// ("Connection terminated due to connection timeout"). The timeout is only a timer set
+// while connecting: the counts per request do not see it.
+const postgresPool = { connectTimeoutMs: 60_000 }
 
 /** The scenario's session manager (a bare scenario builds one it never uses). */
 async function managerOf(id: InstructionScenario): Promise<SessionManager> {
@@ -74,7 +80,10 @@ async function managerOf(id: InstructionScenario): Promise<SessionManager> {
     // Tessera on PostgreSQL (`tessera-hono-postgres`), the same way: the target's pool,
     // table and store.
     const { tesseraOnPostgres } = await import('../lib/tessera-postgres.js')
-    const { manager, cleanup } = await tesseraOnPostgres(`instructions-${id}`, { clock })
+    const { manager, cleanup } = await tesseraOnPostgres(`instructions-${id}`, {
+      clock,
+      ...postgresPool,
+    })
     closing.push(cleanup)
     return manager
   }
@@ -130,6 +139,7 @@ async function listenerOf(id: InstructionScenario): Promise<RequestListener> {
             )
           : await (await import('../lib/floor-postgres-read.js')).openFloorPostgresRead(
               `instructions-${id}`,
+              postgresPool,
             )
       const { honoReadFloorApp } = await import('../lib/hono-read-floor-app.js')
       closing.push(() => floor.close())

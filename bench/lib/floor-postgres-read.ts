@@ -4,7 +4,7 @@
 import { migrate } from '@tessera/store-postgres'
 import { TurnReads } from '../../packages/store-postgres/src/lib/turn-reads.js'
 import type { FloorRead } from './floor-read.js'
-import { openBenchTable } from './postgres.js'
+import { type BenchPoolOptions, openBenchTable } from './postgres.js'
 
 /**
  * What any session on PostgreSQL must do per request, as `PostgresStore` does it: the
@@ -13,7 +13,7 @@ import { openBenchTable } from './postgres.js'
  * $2`) through the Tessera PostgreSQL targets' pool (`openBenchTable`), from a table
  * created by store-postgres's `migrate`, and `record` parsed as JSON. The row holds
  * `{"user":"bench"}`, as the Redis floors' hash does. Shaped as the Redis floors' reads,
- * so the floor apps serve it unchanged.
+ * so the floor apps serve it unchanged. `options` go to `openBenchTable`.
  *
  * @example
  * ```ts
@@ -21,8 +21,11 @@ import { openBenchTable } from './postgres.js'
  * const user = await floor.read() // 'bench'
  * ```
  */
-export async function openFloorPostgresRead(target: string): Promise<FloorRead> {
-  const { pool, table, drop } = openBenchTable(target)
+export async function openFloorPostgresRead(
+  target: string,
+  options: BenchPoolOptions = {},
+): Promise<FloorRead> {
+  const { pool, table, drop } = openBenchTable(target, options)
   await migrate(pool, { table })
   await pool.query(
     `INSERT INTO "${table}" (id, user_id, expires_at, version, record) VALUES ($1, NULL, $2, 1, $3::jsonb)`,
