@@ -14,8 +14,7 @@ import {
   needsPostgres,
   needsRedis,
 } from './lib/instruction-scenarios.js'
-import { postgresReachable } from './lib/postgres.js'
-import { redisReachable } from './lib/redis.js'
+import { missingService } from './lib/missing-service.js'
 import { requestCounts } from './lib/request-counts.js'
 import { bundle } from './lib/spawn-server.js'
 
@@ -39,18 +38,14 @@ const entry = await bundle(
   fileURLToPath(new URL('./instructions/request-loop.ts', import.meta.url)),
 )
 const perRequest = new Map<InstructionScenario, number>()
-// The Redis and PostgreSQL scenarios read those servers: skipped, saying so, without them.
-const redisUp = (chosen as InstructionScenario[]).some(needsRedis) ? await redisReachable() : true
-const postgresUp = (chosen as InstructionScenario[]).some(needsPostgres)
-  ? await postgresReachable()
-  : true
 for (const scenario of chosen as InstructionScenario[]) {
-  if (needsRedis(scenario) && !redisUp) {
-    console.log(`SKIPPED ${scenario}: redis unreachable at 127.0.0.1:6379`)
-    continue
-  }
-  if (needsPostgres(scenario) && !postgresUp) {
-    console.log(`SKIPPED ${scenario}: postgres unreachable`)
+  // The Redis and PostgreSQL scenarios read those servers: skipped, saying so, without them.
+  const missing = await missingService({
+    redis: needsRedis(scenario),
+    postgres: needsPostgres(scenario),
+  })
+  if (missing) {
+    console.log(`SKIPPED ${scenario}: ${missing}`)
     continue
   }
   console.log(`counting ${scenario} (${fewer} and ${more} requests)…`)

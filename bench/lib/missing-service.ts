@@ -7,7 +7,8 @@ let redisUp: Promise<boolean> | undefined
 let postgresUp: Promise<boolean> | undefined
 
 /**
- * Why `target` cannot run on this machine (`'redis unreachable'`, `'postgres
+ * Why `target` (a bench target, or any `{ redis, postgres }` such as an instruction
+ * scenario's) cannot run on this machine (`'redis unreachable'`, `'postgres
  * unreachable'`), or `null` when every service it needs answers. The bench then prints
  * the target as skipped and goes on; the run does not fail.
  *
@@ -17,7 +18,9 @@ let postgresUp: Promise<boolean> | undefined
  * if (why) console.log(`SKIPPED: ${why}`)
  * ```
  */
-export async function missingService(target: Target): Promise<string | null> {
+export async function missingService(
+  target: Pick<Target, 'redis' | 'postgres'>,
+): Promise<string | null> {
   if (target.redis) {
     redisUp ??= redisReachable()
     if (!(await redisUp)) return 'redis unreachable'
