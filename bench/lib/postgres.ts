@@ -59,6 +59,18 @@ export function openBenchTable(
 }
 
 /**
+ * Whether `table` (a name as {@link postgresTable} makes it, quoted here) exists, asked
+ * through `client`: the tests check that a target or loop created its table and that its
+ * clean-up dropped it.
+ */
+export async function benchTableExists(client: pg.ClientBase, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
+    `"${table}"`,
+  ])
+  return rows[0]?.t !== null
+}
+
+/**
  * Whether the shared PostgreSQL accepts a connection and answers `SELECT 1` within two
  * seconds (test-support's `probePostgres`): the PostgreSQL targets are skipped when it
  * does not.

@@ -8,7 +8,7 @@ import { serviceGate } from '../../test-support/require-service.js'
 import { goals } from '../lib/goals.js'
 import { measure, problems } from '../lib/measure.js'
 import { measurePairedGoal } from '../lib/paired-goal.js'
-import { postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
+import { benchTableExists, postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
 import { prepareRead } from '../lib/prepare-read.js'
 import type { Outcome } from '../lib/ratios.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
@@ -176,8 +176,7 @@ describe('bench smoke', () => {
     try {
       // Only this child's table: another bench of the same target may be running.
       const table = postgresTable(id, running.pid)
-      const exists = async (): Promise<boolean> =>
-        (await client.query('SELECT to_regclass($1) AS t', [`"${table}"`])).rows[0]?.t !== null
+      const exists = (): Promise<boolean> => benchTableExists(client, table)
       expect(await exists()).toBe(true)
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`)
       expect(Number(rows[0]?.n)).toBeGreaterThan(0)

@@ -21,7 +21,7 @@ import {
   needsPostgres,
   needsRedis,
 } from '../lib/instruction-scenarios.js'
-import { postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
+import { benchTableExists, postgresReachable, postgresTable, postgresUrl } from '../lib/postgres.js'
 import { redisHost, redisPort, redisReachable } from '../lib/redis.js'
 import { bundle } from '../lib/spawn-server.js'
 
@@ -171,9 +171,8 @@ describe.skipIf(postgresGate.skip)('the PostgreSQL scenarios', () => {
       for (const scenario of scenarios) {
         // The loop exits non-zero unless every answer is 200 {"user":"bench"}.
         const run = promisify(execFile)(process.execPath, [entry, scenario, '200', '20'])
-        const table = `"${postgresTable(`instructions-${scenario}`, run.child.pid)}"`
-        const exists = async (): Promise<boolean> =>
-          (await client.query('SELECT to_regclass($1) AS t', [table])).rows[0]?.t !== null
+        const table = postgresTable(`instructions-${scenario}`, run.child.pid)
+        const exists = (): Promise<boolean> => benchTableExists(client, table)
         // While it runs its table is there (each scenario and process its own)...
         let seen = false
         while (run.child.exitCode === null) {
