@@ -340,6 +340,28 @@ describe('JWT session cookies under attack (SECURITY.md)', () => {
       await refused(await forge(header({ b64: false }), body(), me.sign))
       await refused(await forge(header({ crit: [] }), body(), me.sign))
     })
+
+    // A forgiving base64url decoder (jose's, atob's) reads padding, whitespace and unused
+    // trailing bits, so one signed token could be sent under endless spellings, each a
+    // new entry of the verified-token cache. Only the canonical spelling verifies.
+    it('one token, one spelling: padding, whitespace and non-zero unused bits are refused', async () => {
+      const [head, payload, signature] = legit.split('.') as [string, string, string]
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      // 64 signature bytes take 86 characters: the last one carries 4 unused bits.
+      const last = alphabet.indexOf(signature.at(-1) as string)
+      const unusedBits = `${signature.slice(0, -1)}${alphabet[last ^ 1]}`
+      for (const spelling of [
+        `${signature}==`,
+        `${signature.slice(0, 20)}\t${signature.slice(20)}`,
+        `${signature.slice(0, 20)} ${signature.slice(20)}`,
+        `${signature.slice(0, 20)}+${signature.slice(21)}`,
+        unusedBits,
+      ]) {
+        await refused(`${head}.${payload}.${spelling}`)
+      }
+      await refused(`${head}=.${payload}.${signature}`)
+      await refused(`${head}.${payload}=.${signature}`)
+    })
   })
 
   describe('signature and payload integrity', () => {

@@ -1,12 +1,15 @@
 import { MAX_COOKIE_SIZE } from '../cookie/index.js'
 import { CookieError } from '../errors.js'
+import { base64url } from '../lib/base64url.js'
+import { base64urlDecode } from '../lib/base64url-decode.js'
 import { LruCache } from '../lib/lru-cache.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
 import type { JsonValue, SessionRecord } from '../store/session-record.js'
 import type { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { signingKeyOf, verificationKeyOf } from './jwt-key-set.js'
 import type { ResolvedJwtOptions } from './jwt-session-options.js'
-import { type Jose, loadJose } from './lib/load-jose.js'
+import type { JwtKeyEntry } from './lib/import-jwt-key.js'
+import { subtleParams } from './lib/subtle-params.js'
 
 /**
  * The reserved session key where earlier versions kept the JWT claims of the user's
@@ -94,10 +97,17 @@ export class SessionJwtCodec {
       for (const f of o.fields) if (Object.hasOwn(stored, f)) payload[f] = stored[f] as JsonValue
     }
     const key = signingKeyOf(o.keys)
-    const { CompactSign } = await loadJose()
-    const token = await new CompactSign(encoder.encode(JSON.stringify(payload)))
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: o.typ })
-      .sign(key.signKey as CryptoKey)
+    // RFC 7515 §7.1 compact serialization, signed by Web Crypto.
+    const header = base64url(
+      encoder.encode(JSON.stringify({ alg: key.alg, kid: key.kid, typ: o.typ })),
+    )
+    const input = `${header}.${base64url(encoder.encode(JSON.stringify(payload)))}`
+    const signature = await crypto.subtle.sign(
+      subtleParams(key.alg),
+      key.signKey as CryptoKey,
+      encoder.encode(input),
+    )
+    const token = `${input}.${base64url(new Uint8Array(signature))}`
     const size = this.#cookieName.length + token.length
     if (size > MAX_COOKIE_SIZE) throw this.#tooLarge(size, payload)
     return token
@@ -154,12 +164,18 @@ export class SessionJwtCodec {
     return this.#accept(verified, now, acceptExpired)
   }
 
+  /**
+   * The header, then the signature, then the claims. Every segment must be canonical
+   * unpadded base64url, so one token has one spelling: jose's decoder also reads
+   * padding, whitespace and unused trailing bits, which let one token be sent under
+   * endless spellings, each verified and cached on its own.
+   */
   async #verify(token: string, now: number): Promise<Verified | null> {
     const o = this.#o
     const parts = token.split('.')
     if (parts.length !== 3) return null
-    const jose = await loadJose()
-    const header = json(jose, parts[0] as string)
+    const [head, body, tail] = parts as [string, string, string]
+    const header = jsonObject(base64urlDecode(head))
     if (!header) return null
     // RFC 7515 §4.1.11: an unknown critical extension must be refused; `b64: false`
     // (RFC 7797) changes what the signature covers. Session JWTs use neither.
@@ -168,23 +184,30 @@ export class SessionJwtCodec {
     // `jwk`, `jku`, `x5u`, `x5c` headers are never read (RFC 8725 §3.10).
     const entry = verificationKeyOf(o.keys, header.kid, header.alg, now)
     if (!entry) return null
-    let payloadBytes: Uint8Array
+    const payload = base64urlDecode(body)
+    const signature = base64urlDecode(tail)
+    if (!payload || !signature) return null
+    // RFC 7515 §5.2: the signing input is the ASCII of the two segments as received.
+    let valid: boolean
     try {
-      const result = await jose.compactVerify(token, entry.verifyKey, { algorithms: [entry.alg] })
-      payloadBytes = result.payload
+      const input = encoder.encode(`${head}.${body}`)
+      valid = await crypto.subtle.verify(subtleParams(entry.alg), entry.verifyKey, signature, input)
     } catch {
       return null
     }
-    // Claims only after the signature (RFC 8725 §3.9 order: nothing unsigned is trusted).
+    return valid ? this.#claims(header, payload, entry) : null
+  }
+
+  // Claims only after the signature (RFC 8725 §3.9 order: nothing unsigned is trusted).
+  #claims(
+    header: Record<string, unknown>,
+    payload: Uint8Array,
+    entry: JwtKeyEntry,
+  ): Verified | null {
+    const o = this.#o
     if (!typeMatches(header.typ, o.typ)) return null
-    let claims: unknown
-    try {
-      claims = JSON.parse(decoder.decode(payloadBytes))
-    } catch {
-      return null
-    }
-    if (!claims || typeof claims !== 'object' || Array.isArray(claims)) return null
-    const c = claims as Record<string, JsonValue>
+    const c = jsonObject(payload) as Record<string, JsonValue> | null
+    if (!c) return null
     if (c.iss !== o.issuer) return null
     if (!audienceMatches(c.aud, o.audience)) return null
     if (typeof c.sid !== 'string') return null
@@ -221,9 +244,11 @@ export class SessionJwtCodec {
   }
 }
 
-function json(jose: Jose, segment: string): Record<string, unknown> | null {
+/** The JSON object that `bytes` spell in UTF-8, else `null` (arrays and scalars too). */
+function jsonObject(bytes: Uint8Array | null): Record<string, unknown> | null {
+  if (!bytes) return null
   try {
-    const value: unknown = JSON.parse(decoder.decode(jose.base64url.decode(segment)))
+    const value: unknown = JSON.parse(decoder.decode(bytes))
     return value && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : null

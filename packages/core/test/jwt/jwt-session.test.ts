@@ -16,7 +16,7 @@ import {
   setJwtClaims,
 } from '@tessera/core'
 import { ManualClock } from '@tessera/testing'
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
+import { CompactSign, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { attributes, cookieFrom, request, SECRET, T0 } from '../support/harness.js'
 import { edKeySet } from '../support/jwt-keys.js'
@@ -33,8 +33,11 @@ const ada = {
 }
 
 let keys: JwtKeySet
+let privateKey: CryptoKey
 beforeAll(async () => {
-  keys = (await edKeySet()).keys
+  const set = await edKeySet()
+  keys = set.keys
+  privateKey = set.pair.privateKey
 })
 
 function jwtHarness(
@@ -91,6 +94,16 @@ describe('the session cookie is a JWT', () => {
     const record = await store.get(id)
     expect(record?.credentials.cookie).toBe(createHash('sha256').update(secret).digest('base64url'))
     expect(JSON.stringify(record)).not.toContain(secret)
+  })
+
+  it("is jose's compact JWS of its header and claims, byte for byte (Ed25519 signs deterministically)", async () => {
+    const token = tokenOf(await loggedIn(jwtHarness().manager))
+    const [head, body] = token.split('.') as [string, string]
+    const json = (segment: string) => Buffer.from(segment, 'base64url').toString('utf8')
+    const byJose = await new CompactSign(new TextEncoder().encode(json(body)))
+      .setProtectedHeader(JSON.parse(json(head)))
+      .sign(privateKey)
+    expect(token).toBe(byJose)
   })
 
   it('the app reads its own token: the session is alive and nothing is re-sent while the token is fresh', async () => {

@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.js'
 import { isJwtAlgorithm, type JwtAlgorithm } from '../jwt-algorithm.js'
 import { loadJose } from './load-jose.js'
 import { pemAlgorithm } from './pem-algorithm.js'
+import { subtleParams } from './subtle-params.js'
 
 /** A public JWK as published in a JWKS: only the public members, plus `kid`, `alg`, `use`. */
 export type PublicJwk = Record<string, string>
@@ -268,19 +269,6 @@ async function assertPair(
   const signature = await crypto.subtle.sign(params, signKey, data)
   if (!(await crypto.subtle.verify(params, verifyKey, signature, data))) {
     throw new ConfigError(`${label}.key: its private and public members do not form one key pair`)
-  }
-}
-
-function subtleParams(alg: JwtAlgorithm): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
-  switch (alg) {
-    case 'ES256':
-      return { name: 'ECDSA', hash: 'SHA-256' }
-    case 'PS256':
-      return { name: 'RSA-PSS', saltLength: 32 }
-    case 'RS256':
-      return { name: 'RSASSA-PKCS1-v1_5' }
-    default:
-      return { name: 'Ed25519' }
   }
 }
 
