@@ -16,18 +16,19 @@ describe.each<Exclude<JwtAlgorithm, 'HS256'>>(['EdDSA', 'ES256', 'RS256', 'PS256
   (alg) => {
     let token: string
     let publicKey: CryptoKey
+    let privateKey: CryptoKey
     let verify: (token: string) => Promise<unknown>
 
     beforeAll(async () => {
       const pair = await keyPair(alg, `${alg}-1`)
-      publicKey = pair.publicKey
+      ;({ publicKey, privateKey } = pair)
       const keys = await JwtKeySet.fromJson({ keys: [pair.publicJwk as JWK] })
       verify = createSessionJwtVerifier({ keys, issuer: ISSUER, audience: ISSUER })
       const now = Math.floor(Date.now() / 1000)
       const claims = { iss: ISSUER, aud: ISSUER, iat: now, exp: now + 300, sid: 'id.secret' }
       token = await new CompactSign(encoder.encode(JSON.stringify(claims)))
         .setProtectedHeader({ alg, kid: `${alg}-1`, typ: TYP })
-        .sign(pair.privateKey)
+        .sign(privateKey)
     })
 
     async function joseAccepts(t: string): Promise<boolean> {
@@ -66,10 +67,7 @@ describe.each<Exclude<JwtAlgorithm, 'HS256'>>(['EdDSA', 'ES256', 'RS256', 'PS256
       )
     })
 
-    it('a token re-signed with random claims verifies in both, or in neither', async () => {
-      const pair = await keyPair(alg, `${alg}-1`)
-      const keys = await JwtKeySet.fromJson({ keys: [pair.publicJwk as JWK] })
-      const check = createSessionJwtVerifier({ keys, issuer: ISSUER, audience: ISSUER })
+    it('a token jose signs with random claims and typ verifies exactly when they are valid', async () => {
       const now = Math.floor(Date.now() / 1000)
       const claims = fc.record(
         {
@@ -87,7 +85,7 @@ describe.each<Exclude<JwtAlgorithm, 'HS256'>>(['EdDSA', 'ES256', 'RS256', 'PS256
         fc.asyncProperty(claims, typ, async (c, t) => {
           const signed = await new CompactSign(encoder.encode(JSON.stringify(c)))
             .setProtectedHeader({ alg, kid: `${alg}-1`, typ: t })
-            .sign(pair.privateKey)
+            .sign(privateKey)
           const valid =
             c.iss === ISSUER &&
             (c.aud === ISSUER || Array.isArray(c.aud)) &&
@@ -95,7 +93,7 @@ describe.each<Exclude<JwtAlgorithm, 'HS256'>>(['EdDSA', 'ES256', 'RS256', 'PS256
             c.exp === now + 300 &&
             c.sid === 'id.secret' &&
             t !== 'JWT'
-          expect((await check(signed)) !== null).toBe(valid)
+          expect((await verify(signed)) !== null).toBe(valid)
         }),
         { numRuns: alg === 'EdDSA' ? 200 : 40 },
       )

@@ -1,5 +1,5 @@
 /** The jose module, as `import('jose')` gives it. */
-export type Jose = typeof import('jose')
+type Jose = typeof import('jose')
 
 let loading: Promise<Jose> | undefined
 
@@ -11,7 +11,7 @@ let loading: Promise<Jose> | undefined
  *
  * @example
  * ```ts
- * const { compactVerify } = await loadJose()
+ * const { importJWK } = await loadJose()
  * ```
  */
 export function loadJose(): Promise<Jose> {
