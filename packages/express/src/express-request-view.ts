@@ -22,6 +22,8 @@ type ParsedRequest = Request & { _body?: boolean }
 export class ExpressRequestView implements RequestView {
   readonly method: string
   readonly url: string
+  /** The `Host` header `url` is built from: `allowedHosts` checks it whole. */
+  readonly host: string
   readonly ip: string | undefined
   /** Own and bound: the lifecycle hands it on unbound (to the session, for its token). */
   readonly header: (name: string) => string | undefined
@@ -43,7 +45,8 @@ export class ExpressRequestView implements RequestView {
     this.#headers = headers
     this.header = (name) => recordHeader(headers, name)
     this.method = req.method
-    this.url = `${encrypted ? 'https' : 'http'}://${headers.host ?? ''}${req.originalUrl}`
+    this.host = headers.host ?? ''
+    this.url = `${encrypted ? 'https' : 'http'}://${this.host}${req.originalUrl}`
     this.ip = ip
     this.#parsed = (req as ParsedRequest)._body === true || req.readableEnded
   }

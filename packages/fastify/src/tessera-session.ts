@@ -20,6 +20,7 @@ import {
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { replyHeaderWriter, sendAnswer } from './lib/reply-headers.js'
+import { routedPath } from './lib/routed-path.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -69,9 +70,15 @@ const plugin: FastifyPluginAsync<TesseraSessionOptions> = async (fastify, option
   // hook costs every request a promise and a tick.
   fastify.addHook('onRequest', (request, reply, done) => {
     const config = perRoute ? request.routeOptions.config : undefined
+    const host = request.host
     const view: RequestView = {
       method: request.raw.method ?? request.method,
-      url: `${request.protocol}://${request.host}${request.url}`,
+      url: `${request.protocol}://${host}${request.url}`,
+      host,
+      // The path Fastify routes on, never read back out of a URL built from `Host`.
+      get path() {
+        return routedPath(request.url)
+      },
       header: (name) => recordHeader(request.headers, name),
       headers: () => headersFromRecord(request.headers),
       ip: clientIp(request),

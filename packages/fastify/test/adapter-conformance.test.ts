@@ -61,6 +61,7 @@ async function routes({ manager, users, options }: AdapterSetupOptions): Promise
         username: (request.user as AuthUser).username,
       }))
       members.get('/open', { config: { allowAnonymous: true } }, async () => ({ open: true }))
+      members.get('/plain', async () => ({ plain: true }))
     },
     { prefix: '/members' },
   )

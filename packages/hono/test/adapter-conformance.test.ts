@@ -47,6 +47,7 @@ function routes({ manager, users, options }: AdapterSetupOptions): Hono<SessionE
     c.json({ username: (c.var as { user: AuthUser }).user.username }),
   )
   app.get('/members/open', (c) => c.json({ open: true }))
+  app.get('/members/plain', (c) => c.json({ plain: true }))
   app.get('/redirect', async (c) => {
     await c.var.session.set('redirected', true)
     return Response.redirect(new URL('/static', c.req.url).href, 302)

@@ -52,6 +52,7 @@ function app({
     async (request, context) => {
       const { pathname } = new URL(request.url)
       if (pathname === '/members/open') return json({ open: true })
+      if (pathname === '/members/plain') return json({ plain: true })
       if (pathname === '/members/me') {
         const user = await requireUser(context, users)
         if (user instanceof Response) return user

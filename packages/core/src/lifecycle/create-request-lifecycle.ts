@@ -114,7 +114,8 @@ export function createRequestLifecycle<U extends AuthUser = AuthUser>(
         ? config.bodyLimit
         : undefined,
     open(view: RequestView): RequestScope<U> | Response {
-      if (hosts && !hosts.allowsUrl(view.url)) return disallowedHostResponse()
+      if (hosts && !(view.host === undefined ? hosts.allowsUrl(view.url) : hosts.allows(view.host)))
+        return disallowedHostResponse()
       if (
         jwks &&
         (view.method === 'GET' || view.method === 'HEAD') &&

@@ -13,12 +13,18 @@ import type { SharedSessions } from '../shared/shared-sessions.js'
  * ```
  */
 export interface LoginRequiredOptions {
-  /** Path prefixes of the group, each starting with `/` (`'/api/'` covers `/api/me/`). */
+  /**
+   * Path prefixes of the group, each starting with `/` (`'/api/'` covers `/api/me/`).
+   * Matched failing closed, as loosely as a router may read a path: `%` escapes decoded,
+   * any case, repeated slashes as one, with or without the final slash (`/%61pi/me`,
+   * `/API/me`, `//api/me` and `/api` are all in the group of `'/api/'`).
+   */
   paths: readonly string[]
   /**
    * Routes of the group anonymous requests may still reach: exact `"/path"` (any method)
    * or `"METHOD /path"` entries (a `GET` entry covers `HEAD`); no wildcards, so a route
-   * added to the group later needs a login until someone lists it.
+   * added to the group later needs a login until someone lists it. Matched on the path
+   * exactly as received: another spelling of an opted-out path needs a login.
    * @default []
    */
   allowAnonymous?: readonly string[]

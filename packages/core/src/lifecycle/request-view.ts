@@ -24,7 +24,19 @@ export interface RequestView {
    * decided) and the `Host` header as host. Checked against `allowedHosts`.
    */
   readonly url: string
-  /** The URL's path, when the framework has it at hand; parsed from `url` otherwise. */
+  /**
+   * The `Host` header `url` was built from, as received, when the adapter built `url`
+   * itself (Node's `req.url` is only a path): `allowedHosts` checks this value whole.
+   * Without it the check reads the host of `url`, which a Web runtime has parsed: a
+   * `/`, `?`, `#` or `\` inside a `Host` would end that host early, and what follows
+   * it would read as part of the path.
+   */
+  readonly host?: string | undefined
+  /**
+   * The path the framework routes on, when it has it at hand; parsed from `url`
+   * otherwise. An adapter that builds `url` itself passes it, so that no `Host` header
+   * can move the path that `loginRequired` and the JWKS route read.
+   */
   readonly path?: string | undefined
   /** One request header (the first of repeated ones), `null`/`undefined` when absent. */
   header(name: string): string | null | undefined

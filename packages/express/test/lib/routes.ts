@@ -65,6 +65,9 @@ export function routes(
     app.get('/members/open', (_req, res) => {
       res.json({ open: true })
     })
+    app.get('/members/plain', (_req, res) => {
+      res.json({ plain: true })
+    })
   }
   app.get('/redirect', async (req, res) => {
     await req.session.set('redirected', true)

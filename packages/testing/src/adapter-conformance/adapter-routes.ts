@@ -70,6 +70,11 @@ export interface AdapterRoutes {
   'GET /members/me': { username: string }
   /** The group's opt-out: `{ open: true }` for anyone, without touching the session. */
   'GET /members/open': { open: true }
+  /**
+   * In the group, with no guard of its own: only the entry point's `loginRequired`
+   * keeps anonymous requests out. `{ plain: true }`.
+   */
+  'GET /members/plain': { plain: true }
   /** The entry point's JWKS route (`jwks: true`): `manager.jwks()` as JSON. */
   'GET /.well-known/jwks.json': { keys: Record<string, string>[] }
 }

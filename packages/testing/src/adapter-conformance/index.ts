@@ -7,3 +7,4 @@ export {
 } from './describe-adapter.js'
 export { faultyStore, type StoreFault } from './faulty-store.js'
 export { hostileCookieHeader } from './hostile-cookie-header.js'
+export { type RawAnswer, rawRequest } from './raw-request.js'

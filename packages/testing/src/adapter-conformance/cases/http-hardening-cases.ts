@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { visitForCsrfToken } from '../csrf-visit.js'
 import { faultyStore } from '../faulty-store.js'
+import { rawRequest } from '../raw-request.js'
 import { type AdapterSuiteContext, HTTP, listHas, sessionCookie } from '../suite-context.js'
 
 /** A Tessera JSON error: status, `code`, `nosniff`, and no session cookie set. */
@@ -26,6 +27,27 @@ export function httpHardeningCases(ctx: AdapterSuiteContext): void {
       const other = await app.send('/session-token', { base: 'http://evil.example' })
       await expectJsonError(other, 400, 'DISALLOWED_HOST')
     })
+
+    // Over a socket: neither fetch nor a Web Request lets such a Host through. A server
+    // that builds its URL from `Host` would end the host at the `/`, `?`, `#` or `\`
+    // and read the rest as path (a login-required route's path among them).
+    if (ctx.realPort)
+      it('allowedHosts: an allowed host followed by a path, query, fragment or backslash is 400', async () => {
+        const app = await ctx.open({ allowedHosts: ['adapter.test'] })
+        const url = app.app.url as string
+        expect((await rawRequest(url, '/get/x', 'adapter.test')).status).toBe(200)
+        for (const host of [
+          'adapter.test/x',
+          'adapter.test/members/open?',
+          'adapter.test?x',
+          'adapter.test#x',
+          'adapter.test\\@evil.example',
+          'adapter.test:80/x',
+        ]) {
+          const res = await rawRequest(url, '/members/me', host)
+          expect({ host, status: res.status }).toEqual({ host, status: 400 })
+        }
+      })
 
     it('allowedHosts: a spoofed Host with a matching Origin does not pass CSRF', async () => {
       const app = await ctx.open({ allowedHosts: ['adapter.test'] })

@@ -21,6 +21,33 @@ export function userCases(ctx: AdapterSuiteContext): void {
       expect(sessionSetCookies(open)).toEqual([])
     })
 
+    // Routers read paths loosely: Fastify decodes `%` escapes before routing, Express
+    // routes case-insensitively, slash options merge or drop slashes. A spelling that
+    // reaches a route of the group must not skip the group's login.
+    it('no other spelling of a path in the group reaches its handler anonymously', async () => {
+      const app = await ctx.open()
+      const spellings = [
+        '/%6Dembers/plain',
+        '/%6d%65mbers/plain',
+        '/members/%70lain',
+        '/MEMBERS/plain',
+        '/Members/Plain',
+        '/members%2Fplain',
+        '//members/plain',
+        '/members//plain',
+        '/members/plain/',
+        '/members/plain?x=/open',
+      ]
+      expect((await app.send('/members/plain')).status).toBe(401)
+      for (const path of spellings) {
+        const res = await app.send(path)
+        expect({ path, status: res.status }).toEqual({
+          path,
+          status: res.status === 404 ? 404 : 401,
+        })
+      }
+    })
+
     it('hands the logged-in user to the handler, looked up once for group and route guards', async () => {
       const app = await ctx.open()
       const cookie = sessionCookie(await app.send('/login', { method: 'POST' }))
