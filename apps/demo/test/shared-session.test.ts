@@ -44,17 +44,23 @@ describe('demo: two sites by host name, one store (django-shared-session)', () =
 
   it('renders the loader into the shell of a logged-in page only', async () => {
     const client = new Client(overHttp, siteB)
-    const anonymous = await (await client.request('/')).text()
-    expect(anonymous).not.toContain('/shared-session/')
+    const anonymousPage = await client.request('/')
+    expect(await anonymousPage.text()).not.toContain('/shared-session/')
+    expect(anonymousPage.headers.get('cache-control')).toBe('no-cache')
     expect((await client.login('admin', 'admin')).status).toBe(200)
-    const html = await (await client.request('/')).text()
+    const page = await client.request('/')
+    // The loader's codes are bearer credentials until redeemed: no cache may keep them.
+    expect(page.headers.get('cache-control')).toBe('no-store')
+    const html = await page.text()
     const src = /<script async src="([^"]+)" referrerpolicy="origin"><\/script><\/head>/.exec(
       html,
     )?.[1]
     expect(src).toMatch(
       new RegExp(`^${siteA.replace(/\./g, '\\.')}/shared-session/[A-Za-z0-9_-]+\\.js$`),
     )
-    const loader = (await (await client.request('/shared-session/loader.json')).json()) as {
+    const loaderAnswer = await client.request('/shared-session/loader.json')
+    expect(loaderAnswer.headers.get('cache-control')).toBe('no-store')
+    const loader = (await loaderAnswer.json()) as {
       scripts: string[]
     }
     expect(loader.scripts).toHaveLength(1)

@@ -147,6 +147,14 @@ export class SessionOperations {
   }
 
   /**
+   * The response will carry a credential in its body or its `Location` (a shared-session
+   * transfer code), as `getSessionToken()` does: it is sent `Cache-Control: no-store`.
+   */
+  showsCredential(): void {
+    this.#state.tokenShown = true
+  }
+
+  /**
    * Whether the request carries a session header token (`X-Session-Token`), valid or
    * not: read without loading the session. Only such a request can be authenticated by
    * one (`Session.authenticatedByToken`).

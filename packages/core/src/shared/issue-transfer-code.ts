@@ -10,7 +10,8 @@ import { holdsLiveCredential, pruneTransfers } from './lib/transfer-entries.js'
  * site and the expiry), never the session's own credential. Written with the manager's
  * compare-and-set, so a concurrent save of the session neither loses the code nor is
  * overwritten by it. Rotation (`cycleKey`) and logout (`flush`) kill outstanding codes
- * with every other credential.
+ * with every other credential. The response is then sent `Cache-Control: no-store`, as
+ * one that shows a header token is: the code is a bearer credential until redeemed.
  *
  * Returns `null` when there is nothing to share: no stored session, or an empty one.
  *
@@ -37,6 +38,13 @@ export async function issueTransferCode(
     const credentials = pruneTransfers(fresh.credentials, now)
     credentials[credentialKey({ kind: 'transfer', expiresAt: now + ttlMs, tag, destination })] =
       hash
-    return { write: { ...fresh, credentials }, done: () => code.value }
+    return {
+      write: { ...fresh, credentials },
+      done: () => {
+        // The page or redirect that carries the code must not be cached.
+        ops.showsCredential()
+        return code.value
+      },
+    }
   })
 }

@@ -69,6 +69,19 @@ describe('shared sessions: the script path (django-shared-session)', () => {
     expect(record?.credentials[transfer as string]).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
+  it('a page that carries transfer codes is sent no-store; one with nothing to share is not', async () => {
+    const { app } = setup()
+    const browser = new TestBrowser()
+    const anonymous = await browser.fetch(app, `${A}/`)
+    expect(scriptUrls(await anonymous.text())).toEqual([])
+    expect(anonymous.headers.get('cache-control')).toBeNull()
+    await browser.fetch(app, `${A}/login`, { method: 'POST' })
+    const page = await browser.fetch(app, `${A}/`)
+    expect(scriptUrls(await page.text())).toHaveLength(1)
+    // Each code is a bearer credential until redeemed: no cache may keep the page.
+    expect(page.headers.get('cache-control')).toBe('no-store')
+  })
+
   it('redeemed twice: the second answer is an empty 400 that sets nothing', async () => {
     const { app, manager } = setup()
     const { seen, settle } = events(manager)
