@@ -10,6 +10,7 @@ import express from 'express'
 import type { Request, RequestHandler } from 'express-serve-static-core'
 import { ExpressRequestView } from './express-request-view.js'
 import { defineSessionProperty, keepSession } from './session-property.js'
+import { type RouterFactory, watchErrorPath } from './watch-error-path.js'
 
 declare global {
   namespace Express {
@@ -45,10 +46,13 @@ type ParsedRequest = Request & { _body?: boolean }
  * no parser read yet is read here, and its token field left on `req.body`). The session
  * is saved when the response starts, and `Set-Cookie`, `Vary: Cookie` and
  * `Cache-Control: no-store` are added before the headers go out. As in Django, nothing
- * is saved on a 5xx — which is also what Express's error path sends. A store failure
- * while saving answers `503` JSON; an error that is not Tessera's goes to `next(err)`.
- * Register `storeErrorHandler()` after the routes so a store failure inside a handler
- * answers `503` too. `trustProxy` is this middleware's own: Express's `trust proxy`
+ * is saved on a 5xx, nor when the handler threw or called `next(err)`: the answer the
+ * error middleware writes saves nothing and sets no session cookie, whatever its status
+ * (an http-errors `400` included). A store failure while saving answers `503` JSON; an
+ * error that is not Tessera's goes to `next(err)`. Register `storeErrorHandler()` after
+ * the routes (required): a store failure inside a handler then answers `503` too, and
+ * an error never reaches Express's final handler unseen (that one's `4xx` would be
+ * saved). `trustProxy` is this middleware's own: Express's `trust proxy`
  * setting is not consulted, so one option decides. Bad options throw `ConfigError` here.
  *
  * @example
@@ -71,6 +75,9 @@ export function session<U extends AuthUser = AuthUser>(
   // (Typed through a cast: the repository's root typecheck sees the bench's minimal
   // ambient 'express' module, which has no `response`.)
   prepareNodeResponseGate((express as unknown as { response: object }).response)
+  // An error on its way to the app's error middleware is recorded on the gate, so its
+  // answer saves nothing whatever its status (see there).
+  watchErrorPath((express as unknown as { Router?: RouterFactory }).Router)
   // req.session: an accessor on Express's request prototype, defined once (see there).
   const expressRequest = (express as unknown as { request: object }).request
   defineSessionProperty(expressRequest)

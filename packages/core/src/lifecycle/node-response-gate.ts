@@ -34,6 +34,13 @@ export interface NodeResponseGate {
   /** `'saving'`: `scope.finish` is under way and the response's calls are queued. */
   phase: 'open' | 'saving'
   readonly queue: Array<[Method, unknown[]]>
+  /**
+   * The error the framework's error path took the request with, once the adapter saw
+   * it (`undefined` until then): the response the gate holds next is that error's
+   * answer, so `scope.finish` gets the error and nothing is saved (a `StoreError`
+   * still becomes the `503`).
+   */
+  thrown: unknown
 }
 
 // Each response's gate, beside it rather than on it: Express swaps the prototype of
@@ -89,7 +96,9 @@ export async function sendNodeResponse(res: NodeResponse, response: Response): P
  * `flushHeaders`) is queued on its first call, `scope.finish` runs, its headers are
  * added while they can still change, and the calls are replayed in order. When nothing
  * needs the store (most requests only read), nothing is held. A replacement (the `503`)
- * is sent instead; an error that is not Tessera's goes to Express's `next(err)`.
+ * is sent instead; an error that is not Tessera's goes to Express's `next(err)`. Once
+ * the adapter records an error on the gate (`thrown`), the response it holds is that
+ * error's answer and is sent without saving, whatever its status.
  *
  * The gated methods go on the prototype just below the one that defines `writeHead`
  * (Node's `ServerResponse.prototype`): under Express that is Express's own response
@@ -113,7 +122,7 @@ export function gateNodeResponse(
     end: below.end,
     flushHeaders: below.flushHeaders,
   }
-  gates.set(res, { scope, next, original, phase: 'open', queue: [] })
+  gates.set(res, { scope, next, original, phase: 'open', queue: [], thrown: undefined })
 }
 
 /**
@@ -207,17 +216,44 @@ function gated(host: object, method: Method): Writer {
   }
 }
 
-/** Headers passed to `writeHead` would overwrite the session's on replay: set them now. */
+/**
+ * Headers passed to `writeHead` would overwrite the session's on replay: set them now
+ * and take them out of the call. Node takes them as an object, as a flat array
+ * `[name, value, …]` or as `[name, value]` pairs. Each form replaces the headers it
+ * names; an array keeps its own repeats (`Vary` twice is one `Vary` of both values), as
+ * Node sends an array given to a response with no earlier header.
+ */
 function setHeadersNow(res: NodeResponse, args: unknown[]): void {
   const last = args[args.length - 1]
-  if (args.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last)) {
+  if (args.length < 2 || typeof last !== 'object' || last === null) return
+  if (!Array.isArray(last)) {
     args.pop()
     for (const [name, value] of Object.entries(
       last as Record<string, string | string[] | undefined>,
     )) {
       if (value !== undefined) res.setHeader(name, value as string)
     }
+    return
   }
+  const list = last as readonly unknown[]
+  const pairs = Array.isArray(list[0])
+  // An odd flat array stays in the call: Node rejects it (ERR_INVALID_ARG_VALUE).
+  if (!pairs && list.length % 2 !== 0) return
+  args.pop()
+  const step = pairs ? 1 : 2
+  for (let i = 0; i < list.length; i += step) {
+    const name = headerAt(list, i, pairs, 0)
+    if (name) res.removeHeader(name as string)
+  }
+  for (let i = 0; i < list.length; i += step) {
+    const name = headerAt(list, i, pairs, 0)
+    if (name) res.appendHeader(name as string, headerAt(list, i, pairs, 1) as string)
+  }
+}
+
+/** The name (`part` 0) or value (1) of the `i`th header of a `writeHead` array. */
+function headerAt(list: readonly unknown[], i: number, pairs: boolean, part: 0 | 1): unknown {
+  return pairs ? (list[i] as readonly unknown[])[part] : list[i + part]
 }
 
 function hold(res: NodeResponse, gate: NodeResponseGate, method: Method, args: unknown[]): unknown {
@@ -227,9 +263,12 @@ function hold(res: NodeResponse, gate: NodeResponseGate, method: Method, args: u
   }
   // writeHead(status, …) has not set statusCode yet.
   const status = method === 'writeHead' && typeof args[0] === 'number' ? args[0] : res.statusCode
+  const error = gate.thrown
   let done: ReturnType<RequestScope['finish']>
   try {
-    done = gate.scope.finish({ status })
+    // The answer to an error (Express's error path wrote it): nothing is saved.
+    done =
+      error === undefined ? gate.scope.finish({ status }) : gate.scope.finish({ error, status })
   } catch (e) {
     return fail(res, gate, e)
   }
@@ -261,7 +300,9 @@ function apply(res: NodeResponse, gate: NodeResponseGate, done: FinishedRequest)
 class NodeHeaderWriter implements HeaderWriter {
   constructor(private readonly res: NodeResponse) {}
   get(name: string): string | undefined {
-    return this.res.getHeader(name)?.toString()
+    const value = this.res.getHeader(name)
+    // A header set twice (appendHeader) is a list: one field value, as Fetch's `Headers` joins it.
+    return typeof value === 'object' ? value.join(', ') : value?.toString()
   }
   set(name: string, value: string): void {
     this.res.setHeader(name, value)
