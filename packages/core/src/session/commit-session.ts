@@ -1,5 +1,8 @@
+import { expiresAt, type SessionRecord } from '../store/session-record.js'
+import { upgradeRecord } from '../store/upgrade-record.js'
 import type { CommitResult } from './commit-result.js'
 import { createSession } from './create-session.js'
+import { holdsCredential } from './load-session.js'
 import { saveSession } from './save-session.js'
 import {
   clearSessionCookie,
@@ -20,7 +23,10 @@ const NOTHING: CommitResult = Object.freeze({
 /**
  * Django's `SessionMiddleware.process_response`: deletes a flushed session, creates a
  * new one worth storing, saves a modified one, slides the idle expiry of a read one at
- * most once per renewal interval, and says which headers the response needs.
+ * most once per renewal interval, and says which headers the response needs. A read
+ * session's cookie (renewed, or a session JWT re-issued) is sent only while the store
+ * still holds the credential the request loaded with: one store read on those paths,
+ * none on a read that needs neither.
  */
 export async function commitSession(state: SessionState): Promise<CommitResult> {
   const ready = commitNow(state)
@@ -57,16 +63,38 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   }
 
   const base = state.base
-  if (now - base.lastSeenAt >= o.renewalMs && state.credential) {
+  const credential = state.credential
+  if (!credential) return out
+  if (now - base.lastSeenAt >= o.renewalMs) {
     const idleExpiresAt = now + idleMsOf(o, base.meta)
     const touched = await loader.call('touch', (store) => store.touch(base.id, now, idleExpiresAt))
-    if (touched)
-      await sendSessionCookie(state, state.credential, { ...base, idleExpiresAt }, now, out)
-  } else if (state.jwtReissue && state.credential) {
-    // An expired, ageing or old-key JWT: a fresh token, no store write.
-    await sendSessionCookie(state, state.credential, base, now, out)
-  }
+    if (!touched) return out
+  } else if (!state.jwtReissue) return out
+  // Renewal (the touched session) or an expired, ageing or old-key JWT (a fresh token, no
+  // store write). Either sends the credential this request loaded with, which another
+  // request may have rotated (login) or ended (logout) since: sending it anyway would
+  // overwrite the browser's new cookie with a dead one, or mint a JWT that store-less
+  // verifiers accept for a session that is gone. So the store is asked first.
+  const current = await heldRecord(state, now)
+  if (current) await sendSessionCookie(state, credential, current, now, out)
   return out
+}
+
+/**
+ * The request's session as the store holds it now, when it is still live and still
+ * holds the credential the request loaded with; else `null`. One store read, on the
+ * rare paths that send a cookie for a session the request did not change.
+ */
+async function heldRecord(state: SessionState, now: number): Promise<SessionRecord | null> {
+  // A header token gets no cookie: nothing to check.
+  if (state.kind !== 'cookie' || !state.base || !state.credentialHash) return null
+  const id = state.base.id
+  const hash = state.credentialHash
+  const current = await state.loader.call('get', (store) => store.get(id))
+  if (!current || now >= expiresAt(current) || !holdsCredential(current, 'cookie', hash))
+    return null
+  // Old rows keep the JWT claims in their data: the token is issued from the fields.
+  return upgradeRecord(current)
 }
 
 /**

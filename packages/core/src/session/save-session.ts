@@ -18,8 +18,11 @@ import { draftIn, type SessionState } from './session-state.js'
  * Saves the request's changes to its stored session by compare-and-set. When another
  * request wrote first, this request's own ops are re-applied to the winning record, so
  * both land; if the winner no longer holds this request's credential (rotated, revoked)
- * these changes die with it. A session left empty is deleted rather than stored.
- * Returns `true` when the session is in the store afterwards.
+ * these changes die with it. A session left empty ends rather than being stored: by a
+ * compare-and-set too, which writes it without credentials (dead to every request from
+ * then on) and only then deletes it, so a write another request made since this one
+ * loaded is rebased on, never deleted. Returns `true` when the session is in the store
+ * afterwards.
  */
 export async function saveSession(state: SessionState, out: CommitResult): Promise<boolean> {
   const loader = state.loader
@@ -35,17 +38,20 @@ export async function saveSession(state: SessionState, out: CommitResult): Promi
       if (!current) return { stop: null }
       if (!first && !rebase(state, current)) return { stop: null }
       first = false
-      if (isEmptyDraft(draftIn(state))) {
-        emptied = true
-        return { stop: current }
-      }
-      return { write: nextRecord(state, current), done: (written) => written }
+      emptied = isEmptyDraft(draftIn(state))
+      // Ending the session is a write against the version in hand like any other: a
+      // bare delete would erase what a concurrent request (another tab, a login) wrote
+      // since. With no credential left nobody loads it or rebases onto it any more, so
+      // the delete that follows cannot take anyone's write with it.
+      const next = nextRecord(state, current)
+      return { write: emptied ? { ...next, credentials: {} } : next, done: (written) => written }
     },
     base,
   )
   const now = loader.clock()
   if (emptied && saved) {
-    // Everything was removed: the session ends rather than lingering empty.
+    // Everything was removed: the session ends rather than lingering empty (unreachable
+    // already: the write above left it no credential).
     await loader.call('delete', (store) => store.delete(saved.id))
     loader.emit({ type: 'destroyed', session: saved.id, at: now, reason: 'emptied' })
     clearSessionCookie(state, out)

@@ -5,6 +5,7 @@ import { expiryCases } from './cases/expiry-cases.js'
 import { readWriteCases } from './cases/read-write-cases.js'
 import { scanCases } from './cases/scan-cases.js'
 import { sessionDataCases } from './cases/session-data-cases.js'
+import { staleCommitCases } from './cases/stale-commit-cases.js'
 import { userIndexCases } from './cases/user-index-cases.js'
 import { makeRecord } from './make-record.js'
 import type { StoreHarness } from './store-harness.js'
@@ -37,7 +38,9 @@ export interface SessionStoreSuiteOptions {
  * compare-and-set updates under contention, version-preserving `touch`, expiry at the
  * exact boundary of `min(idleExpiresAt, absoluteExpiresAt)`, the per-user index, and
  * `deleteExpired`, session data keys such as `__proto__` and `constructor` staying plain
- * data through a `SessionManager` over the store, and the optional operator methods `scan` and `countExpired` when the
+ * data through a `SessionManager` over the store, the commits of a request that loaded
+ * before another one wrote, logged in or logged out (no write lost, no dead credential or
+ * JWT sent), and the optional operator methods `scan` and `countExpired` when the
  * store has them (skipped visibly when it does not).
  *
  * @example
@@ -96,5 +99,6 @@ export function describeSessionStore(
     concurrencyCases(ctx)
     scanCases(ctx)
     sessionDataCases(ctx)
+    staleCommitCases(ctx)
   })
 }
