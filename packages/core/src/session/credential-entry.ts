@@ -7,7 +7,8 @@ import { constantTimeEqual } from '../lib/constant-time-equal.js'
  *
  * - `cookie`: the session cookie; `site` is set for a site that joined the session
  *   through django-shared-session (`cookie@<origin>`, one cookie credential per site).
- * - `token`: a header token (django-session-token), ordered by issue time.
+ * - `token`: a header token (django-session-token), ordered by issue time; `seq` is
+ *   random, so tokens issued in one millisecond have keys of their own.
  * - `transfer`: a one-time cross-domain transfer code for `destination`, live until
  *   `expiresAt` (django-shared-session).
  */
@@ -98,7 +99,9 @@ export function withTokens(
   // (PostgreSQL's jsonb sorts keys).
   const tokens = storedCredentials(all)
     .filter((c) => c.kind === 'token')
-    .sort((a, b) => (a.kind === 'token' && b.kind === 'token' ? a.issuedAt - b.issuedAt : 0))
+    .sort((a, b) =>
+      a.kind === 'token' && b.kind === 'token' ? a.issuedAt - b.issuedAt || a.seq - b.seq : 0,
+    )
   for (const { key } of tokens.slice(0, Math.max(0, tokens.length - MAX_TOKENS))) delete all[key]
   return all
 }

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors.js'
+import type { RandomSource } from '../lib/random.js'
 import type { JsonValue, SessionData } from '../store/session-record.js'
 import { LEGACY_KEYS } from '../store/upgrade-record.js'
 import { isEmptyDraft, ownRecord, type SessionOp } from './session-draft.js'
@@ -105,8 +106,9 @@ export class Session {
     const token = state.loader.newCredential(id)
     state.issuedToken = token
     state.modified = true
-    // The key orders tokens by issue time so the oldest can be dropped past the limit.
-    const key = `token:${state.loader.clock()}:${Object.keys(draftIn(state).added).length}`
+    // The key orders tokens by issue time so the oldest can be dropped past the limit; a
+    // random sequence number keeps apart the tokens of one millisecond (two tabs).
+    const key = `token:${state.loader.clock()}:${randomSeq(state.loader.random)}`
     this.#apply({ t: 'token', key, hash: await state.loader.hashSecret(token.secret) })
     return token.value
   }
@@ -265,4 +267,11 @@ export class Session {
 function assertKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0)
     throw new ArgumentError('Session keys are non-empty strings')
+}
+
+/** A random 48-bit integer: a token key's sequence number (digits, as stored keys hold). */
+function randomSeq(random: RandomSource): number {
+  let seq = 0
+  for (const byte of random(6)) seq = seq * 256 + byte
+  return seq
 }

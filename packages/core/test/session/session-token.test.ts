@@ -130,6 +130,32 @@ describe('header tokens (django-session-token)', () => {
     expect(alive).toEqual([false, false, true, true, true, true, true, true, true, true])
   })
 
+  it('tokens issued in one millisecond, by one request or by concurrent ones, all stay alive', async () => {
+    const { manager } = harness()
+    const cookie = cookieFrom(await withToken(manager, undefined, (s) => s.set('a', 1)))
+    // Two tabs render a page at the same clock tick (one after the other, then at once),
+    // and one request issues two.
+    const tokens: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const s = manager.open({ cookie, secure: false })
+      tokens.push(await s.getSessionToken())
+      await manager.commit(s)
+    }
+    const tabs = [0, 1, 2].map(() => manager.open({ cookie, secure: false }))
+    tokens.push(...(await Promise.all(tabs.map((s) => s.getSessionToken()))))
+    await Promise.all(tabs.map((s) => manager.commit(s)))
+    const alive = []
+    for (const t of tokens) {
+      let ok = false
+      await withToken(manager, t, async (s) => {
+        ok = await s.authenticatedByToken()
+      })
+      alive.push(ok)
+    }
+    expect(new Set(tokens).size).toBe(5)
+    expect(alive).toEqual([true, true, true, true, true])
+  })
+
   it('Authorization: Bearer only when enabled; a custom header name; never the cookie or authorization header names', async () => {
     const store = new MemoryStore()
     const plain = new SessionManager({ store, secret: SECRET })
