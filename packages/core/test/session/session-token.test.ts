@@ -39,6 +39,19 @@ async function issueToken(
   return token
 }
 
+/** For each token, whether a request carrying it is authenticated by it. */
+async function aliveTokens(manager: SessionManager, tokens: string[]): Promise<boolean[]> {
+  const alive: boolean[] = []
+  for (const t of tokens) {
+    let ok = false
+    await withToken(manager, t, async (s) => {
+      ok = await s.authenticatedByToken()
+    })
+    alive.push(ok)
+  }
+  return alive
+}
+
 describe('header tokens (django-session-token)', () => {
   it('getSessionToken creates and stores a session even with no data; the token loads it', async () => {
     const { manager } = harness()
@@ -119,14 +132,7 @@ describe('header tokens (django-session-token)', () => {
       tokens.push(await s.getSessionToken())
       await manager.commit(s)
     }
-    const alive = []
-    for (const t of tokens) {
-      let ok = false
-      await withToken(manager, t, async (s) => {
-        ok = await s.authenticatedByToken()
-      })
-      alive.push(ok)
-    }
+    const alive = await aliveTokens(manager, tokens)
     expect(alive).toEqual([false, false, true, true, true, true, true, true, true, true])
   })
 
@@ -144,14 +150,7 @@ describe('header tokens (django-session-token)', () => {
     const tabs = [0, 1, 2].map(() => manager.open({ cookie, secure: false }))
     tokens.push(...(await Promise.all(tabs.map((s) => s.getSessionToken()))))
     await Promise.all(tabs.map((s) => manager.commit(s)))
-    const alive = []
-    for (const t of tokens) {
-      let ok = false
-      await withToken(manager, t, async (s) => {
-        ok = await s.authenticatedByToken()
-      })
-      alive.push(ok)
-    }
+    const alive = await aliveTokens(manager, tokens)
     expect(new Set(tokens).size).toBe(5)
     expect(alive).toEqual([true, true, true, true, true])
   })
