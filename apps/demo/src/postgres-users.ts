@@ -78,6 +78,9 @@ export class PostgresUsers implements DemoUsers {
   }
 
   async findByUsername(username: string): Promise<DemoUser | null> {
+    // PostgreSQL text cannot hold U+0000 (the query would fail as if the database were
+    // down): no user has such a name.
+    if (username.includes('\u0000')) return null
     const rows = await this.#query<Row>(
       'findByUsername',
       `SELECT * FROM ${this.#table} WHERE username = $1`,

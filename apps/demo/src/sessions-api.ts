@@ -49,7 +49,8 @@ const row = (s: ListedSession) => ({
  *   current one first, each with its public id, browser/OS, IP, created and last seen
  *   (ISO 8601); `fresh` says whether sensitive actions are allowed without a password.
  * - `DELETE /api/sessions/:id/` (a public id) → `{ detail, current }`, or `404` for an
- *   id that is not one of this user's sessions. Revoking the current one logs it out.
+ *   id that is not one of this user's sessions. Revoking the current one logs it out;
+ *   revoking another one needs a fresh login, as revoke-others does (`403`).
  * - `POST /api/sessions/revoke-others/` → `{ revoked }`: needs a fresh login
  *   (`FRESH_AGE`), otherwise `403 {"code": "reauthentication_required"}`.
  * - `POST /api/reauthenticate/` `{"password"}` → the session is fresh again.
@@ -109,20 +110,22 @@ export function createSessionsApi(deps: SessionsApiDeps): ApiRoutes {
     ),
 
     'DELETE /api/sessions/:id/': signedIn(async ({ session, params }) => {
-      const revoked = await management.revoke(session, params.id ?? '')
+      const id = params.id ?? ''
+      // Ending another session is what revoke-others does one at a time: it needs the same
+      // recent login. Ending this one is a logout and needs none.
+      const target = (await management.list(session)).find((listed) => listed.id === id)
+      if (!target) return json({ detail: 'Not found.' }, 404)
+      if (!target.current && !(await management.isFresh(session))) {
+        return needsRecentLogin('Signing out another session needs a recent login.')
+      }
+      const revoked = await management.revoke(session, id)
       if (!revoked) return json({ detail: 'Not found.' }, 404)
       return json({ detail: 'Session revoked.', current: revoked.current })
     }),
 
     'POST /api/sessions/revoke-others/': signedIn(async ({ session }) => {
       if (!(await management.isFresh(session))) {
-        return json(
-          {
-            detail: 'Signing out other sessions needs a recent login. Enter your password again.',
-            code: 'reauthentication_required',
-          },
-          403,
-        )
+        return needsRecentLogin('Signing out other sessions needs a recent login.')
       }
       return json({ revoked: await management.revokeOthers(session) })
     }),
@@ -181,4 +184,12 @@ export function createSessionsApi(deps: SessionsApiDeps): ApiRoutes {
 /** Both re-entry and a password change rotate the credential: a cookieless client needs its new token. */
 async function newToken(session: Session): Promise<{ sessionToken?: string }> {
   return session.loadedFromSessionToken ? { sessionToken: await session.getSessionToken() } : {}
+}
+
+/** `403 reauthentication_required`: the SPA asks for the password, then tries again. */
+function needsRecentLogin(what: string): ApiResult {
+  return json(
+    { detail: `${what} Enter your password again.`, code: 'reauthentication_required' },
+    403,
+  )
 }

@@ -144,6 +144,40 @@ describe.each(ADAPTERS)('your sessions API on %s', (adapter) => {
     expect(await whoami(laptop)).toBe('admin')
   })
 
+  it('revoking another session one at a time needs a fresh login too; revoking this one does not', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 11, 1, 12))
+    const { app } = await demo(adapter, { clock: clock.now, freshAge: 300 })
+    const laptop = await browserAs(app, CHROME)
+    const desktop = await browserAs(app, FIREFOX)
+    clock.advance(300_000)
+    const { sessions } = await sessionsOf(laptop)
+    const other = sessions.find((s) => !s.current) as Row
+    const stale = await laptop.request(`/api/sessions/${other.id}/`, { method: 'DELETE' })
+    expect(stale.status).toBe(403)
+    expect(await stale.json()).toEqual({
+      detail: 'Signing out another session needs a recent login. Enter your password again.',
+      code: 'reauthentication_required',
+    })
+    expect(await whoami(desktop)).toBe('admin')
+    // An id that is none of this user's sessions is still a 404, fresh or not.
+    const unknown = await laptop.request(`/api/sessions/${'A'.repeat(22)}/`, { method: 'DELETE' })
+    expect(unknown.status).toBe(404)
+
+    expect(
+      (await laptop.request('/api/reauthenticate/', { json: { password: 'admin' } })).status,
+    ).toBe(200)
+    const done = await laptop.request(`/api/sessions/${other.id}/`, { method: 'DELETE' })
+    expect(await done.json()).toEqual({ detail: 'Session revoked.', current: false })
+    expect(await whoami(desktop)).toBeNull()
+
+    // Ending its own session is a logout: no password, however old the login.
+    clock.advance(300_000)
+    const own = (await sessionsOf(laptop)).sessions.find((s) => s.current) as Row
+    const logout = await laptop.request(`/api/sessions/${own.id}/`, { method: 'DELETE' })
+    expect(await logout.json()).toEqual({ detail: 'Session revoked.', current: true })
+    expect(await whoami(laptop)).toBeNull()
+  })
+
   it('POST /api/password/ ends the other sessions and keeps the current one', async () => {
     const { app } = await demo(adapter)
     const laptop = await browserAs(app, CHROME)

@@ -46,7 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     return await dispatch(argv, io)
   } catch (error) {
     const failure = asCliError(error)
-    io.err(`tessera: ${redact(failure.message)}`)
+    // A driver message may quote attacker-chosen text (a Django database from elsewhere).
+    io.err(`tessera: ${terminalSafe(redact(failure.message))}`)
     return failure.exitCode
   }
 }

@@ -3,6 +3,7 @@ import type { Keyring } from '../keys/keyring.js'
 import { callStore, outageLogOption, type StoreCallPolicy } from '../store/call-store.js'
 import type { Clock } from '../store/session-store.js'
 import type { StoreOutageLog } from '../store/store-outage-log.js'
+import { clientKey } from './client-key.js'
 import type { RateLimitStore } from './rate-limit-store.js'
 
 /** At most `max` failed logins per `window` seconds. */
@@ -33,6 +34,16 @@ export interface LoginThrottleOptions {
    * @default { max: 50, window: 900 }
    */
   perAccount?: ThrottleLimit
+  /**
+   * How many leading bits of an IPv6 client address name one client in the per-client
+   * and account-and-client counters (32 to 128). Every IPv6 client owns at least a /64
+   * and may send from any address in it, so counting whole addresses would count
+   * nothing. IPv4 addresses (also IPv4-mapped ones, `::ffff:192.0.2.1`) count whole;
+   * brackets, a port, a zone id and letter case are ignored; a client string that is no
+   * IP address counts as given.
+   * @default 64
+   */
+  ipv6Prefix?: number
   /**
    * Milliseconds a counter-store call may take; a failure or timeout rejects with
    * `StoreError` (`STORE_UNAVAILABLE`/`STORE_TIMEOUT`), which adapters answer with 503,
@@ -100,6 +111,7 @@ export class LoginThrottle {
   readonly #limits: readonly [ThrottleLimit, ThrottleLimit, ThrottleLimit]
   readonly #clock: Clock
   readonly #calls: StoreCallPolicy
+  readonly #ipv6Prefix: number
 
   constructor(options: LoginThrottleOptions) {
     if (!options?.store || !options.keys)
@@ -112,6 +124,11 @@ export class LoginThrottle {
       limit('perAccount', options.perAccount, { max: 50, window: 900 }),
     ]
     this.#clock = options.clock ?? Date.now
+    const ipv6Prefix = options.ipv6Prefix ?? 64
+    // Shorter than a /32 (an ISP's allocation) would lump unrelated networks together.
+    if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 32 || ipv6Prefix > 128)
+      throw new ConfigError('ipv6Prefix must be a whole number from 32 to 128')
+    this.#ipv6Prefix = ipv6Prefix
     const timeout = options.storeTimeout ?? 1000
     if (!Number.isInteger(timeout) || timeout <= 0)
       throw new ConfigError('storeTimeout must be a positive whole number')
@@ -223,9 +240,11 @@ export class LoginThrottle {
     )
   }
 
-  async #counterKeys(username: string, client: string): Promise<string[]> {
+  async #counterKeys(username: string, address: string): Promise<string[]> {
     // Usernames compare case-insensitively here so "Admin" and "admin" share a counter.
     const account = username.normalize('NFKC').toLowerCase()
+    // One IPv6 /64 (by default) is one client, however the address is spelled.
+    const client = clientKey(address, this.#ipv6Prefix)
     const sign = (value: string) => this.#keys.sign('tessera.login-throttle', value)
     return Promise.all([
       sign(`pair\u0000${account}\u0000${client}`),

@@ -168,4 +168,15 @@ describe('login throttle', () => {
         }),
     ).toThrow('perClient.max must be a positive whole number')
   })
+
+  it.each([0, 31, 129, 64.5, Number.NaN])('refuses ipv6Prefix %s at setup', (ipv6Prefix) => {
+    expect(
+      () => new LoginThrottle({ store: new MemoryRateLimitStore(), keys, ipv6Prefix }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: 'ipv6Prefix must be a whole number from 32 to 128',
+      }),
+    )
+  })
 })
