@@ -20,11 +20,18 @@ const config = loadConfig()
 // Sessions in SQLite, Redis, PostgreSQL or Redis in front of PostgreSQL (see stores.ts).
 const stores = openStores(config)
 const { store } = stores
+// Users follow DATABASE_URL, so every instance on that database shares them; else SQLite.
+const users: DemoUsers = stores.postgres
+  ? await PostgresUsers.open(stores.postgres, config.usersTable)
+  : new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 // One composition root: the store, secret, storeTimeout and outage log are given once;
 // management, throttling, audit and shared sessions are built from it.
 const tessera = createTessera({
   store,
   secret: config.secret,
+  // With JWT cookies, no fresh token (and no active introspection) for a user disabled
+  // or whose password was reset since the session began.
+  users,
   storeTimeout: config.storeTimeoutMs,
   // An outage logs its first failure, a count every STORE_OUTAGE_LOG_INTERVAL_MS and
   // its end, not one line per failed request.
@@ -36,10 +43,6 @@ const tessera = createTessera({
   ...(config.hostCookies ? { cookie: { name: '__Host-sessionid', secure: true } } : {}),
 })
 const { manager } = tessera
-// Users follow DATABASE_URL, so every instance on that database shares them; else SQLite.
-const users: DemoUsers = stores.postgres
-  ? await PostgresUsers.open(stores.postgres, config.usersTable)
-  : new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 const hasher = createPasswordHasher()
 const throttle = tessera.loginThrottle({ store: stores.rateLimits })
 

@@ -47,9 +47,14 @@ export interface Tessera {
  * `storeOutageLog` as the manager's. The features' own constructors still exist; this
  * is the documented way to make them.
  *
+ * In the `jwt` format, give `users` here too (the provider `management()` takes): the
+ * manager then re-issues a session JWT only while its user is still accepted, and
+ * `introspectionEndpoint({ manager })` answers `{ active: false }` for a disabled user
+ * or a password reset outside `changePassword()` (see `SessionManagerOptions.users`).
+ *
  * @example
  * ```ts
- * const tessera = createTessera({ store, secret, storeTimeout: 500, storeOutageLog: new StoreOutageLog() })
+ * const tessera = createTessera({ store, secret, users, storeTimeout: 500, storeOutageLog: new StoreOutageLog() })
  * const audit = tessera.auditTrail({ sink })
  * const management = tessera.management({ users, hasher, audit, maxSessionsPerUser: 10 })
  * const throttle = tessera.loginThrottle({ store: new MemoryRateLimitStore() })

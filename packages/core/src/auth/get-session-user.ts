@@ -1,6 +1,6 @@
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
-import { verifySessionAuthHash } from './session-auth-hash.js'
+import { checkSessionUser } from './session-user-check.js'
 import type { AuthUser, UserProvider } from './user-provider.js'
 
 /**
@@ -20,14 +20,8 @@ export async function getSessionUser<U extends AuthUser>(
 ): Promise<U | null> {
   const userId = await session.getUserId()
   if (userId === null) return null
-  const user = await users.findById(userId)
-  const authHash = await session.getAuthHash()
-  const valid =
-    user !== null &&
-    user.isActive !== false &&
-    authHash !== null &&
-    (await verifySessionAuthHash(keysOf(session), user.passwordHash, authHash))
-  if (valid) return user
+  const user = await checkSessionUser(keysOf(session), users, userId, await session.getAuthHash())
+  if (user) return user
   await session.flush()
   return null
 }

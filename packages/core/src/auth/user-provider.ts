@@ -4,7 +4,13 @@ export interface AuthUser {
   username: string
   /** The encoded password hash (`scrypt$…`, or an imported Django `pbkdf2_sha256$…`). */
   passwordHash: string
-  /** A disabled user cannot log in and loses every session at its next request. @default true */
+  /**
+   * A disabled user cannot log in and loses every session at its next request. Disabling
+   * a user (or resetting a password outside `SessionManagement.changePassword()`) should
+   * also call `SessionManagement.endUserSessions(id)`: until then, what does not look the
+   * user up (a store-less JWT verifier, introspection without `users`) still sees a
+   * live session. @default true
+   */
   isActive?: boolean
 }
 

@@ -1,4 +1,5 @@
-import { StoreError } from '../errors.js'
+import type { UserProvider } from '../auth/user-provider.js'
+import { ConfigError, StoreError } from '../errors.js'
 import { storeUnavailableResponse } from '../http/store-unavailable-response.js'
 import type { SessionManager } from '../session/session-manager.js'
 import { introspectSessionJwt } from './introspect-session-jwt.js'
@@ -13,6 +14,15 @@ export interface IntrospectionEndpointOptions {
    * (at least 32 characters each). Several, to rotate one or give one to each service.
    */
   credentials: readonly string[]
+  /**
+   * The app's users: a session whose user no longer exists, was disabled, or changed
+   * password since login (the checks of `getSessionUser`) answers `{"active": false}`.
+   * **Without it (and without the manager's `users` option), such a session stays
+   * active** until the app's own `getSessionUser` meets it or `endUserSessions()` ends
+   * it.
+   * @default the manager's `users` option
+   */
+  users?: UserProvider
 }
 
 // A request carries one token of at most a few KiB; anything larger is refused unread.
@@ -29,8 +39,8 @@ const JSON_HEADERS = {
  * body with `token=<jwt>` (§2.1; `token_type_hint` is accepted and ignored), the calling
  * service authenticated by `Authorization: Bearer <service credential>` (compared in
  * constant time). It answers `200 {"active": true, ...claims}` only when the JWT
- * verifies, has not expired, and the session behind it is alive (see
- * `introspectSessionJwt`), else `200 {"active": false}` (§2.2: an unknown, revoked or
+ * verifies, has not expired, the session behind it is alive and, with `users`, its
+ * user is still accepted (see `introspectSessionJwt`), else `200 {"active": false}` (§2.2: an unknown, revoked or
  * expired token is not an error). Without a valid credential: `401 {"error":
  * "invalid_client"}` with `WWW-Authenticate` (RFC 6749 §5.2), before the body is read.
  * A malformed request is `400 {"error": "invalid_request"}`, another method `405`, a
@@ -41,7 +51,7 @@ const JSON_HEADERS = {
  *
  * @example
  * ```ts
- * const introspect = introspectionEndpoint({ manager, credentials: [process.env.INTROSPECTION_SECRET!] })
+ * const introspect = introspectionEndpoint({ manager, users, credentials: [process.env.INTROSPECTION_SECRET!] })
  * app.post('/introspect/', (c) => introspect(c.req.raw))
  * ```
  */
@@ -49,6 +59,9 @@ export function introspectionEndpoint(
   options: IntrospectionEndpointOptions,
 ): (request: Request) => Promise<Response> {
   const { manager } = options
+  if (options.users !== undefined && typeof options.users?.findById !== 'function')
+    throw new ConfigError('users must be a UserProvider (with findById())')
+  const users = options.users ?? manager.users
   const authorized = serviceCredentialChecker(options.credentials)
   return async function introspectionHandler(request) {
     if (request.method !== 'POST') {
@@ -75,7 +88,7 @@ export function introspectionEndpoint(
       return answer(400, { error: 'invalid_request', error_description: 'Send exactly one token.' })
     }
     try {
-      return answer(200, await introspectSessionJwt(manager, tokens[0]))
+      return answer(200, await introspectSessionJwt(manager, tokens[0], users))
     } catch (error) {
       if (error instanceof StoreError) return storeUnavailableResponse(error)
       throw error

@@ -1,3 +1,4 @@
+import { checkSessionUser } from '../auth/session-user-check.js'
 import { expiresAt, type SessionRecord } from '../store/session-record.js'
 import { upgradeRecord } from '../store/upgrade-record.js'
 import type { CommitResult } from './commit-result.js'
@@ -12,7 +13,7 @@ import {
   sendSessionCookie,
 } from './session-cookies.js'
 import { idleMsOf } from './session-expiry.js'
-import { isEmptyUnstored, type SessionState } from './session-state.js'
+import { draftIn, isEmptyUnstored, type SessionState, switchSession } from './session-state.js'
 
 const NOTHING: CommitResult = Object.freeze({
   setCookie: [],
@@ -26,7 +27,10 @@ const NOTHING: CommitResult = Object.freeze({
  * most once per renewal interval, and says which headers the response needs. A read
  * session's cookie (renewed, or a session JWT re-issued) is sent only while the store
  * still holds the credential the request loaded with: one store read on those paths,
- * none on a read that needs neither.
+ * none on a read that needs neither. In the `jwt` format with the manager's `users`, a
+ * session JWT is sent to a logged-in session only while its user passes
+ * `getSessionUser`'s check (one `findById` on those paths and on saves, none on a plain
+ * read); otherwise the session is flushed instead.
  */
 export async function commitSession(state: SessionState): Promise<CommitResult> {
   const ready = commitNow(state)
@@ -58,6 +62,8 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   }
 
   if (state.modified) {
+    // A save sends the session's cookie again: in the `jwt` format a fresh token.
+    if (!(await mayIssueJwt(state, draftIn(state)))) return flushInstead(state)
     if (await saveSession(state, out)) await runAfterStore(state)
     return out
   }
@@ -76,8 +82,42 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   // overwrite the browser's new cookie with a dead one, or mint a JWT that store-less
   // verifiers accept for a session that is gone. So the store is asked first.
   const current = await heldRecord(state, now)
-  if (current) await sendSessionCookie(state, credential, current, now, out)
+  if (!current) return out
+  // A user disabled or whose password was reset since: no fresh token (see mayIssueJwt).
+  if (!(await mayIssueJwt(state, current))) return flushInstead(state)
+  await sendSessionCookie(state, credential, current, now, out)
   return out
+}
+
+/**
+ * Whether the commit may send a session JWT for `session`'s user: always in the opaque
+ * format, without `users`, for a header token (it gets no cookie) or an anonymous
+ * session; else only while the app still accepts the user (`getSessionUser`'s check,
+ * one `findById`). A JWT carries `sub` to store-less verifiers, and the app answers its
+ * own expired token with a fresh one for `acceptExpired`: re-issuing for a disabled user
+ * would let a copied token keep that user's access at every federated service for as
+ * long as the session lives. Only the commits that send a cookie for a session the
+ * request did not create ask; a plain read sends none and never gets here.
+ */
+async function mayIssueJwt(
+  state: SessionState,
+  session: { userId: string | null; authHash: string | null },
+): Promise<boolean> {
+  const loader = state.loader
+  const users = loader.options.users
+  if (!loader.jwt || !users || state.kind !== 'cookie' || session.userId === null) return true
+  return (await checkSessionUser(loader.keys, users, session.userId, session.authHash)) !== null
+}
+
+/**
+ * Ends the request's session instead of sending it a token, as `getSessionUser` would
+ * have on its next read: the session is deleted and the browser told to drop its cookie.
+ */
+function flushInstead(state: SessionState): Promise<CommitResult> {
+  switchSession(state, null, null)
+  // As `session.flush()`: the anonymous CSRF secret goes too.
+  state.cookieCsrf = null
+  return commitSession(state)
 }
 
 /**

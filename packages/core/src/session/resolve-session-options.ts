@@ -1,3 +1,4 @@
+import type { UserProvider } from '../auth/user-provider.js'
 import { type CookieAttributes, serializeCookie } from '../cookie/index.js'
 import { ConfigError, CookieError, type ListenerError } from '../errors.js'
 import { type ResolvedJwtOptions, resolveJwtOptions } from '../jwt/jwt-session-options.js'
@@ -30,6 +31,8 @@ export interface ResolvedSessionOptions {
   tokenHeader: string
   bearer: boolean
   jwt: ResolvedJwtOptions | null
+  /** Vets the user of a session before a JWT is re-issued for it (see `users`). */
+  users: UserProvider | null
   onError: (error: ListenerError) => void
 }
 
@@ -60,6 +63,8 @@ export function resolveSessionOptions(options: SessionManagerOptions): ResolvedS
     throw new ConfigError('onError must be a function')
   if (options.batchLoads !== undefined && typeof options.batchLoads !== 'boolean')
     throw new ConfigError('batchLoads must be true or false')
+  if (options.users !== undefined && typeof options.users?.findById !== 'function')
+    throw new ConfigError('users must be a UserProvider (with findById())')
   return {
     store,
     secret: options.secret,
@@ -80,6 +85,7 @@ export function resolveSessionOptions(options: SessionManagerOptions): ResolvedS
     tokenHeader: tokenHeader(options.token?.header),
     bearer: options.token?.bearer ?? false,
     jwt: resolveJwtOptions(options.format, options.jwt, idle),
+    users: options.users ?? null,
     onError: options.onError ?? logListenerError,
   }
 }

@@ -1,3 +1,4 @@
+import type { UserProvider } from '../auth/user-provider.js'
 import type { JsonWebKeySet } from '../jwt/jwt-key-set.js'
 import { SessionJwtCodec } from '../jwt/session-jwt-codec.js'
 import { Keyring } from '../keys/keyring.js'
@@ -96,6 +97,14 @@ export class SessionManager {
   /** The signing keys (current secret plus fallbacks), for features built on sessions. */
   get keys(): Keyring {
     return this.#keys
+  }
+
+  /**
+   * The `users` option: the provider that vets a session's user before a JWT is
+   * re-issued for it, and that introspection checks users with by default.
+   */
+  get users(): UserProvider | undefined {
+    return this.#o.users ?? undefined
   }
 
   /** Name of the session cookie. */

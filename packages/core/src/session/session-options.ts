@@ -1,3 +1,4 @@
+import type { UserProvider } from '../auth/user-provider.js'
 import type { CookieAttributes } from '../cookie/index.js'
 import type { ListenerError } from '../errors.js'
 import type { JwtSessionOptions } from '../jwt/jwt-session-options.js'
@@ -113,6 +114,25 @@ export interface SessionManagerOptions {
   format?: 'opaque' | 'jwt'
   /** Options of the `jwt` format; required with it, refused without it. */
   jwt?: JwtSessionOptions
+  /**
+   * The app's users (the provider `getSessionUser` and `management()` take). In the
+   * `jwt` format, a commit that would send a logged-in session a fresh JWT without
+   * logging in — the re-issue of an expired, ageing or old-key token, a sliding renewal,
+   * a save — first checks the user as `getSessionUser` does (exists, active, session
+   * auth hash matches its password hash): one `findById`. A user the app no longer
+   * accepts gets no token: the session is flushed instead. A plain read (no re-issue
+   * due, no write) never looks the user up. Introspection uses it too, unless given its
+   * own.
+   *
+   * Without it the session layer cannot know a user was disabled or had their password
+   * reset outside `SessionManagement.changePassword()`: the app keeps re-issuing JWTs
+   * (which store-less verifiers accept) to whoever holds the session's credential until
+   * the app's next `getSessionUser` on it, or `endUserSessions()`. Either way, end the
+   * user's sessions with `endUserSessions()` when disabling a user or resetting a
+   * password.
+   * @default undefined (JWTs are re-issued without looking the user up)
+   */
+  users?: UserProvider
   /**
    * Receives the error of a session event listener that threw or rejected, wrapped in a
    * {@link ListenerError} (code `LISTENER_FAILED`, the event type, the listener's error
