@@ -1,4 +1,5 @@
-// Shown with status 403 when a Server Action fails the CSRF check (`forbidden()`).
+// Shown with status 403 when a Server Action fails the CSRF check, or a page or action is
+// requested for a host outside ALLOWED_HOSTS (`forbidden()`).
 export default function Forbidden() {
   return (
     <main>

@@ -1,5 +1,6 @@
 import { type AuthUser, getSessionUser, type Session } from '@tessera/core'
 import { headers } from 'next/headers'
+import { forbidden } from 'next/navigation'
 import { clientAddress } from './client-address'
 import { requestOrigin } from './request-origin'
 import { tessera } from './tessera'
@@ -16,11 +17,14 @@ export async function readSession(): Promise<Session> {
   // anything opens a database.
   const h = await headers()
   const t = tessera()
+  // A Host outside ALLOWED_HOSTS (DNS rebinding) gets the 403 page, no session read.
+  const origin = requestOrigin(h, t.trustProxy, t.hosts)
+  if (!origin) forbidden()
   await t.ready
   return t.manager.open({
     cookie: h.get('cookie'),
     header: () => null,
-    secure: requestOrigin(h, t.trustProxy)?.secure ?? false,
+    secure: origin.secure,
     userAgent: h.get('user-agent'),
     ip: clientAddress(h),
   })

@@ -1,4 +1,4 @@
-import type { Session } from '@tessera/core'
+import { disallowedHostResponse, type Session } from '@tessera/core'
 import { withSession } from '@tessera/web'
 import { clientAddress } from './client-address'
 import { requestOrigin } from './request-origin'
@@ -14,8 +14,9 @@ export interface RouteContext {
 
 /**
  * A Next.js route handler with a Tessera session and Django's CSRF check on unsafe
- * methods: `withSession` from `@tessera/web` with `csrf`, built on the first request
- * (not at import, which `next build` does) and reused after.
+ * methods: `withSession` from `@tessera/web` with `allowedHosts` and `csrf`, built on the
+ * first request (not at import, which `next build` does) and reused after. A `Host`
+ * outside `ALLOWED_HOSTS` gets `400 {"code": "DISALLOWED_HOST"}` before anything else.
  *
  * @example
  * ```ts
@@ -29,23 +30,24 @@ export function route(
 ): (request: Request) => Promise<Response> {
   let wrapped: ((request: Request) => Promise<Response>) | undefined
   return async (request) => {
-    await tessera().ready
-    if (!wrapped) {
-      const t = tessera()
-      wrapped = withSession(
-        t.manager,
-        (req, { session }) =>
-          handler(req, { session, tessera: t, client: clientAddress(req.headers) }),
-        {
-          csrf: { trustedOrigins: t.trustedOrigins },
-          trustProxy: t.trustProxy,
-          clientIp: (req) => clientAddress(req.headers),
-        },
-      )
-    }
-    const origin = requestOrigin(request.headers, tessera().trustProxy)
-    if (!origin)
-      return Promise.resolve(Response.json({ detail: 'Bad Host header.' }, { status: 400 }))
+    const t = tessera()
+    // Django's ALLOWED_HOSTS, before anything else: 400 for a Host the app does not
+    // serve (DNS rebinding), with no session opened and no cookie set.
+    const origin = requestOrigin(request.headers, t.trustProxy, t.hosts)
+    if (!origin) return disallowedHostResponse()
+    await t.ready
+    wrapped ??= withSession(
+      t.manager,
+      (req, { session }) =>
+        handler(req, { session, tessera: t, client: clientAddress(req.headers) }),
+      {
+        // Checked again by the lifecycle, on the URL rebuilt below.
+        allowedHosts: t.allowedHosts,
+        csrf: { trustedOrigins: t.trustedOrigins },
+        trustProxy: t.trustProxy,
+        clientIp: (req) => clientAddress(req.headers),
+      },
+    )
     // Next.js gives route handlers a URL made of the address `next start` bound to, not
     // the one the browser used; the CSRF Origin check needs the latter, as Django's
     // get_host() and Next.js's own Server Action check use Host.

@@ -15,7 +15,10 @@ export interface ActionContext {
 
 /**
  * Runs the body of a Server Action with the request's session, after Django's CSRF
- * check, then saves the session and sets its cookies through `cookies()`.
+ * check, then saves the session and sets its cookies through `cookies()`. First of all,
+ * a `Host` outside `ALLOWED_HOSTS` is refused (`forbidden()`): the CSRF check's own
+ * origin is built from `Host`, and Next.js's Origin-equals-Host check passes a DNS
+ * rebinding page, whose `Origin` and `Host` both name the attacker's domain.
  *
  * Next.js already refuses an action whose `Origin` host differs from `Host` (unless
  * listed in `serverActions.allowedOrigins`), but it lets through a request without
@@ -47,11 +50,12 @@ export async function sessionAction<T>(
   // anything opens a database.
   const h = await headers()
   const t = tessera()
+  // ALLOWED_HOSTS before anything else: an action cannot answer 400, so forbidden().
+  const origin = requestOrigin(h, t.trustProxy, t.hosts)
+  if (!origin) forbidden()
   await t.ready
   // Action arguments are whatever the client encoded, not necessarily a FormData.
   if (!(form instanceof FormData)) forbidden()
-  const origin = requestOrigin(h, t.trustProxy)
-  if (!origin) forbidden()
   const client = clientAddress(h)
   const session = t.manager.open({
     cookie: h.get('cookie'),

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import {
+  type AllowedHosts,
   type AuthUser,
+  ConfigError,
   LoginThrottle,
   type RateLimitStore,
+  resolveAllowedHosts,
   SessionManagement,
   SessionManager,
   type SessionStore,
@@ -27,6 +30,16 @@ export interface Tessera {
   /** Exact origins besides the app's own allowed to send unsafe requests (`TRUSTED_ORIGINS`). */
   trustedOrigins: string[]
   /**
+   * The hosts the app answers for (Django's `ALLOWED_HOSTS`): `ALLOWED_HOSTS` or
+   * {@link DEFAULT_ALLOWED_HOSTS}. Every other `Host` is refused before the session, the
+   * CSRF check or any handler runs: `400` from route handlers, `forbidden()` from Server
+   * Actions and pages. The app's own origin (for the CSRF Origin check) is built from
+   * `Host`, so an unchecked one (DNS rebinding) would vouch for the attacker's `Origin`.
+   */
+  allowedHosts: string[]
+  /** {@link allowedHosts}, validated once: `hosts.allows(headers.get('host'))`. */
+  hosts: AllowedHosts
+  /**
    * Resolves once Redis (with `REDIS_URL`) answered or failed for the first time and the
    * first user exists (the example creates admin/admin). `route()`, `readSession()` and
    * `sessionAction()` await it, so the first request never meets a connection still
@@ -44,6 +57,12 @@ const KEY = Symbol.for('tessera.example.nextjs')
 type Holder = { [KEY]?: WeakMap<typeof SessionManager, Tessera> }
 
 /**
+ * The example's `ALLOWED_HOSTS` when unset: the loopback names a developer's browser uses
+ * (`next start` on `http://localhost:3000`), as in the demo app.
+ */
+export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
+
+/**
  * The app's Tessera setup, created on first use, never at import: `next build` imports
  * every route to collect page data, and must not open databases or connect to Redis
  * while doing so.
@@ -52,7 +71,10 @@ type Holder = { [KEY]?: WeakMap<typeof SessionManager, Tessera> }
  * secret; `TESSERA_SECRET` overrides that secret; `REDIS_URL` (with `REDIS_PREFIX`,
  * default `tessera-next:`) moves sessions and login-throttle counters to Redis (users
  * stay in SQLite); `TRUST_PROXY=1` behind a proxy that overwrites `X-Forwarded-*`;
- * `TRUSTED_ORIGINS` (comma-separated) for other origins that may post.
+ * `TRUSTED_ORIGINS` (comma-separated) for other origins that may post; `ALLOWED_HOSTS`
+ * (comma-separated, Django's setting; default {@link DEFAULT_ALLOWED_HOSTS}) for the
+ * `Host` values the app answers. An entry that is not an exact host (`*`, `.example.com`,
+ * a scheme or a path) throws a `ConfigError` here, before anything else is opened.
  */
 export function tessera(): Tessera {
   const holder = globalThis as Holder
@@ -66,6 +88,9 @@ export function tessera(): Tessera {
 }
 
 function create(env: NodeJS.ProcessEnv): Tessera {
+  // First: a bad ALLOWED_HOSTS fails before any database is opened.
+  const allowedHosts = loadAllowedHosts(env)
+  const hosts = resolveAllowedHosts(allowedHosts)
   // Run-time data, not code: without the hint Turbopack traces the whole project into
   // the server output because it cannot tell where a variable path points.
   const dataDir = resolve(/* turbopackIgnore: true */ env.DATA_DIR || '.data')
@@ -99,8 +124,29 @@ function create(env: NodeJS.ProcessEnv): Tessera {
     users,
     trustProxy: env.TRUST_PROXY === '1',
     trustedOrigins,
+    allowedHosts,
+    hosts,
     ready,
   }
+}
+
+/** `ALLOWED_HOSTS` (comma-separated) or the default, each entry validated as an exact host. */
+export function loadAllowedHosts(env: NodeJS.ProcessEnv): string[] {
+  const listed = (env.ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  for (const entry of listed) {
+    // resolveAllowedHosts() says allowedHosts[i]; this message names the setting.
+    try {
+      resolveAllowedHosts([entry])
+    } catch {
+      throw new ConfigError(
+        `ALLOWED_HOSTS entries must be exact hosts like "example.com", "example.com:8443" or "[::1]" (no scheme, path or wildcard), got ${JSON.stringify(entry.slice(0, 100))}`,
+      )
+    }
+  }
+  return listed.length ? listed : [...DEFAULT_ALLOWED_HOSTS]
 }
 
 function openStores(
