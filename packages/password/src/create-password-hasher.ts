@@ -2,7 +2,14 @@ import { timingSafeEqual } from 'node:crypto'
 import { ArgumentError, ConfigError, type PasswordHasher } from '@tessera/core'
 import { formatDjangoScrypt, parseDjangoHash } from './lib/django-format.js'
 import { djangoSalt, isWeakSalt } from './lib/django-salt.js'
-import { derivePbkdf2, deriveScrypt, type ScryptParams, scryptMemory } from './lib/kdf.js'
+import {
+  type KeyDerivation,
+  nodeKeyDerivation,
+  PBKDF2_ITERATIONS_PER_SCRYPT_WORK,
+  type ScryptParams,
+  scryptMemory,
+  scryptWork,
+} from './lib/kdf.js'
 
 /** Options of {@link createPasswordHasher}. Every field is optional; see the defaults there. */
 export interface PasswordHasherOptions {
@@ -27,6 +34,13 @@ export interface PasswordHasherOptions {
    * @default 10000000
    */
   pbkdf2Iterations?: number
+  /**
+   * The scrypt and PBKDF2 implementations, for running them elsewhere (a worker pool, a
+   * native binding) or observing them (metrics, or a test counting the work each
+   * `verify` does). They must compute the real functions: the hasher does not check.
+   * @default node:crypto's `scrypt` and `pbkdf2`, on the libuv thread pool
+   */
+  derive?: KeyDerivation
 }
 
 const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 5 }
@@ -39,7 +53,16 @@ const MAX_SCRYPT_WORK = 2 ** 23
 const MAX_INT32 = 2 ** 31 - 1
 const SCRYPT_KEY_LENGTH = 64 // Django's dklen
 
+// Dummy work only has to cost the same; its result is thrown away. A real salt's length.
+const DUMMY_SALT = Buffer.from('tesseraDummyWorkSalt22', 'utf8')
+
 const REFUSED = Object.freeze({ valid: false, needsRehash: false })
+
+/** What checking a stored hash cost before it was refused, so the refusal can make up the rest. */
+type Spent =
+  | { algorithm: 'scrypt'; work: number }
+  | { algorithm: 'pbkdf2'; iterations: number; digest: 'sha256' | 'sha1'; keyLength: number }
+const NOTHING: Spent = { algorithm: 'scrypt', work: 0 }
 
 /**
  * Creates the Node {@link PasswordHasher}: scrypt for new hashes, in Django's format,
@@ -65,11 +88,21 @@ const REFUSED = Object.freeze({ valid: false, needsRehash: false })
  * current ones (Django's `must_update`) or whose salt holds under 128 bits.
  *
  * **Hostile or broken hashes** answer `valid: false` without throwing and without
- * doing unbounded work: malformed strings, unknown algorithms, Django's unusable
- * password (`!…`), non-canonical base64, wrong key lengths, PBKDF2 iterations above
- * `pbkdf2Iterations`, scrypt N not a power of two, N·r·p above 2^23 or memory above
- * `maxmem`. A row in the users table should never be able to pin a CPU for minutes or
- * exhaust memory.
+ * computing their own parameters: malformed strings, unknown algorithms, Django's
+ * unusable password (`!…`), non-canonical base64, wrong key lengths, PBKDF2 iterations
+ * above `pbkdf2Iterations`, scrypt N not a power of two, N·r·p above 2^23 or memory
+ * above `maxmem`. A row in the users table should never be able to pin a CPU for
+ * minutes or exhaust memory.
+ *
+ * **Every refusal costs at least a current hash**, so the time of a failed login does
+ * not tell an existing user from an unknown one (for whom `authenticate` runs `hash()`):
+ * a hash refused before computing runs one dummy scrypt with the current parameters
+ * (Django's `fake_runtime`); a wrong password against a cheaper valid hash runs the
+ * difference (Django's `harden_runtime`) — the remaining PBKDF2 iterations up to the
+ * current scrypt's equivalent (819,200 for the defaults), or a scrypt with the current N
+ * and r and enough p to make up the stored hash's smaller N·r·p. A correct password is
+ * not padded: it gets `needsRehash`, and the rehash costs a current hash anyway. A
+ * stored hash dearer than the current setting stays dearer; rehashing removes it.
  *
  * **Passwords** are hashed as their UTF-8 bytes, with no Unicode normalisation —
  * Django does not normalise either, so its hashes verify unchanged. (Lone surrogates,
@@ -100,55 +133,108 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   const maxmem = options.scrypt?.maxmem ?? DEFAULT_MAXMEM
   const maxIterations = options.pbkdf2Iterations ?? DEFAULT_MAX_PBKDF2_ITERATIONS
   validate(current, maxmem, maxIterations)
+  const derive = options.derive ?? nodeKeyDerivation
+  if (typeof derive?.scrypt !== 'function' || typeof derive.pbkdf2 !== 'function') {
+    throw new ConfigError('derive must have scrypt and pbkdf2 functions')
+  }
+  const currentWork = scryptWork(current)
+  const pbkdf2Equivalent = Math.ceil(currentWork * PBKDF2_ITERATIONS_PER_SCRYPT_WORK)
 
   const scryptAllowed = (params: ScryptParams): boolean =>
     isPowerOfTwo(params.N) &&
     params.N * params.r * params.p <= MAX_SCRYPT_WORK &&
     scryptMemory(params) <= maxmem
 
+  /** Checks `secret` against a stored hash; on refusal, says what the check cost. */
+  async function check(
+    secret: Buffer,
+    encoded: string,
+  ): Promise<{ valid: true; needsRehash: boolean } | { valid: false; spent: Spent }> {
+    // `!…` is Django's unusable password (set_unusable_password): nothing matches it.
+    if (encoded.startsWith('!')) return { valid: false, spent: NOTHING }
+    const stored = parseDjangoHash(encoded)
+    if (stored === undefined) return { valid: false, spent: NOTHING }
+    const salt = Buffer.from(stored.salt, 'utf8')
+    if (stored.algorithm === 'scrypt') {
+      if (!scryptAllowed(stored)) return { valid: false, spent: NOTHING }
+      const params = { N: stored.N, r: stored.r, p: stored.p, maxmem }
+      const key = await derive.scrypt(secret, salt, stored.hash.length, params)
+      if (!equalKeys(key, stored.hash)) {
+        return { valid: false, spent: { algorithm: 'scrypt', work: scryptWork(stored) } }
+      }
+      const outdated =
+        stored.N !== current.N ||
+        stored.r !== current.r ||
+        stored.p !== current.p ||
+        isWeakSalt(stored.salt)
+      return { valid: true, needsRehash: outdated }
+    }
+    if (stored.iterations > maxIterations) return { valid: false, spent: NOTHING }
+    const digest = stored.algorithm === 'pbkdf2_sha256' ? 'sha256' : 'sha1'
+    const keyLength = stored.hash.length
+    const key = await derive.pbkdf2(secret, salt, stored.iterations, keyLength, digest)
+    if (equalKeys(key, stored.hash)) return { valid: true, needsRehash: true }
+    return {
+      valid: false,
+      spent: { algorithm: 'pbkdf2', iterations: stored.iterations, digest, keyLength },
+    }
+  }
+
+  /**
+   * Dummy work up to a current hash's cost (Django's `fake_runtime` and
+   * `harden_runtime`), so a refusal takes as long as a wrong password against a current
+   * hash — and as `authenticate`'s `hash()` for an unknown user.
+   */
+  async function makeUpCost(secret: Buffer, spent: Spent): Promise<void> {
+    if (spent.algorithm === 'pbkdf2') {
+      // Same digest and key length, as Django's PBKDF2PasswordHasher.harden_runtime.
+      const missing = pbkdf2Equivalent - spent.iterations
+      if (missing > 0) {
+        await derive.pbkdf2(secret, DUMMY_SALT, missing, spent.keyLength, spent.digest)
+      }
+      return
+    }
+    // Time is linear in p: the current N and r with enough p to make up the difference
+    // (all of p for a hash refused unread). At most p, so within `maxmem` by validation.
+    const p = Math.ceil((currentWork - spent.work) / (current.N * current.r))
+    if (p > 0) {
+      await derive.scrypt(secret, DUMMY_SALT, SCRYPT_KEY_LENGTH, { ...current, p, maxmem })
+    }
+  }
+
   return {
     async hash(password: string): Promise<string> {
       if (typeof password !== 'string') throw new ArgumentError('password must be a string')
       const salt = djangoSalt()
-      const key = await deriveScrypt(
+      const key = await derive.scrypt(
         Buffer.from(password, 'utf8'),
         Buffer.from(salt, 'utf8'),
-        current,
-        maxmem,
         SCRYPT_KEY_LENGTH,
+        { ...current, maxmem },
       )
-      return formatDjangoScrypt(current, salt, key)
+      return formatDjangoScrypt(current, salt, Buffer.from(key))
     },
 
     async verify(password: string, encoded: string) {
-      if (typeof password !== 'string' || typeof encoded !== 'string') return REFUSED
-      // `!…` is Django's unusable password (set_unusable_password): nothing matches it.
-      if (encoded.startsWith('!')) return REFUSED
-      const stored = parseDjangoHash(encoded)
-      if (stored === undefined) return REFUSED
-      const secret = Buffer.from(password, 'utf8')
-      const salt = Buffer.from(stored.salt, 'utf8')
-      try {
-        if (stored.algorithm === 'scrypt') {
-          if (!scryptAllowed(stored)) return REFUSED
-          const key = await deriveScrypt(secret, salt, stored, maxmem, stored.hash.length)
-          if (!timingSafeEqual(key, stored.hash)) return REFUSED
-          const outdated =
-            stored.N !== current.N ||
-            stored.r !== current.r ||
-            stored.p !== current.p ||
-            isWeakSalt(stored.salt)
-          return { valid: true, needsRehash: outdated }
+      // A non-string is refused too, after the same work: answers must not differ in time.
+      const secret = Buffer.from(typeof password === 'string' ? password : '', 'utf8')
+      let spent = NOTHING
+      if (typeof password === 'string' && typeof encoded === 'string') {
+        try {
+          const checked = await check(secret, encoded)
+          if (checked.valid) return checked
+          spent = checked.spent
+        } catch {
+          // The limits above should keep OpenSSL from ever refusing; if it does, the
+          // stored hash is still untrusted input and must not turn into a 500.
         }
-        if (stored.iterations > maxIterations) return REFUSED
-        const digest = stored.algorithm === 'pbkdf2_sha256' ? 'sha256' : 'sha1'
-        const key = await derivePbkdf2(secret, salt, stored.iterations, stored.hash.length, digest)
-        return timingSafeEqual(key, stored.hash) ? { valid: true, needsRehash: true } : REFUSED
-      } catch {
-        // The limits above should keep OpenSSL from ever refusing; if it does, the
-        // stored hash is still untrusted input and must not turn into a 500.
-        return REFUSED
       }
+      try {
+        await makeUpCost(secret, spent)
+      } catch {
+        // Current parameters were validated at setup; a refusal here changes no answer.
+      }
+      return REFUSED
     },
   }
 }
@@ -173,6 +259,10 @@ function validate(current: ScryptParams, maxmem: number, maxIterations: number):
   if (!Number.isSafeInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_INT32) {
     throw new ConfigError(`pbkdf2Iterations must be an integer from 1 to ${MAX_INT32}`)
   }
+}
+
+function equalKeys(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function isPowerOfTwo(n: number): boolean {

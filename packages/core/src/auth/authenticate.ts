@@ -11,7 +11,9 @@ export interface AuthenticateOptions<U extends AuthUser> {
  * Checks a username and password, as Django's `authenticate()`. Returns the user, or
  * `null` for an unknown user, a wrong password or a disabled user — the caller cannot
  * tell which, and neither can an attacker timing it: an unknown user costs one full
- * password hash, like a wrong password does. A correct password stored with an older
+ * password hash, like a wrong password does, and a conforming {@link PasswordHasher}
+ * spends at least that on every refusal (unusable, unknown-algorithm or cheaper legacy
+ * hashes included). A correct password stored with an older
  * algorithm (an imported Django `pbkdf2_sha256` hash) is re-hashed with the current one.
  *
  * @example
@@ -27,8 +29,12 @@ export async function authenticate<U extends AuthUser>(
   const { users, hasher } = options
   const user = await users.findByUsername(username)
   if (!user) {
-    // Spend what a real check spends, so response time does not reveal which usernames exist.
-    await hasher.hash(password)
+    // Spend what a real check spends, so response time does not reveal which usernames
+    // exist: one hash with the current parameters, what a wrong password against a
+    // current hash costs — and, by the PasswordHasher contract, the least any refusal
+    // costs (an unusable `!…` or legacy stored hash included).
+    // A non-string password from untrusted JSON costs the same and refuses the same.
+    await hasher.hash(typeof password === 'string' ? password : '')
     return null
   }
   const { valid, needsRehash } = await hasher.verify(password, user.passwordHash)

@@ -141,4 +141,44 @@ describe('authenticate', () => {
     expect(await authenticate({ users, hasher: plain }, 'off', 'pw')).toBeNull()
     expect(await authenticate({ users, hasher: plain }, 'nobody', 'pw')).toBeNull()
   })
+
+  it('spends one hash() of the submitted password on an unknown user, and stores nothing', async () => {
+    // The current-parameter work a wrong password costs; by the PasswordHasher contract a
+    // refusal of any stored hash costs at least as much (@tessera/password's
+    // equal-work.test.ts counts the derivations of both paths).
+    const calls: string[] = []
+    const counted: PasswordHasher = {
+      hash: async (p) => {
+        calls.push(`hash ${p}`)
+        return plain.hash(p)
+      },
+      verify: async (p, e) => {
+        calls.push(`verify ${p}`)
+        return plain.verify(p, e)
+      },
+    }
+    const { users, byId } = userTable(ada)
+    expect(await authenticate({ users, hasher: counted }, 'nobody', 'guess')).toBeNull()
+    expect(calls).toEqual(['hash guess'])
+    expect(await authenticate({ users, hasher: counted }, 'ada', 'guess')).toBeNull()
+    expect(calls).toEqual(['hash guess', 'verify guess'])
+    expect(byId.get('1')?.passwordHash).toBe('plain$pw')
+  })
+
+  it('refuses a non-string password (untrusted JSON) the same for an unknown user as for a known one', async () => {
+    // As @tessera/password's hasher: hash() throws on a non-string, verify() refuses it.
+    const hasher: PasswordHasher = {
+      hash: async (p) => {
+        if (typeof p !== 'string') throw new TypeError('password must be a string')
+        return plain.hash(p)
+      },
+      verify: async (p, e) =>
+        typeof p === 'string' ? plain.verify(p, e) : { valid: false, needsRehash: false },
+    }
+    const { users } = userTable(ada)
+    for (const password of [undefined, null, 42, ['pw'], { pw: 1 }] as unknown as string[]) {
+      expect(await authenticate({ users, hasher }, 'nobody', password)).toBeNull()
+      expect(await authenticate({ users, hasher }, 'ada', password)).toBeNull()
+    }
+  })
 })
