@@ -31,7 +31,7 @@ describe.skipIf(gate.skip)('"Your sessions" in Chromium (session management)', (
   const until = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000 })
 
   /** A fresh browser profile (its own cookies), logged in as admin through the form. */
-  async function loggedIn(userAgent?: string): Promise<{ page: Page; csp: string[] }> {
+  async function loggedIn(userAgent?: string, base = app): Promise<{ page: Page; csp: string[] }> {
     const context = await browser.newContext({
       viewport: { width: 900, height: 760 },
       ...(userAgent ? { userAgent } : {}),
@@ -44,7 +44,7 @@ describe.skipIf(gate.skip)('"Your sessions" in Chromium (session management)', (
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) csp.push(m.text())
     })
-    await page.goto(`${app}/`)
+    await page.goto(`${base}/`)
     await page.getByTestId('username').fill('admin')
     await page.getByTestId('password').fill('admin')
     await page.getByTestId('login').click()
@@ -116,6 +116,37 @@ describe.skipIf(gate.skip)('"Your sessions" in Chromium (session management)', (
     await screenshot(first.page, 'sessions-03-signed-out-others')
     expect(first.csp).toEqual([])
   }, 120_000)
+
+  it('ending another session once the login has aged asks for the password, then ends it', async () => {
+    // A demo of its own whose logins count as recent for 5 s (FRESH_AGE).
+    const aged = await startDemoServer(120_000, { FRESH_AGE: '5' })
+    try {
+      const first = await loggedIn(undefined, aged.url)
+      const second = await loggedIn(FIREFOX, aged.url)
+      await new Promise((resolve) => setTimeout(resolve, 5_500))
+      await first.page.reload()
+      await until(() => rows(first.page).count()).toBe(2)
+      const other = first.page.locator('[data-testid="session-row"][data-current="false"]')
+      await other.getByTestId('revoke-session').click()
+      await first.page.getByTestId('reauth-password').waitFor()
+      expect(await text(first.page, 'sessions-notice')).toBe(
+        'Signing out another session needs a recent login. Enter your password again.',
+      )
+      expect(await me(second.page)).toBe('admin')
+      // The password makes the login recent; the revoke it asked for then goes through.
+      await first.page.getByTestId('reauth-password').fill('admin')
+      await first.page.getByTestId('reauth-submit').click()
+      await until(() => rows(first.page).count()).toBe(1)
+      await until(() => text(first.page, 'sessions-notice')).toBe(
+        'Signed out Firefox 133 on Windows 10/11.',
+      )
+      expect(await me(second.page)).toBeNull()
+      expect(await me(first.page)).toBe('admin')
+      await screenshot(first.page, 'sessions-03b-revoke-after-password')
+    } finally {
+      await aged.stop()
+    }
+  }, 180_000)
 
   // Last in this file: it changes admin's password on the shared demo server.
   it('changing the password keeps this session and logs the other browser out', async () => {

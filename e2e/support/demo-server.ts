@@ -20,13 +20,17 @@ export interface DemoServer {
  * Starts the compiled demo (`apps/demo/dist/main.js`, what `npm start` runs after its
  * build step; vitest's globalSetup builds it) on a free port with a fresh `DATA_DIR`, so
  * it creates `admin`/`admin` on startup. Resolves once it prints its listening line; the
- * first start may build the SPA, hence the long timeout.
+ * first start may build the SPA, hence the long timeout. `env` adds settings
+ * (`FRESH_AGE`, say).
  */
-export async function startDemoServer(timeoutMs = 120_000): Promise<DemoServer> {
+export async function startDemoServer(
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<DemoServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'))
   const child = spawn(process.execPath, ['apps/demo/dist/main.js'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let log = ''
