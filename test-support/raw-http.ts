@@ -1,6 +1,6 @@
 import { connect as netConnect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { parseRawResponse } from './parse-raw-response.js'
+import { parseRawResponse } from '@tessera/testing'
 
 /**
  * Sends a Web `Request` over a real socket to `127.0.0.1:port` (TLS when the URL is

@@ -1,5 +1,5 @@
 import { connect } from 'node:net'
-import { parseRawResponse } from './parse-raw-response.js'
+import { parseRawResponse } from '@tessera/testing'
 
 /**
  * Sends `request`'s method, URL and headers to `127.0.0.1:port` with a chunked body of

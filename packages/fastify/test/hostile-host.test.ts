@@ -44,7 +44,7 @@ describe('Fastify: a hostile Host or request target', () => {
     expect((await rawRequest(url, '/members/plain', 'adapter.test')).status).toBe(401)
     for (const host of ['adapter.test/x', 'adapter.test/members/x?', 'adapter.test?', 'a#']) {
       const res = await rawRequest(url, '/members/plain', host)
-      expect({ host, status: res.status, body: res.body }).toMatchObject({ host, status: 401 })
+      expect({ host, status: res.status }).toEqual({ host, status: 401 })
     }
     // An absolute-form target is routed by its path: still in the group.
     const absolute = await rawRequest(url, 'http://other.test/members/plain', 'adapter.test')
@@ -63,7 +63,7 @@ describe('Fastify: a hostile Host or request target', () => {
     ]) {
       const res = await rawRequest(url, '/members/plain', host)
       expect({ host, status: res.status }).toEqual({ host, status: 400 })
-      expect(JSON.parse(res.body)).toMatchObject({ code: 'DISALLOWED_HOST' })
+      expect(await res.json()).toMatchObject({ code: 'DISALLOWED_HOST' })
     }
   })
 })

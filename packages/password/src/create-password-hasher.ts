@@ -142,7 +142,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   const scryptAllowed = (params: ScryptParams): boolean =>
     isPowerOfTwo(params.N) &&
-    params.N * params.r * params.p <= MAX_SCRYPT_WORK &&
+    scryptWork(params) <= MAX_SCRYPT_WORK &&
     scryptMemory(params) <= maxmem
 
   /** Checks `secret` against a stored hash; on refusal, says what the check cost. */
@@ -248,7 +248,7 @@ function validate(current: ScryptParams, maxmem: number, maxIterations: number):
       throw new ConfigError(`scrypt.${name} must be a positive integer`)
     }
   }
-  if (current.N * current.r * current.p > MAX_SCRYPT_WORK) {
+  if (scryptWork(current) > MAX_SCRYPT_WORK) {
     throw new ConfigError(`scrypt N·r·p must be at most ${MAX_SCRYPT_WORK}`)
   }
   if (!Number.isSafeInteger(maxmem) || maxmem < scryptMemory(current)) {

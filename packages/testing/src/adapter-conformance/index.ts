@@ -7,4 +7,5 @@ export {
 } from './describe-adapter.js'
 export { faultyStore, type StoreFault } from './faulty-store.js'
 export { hostileCookieHeader } from './hostile-cookie-header.js'
-export { type RawAnswer, rawRequest } from './raw-request.js'
+export { parseRawResponse } from './parse-raw-response.js'
+export { rawRequest } from './raw-request.js'
