@@ -1,18 +1,13 @@
-import { randomBytes } from 'node:crypto'
 import {
   LoginThrottle,
-  MemoryRateLimitStore,
   MemoryStore,
   type RateLimitStore,
   SessionManagement,
   SessionManager,
 } from '@tessera/core'
 import { createPasswordHasher } from '@tessera/password'
-import { RedisRateLimitStore } from '@tessera/store-redis'
-import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { deleteRedisKeys } from '../../../test-support/delete-redis-keys.js'
-import { redisGates } from '../../../test-support/redis-gates.js'
+import { rateLimitStoreCases } from '../../../test-support/rate-limit-store-cases.js'
 import { createApp } from '../src/app.js'
 import { SqliteUsers } from '../src/users.js'
 import { Client } from './client.js'
@@ -25,28 +20,8 @@ import { countingHasher, SECRET, TEST_ALLOWED_HOSTS } from './fixture.js'
 // the /64, or only the per-account limit is left and spraying usernames buys unlimited
 // scrypt computations.
 
-const run = randomBytes(4).toString('hex')
-const { host, port, gate } = await redisGates()
-const redis = gate.skip ? null : new Redis({ host, port, lazyConnect: true })
-let made = 0
-afterAll(async () => {
-  if (!redis) return
-  await deleteRedisKeys(redis, `tessera-test:demo-ipv6:${run}:`)
-  redis.disconnect()
-})
-
-const STORES: Array<[name: string, skip: boolean, make: () => RateLimitStore]> = [
-  ['memory', false, () => new MemoryRateLimitStore()],
-  [
-    'redis',
-    gate.skip,
-    () =>
-      new RedisRateLimitStore({
-        client: redis as Redis,
-        prefix: `tessera-test:demo-ipv6:${run}:${made++}:`,
-      }),
-  ],
-]
+const stores = await rateLimitStoreCases('demo-ipv6')
+afterAll(() => stores.cleanUp())
 
 async function demoBehindProxy(rateLimitStore: RateLimitStore) {
   const store = new MemoryStore()
@@ -95,7 +70,7 @@ function inOneSlash64(i: number): string {
   ][i % 5] as string
 }
 
-describe.each(STORES)(
+describe.each(stores.cases)(
   'the login throttle counts an IPv6 /64 as one client (%s)',
   (_, skip, make) => {
     it.skipIf(skip)(

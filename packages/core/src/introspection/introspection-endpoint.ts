@@ -40,8 +40,8 @@ const JSON_HEADERS = {
  * service authenticated by `Authorization: Bearer <service credential>` (compared in
  * constant time). It answers `200 {"active": true, ...claims}` only when the JWT
  * verifies, has not expired, the session behind it is alive and, with `users`, its
- * user is still accepted (see `introspectSessionJwt`), else `200 {"active": false}` (§2.2: an unknown, revoked or
- * expired token is not an error). Without a valid credential: `401 {"error":
+ * user is still accepted (see `introspectSessionJwt`), else `200 {"active": false}`
+ * (§2.2: an unknown, revoked or expired token is not an error). Without a valid credential: `401 {"error":
  * "invalid_client"}` with `WWW-Authenticate` (RFC 6749 §5.2), before the body is read.
  * A malformed request is `400 {"error": "invalid_request"}`, another method `405`, a
  * store failure `503`. Never touches the caller's own session or cookies.

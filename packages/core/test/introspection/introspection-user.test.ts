@@ -6,19 +6,17 @@ import {
   type JwtKeySet,
   MemoryStore,
   SessionManager,
-  type SessionStore,
 } from '@tessera/core'
-import { ManualClock } from '@tessera/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { plainHasher } from '../management/fixture.js'
-import { SECRET, T0 } from '../support/harness.js'
+import { SECRET } from '../support/harness.js'
 import { edKeySet } from '../support/jwt-keys.js'
 import {
   adaLoggedIn,
-  countedUsers,
   jwtOptions,
   redisStores,
   storeCases,
+  vettingHarness,
 } from '../support/user-vetting.js'
 
 // RFC 7662 §2.2: "active" means the app itself would honour the token. The app's
@@ -50,20 +48,11 @@ async function ask(introspect: (r: Request) => Promise<Response>, token: string)
 
 describe.each(storeCases(redis))('introspection and the session user ($name)', ({ make, ...c }) => {
   const skip = 'skip' in c && c.skip
-  function setup(managerUsers = false) {
-    const clock = new ManualClock(T0)
-    const store: SessionStore = make(clock)
-    const u = countedUsers()
-    const manager = new SessionManager({
-      store,
-      secret: SECRET,
-      clock: clock.now,
-      format: 'jwt',
-      jwt: jwtOptions(keys),
-      ...(managerUsers && { users: u.users }),
-    })
-    return { clock, store, manager, ...u }
-  }
+  const setup = (managerUsers = false) => vettingHarness(make, keys, { managerUsers })
+
+  /** The endpoint, asking `t`'s users of its own. */
+  const endpoint = (t: ReturnType<typeof setup>) =>
+    introspectionEndpoint({ manager: t.manager, users: t.users, credentials: [CREDENTIAL] })
 
   /** What the app itself says of the token: its user, read without committing. */
   async function appUser(t: ReturnType<typeof setup>, token: string) {
@@ -74,11 +63,7 @@ describe.each(storeCases(redis))('introspection and the session user ($name)', (
     'a live user with a matching auth hash is active, with one user lookup',
     async () => {
       const t = setup()
-      const introspect = introspectionEndpoint({
-        manager: t.manager,
-        users: t.users,
-        credentials: [CREDENTIAL],
-      })
+      const introspect = endpoint(t)
       const token = await adaLoggedIn(t.manager, t.users)
       t.counted.findById = 0
       expect(await ask(introspect, token)).toMatchObject({ active: true, sub: '1' })
@@ -90,11 +75,7 @@ describe.each(storeCases(redis))('introspection and the session user ($name)', (
     'a disabled user: inactive, like the app; the session is not flushed by the question',
     async () => {
       const t = setup()
-      const introspect = introspectionEndpoint({
-        manager: t.manager,
-        users: t.users,
-        credentials: [CREDENTIAL],
-      })
+      const introspect = endpoint(t)
       const token = await adaLoggedIn(t.manager, t.users)
       expect(await introspectSessionJwt(t.manager, token, t.users)).toMatchObject({ active: true })
       t.disable('1')
@@ -108,11 +89,7 @@ describe.each(storeCases(redis))('introspection and the session user ($name)', (
 
   it.skipIf(skip)('a password reset outside changePassword(): inactive, like the app', async () => {
     const t = setup()
-    const introspect = introspectionEndpoint({
-      manager: t.manager,
-      users: t.users,
-      credentials: [CREDENTIAL],
-    })
+    const introspect = endpoint(t)
     const token = await adaLoggedIn(t.manager, t.users)
     await t.resetPassword('1')
     expect(await ask(introspect, token)).toEqual({ active: false })

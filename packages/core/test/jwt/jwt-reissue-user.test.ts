@@ -16,11 +16,11 @@ import { edKeySet } from '../support/jwt-keys.js'
 import {
   adaLoggedIn,
   countedUsers,
-  federatedVerifier,
   jwtOf,
   jwtOptions,
   redisStores,
   storeCases,
+  vettingHarness,
 } from '../support/user-vetting.js'
 
 // The app answers its own expired session JWT (within acceptExpired) with a fresh one,
@@ -41,21 +41,8 @@ describe.each(storeCases(redis))(
   'session JWT re-issue and the session user ($name)',
   ({ make, ...c }) => {
     const skip = 'skip' in c && c.skip
-    function setup(options: Partial<SessionManagerOptions> = {}) {
-      const clock = new ManualClock(T0)
-      const store = make(clock)
-      const u = countedUsers()
-      const manager = new SessionManager({
-        store,
-        secret: SECRET,
-        clock: clock.now,
-        format: 'jwt',
-        jwt: jwtOptions(keys),
-        users: u.users,
-        ...options,
-      })
-      return { clock, store, manager, verify: federatedVerifier(keys, clock), ...u }
-    }
+    const setup = (options: Partial<SessionManagerOptions> = {}) =>
+      vettingHarness(make, keys, options)
 
     /** One request carrying `token` as its cookie, through a route that does `use`. */
     async function send(

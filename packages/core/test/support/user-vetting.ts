@@ -6,16 +6,18 @@ import {
   type JwtKeySet,
   login,
   MemoryStore,
-  type SessionManager,
+  SessionManager,
+  type SessionManagerOptions,
   type SessionStore,
   type UserProvider,
 } from '@tessera/core'
 import { RedisStore } from '@tessera/store-redis'
-import type { ManualClock } from '@tessera/testing'
+import { ManualClock } from '@tessera/testing'
 import { Redis } from 'ioredis'
 import { pingRedis } from '../../../../test-support/redis-ping.js'
 import { serviceGate } from '../../../../test-support/require-service.js'
 import { userTable } from '../management/fixture.js'
+import { SECRET, T0 } from './harness.js'
 
 /**
  * Shared by the tests of how introspection and the session JWT re-issue treat a session
@@ -87,6 +89,33 @@ export function countedUsers() {
     // An admin's reset, straight into the user table: not through changePassword().
     resetPassword: (id: string) => users.setPasswordHash(id, 'plain$reset-by-admin'),
   }
+}
+
+/**
+ * A manager in the `jwt` format over a store from `make`, on a manual clock, with the
+ * counted user table; the manager gets those users unless `managerUsers` is `false`.
+ */
+export function vettingHarness(
+  make: (clock: ManualClock) => SessionStore,
+  keys: JwtKeySet,
+  {
+    managerUsers = true,
+    ...options
+  }: Partial<SessionManagerOptions> & { managerUsers?: boolean } = {},
+) {
+  const clock = new ManualClock(T0)
+  const store = make(clock)
+  const u = countedUsers()
+  const manager = new SessionManager({
+    store,
+    secret: SECRET,
+    clock: clock.now,
+    format: 'jwt',
+    jwt: jwtOptions(keys),
+    ...(managerUsers && { users: u.users }),
+    ...options,
+  })
+  return { clock, store, manager, verify: federatedVerifier(keys, clock), ...u }
 }
 
 /** The session JWT a commit set, or `undefined` (none, or the cookie was cleared). */
