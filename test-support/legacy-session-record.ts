@@ -84,7 +84,7 @@ export async function checkLegacyRecordLoads(
     users: {
       findByUsername: async () => ADA,
       findById: async () => ADA,
-      setPasswordHash: async () => undefined,
+      replacePasswordHash: async () => true,
     },
     hasher: { hash: async (p) => p, verify: async () => ({ valid: false, needsRehash: false }) },
   })

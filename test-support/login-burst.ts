@@ -25,7 +25,7 @@ export async function loginBurst(store: SessionStore, userId: string): Promise<v
   const users = {
     findByUsername: async () => ({ ...user }),
     findById: async (id: string) => (id === userId ? { ...user } : null),
-    setPasswordHash: async () => {},
+    replacePasswordHash: async () => true,
   }
   const created: SessionRecord[] = []
   const watched: SessionStore = {

@@ -43,7 +43,7 @@ const list: AuthUser[] = Object.entries(stored).map(([username, passwordHash], i
 const users: UserProvider = {
   findByUsername: async (name) => list.find((u) => u.username === name) ?? null,
   findById: async (id) => list.find((u) => u.id === id) ?? null,
-  setPasswordHash: async () => {},
+  replacePasswordHash: async () => true,
 }
 
 const paths = ['unknown user', ...Object.keys(stored)]

@@ -97,11 +97,14 @@ export class PostgresUsers implements DemoUsers {
     return rows[0] ? toUser(rows[0]) : null
   }
 
-  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.#query('setPasswordHash', `UPDATE ${this.#table} SET password = $1 WHERE id = $2`, [
-      passwordHash,
-      id,
-    ])
+  async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
+    if (!/^\d{1,15}$/.test(id)) return false
+    const rows = await this.#query(
+      'replacePasswordHash',
+      `UPDATE ${this.#table} SET password = $1 WHERE id = $2 AND password = $3 RETURNING id`,
+      [passwordHash, id, previous],
+    )
+    return rows.length === 1
   }
 
   async create(username: string, passwordHash: string): Promise<DemoUser> {

@@ -64,9 +64,13 @@ export class SqliteUsers implements DemoUsers {
     return row ? toUser(row) : null
   }
 
-  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+  async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
+    if (!/^\d{1,15}$/.test(id)) return false
     endTurnReads()
-    this.#db.prepare('UPDATE users SET password = ? WHERE id = ?').run(passwordHash, Number(id))
+    const { changes } = this.#db
+      .prepare('UPDATE users SET password = ? WHERE id = ? AND password = ?')
+      .run(passwordHash, Number(id), previous)
+    return changes === 1
   }
 
   /** Adds a user with an already encoded password hash (new, or imported from Django). */

@@ -274,6 +274,50 @@ describe.each(ADAPTERS)('login attacks (SECURITY.md) on %s', (adapter) => {
     expect((await new Client(app).login('ada', 'lètmein')).status).toBe(200)
   })
 
+  it('a login with a leaked imported password, checked while the owner changes it, is refused and does not put it back', async () => {
+    // The thief's check of the Django hash is held until the owner has logged in (which
+    // upgrades the hash) and changed the password; its upgrade must not write over that.
+    let entered = () => {}
+    const thiefChecking = new Promise<void>((resolve) => {
+      entered = resolve
+    })
+    let release = () => {}
+    const ownerDone = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let held = false
+    const { app, users } = await demo(adapter, {
+      wrapHasher: (inner) => ({
+        hash: (p) => inner.hash(p),
+        verify: async (p, e) => {
+          if (!held && e.startsWith('pbkdf2_sha256$')) {
+            held = true
+            entered()
+            await ownerDone
+          }
+          return inner.verify(p, e)
+        },
+      }),
+    })
+    const django = 'pbkdf2_sha256$390000$seasalt$8xBlGd3jVgvJ+92hWPxi5ww0uuAuAnKgC45eudxro7c='
+    await users.create('ada', django)
+    const thief = new Client(app)
+    const thiefLogin = thief.login('ada', 'lètmein')
+    await thiefChecking
+    const owner = new Client(app)
+    expect((await owner.login('ada', 'lètmein')).status).toBe(200)
+    const changed = await owner.request('/api/password/', {
+      json: { oldPassword: 'lètmein', newPassword: 'a brand new passphrase' },
+    })
+    expect(changed.status).toBe(200)
+    release()
+    expect((await thiefLogin).status).toBe(401)
+    expect(await json(await thief.request('/api/me/'))).toEqual({ user: null })
+    expect(await json(await owner.request('/api/me/'))).toMatchObject({ user: { username: 'ada' } })
+    expect((await new Client(app).login('ada', 'lètmein')).status).toBe(401)
+    expect((await new Client(app).login('ada', 'a brand new passphrase')).status).toBe(200)
+  })
+
   it('a disabled user loses their session at the next request', async () => {
     const { app, users, admin } = await demo(adapter)
     const browser = new Client(app)
@@ -287,7 +331,7 @@ describe.each(ADAPTERS)('login attacks (SECURITY.md) on %s', (adapter) => {
     const { app, users, admin, hasher } = await demo(adapter)
     const browser = new Client(app)
     await browser.login('admin', 'admin')
-    await users.setPasswordHash(admin.id, await hasher.hash('new-password'))
+    await users.replacePasswordHash(admin.id, admin.passwordHash, await hasher.hash('new-password'))
     expect((await browser.request('/api/hello/')).status).toBe(401)
   })
 })

@@ -48,8 +48,11 @@ export class Users implements UserProvider<AuthUser> {
     return row ? toUser(row) : null
   }
 
-  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    this.#db.prepare('UPDATE users SET password = ? WHERE id = ?').run(passwordHash, Number(id))
+  async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
+    const { changes } = this.#db
+      .prepare('UPDATE users SET password = ? WHERE id = ? AND password = ?')
+      .run(passwordHash, Number(id), previous)
+    return changes === 1
   }
 
   /** Adds a user with an already encoded password hash. */

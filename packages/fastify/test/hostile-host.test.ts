@@ -14,7 +14,7 @@ const SECRET = 'fastify-hostile-host-secret-fastify-hostile-0'
 const users: UserProvider<AuthUser> = {
   findByUsername: async () => null,
   findById: async () => null,
-  setPasswordHash: async () => {},
+  replacePasswordHash: async () => true,
 }
 
 const open: FastifyInstance[] = []

@@ -229,7 +229,7 @@ describe('authenticate with this hasher: every failed login costs a current hash
     const users: UserProvider = {
       findByUsername: async (name) => list.find((u) => u.username === name) ?? null,
       findById: async (id) => list.find((u) => u.id === id) ?? null,
-      setPasswordHash: async () => {},
+      replacePasswordHash: async () => true,
     }
     take()
     const spent: Record<string, number> = {}

@@ -22,7 +22,7 @@ const ada: AuthUser = { id: '7', username: 'ada', passwordHash: 'x' }
 const users: UserProvider = {
   findByUsername: async (n) => (n === 'ada' ? ada : null),
   findById: async (id) => (id === '7' ? ada : null),
-  setPasswordHash: async () => {},
+  replacePasswordHash: async () => true,
 }
 
 /** One plain fetch handler routing on the path, the way a Bun or Deno app would. */

@@ -14,7 +14,9 @@ export interface AuthenticateOptions<U extends AuthUser> {
  * password hash, like a wrong password does, and a conforming {@link PasswordHasher}
  * spends at least that on every refusal (unusable, unknown-algorithm or cheaper legacy
  * hashes included). A correct password stored with an older
- * algorithm (an imported Django `pbkdf2_sha256` hash) is re-hashed with the current one.
+ * algorithm (an imported Django `pbkdf2_sha256` hash) is re-hashed with the current one,
+ * through {@link UserProvider.replacePasswordHash}: when the password changed while it
+ * was being checked, the login is refused and the new hash stays.
  *
  * @example
  * ```ts
@@ -37,11 +39,15 @@ export async function authenticate<U extends AuthUser>(
     await hasher.hash(typeof password === 'string' ? password : '')
     return null
   }
-  const { valid, needsRehash } = await hasher.verify(password, user.passwordHash)
+  // The hash this check is against, kept: a provider may hand out an object it updates.
+  const checked = user.passwordHash
+  const { valid, needsRehash } = await hasher.verify(password, checked)
   if (!valid || user.isActive === false) return null
   if (needsRehash) {
     const upgraded = await hasher.hash(password)
-    await users.setPasswordHash(user.id, upgraded)
+    // Only over the hash just checked: if the password changed while it was checked, the
+    // one given is no longer the user's, and the login is refused.
+    if (!(await users.replacePasswordHash(user.id, checked, upgraded))) return null
     return { ...user, passwordHash: upgraded }
   }
   return user

@@ -22,13 +22,23 @@ export interface AuthUser {
  * const users: UserProvider = {
  *   findByUsername: async (name) => db.get('SELECT … FROM users WHERE username = ?', name) ?? null,
  *   findById: async (id) => db.get('SELECT … FROM users WHERE id = ?', id) ?? null,
- *   setPasswordHash: async (id, hash) => void db.run('UPDATE users SET password = ? WHERE id = ?', hash, id),
+ *   replacePasswordHash: async (id, previous, hash) =>
+ *     db.run('UPDATE users SET password = ? WHERE id = ? AND password = ?', hash, id, previous)
+ *       .changes === 1,
  * }
  * ```
  */
 export interface UserProvider<U extends AuthUser = AuthUser> {
   findByUsername(username: string): Promise<U | null>
   findById(id: string): Promise<U | null>
-  /** Stores a new hash: called when a legacy hash is upgraded at login. */
-  setPasswordHash(id: string, passwordHash: string): Promise<void>
+  /**
+   * Stores `passwordHash` only while the user's stored hash is still exactly `previous`,
+   * in one conditional write (`UPDATE … WHERE id = ? AND password = ?`), and answers
+   * whether it did. Called when a login upgrades a legacy hash and by
+   * `SessionManagement.changePassword()`: both checked a password against `previous`,
+   * and neither may write over a hash another request stored meanwhile (a thief's login
+   * with a leaked password would otherwise put it back after the owner changed it).
+   * An unconditional write here reopens that race.
+   */
+  replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean>
 }

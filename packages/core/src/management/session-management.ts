@@ -336,7 +336,8 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
 
   /**
    * Changes the session user's password after checking the old one: stores the new hash
-   * (`users.setPasswordHash`), keeps this session (new credential, new session auth
+   * (`users.replacePasswordHash`, over the hash the old password was checked against:
+   * of two changes at once, the second answers `invalidPassword`), keeps this session (new credential, new session auth
    * hash, fresh again) and ends every other session of the user — deleted through the
    * user index now, and dead through the session auth hash anyway. Validating the new
    * password (length, breach lists) is the app's job, before calling this.
@@ -353,7 +354,11 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
     const passwordHash = await this.#hasher.hash(newPassword)
     // The new hash goes first: from here on every other session fails the auth-hash
     // check, so one created while the others are deleted dies at its next request anyway.
-    await this.#users.setPasswordHash(user.id, passwordHash)
+    // Only over the hash the old password was checked against: of two changes at once
+    // (the owner's and a thief's with the leaked password), the second is refused.
+    if (!(await this.#users.replacePasswordHash(user.id, user.passwordHash, passwordHash))) {
+      return { ok: false, reason: 'invalidPassword' }
+    }
     await session.cycleKey()
     await session.setUser(user.id, await sessionAuthHash(keysOf(session), passwordHash))
     await recordAuthTime(session)
@@ -380,7 +385,11 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
     if (!user) return 'unauthenticated'
     const at = sessionClock(session)
     const id = await currentSessionId(session)
-    if ((await this.#hasher.verify(password, user.passwordHash)).valid) return { user, id, at }
+    // The hash checked, kept: a provider may hand out an object it updates.
+    const checked = { ...user, passwordHash: user.passwordHash }
+    if ((await this.#hasher.verify(password, checked.passwordHash)).valid) {
+      return { user: checked, id, at }
+    }
     this.#record({ type: 'loginFailed', at, sessionId: id, userId: user.id, client, reason })
     return 'invalidPassword'
   }

@@ -26,9 +26,11 @@ function userTable(...list: AuthUser[]) {
   const users: UserProvider = {
     findByUsername: async (name) => [...byId.values()].find((u) => u.username === name) ?? null,
     findById: async (id) => byId.get(id) ?? null,
-    setPasswordHash: async (id, hash) => {
+    replacePasswordHash: async (id, previous, hash) => {
       const u = byId.get(id)
-      if (u) u.passwordHash = hash
+      if (u?.passwordHash !== previous) return false
+      u.passwordHash = hash
+      return true
     },
   }
   return { users, byId }
@@ -140,6 +142,31 @@ describe('authenticate', () => {
     expect(byId.get('1')?.passwordHash).toBe('plain$pw')
     expect(await authenticate({ users, hasher: plain }, 'off', 'pw')).toBeNull()
     expect(await authenticate({ users, hasher: plain }, 'nobody', 'pw')).toBeNull()
+  })
+
+  it('a login that upgrades a legacy hash does not overwrite a password changed while it was checked', async () => {
+    // The owner of a leaked password changes it while the thief's login with the old one
+    // is being checked: the upgrade must not write the old password back.
+    const { users, byId } = userTable({ id: '1', username: 'ada', passwordHash: 'legacy$old' })
+    let release = () => {}
+    const checked = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow: PasswordHasher = {
+      hash: plain.hash,
+      verify: async (p, e) => {
+        await checked
+        return plain.verify(p, e)
+      },
+    }
+    const thief = authenticate({ users, hasher: slow }, 'ada', 'old')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(await users.replacePasswordHash('1', 'legacy$old', 'plain$new')).toBe(true)
+    release()
+    expect(await thief).toBeNull()
+    expect(byId.get('1')?.passwordHash).toBe('plain$new')
+    expect(await authenticate({ users, hasher: plain }, 'ada', 'old')).toBeNull()
+    expect(await authenticate({ users, hasher: plain }, 'ada', 'new')).not.toBeNull()
   })
 
   it('spends one hash() of the submitted password on an unknown user, and stores nothing', async () => {

@@ -22,7 +22,7 @@ function counting(): UserProvider & { lookups: number } {
       users.lookups++
       return all.find((u) => u.id === id) ?? null
     },
-    setPasswordHash: async () => {},
+    replacePasswordHash: async () => true,
   }
   return users
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 const users: UserProvider<AuthUser> = {
   findByUsername: async () => null,
   findById: async () => null,
-  setPasswordHash: async () => {},
+  replacePasswordHash: async () => true,
 }
 const lifecycle = createRequestLifecycle(
   new SessionManager({

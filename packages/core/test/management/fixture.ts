@@ -36,9 +36,11 @@ export function userTable() {
       const user = byId.get(id)
       return user ? { ...user } : null
     },
-    setPasswordHash: async (id, hash) => {
+    replacePasswordHash: async (id, previous, hash) => {
       const user = byId.get(id)
-      if (user) user.passwordHash = hash
+      if (user?.passwordHash !== previous) return false
+      user.passwordHash = hash
+      return true
     },
   }
   return { users, byId }

@@ -322,6 +322,23 @@ describe('changing the password', () => {
     expect(events.find((e) => e.type === 'passwordChanged')).toMatchObject({ count: 2 })
   })
 
+  it('two changes of the password at once: one wins, the other is refused and changes nothing', async () => {
+    // A thief with a stolen session and the old password races the owner's change.
+    const { act, loginDevice, whoami, management, byId } = setup()
+    const laptop = await loginDevice('ada', LAPTOP)
+    const phone = await loginDevice('ada', PHONE)
+    const [owner, thief] = await Promise.all([
+      act(laptop, (s) => management.changePassword(s, 'ada-pw', 'owner-new')),
+      act(phone, (s) => management.changePassword(s, 'ada-pw', 'thief-new')),
+    ])
+    expect([owner, thief].filter((r) => r.ok)).toHaveLength(1)
+    expect([owner, thief].find((r) => !r.ok)).toEqual({ ok: false, reason: 'invalidPassword' })
+    const [won, lost] = owner.ok ? [laptop, phone] : [phone, laptop]
+    expect(byId.get('1')?.passwordHash).toBe(owner.ok ? 'plain$owner-new' : 'plain$thief-new')
+    expect(await whoami(won)).toBe('1')
+    expect(await whoami(lost)).toBeNull()
+  })
+
   it('a wrong old password changes nothing', async () => {
     const { act, loginDevice, whoami, management, byId } = setup()
     const laptop = await loginDevice('ada', LAPTOP)

@@ -39,7 +39,7 @@ function managementOf(h: ReturnType<typeof harness>) {
     users: {
       findByUsername: async () => ADA,
       findById: async () => ADA,
-      setPasswordHash: async () => undefined,
+      replacePasswordHash: async () => true,
     },
     hasher: { hash: async (p) => p, verify: async () => ({ valid: false, needsRehash: false }) },
   })

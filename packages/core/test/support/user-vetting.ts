@@ -87,7 +87,9 @@ export function countedUsers() {
       ;(byId.get(id) as AuthUser).isActive = false
     },
     // An admin's reset, straight into the user table: not through changePassword().
-    resetPassword: (id: string) => users.setPasswordHash(id, 'plain$reset-by-admin'),
+    resetPassword: (id: string) => {
+      ;(byId.get(id) as AuthUser).passwordHash = 'plain$reset-by-admin'
+    },
   }
 }
 

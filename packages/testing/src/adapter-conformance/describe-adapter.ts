@@ -181,7 +181,7 @@ export function describeAdapter(
         userLookups.count++
         return id === ada.id ? ada : null
       },
-      setPasswordHash: async () => {},
+      replacePasswordHash: async () => true,
     }
     const app = await setup({
       manager,
