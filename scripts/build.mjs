@@ -11,7 +11,15 @@
 // HTTP stack calls it several times per request. Three modules (two entries and one
 // shared chunk) load without it. bench/README.md "How many modules load" has the numbers.
 import { execFileSync } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
@@ -32,14 +40,19 @@ function compile(projects, cwd) {
  * packages/core/dist/bundle/: the two entries plus the chunks they share, so both entries
  * see one copy of every class and module-level value. Packages stay imports. Skipped when
  * core has not been compiled (a build of a project that does not include it).
+ *
+ * Several builds may run at once (two vitest runs in one checkout each run this in their
+ * global setup) while other processes load the bundle, so it is never emptied: esbuild
+ * builds in memory, an unchanged file is left alone (the usual case: nothing is
+ * written), a changed one is replaced by a rename (never seen half-written), and a chunk
+ * no entry uses any more is removed last.
  */
 async function bundleCore() {
   const dist = `${root}packages/core/dist/`
   if (!existsSync(`${dist}index.js`) || !existsSync(`${dist}adapter.js`)) return
   const outdir = `${dist}bundle`
-  rmSync(outdir, { recursive: true, force: true })
   const { build } = await import('esbuild')
-  await build({
+  const { outputFiles } = await build({
     entryPoints: [`${dist}index.js`, `${dist}adapter.js`],
     outdir,
     bundle: true,
@@ -51,7 +64,24 @@ async function bundleCore() {
     // Stack traces map through tsc's own maps back to src/ (shipped in the package).
     sourcemap: 'linked',
     logLevel: 'warning',
+    write: false,
   })
+  mkdirSync(outdir, { recursive: true })
+  const wanted = new Set()
+  // Chunks and maps before the entries that import them.
+  const entry = (path) => /[/\\](index|adapter)\.js$/.test(path)
+  const ordered = [...outputFiles].sort((a, b) => Number(entry(a.path)) - Number(entry(b.path)))
+  for (const file of ordered) {
+    wanted.add(file.path)
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue
+    const temporary = `${file.path}.${process.pid}.tmp`
+    writeFileSync(temporary, file.contents)
+    renameSync(temporary, file.path)
+  }
+  for (const name of readdirSync(outdir)) {
+    const path = `${outdir}/${name}`
+    if (!wanted.has(path) && !name.endsWith('.tmp')) rmSync(path, { force: true })
+  }
 }
 
 const args = process.argv.slice(2)
