@@ -29,6 +29,14 @@ export interface SharedRequestInfo {
 
 /** Cookie that binds a redirect transfer to the browser that started it. */
 const NONCE_COOKIE = 'shared_session_nonce'
+/**
+ * The same over HTTPS. Any cookie without this prefix can be planted by a sibling
+ * subdomain (`Domain=`) or by a network attacker answering a plain-HTTP request for the
+ * host (cookie tossing): a planted nonce whose hash the attacker bound their own payload
+ * to would log the victim in as the attacker. Browsers accept a `__Host-` cookie only
+ * from this very host over HTTPS, with `Secure`, `Path=/` and no `Domain`.
+ */
+const HOST_NONCE_COOKIE = `__Host-${NONCE_COOKIE}`
 /** Cookie that stops a second first-visit hop when the home site had nothing to share. */
 const TRIED_COOKIE = 'shared_session_tried'
 /** Query parameter that ends the hop for a browser that keeps no cookies (see `#accept`). */
@@ -251,13 +259,11 @@ export class SharedSessions {
     target.searchParams.set('binding', await sha256WebCrypto(`nonce:${nonce}`))
     target.searchParams.set('next', safeRedirectPath(next, '/'))
     const response = redirect(target.href)
+    const cookie = this.#nonceCookie(this.#secure(request, info))
     response.headers.append(
       'set-cookie',
-      serializeCookie(NONCE_COOKIE, nonce, {
-        path: this.#o.path,
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: this.#secure(request, info),
+      serializeCookie(cookie.name, nonce, {
+        ...cookie.attributes,
         maxAge: Math.ceil((this.#o.timeoutMs + this.#o.skewMs) / 1000),
       }),
     )
@@ -284,16 +290,14 @@ export class SharedSessions {
     info: SharedRequestInfo,
   ): Promise<Response> {
     const secure = this.#secure(request, info)
-    const nonce = getCookie(request.headers.get('cookie'), NONCE_COOKIE)
+    const nonceCookie = this.#nonceCookie(secure)
+    const nonce = getCookie(request.headers.get('cookie'), nonceCookie.name)
     const next = safeRedirectPath(url.searchParams.get('next'), '/')
     // No nonce back: this browser keeps no cookies for this site, so no marker would stop
     // the next page load from hopping again. The URL says so instead, to end the loop.
     const response = redirect(nonce === undefined ? withParam(next, LOOP_PARAM) : next)
     // The nonce is single use whatever happens next.
-    response.headers.append(
-      'set-cookie',
-      deleteCookie(NONCE_COOKIE, { path: this.#o.path, httpOnly: true, sameSite: 'Lax', secure }),
-    )
+    response.headers.append('set-cookie', deleteCookie(nonceCookie.name, nonceCookie.attributes))
     const binding = nonce === undefined ? '' : await sha256WebCrypto(`nonce:${nonce}`)
     const payload =
       text === 'none' ? 'none' : await this.#open(text, self, 'redirect', binding, session)
@@ -384,6 +388,22 @@ export class SharedSessions {
     const scheme = info.secure === undefined ? url.protocol : info.secure ? 'https:' : 'http:'
     const origin = `${scheme}//${url.host}`
     return this.#o.sites.includes(origin) ? origin : undefined
+  }
+
+  /** Name and attributes of the nonce cookie: `__Host-` over HTTPS (see {@link HOST_NONCE_COOKIE}). */
+  #nonceCookie(secure: boolean): {
+    name: string
+    attributes: { path: string; httpOnly: true; sameSite: 'Lax'; secure: boolean }
+  } {
+    return secure
+      ? {
+          name: HOST_NONCE_COOKIE,
+          attributes: { path: '/', httpOnly: true, sameSite: 'Lax', secure: true },
+        }
+      : {
+          name: NONCE_COOKIE,
+          attributes: { path: this.#o.path, httpOnly: true, sameSite: 'Lax', secure: false },
+        }
   }
 
   #secure(request: Request, info: SharedRequestInfo): boolean {

@@ -793,6 +793,51 @@ describe('shared sessions: the redirect path (every browser)', () => {
       ).status,
     ).toBe(400)
   })
+
+  // Cookie tossing: a sibling subdomain (evil.b.test, Domain=b.test) or a network attacker
+  // answering any plain http://b.test request can set a cookie B reads, but never one named
+  // __Host- (that prefix needs Secure, no Domain and Path=/, set by b.test itself over HTTPS).
+  it('over HTTPS, a nonce cookie planted by a sibling subdomain or a network attacker does not bind: the victim is not logged in as the attacker', async () => {
+    const SA = 'https://a.test'
+    const SB = 'https://b.test'
+    const { app } = setup({ sites: [SA, SB] })
+    // The attacker logs in on A as themselves and runs the hop in their own browser, up
+    // to the accept URL, which they do not open.
+    const attacker = new TestBrowser()
+    await attacker.fetch(app, `${SA}/login?user=mallory`, { method: 'POST' })
+    const connect = await attacker.fetch(
+      app,
+      `${SB}/shared-session/connect?from=${encodeURIComponent(SA)}`,
+    )
+    const set = connect.headers
+      .getSetCookie()
+      .find((c) => /^(__Host-)?shared_session_nonce=/.test(c))
+    const nonce = /=([^;]*)/.exec(set as string)?.[1] as string
+    const authorize = await attacker.fetch(app, connect.headers.get('location') as string)
+    const acceptUrl = authorize.headers.get('location') as string
+    expect(acceptUrl.startsWith(`${SB}/shared-session/accept/`)).toBe(true)
+
+    // Then plants the nonce in the victim's browser under the name a subdomain can set,
+    // and sends the victim to the accept URL.
+    const victim = new TestBrowser()
+    victim.jar.set(
+      'b.test',
+      new Map([['shared_session_nonce', { value: nonce, path: '/', attributes: '' }]]),
+    )
+    const landed = await victim.navigate(app, acceptUrl)
+    expect(landed.response.status).toBe(200)
+    expect((await me(app, victim, SB)).user).toBeNull()
+    expect(victim.cookie(SB, 'sessionid')).toBeUndefined()
+    // What B sets itself, no other host can.
+    expect(set).toMatch(/^__Host-shared_session_nonce=[^;]+; Max-Age=\d+; Path=\/; .*Secure/)
+
+    // The hop itself still works over HTTPS, with the nonce cookie B sets.
+    const user = new TestBrowser()
+    await user.fetch(app, `${SA}/login`, { method: 'POST' })
+    await user.navigate(app, `${SB}/account`)
+    expect((await me(app, user, SB)).user).toBe('alice')
+    expect(user.cookie(SB, '__Host-shared_session_nonce')).toBeUndefined()
+  })
 })
 
 describe('shared sessions: one session, so one logout', () => {
