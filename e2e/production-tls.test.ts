@@ -322,6 +322,33 @@ describe.skipIf(skip)('production: nginx TLS in front of two demo instances, in 
     await page.getByTestId('username').waitFor()
   }, 120_000)
 
+  it('with third-party cookies blocked, the first visit to the other HTTPS site hops to A and back logged in, bound by a __Host- nonce cookie', async () => {
+    const context = await browserWith(BLOCK_THIRD_PARTY)
+    const page = await context.newPage()
+    await page.goto(`${origin(SITE_A)}/`)
+    await logIn(page)
+    const other = await context.newPage()
+    const nonceCookies: string[] = []
+    other.on('response', async (r) => {
+      if (r.url() === `${origin(SITE_B)}/` && r.status() === 303) {
+        nonceCookies.push((await r.headerValue('set-cookie')) ?? '')
+      }
+    })
+    await other.goto(`${origin(SITE_B)}/`)
+    await expect.poll(() => text(other, 'message'), { timeout: 20_000 }).toBe('Hello admin')
+    // B bound the hop with a cookie only B itself can set over HTTPS (not a sibling
+    // subdomain, not a plain-HTTP answer): Chromium took it, or the hop would not bind.
+    expect(nonceCookies).toHaveLength(1)
+    expect(nonceCookies[0]).toMatch(/^__Host-shared_session_nonce=[^;]+;/)
+    expect(nonceCookies[0]).toMatch(/; Path=\/(;|$)/)
+    expect(nonceCookies[0]).toMatch(/; Secure/)
+    expect(other.url()).toBe(`${origin(SITE_B)}/`)
+    const names = (await context.cookies(origin(SITE_B))).map((c) => c.name)
+    expect(names).toContain('__Host-sessionid')
+    expect(names.filter((n) => n.includes('shared_session_nonce'))).toEqual([])
+    await screenshot(other, 'production-tls-04-site-b-by-redirect')
+  }, 120_000)
+
   it('in a partner page’s iframe with third-party cookies blocked: /embed/ logs in, greets with the header token alone, logs out', async () => {
     const context = await browserWith(BLOCK_THIRD_PARTY)
     const page = await context.newPage()
