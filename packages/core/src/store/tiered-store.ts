@@ -127,6 +127,7 @@ class Tiered implements SessionStore {
     // The cache holds another copy under this id: an old record the primary already
     // counts as gone, or this one put there by a concurrent read. Drop it either way.
     if (!copied) await this.#invalidate(record.id)
+    else await this.#verify(record)
     return true
   }
 
@@ -144,6 +145,7 @@ class Tiered implements SessionStore {
       return 'ok'
     }
     if (cached !== 'ok') await this.#invalidate(record.id)
+    else await this.#verify(record)
     return 'ok'
   }
 
@@ -193,6 +195,24 @@ class Tiered implements SessionStore {
   }
 
   /**
+   * Checks a copy just written through against the primary, as a populating read does:
+   * a revocation (`delete`, `deleteByUser`) that ran whole between the primary write and
+   * the cache write found no copy to delete, and the copy would then be served from the
+   * cache, unlisted, though the primary holds nothing. Drops the copy when the primary no
+   * longer holds this version (or cannot say).
+   */
+  async #verify(record: SessionRecord): Promise<void> {
+    let again: SessionRecord | null
+    try {
+      again = await this.#primary.get(record.id)
+    } catch (error) {
+      await this.#invalidate(record.id, error)
+      return
+    }
+    if (!again || again.version !== record.version) await this.#invalidate(record.id)
+  }
+
+  /**
    * Deletes the cache copy of `id`. When that fails the cache may serve stale data:
    * throws `cause` (the failure that made the copy suspect) or else the delete's error.
    */
@@ -211,9 +231,9 @@ class Tiered implements SessionStore {
  * goes to the primary first, then to the cache.
  *
  * The primary is the truth. The cache only ever holds copies of primary records, and
- * each cache write is either a compare-and-set on the version the primary just moved
- * from, or is followed by a check against the primary, so a copy that may be stale is
- * deleted rather than kept (the next read repopulates it from the primary).
+ * every cache write is followed by a check against the primary (a write-through is also
+ * a compare-and-set on the version the primary just moved from), so a copy that may be
+ * stale is deleted rather than kept (the next read repopulates it from the primary).
  *
  * - `get`: a cache hit is returned as is. On a miss the record is read from the primary,
  *   copied into the cache with `cache.create`, and then **read from the primary again**:
@@ -230,11 +250,14 @@ class Tiered implements SessionStore {
  *   when the cache has one, and answers only a cache hit; on a miss it answers
  *   `undefined` and the manager reads through `getShared`, which falls back to the
  *   primary as `get` does.
- * - `create`: `primary.create`; when it wins, `cache.create`. A `false` from the cache
- *   means it holds an old copy under that id, which is deleted.
+ * - `create`: `primary.create`; when it wins, `cache.create`, then the primary is read
+ *   again and the copy deleted unless it still holds this version: a revocation
+ *   (`delete`, `deleteByUser`) that ran between the two writes found no copy to delete,
+ *   and the copy would otherwise be served, unlisted, though the primary holds nothing.
+ *   A `false` from the cache means it holds an old copy under that id, which is deleted.
  * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with
- *   `cache.update(record, expectedVersion)`; if the cache answers `'conflict'` or
- *   `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
+ *   `cache.update(record, expectedVersion)` and checked against the primary as after
+ *   `create`; if the cache answers `'conflict'` or `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
  *   cache copy is deleted (it was probably what made the caller stale) and the primary's
  *   answer is returned, so the caller's re-read comes from the primary.
  * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When

@@ -271,6 +271,79 @@ describe('tiered store: revocation across instances', () => {
   })
 })
 
+describe('tiered store: a revocation between the primary write and the cache write', () => {
+  it('a session created while its user is revoked (logout everywhere) is not served from the cache', async () => {
+    const { cache, primary, one, two, make } = setup()
+    const record = make({ userId: 'alice' })
+    const create = cache.create.bind(cache)
+    // The login's session reached the primary; "log out everywhere" runs whole before its
+    // copy reaches the cache.
+    vi.spyOn(cache, 'create').mockImplementationOnce(async (r) => {
+      expect(await two.deleteByUser('alice')).toBe(1)
+      return create(r)
+    })
+    expect(await one.create(record)).toBe(true)
+    expect(await primary.get(record.id)).toBeNull()
+    expect(await one.get(record.id)).toBeNull()
+    expect(await cache.get(record.id)).toBeNull()
+  })
+
+  it('a session the cap evicts while its copy is being written is not served from the cache', async () => {
+    const { cache, primary, one, two, make } = setup()
+    const record = make({ userId: 'alice' })
+    const create = cache.create.bind(cache)
+    vi.spyOn(cache, 'create').mockImplementationOnce(async (r) => {
+      await two.delete(r.id)
+      return create(r)
+    })
+    expect(await one.create(record)).toBe(true)
+    expect(await primary.get(record.id)).toBeNull()
+    expect(await one.get(record.id)).toBeNull()
+  })
+
+  it('an anonymous session logged in while its user is revoked is not served from the cache', async () => {
+    const { cache, primary, one, two, make } = setup()
+    const anonymous = make()
+    expect(await one.create(anonymous)).toBe(true)
+    const loggedIn = { ...anonymous, userId: 'alice', version: 2 }
+    // "Log out everywhere" lists alice's sessions before the login reaches the primary,
+    // and deletes them after; the login's cache write comes last.
+    let cacheWrite!: () => void
+    const cacheMayWrite = new Promise<void>((resolve) => {
+      cacheWrite = resolve
+    })
+    const update = cache.update.bind(cache)
+    vi.spyOn(cache, 'update').mockImplementationOnce(async (r, expected) => {
+      await cacheMayWrite
+      return update(r, expected)
+    })
+    const primaryUpdate = primary.update.bind(primary)
+    let loggedInPrimary!: () => void
+    const primaryWritten = new Promise<void>((resolve) => {
+      loggedInPrimary = resolve
+    })
+    vi.spyOn(primary, 'update').mockImplementationOnce(async (r, expected) => {
+      const result = await primaryUpdate(r, expected)
+      loggedInPrimary()
+      return result
+    })
+    const list = primary.listByUser.bind(primary)
+    let login: Promise<unknown> | undefined
+    vi.spyOn(primary, 'listByUser').mockImplementationOnce(async (userId) => {
+      const listed = await list(userId)
+      login = one.update(loggedIn, 1)
+      await primaryWritten
+      return listed
+    })
+    expect(await two.deleteByUser('alice')).toBe(1)
+    cacheWrite()
+    expect(await login).toBe('ok')
+    expect(await primary.get(anonymous.id)).toBeNull()
+    expect(await one.get(anonymous.id)).toBeNull()
+    expect(await cache.get(anonymous.id)).toBeNull()
+  })
+})
+
 describe('tiered store: stale cache copies', () => {
   it('a stale copy that makes an update conflict is dropped; the re-read is fresh', async () => {
     const { cache, primary, one, make } = setup()
