@@ -257,9 +257,10 @@ class Tiered implements SessionStore {
  *   A `false` from the cache means it holds an old copy under that id, which is deleted.
  * - `update`: `primary.update` first. On `'ok'` the cache copy is moved along with
  *   `cache.update(record, expectedVersion)` and checked against the primary as after
- *   `create`; if the cache answers `'conflict'` or `'missing'` its copy is deleted. On `'conflict'`/`'missing'` from the primary the
- *   cache copy is deleted (it was probably what made the caller stale) and the primary's
- *   answer is returned, so the caller's re-read comes from the primary.
+ *   `create`; if the cache answers `'conflict'` or `'missing'` its copy is deleted. On
+ *   `'conflict'`/`'missing'` from the primary the cache copy is deleted (it was probably
+ *   what made the caller stale) and the primary's answer is returned, so the caller's
+ *   re-read comes from the primary.
  * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When
  *   the primary has no live record, the cache copy is deleted.
  * - `delete` (revocation): `cache.delete`, `primary.delete`, `cache.delete`. The first
