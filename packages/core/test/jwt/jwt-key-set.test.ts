@@ -210,6 +210,37 @@ describe('rotation with a grace period', () => {
     expect(keys.jwks((retiredAt + 599) * 1000).keys.map((k) => k.kid)).toEqual(['next', 'old'])
     expect(keys.jwks((retiredAt + 600) * 1000).keys.map((k) => k.kid)).toEqual(['next'])
   })
+
+  it('a retiredAt in milliseconds (Date.now() for seconds) is refused at startup, not trusted for millennia', async () => {
+    const next = await keyPair('EdDSA', 'next')
+    const old = await keyPair('EdDSA', 'old')
+    // Read as seconds, 1.8e12 is the year 59000: the retired key would verify (and be
+    // published) for as long as anyone runs the app.
+    const retiredAtMs = 1_800_000_000_000
+    const message =
+      'keys[1].retiredAt must be seconds since the epoch, not milliseconds (at most 253402300799)'
+    expect(
+      await configError(() =>
+        JwtKeySet.fromJson({
+          keys: [next.privateJwk, { ...old.privateJwk, retiredAt: retiredAtMs }],
+        }),
+      ),
+    ).toBe(message)
+    expect(
+      await configError(() =>
+        JwtKeySet.create([
+          { key: next.privateJwk },
+          { key: old.publicJwk, retiredAt: retiredAtMs },
+        ]),
+      ),
+    ).toBe(message)
+    // The last second of year 9999 is still seconds.
+    const keys = await JwtKeySet.create([
+      { key: next.privateJwk },
+      { key: old.publicJwk, retiredAt: 253_402_300_799 },
+    ])
+    expect(keys.jwks(1_800_000_000_000).keys.map((k) => k.kid)).toEqual(['next', 'old'])
+  })
 })
 
 describe('configuration errors', () => {

@@ -286,10 +286,20 @@ function kidOf(kid: unknown, thumbprint: string, label: string): string {
   return kid
 }
 
+// 9999-12-31T23:59:59Z in seconds. Anything larger is a time in milliseconds
+// (`Date.now()` is about 1.8e12): read as seconds it would keep the retired key verifying
+// and published for tens of thousands of years.
+const MAX_RETIRED_AT = 253_402_300_799
+
 function retired(value: unknown, label: string): number | null {
   if (value === undefined || value === null) return null
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new ConfigError(`${label}.retiredAt must be seconds since the epoch`)
+  }
+  if (value > MAX_RETIRED_AT) {
+    throw new ConfigError(
+      `${label}.retiredAt must be seconds since the epoch, not milliseconds (at most ${MAX_RETIRED_AT})`,
+    )
   }
   return value
 }
