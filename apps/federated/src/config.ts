@@ -118,5 +118,12 @@ function httpUrl(name: string, value: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`${name} must be an absolute http:// or https:// URL`)
   }
+  // fetch refuses a URL with credentials (every request would be a 503), and the startup
+  // line prints the URL: refuse it here, without echoing it.
+  if (url.username !== '' || url.password !== '') {
+    throw new Error(
+      `${name} must not carry a user name or password (user:password@); fetch refuses such a URL`,
+    )
+  }
   return url
 }

@@ -332,4 +332,31 @@ describe('the federated service', () => {
       issuer: 'tessera-demo',
     })
   })
+
+  it('refuses a JWKS_URL or INTROSPECTION_URL with user:password@ at startup, never echoing it', async () => {
+    // fetch refuses such a URL: the service used to start, print the password in its
+    // startup line, and answer every request 503 because the keys "cannot be fetched".
+    const secret = 'hunter2-do-not-log'
+    for (const [name, env] of [
+      ['JWKS_URL', { JWKS_URL: `https://svc:${secret}@app.example/.well-known/jwks.json` }],
+      ['JWKS_URL', { JWKS_URL: `https://${secret}@app.example/.well-known/jwks.json` }],
+      [
+        'INTROSPECTION_URL',
+        {
+          INTROSPECTION_URL: `https://svc:${secret}@app.example/introspect/`,
+          INTROSPECTION_SECRET: 'x'.repeat(32),
+        },
+      ],
+    ] as const) {
+      let message = 'started'
+      try {
+        loadFederatedConfig(env)
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toBe(
+        `${name} must not carry a user name or password (user:password@); fetch refuses such a URL`,
+      )
+    }
+  })
 })
