@@ -32,8 +32,9 @@ export interface JwtSessionOptions {
    */
   fields?: readonly string[]
   /**
-   * Seconds a token is valid for federated services (`exp - iat`). Short, because a
-   * copied token keeps working at a federated service until `exp` even after logout.
+   * Seconds a token is valid for federated services (`exp - iat`), never past the
+   * session's idle or absolute expiry as of its issue. Short, because a copied token
+   * keeps working at a federated service until `exp` even after logout.
    * @default 300
    */
   ttl?: number

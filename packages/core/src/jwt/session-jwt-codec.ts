@@ -73,22 +73,30 @@ export class SessionJwtCodec {
   }
 
   /**
-   * Signs a token for `credential` carrying the record's stored claims. Throws
-   * {@link CookieError} `COOKIE_TOO_LARGE`, naming the fields, when the cookie would not fit.
+   * Signs a token for `credential` carrying the record's stored claims, valid for `ttl`
+   * but never past the session's own expiry when the record has one (a store-less
+   * verifier cannot see that the session timed out). Throws {@link CookieError}
+   * `COOKIE_TOO_LARGE`, naming the fields, when the cookie would not fit.
    */
   async issue(
     credential: string,
-    record: Pick<SessionRecord, 'jwtClaims' | 'userId'>,
+    record: Pick<SessionRecord, 'jwtClaims' | 'userId'> &
+      Partial<Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>>,
     now: number,
   ): Promise<string> {
     const o = this.#o
     const iat = Math.floor(now / 1000)
+    let exp = iat + o.ttl
+    if (record.idleExpiresAt !== undefined && record.absoluteExpiresAt !== undefined) {
+      const ends = Math.floor(Math.min(record.idleExpiresAt, record.absoluteExpiresAt) / 1000)
+      exp = Math.max(iat, Math.min(exp, ends))
+    }
     const stored = record.jwtClaims
     const payload: Record<string, JsonValue> = {
       iss: o.issuer,
       aud: o.audience.length === 1 ? (o.audience[0] as string) : [...o.audience],
       iat,
-      exp: iat + o.ttl,
+      exp,
       sid: credential,
     }
     if (record.userId !== null) payload.sub = record.userId
@@ -227,7 +235,9 @@ export class SessionJwtCodec {
     if (v.iat > nowS + tolerance) return null
     if (v.nbf !== undefined && v.nbf > nowS + tolerance) return null
     if (nowS >= v.exp + tolerance + acceptExpired) return null
-    const reissue = nowS >= v.exp || v.exp - nowS < o.ttl / 2 || v.kid !== o.keys.currentKid
+    // Past half its own life: a token cut short by its session's expiry has a shorter one.
+    const reissue =
+      nowS >= v.exp || v.exp - nowS < (v.exp - v.iat) / 2 || v.kid !== o.keys.currentKid
     return { credential: v.claims.sid as string, claims: v.claims, reissue }
   }
 

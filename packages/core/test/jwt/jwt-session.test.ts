@@ -429,6 +429,42 @@ describe('federated verification (createSessionJwtVerifier)', () => {
     expect(await introspectSessionJwt(manager, tokenOf(cookie))).toEqual({ active: false })
   })
 
+  it('never trusts a token past the end of its session: exp stops at its idle or absolute expiry', async () => {
+    // ttl 300 s: the token used to carry exp = iat + 300 whatever the session's timeouts,
+    // so a store-less verifier trusted it for minutes after the session had timed out.
+    const verifier = (clock: ManualClock) =>
+      createSessionJwtVerifier({
+        keys,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        clockTolerance: 0,
+        clock: clock.now,
+      })
+    const absolute = jwtHarness({ clockTolerance: 0 }, { idleTimeout: 120, absoluteTimeout: 120 })
+    const verify = verifier(absolute.clock)
+    const cookie = await loggedIn(absolute.manager)
+    expect(decodeJwt(tokenOf(cookie)).exp).toBe(T0 / 1000 + 120)
+    // Renewed and re-issued past half its life: still no later than the session's end.
+    absolute.clock.advance(61_000)
+    const renewed = cookieFrom(
+      await request(absolute.manager, cookie, async (s) => expect(await s.getUserId()).toBe('u1')),
+    )
+    expect(decodeJwt(tokenOf(renewed)).exp).toBe(T0 / 1000 + 120)
+    absolute.clock.advance(58_000)
+    expect(await verify(tokenOf(renewed))).toMatchObject({ sub: 'u1' })
+    absolute.clock.advance(1_000)
+    await request(absolute.manager, renewed, async (s) => expect(await s.getUserId()).toBeNull())
+    expect(await verify(tokenOf(cookie))).toBeNull()
+    expect(await verify(tokenOf(renewed))).toBeNull()
+
+    const idle = jwtHarness({ clockTolerance: 0 }, { idleTimeout: 60, absoluteTimeout: 3600 })
+    const idleCookie = await loggedIn(idle.manager)
+    expect(decodeJwt(tokenOf(idleCookie)).exp).toBe(T0 / 1000 + 60)
+    idle.clock.advance(60_000)
+    await request(idle.manager, idleCookie, async (s) => expect(await s.getUserId()).toBeNull())
+    expect(await verifier(idle.clock)(tokenOf(idleCookie))).toBeNull()
+  })
+
   it('refuses another issuer, audience or typ, and garbage, without throwing', async () => {
     const { manager, clock } = jwtHarness()
     const token = tokenOf(await loggedIn(manager))
