@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js'
-import type { JsonWebKeySet } from './jwt-key-set.js'
+import { type JsonWebKeySet, jwksSecondsLeft } from './jwt-key-set.js'
 
 /**
  * Anything that publishes a JWKS: a {@link JwtKeySet} or a `SessionManager`.
@@ -28,9 +28,10 @@ export interface JwksOptions {
    */
   path?: string
   /**
-   * `Cache-Control: public, max-age=<maxAge>`. Verifiers refetch the set after this
-   * long, so a rotation reaches them within it: publish a new key at least this long
-   * before it signs, or keep it short.
+   * `Cache-Control: public, max-age=<maxAge>`, or less while a retired key is within
+   * seconds of the end of its grace period (no cache keeps it past that). Verifiers
+   * refetch the set after this long, so a rotation reaches them within it: publish a new
+   * key at least this long before it signs, or keep it short.
    * @default 300
    */
   maxAge?: number
@@ -58,8 +59,11 @@ export const JWKS_PATH = '/.well-known/jwks.json'
  * ```
  */
 export function jwksResponse(source: JwksSource, options: JwksOptions = {}): Response {
-  const maxAge = options.maxAge ?? 300
-  return new Response(JSON.stringify(source.jwks()), {
+  const set = source.jwks()
+  // A retired key leaves the set when its grace period ends: no cache may serve it later.
+  const left = jwksSecondsLeft(set)
+  const maxAge = Math.min(options.maxAge ?? 300, left ?? Number.POSITIVE_INFINITY)
+  return new Response(JSON.stringify(set), {
     status: 200,
     headers: {
       'content-type': 'application/json',

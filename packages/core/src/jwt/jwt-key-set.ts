@@ -62,6 +62,9 @@ export interface JsonWebKeySet {
 
 const entriesOf = new WeakMap<JwtKeySet, readonly JwtKeyEntry[]>()
 const graceOf = new WeakMap<JwtKeySet, number>()
+// Whole seconds until the next key of a JWKS that `jwks()` made leaves it (the end of a
+// retired key's grace period), for `jwksResponse` to cap its max-age with.
+const secondsLeftOf = new WeakMap<JsonWebKeySet, number>()
 
 /**
  * The keys that sign and verify session JWTs, with rotation: the first key is the
@@ -190,12 +193,28 @@ export class JwtKeySet {
    */
   jwks(now: number = Date.now()): JsonWebKeySet {
     const keys: PublicJwk[] = []
+    const grace = graceOf.get(this) ?? 0
+    let endsAt = Number.POSITIVE_INFINITY
     for (const entry of entriesOf.get(this) ?? []) {
-      if (entry.publicJwk && isLive(entry, graceOf.get(this) ?? 0, now))
+      if (entry.publicJwk && isLive(entry, grace, now)) {
         keys.push({ ...entry.publicJwk })
+        if (entry.retiredAt !== null) endsAt = Math.min(endsAt, (entry.retiredAt + grace) * 1000)
+      }
     }
-    return { keys }
+    const set = { keys }
+    if (endsAt !== Number.POSITIVE_INFINITY)
+      secondsLeftOf.set(set, Math.max(0, Math.floor((endsAt - now) / 1000)))
+    return set
   }
+}
+
+/**
+ * Whole seconds until a key of `set` (a JWKS made by {@link JwtKeySet.jwks}) reaches the
+ * end of its grace period, or `undefined` when none will: a cache must not keep the set
+ * longer (internal to the core).
+ */
+export function jwksSecondsLeft(set: JsonWebKeySet): number | undefined {
+  return secondsLeftOf.get(set)
 }
 
 /** The current key, to sign with (internal to the core). */

@@ -5,6 +5,7 @@ import {
   generateJwtKey,
   type JwtAlgorithm,
   JwtKeySet,
+  jwksResponse,
   login,
   MemoryStore,
   SessionManager,
@@ -209,6 +210,38 @@ describe('rotation with a grace period', () => {
     )
     expect(keys.jwks((retiredAt + 599) * 1000).keys.map((k) => k.kid)).toEqual(['next', 'old'])
     expect(keys.jwks((retiredAt + 600) * 1000).keys.map((k) => k.kid)).toEqual(['next'])
+  })
+
+  it('the JWKS answer is cacheable no longer than the next retired key has left of its grace', async () => {
+    const next = await keyPair('EdDSA', 'next')
+    const old = await keyPair('EdDSA', 'old')
+    const retiredAt = 1_800_000_000
+    const keys = await JwtKeySet.fromJson(
+      { keys: [next.privateJwk, { ...old.publicJwk, retiredAt }] },
+      { grace: 600 },
+    )
+    const at = (s: number) =>
+      new SessionManager({
+        store: new MemoryStore(),
+        secret: SECRET,
+        clock: () => (retiredAt + s) * 1000,
+        format: 'jwt',
+        jwt: { keys, issuer: ISSUER, audience: AUDIENCE },
+      })
+    // A shared cache used to keep serving "old" for max-age=300 after its grace had ended,
+    // and every verifier reading through it trusted "old" that long.
+    expect(jwksResponse(at(590)).headers.get('cache-control')).toBe('public, max-age=10')
+    expect(jwksResponse(at(599.5)).headers.get('cache-control')).toBe('public, max-age=0')
+    expect(jwksResponse(at(0)).headers.get('cache-control')).toBe('public, max-age=300')
+    expect(jwksResponse(at(590), { maxAge: 5 }).headers.get('cache-control')).toBe(
+      'public, max-age=5',
+    )
+    // Past the grace period the key is gone and the set keeps its full max-age.
+    const after = jwksResponse(at(600))
+    expect(after.headers.get('cache-control')).toBe('public, max-age=300')
+    expect(((await after.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual([
+      'next',
+    ])
   })
 
   it('a retiredAt in milliseconds (Date.now() for seconds) is refused at startup, not trusted for millennia', async () => {
