@@ -19,8 +19,9 @@ const BEARER = /^Bearer[ \t]+([A-Za-z0-9._~+/=-]+)[ \t]*$/i
  * The federated service: `GET /whoami` answers the verified claims (all but `sid`, the
  * app's session credential) of the session JWT
  * from `Authorization: Bearer <jwt>` or, without that header, from the session cookie;
- * `401` JSON (with `WWW-Authenticate: Bearer`, RFC 6750 §3) when there is none or it
- * does not verify, `503` when the keys or the introspection endpoint cannot be reached.
+ * `401` JSON (with `WWW-Authenticate: Bearer`, RFC 6750 §3) when there is none, it
+ * does not verify, or it is an anonymous session's (no `sub`), `503` when the keys or
+ * the introspection endpoint cannot be reached.
  * It never sees the session store: it trusts the signature, and in introspection mode
  * the app's word.
  *
@@ -60,6 +61,11 @@ export function createFederatedApp(deps: FederatedAppDeps): Hono {
         verified.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.',
       )
     }
+    // An anonymous session (a visitor's cart) has a session JWT too, without `sub`: it
+    // names nobody, so it authenticates nobody here.
+    const sub = verified.claims.sub
+    if (typeof sub !== 'string' || sub === '')
+      return unauthorized(c, 'invalid_token', 'The session is not logged in.')
     if (deps.introspect) {
       const verdict = await deps.introspect(token)
       if (verdict === 'unavailable')

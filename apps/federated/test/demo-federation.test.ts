@@ -94,6 +94,27 @@ describe('SESSION_FORMAT=jwt demo and the federated service', () => {
     expect((await whoami(jwksOnly, { cookie: csrfOnly })).status).toBe(401)
   })
 
+  it('an anonymous visitor with a cart holds a session JWT, which neither service takes for a logged-in user', async () => {
+    const visitor = client()
+    await visitor.request('/api/csrf/')
+    expect((await visitor.request('/api/cart/', { json: { item: 'tile' } })).status).toBe(200)
+    const jwt = visitor.cookie('sessionid') as string
+    // A valid session JWT of a stored anonymous session: no sub, no user.
+    expect(decodeJwt(jwt)).not.toHaveProperty('sub')
+    for (const service of [jwksOnly, introspecting]) {
+      const ways: Record<string, string>[] = [
+        { cookie: `sessionid=${jwt}` },
+        { authorization: `Bearer ${jwt}` },
+      ]
+      for (const headers of ways) {
+        const res = await whoami(service, headers)
+        expect(res.status).toBe(401)
+        expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+        expect(await res.json()).toEqual({ detail: 'The session is not logged in.' })
+      }
+    }
+  })
+
   it('after logout a copied JWT still works at the JWKS-only service (until exp) and is refused at once in introspection mode', async () => {
     const bob = client()
     await bob.login('admin', 'admin')

@@ -185,6 +185,27 @@ describe('GET /whoami with the JWKS only', () => {
     }
   })
 
+  it('refuses a valid token of an anonymous session (no sub): it names nobody, so it authenticates nobody', async () => {
+    now = new Date()
+    const app = appWith()
+    for (const claims of [{}, { sub: 7 }, { sub: '' }, { username: 'admin' }]) {
+      const token = await signSession(ed, claims as JWTPayload)
+      for (const headers of [
+        { cookie: `sessionid=${token}` },
+        { authorization: `Bearer ${token}` },
+      ]) {
+        const res = await whoami(app, headers)
+        expect(res.status).toBe(401)
+        expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
+        expect(await res.json()).toEqual({ detail: 'The session is not logged in.' })
+      }
+    }
+    const res = await whoami(appWith(), {
+      authorization: `Bearer ${await signSession(ed, { sub: '7' })}`,
+    })
+    expect(res.status).toBe(200)
+  })
+
   it('refuses a token without kid (or with an empty one) even when the JWKS holds a single key', async () => {
     now = new Date()
     const single = await serveJwks([ed.publicJwk])
