@@ -182,6 +182,13 @@ describe('tessera keys (the real binary) with the library’s JWT sessions', () 
         jwtVerify(token, createLocalJWKSet(publicSet), verifyOptions),
       ).resolves.toBeTruthy()
     }
+    // The retired key says so in the public set too: a verify-only service that loads it
+    // (JwtKeySet.fromJson) stops trusting it at the end of its grace, not never.
+    expect(publicSet.keys[1].retiredAt).toBe(rotated.keys[1].retiredAt)
+    const verifier = await JwtKeySet.fromJson(publicSet, { grace: 60 })
+    const kids = (at: number) => verifier.jwks(at * 1000).keys.map((k) => k.kid)
+    expect(kids(rotated.keys[1].retiredAt + 59)).toEqual(['k2', 'k1'])
+    expect(kids(rotated.keys[1].retiredAt + 61)).toEqual(['k2'])
 
     // A second rotation, to another algorithm: k1 keeps its first retiredAt.
     const second = await tessera(['keys', 'rotate', '--file', file, '--alg', 'ES256'])

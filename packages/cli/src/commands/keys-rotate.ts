@@ -26,7 +26,8 @@ as they are: remove them by hand once no token they signed can still be alive.
 The file is rewritten atomically with mode 0600.
 
 --alg defaults to the algorithm of the current key. --public-out writes the public
-JWKS of the whole new set ({"keys":[public JWK, …]}), for verifiers.
+JWKS of the whole new set ({"keys":[public JWK, …]}), for verifiers; retired keys keep
+their "retiredAt", so a verify-only JwtKeySet.fromJson ends their trust after its grace.
 
 Example:
   tessera keys rotate --file secrets/jwt-keys.json --public-out public/jwks.json`,

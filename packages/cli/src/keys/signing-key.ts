@@ -49,11 +49,15 @@ export async function generateSigningKey(alg: SigningAlgorithm, kid?: string): P
   }
 }
 
-/** The public members of a private JWK of any of the key types above (no `d`, `p`, `q`, …). */
-export function publicJwkOf(jwk: JWK): JWK {
-  const { kty, crv, x, y, n, e, kid, alg, use } = jwk
+/**
+ * The public members of a private JWK of any of the key types above (no `d`, `p`, `q`, …),
+ * and its `retiredAt`: a verify-only service that loads the public set with
+ * `JwtKeySet.fromJson` then ends a retired key's trust after its grace, as the app does.
+ */
+export function publicJwkOf(jwk: JWK & { retiredAt?: number }): JWK {
+  const { kty, crv, x, y, n, e, kid, alg, use, retiredAt } = jwk
   const out: JWK = {}
-  for (const [name, value] of Object.entries({ kid, alg, use, kty, crv, x, y, n, e })) {
+  for (const [name, value] of Object.entries({ kid, alg, use, kty, crv, x, y, n, e, retiredAt })) {
     if (value !== undefined) (out as Record<string, unknown>)[name] = value
   }
   return out
