@@ -52,7 +52,9 @@ export type SessionJwtClaims = Record<string, JsonValue> & {
  * from its `exp` on: unlike the app, it cannot know whether the session is still alive,
  * so it never accepts an expired token (beyond `clockTolerance`). A logged-out user's copied token therefore works
  * here until its `exp` (the `ttl`, 300 s by default). The returned claims omit `sid`,
- * the session credential, so they are safe to log; the token itself is not.
+ * the session credential, so they are safe to log; the token itself is not. An
+ * anonymous session (a visitor's cart) has a valid token too, without `sub`: a service
+ * that wants a logged-in user checks `claims.sub`, not only that the token verified.
  *
  * Returns a function that never throws for untrusted input: `null` for anything that
  * does not verify. The options are validated at once ({@link ConfigError}).
@@ -62,7 +64,7 @@ export type SessionJwtClaims = Record<string, JsonValue> & {
  * const keys = await JwtKeySet.fromJson(JSON.parse(readFileSync('public-keys.json', 'utf8')))
  * const verify = createSessionJwtVerifier({ keys, issuer: 'https://app.example', audience: 'https://app.example' })
  * const claims = await verify(getCookie(request.headers.get('cookie'), 'sessionid'))
- * if (!claims) return new Response(null, { status: 401 })
+ * if (!claims?.sub) return new Response(null, { status: 401 }) // none, or anonymous
  * ```
  */
 export function createSessionJwtVerifier(

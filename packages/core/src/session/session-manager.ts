@@ -87,7 +87,7 @@ export class SessionManager {
    *
    * @example
    * ```ts
-   * app.use(jwks(manager)) // Hono: answers GET /.well-known/jwks.json with manager.jwks()
+   * app.use(session(manager, { jwks: true })) // Hono: GET /.well-known/jwks.json
    * ```
    */
   jwks(): JsonWebKeySet {
