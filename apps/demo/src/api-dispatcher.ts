@@ -25,7 +25,10 @@ export interface ApiInput {
 /** The answer ready to write: every binding sends exactly these bytes and headers. */
 export interface ApiOutput {
   status: number
-  /** `content-type` and `x-content-type-options: nosniff` first, then the handler's headers. */
+  /**
+   * `content-type`, `x-content-type-options: nosniff` and `cache-control: no-store` first,
+   * then the handler's headers.
+   */
   headers: [string, string][]
   body: string
 }
@@ -49,6 +52,11 @@ interface CompiledRoute {
 const CONTENT_TYPE: [string, string] = ['content-type', 'application/json']
 // An API answer is data, never a page: browsers must not sniff it into HTML.
 const NOSNIFF: [string, string] = ['x-content-type-options', 'nosniff']
+// Every answer depends on the session (the user, their sessions, their cart): no cache may
+// keep it (ASVS V8.2.1). Without it a 200 is heuristically cacheable (RFC 9111 §4.2.2), and
+// `Vary: Cookie` alone does not stop a browser's disk cache or a cache that ignores Vary.
+// The session middleware may still make it `private, no-store` (header tokens).
+const NO_STORE: [string, string] = ['cache-control', 'no-store']
 
 /**
  * Turns the demo's route table into one function every adapter binding calls for each
@@ -122,7 +130,7 @@ export function createApiDispatcher(
       const result = await found.route.handler(request)
       return {
         status: result.status,
-        headers: [CONTENT_TYPE, NOSNIFF, ...Object.entries(result.headers ?? {})],
+        headers: [CONTENT_TYPE, NOSNIFF, NO_STORE, ...Object.entries(result.headers ?? {})],
         body: JSON.stringify(result.body),
       }
     }
@@ -131,13 +139,13 @@ export function createApiDispatcher(
     if (allowed.length > 0) {
       return {
         status: 405,
-        headers: [CONTENT_TYPE, NOSNIFF, ['Allow', allowed.join(', ')]],
+        headers: [CONTENT_TYPE, NOSNIFF, NO_STORE, ['Allow', allowed.join(', ')]],
         body: JSON.stringify({ detail: `Method "${input.method}" not allowed.` }),
       }
     }
     return {
       status: 404,
-      headers: [CONTENT_TYPE, NOSNIFF],
+      headers: [CONTENT_TYPE, NOSNIFF, NO_STORE],
       body: JSON.stringify({ detail: 'Not found' }),
     }
   }
