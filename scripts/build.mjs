@@ -18,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -43,8 +44,8 @@ function compile(projects, cwd) {
  *
  * Several builds may run at once (two vitest runs in one checkout each run this in their
  * global setup) while other processes load the bundle, so it is never emptied: esbuild
- * builds in memory, an unchanged file is left alone (the usual case: nothing is
- * written), a changed one is replaced by a rename (never seen half-written), and a chunk
+ * builds in memory, an unchanged file is left alone but for its time (the usual case),
+ * a changed one is replaced by a rename (never seen half-written), and a chunk
  * no entry uses any more is removed last.
  */
 async function bundleCore() {
@@ -73,7 +74,13 @@ async function bundleCore() {
   const ordered = [...outputFiles].sort((a, b) => Number(entry(a.path)) - Number(entry(b.path)))
   for (const file of ordered) {
     wanted.add(file.path)
-    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue
+    if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) {
+      // Unchanged, but built from what tsc just wrote: its time says so (a bundle older
+      // than a compiled module reads as stale).
+      const now = new Date()
+      utimesSync(file.path, now, now)
+      continue
+    }
     const temporary = `${file.path}.${process.pid}.tmp`
     writeFileSync(temporary, file.contents)
     renameSync(temporary, file.path)
