@@ -116,6 +116,21 @@ export function staleCommitCases(ctx: SuiteContext): void {
       expect(await open(manager, after).getUserId()).toBe('alice')
     })
 
+    it('a due renewal by a request that loaded before setExpiry does not undo the shorter idle timeout', async () => {
+      const manager = managerOf({ idleTimeout: 3600, renewalInterval: 60 })
+      const cookie = await stored(manager, { x: 1 })
+      ctx.clock.advance(61_000)
+      const slow = open(manager, cookie) // a slow page view, due for renewal
+      expect(await slow.get('x')).toBe(1)
+      const fast = open(manager, cookie) // "this is a shared computer": 60 s idle
+      await fast.setExpiry(60)
+      await manager.commit(fast)
+      await manager.commit(slow)
+      ctx.clock.advance(60_000) // idle for the session's own 60 s
+      expect(await ctx.store.get(idOf(cookie))).toBeNull()
+      expect(await open(manager, cookie).get('x')).toBeUndefined()
+    })
+
     describe('session JWTs', () => {
       const jwtManager = async () => {
         const keys = await JwtKeySet.create([{ key: JWT_KEY, alg: 'HS256' }])
