@@ -19,7 +19,7 @@ export async function hundredWriters(store: SessionStore, label: string): Promis
       if (result === 'conflict' && count) count.conflicts++
       return result
     },
-    touch: (id, seen, idle) => store.touch(id, seen, idle),
+    touch: (id, seen, idle, version) => store.touch(id, seen, idle, version),
     delete: (id) => store.delete(id),
     listByUser: (u) => store.listByUser(u),
     deleteByUser: (u, e) => store.deleteByUser(u, e),

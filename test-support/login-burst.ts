@@ -36,7 +36,7 @@ export async function loginBurst(store: SessionStore, userId: string): Promise<v
       return ok
     },
     update: (r, v) => store.update(r, v),
-    touch: (id, seen, idle) => store.touch(id, seen, idle),
+    touch: (id, seen, idle, version) => store.touch(id, seen, idle, version),
     delete: (id) => store.delete(id),
     listByUser: (u) => store.listByUser(u),
     deleteByUser: (u, e) => store.deleteByUser(u, e),

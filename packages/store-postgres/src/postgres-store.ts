@@ -57,7 +57,8 @@ const BATCH = 1000
  * default READ COMMITTED isolation, for any number of processes. `create` is an
  * insert-if-absent where an expired row counts as absent; `update` is a compare-and-set
  * on `version` whose `'conflict' | 'missing'` label comes from the same statement;
- * `touch` rewrites only `lastSeenAt`/`idleExpiresAt` and `expires_at`, never `version`.
+ * `touch` rewrites only `lastSeenAt`/`idleExpiresAt` and `expires_at`, never `version`;
+ * given an `expectedVersion`, the same statement also matches only that `version`.
  * Expired rows are invisible to every read from the instant they expire;
  * `deleteExpired` removes them in batches of 1000 rows.
  *
@@ -162,15 +163,23 @@ export class PostgresStore implements SessionStore {
     return row?.live ? 'conflict' : 'missing'
   }
 
-  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+  async touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean> {
     if (!isStorableKey(id)) return false
-    const { rowCount } = await this.#query(this.#sql.touch, [
+    const values: unknown[] = [
       id,
       JSON.stringify(lastSeenAt),
       JSON.stringify(idleExpiresAt),
       expiryParam(idleExpiresAt),
       this.#now(),
-    ])
+    ]
+    if (expectedVersion !== undefined) values.push(expectedVersion)
+    const text = expectedVersion === undefined ? this.#sql.touch : this.#sql.touchVersion
+    const { rowCount } = await this.#query(text, values)
     return rowCount === 1
   }
 
@@ -286,6 +295,12 @@ type Statements = ReturnType<typeof statements>
 
 /** Every statement the store runs. `t` is the quoted table; every value is a parameter. */
 function statements(t: string) {
+  // jsonb_set leaves version and data alone, so sliding expiry never conflicts with a
+  // concurrent update. The new expiry never passes absoluteExpiresAt, read from the row.
+  const touch = `UPDATE ${t} SET
+        record = jsonb_set(jsonb_set(record, '{lastSeenAt}', $2::jsonb), '{idleExpiresAt}', $3::jsonb),
+        expires_at = LEAST($4::bigint, ceil((record->>'absoluteExpiresAt')::numeric)::bigint)
+      WHERE id = $1 AND expires_at > $5`
   return {
     get: `SELECT record::text AS record FROM ${t} WHERE id = $1 AND expires_at > $2`,
 
@@ -318,12 +333,12 @@ function statements(t: string) {
       SELECT EXISTS (SELECT 1 FROM updated) AS ok,
              EXISTS (SELECT 1 FROM ${t} WHERE id = $1 AND expires_at > $7) AS live`,
 
-    // jsonb_set leaves version and data alone, so sliding expiry never conflicts with a
-    // concurrent update. The new expiry never passes absoluteExpiresAt, read from the row.
-    touch: `UPDATE ${t} SET
-        record = jsonb_set(jsonb_set(record, '{lastSeenAt}', $2::jsonb), '{idleExpiresAt}', $3::jsonb),
-        expires_at = LEAST($4::bigint, ceil((record->>'absoluteExpiresAt')::numeric)::bigint)
-      WHERE id = $1 AND expires_at > $5`,
+    touch,
+
+    // The same, only while the row holds the version the caller loaded. A row an update
+    // holds locked is re-checked once that commits (READ COMMITTED), so a touch queued
+    // behind a write that moved the version matches nothing.
+    touchVersion: `${touch} AND version = $6`,
 
     delete: `DELETE FROM ${t} WHERE id = $1`,
 

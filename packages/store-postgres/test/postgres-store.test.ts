@@ -595,7 +595,8 @@ function countingStore(inner: SessionStore) {
       }
       return result
     },
-    touch: (id, lastSeenAt, idleExpiresAt) => inner.touch(id, lastSeenAt, idleExpiresAt),
+    touch: (id, lastSeenAt, idleExpiresAt, expectedVersion) =>
+      inner.touch(id, lastSeenAt, idleExpiresAt, expectedVersion),
     delete: (id) => inner.delete(id),
     listByUser: (userId) => inner.listByUser(userId),
     deleteByUser: (userId, exceptId) => inner.deleteByUser(userId, exceptId),

@@ -135,6 +135,7 @@ type Scripts = Record<
  * **Atomicity.** `create` (insert-if-absent), `update` (compare-and-set on `ver`),
  * `touch` and the ownership check of `deleteByUser` are each one Lua script on one key,
  * so each is atomic on a standalone server and on whichever Cluster node owns the slot.
+ * A `touch` given an `expectedVersion` compares it with `ver` inside its script.
  *
  * **The user index on a Cluster.** A session and its user's index live in different
  * slots, usually on different nodes, so no command or script ever touches both: the
@@ -348,9 +349,17 @@ export class RedisStore implements SessionStore {
     return result
   }
 
-  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+  async touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean> {
     const now = this.#clock()
     const key = this.#sessionKey(id)
+    // Checked by the script on the session's own key, before the owner: a moved version
+    // answers 'conflict' (false) without indexing anyone.
+    const version = expectedVersion === undefined ? '' : String(expectedVersion)
     // First try as anonymous (one round trip); a session with a user answers 'moved'
     // with its owner, whose index entry must cover the new expiry before it is written.
     let owner = ''
@@ -364,8 +373,9 @@ export class RedisStore implements SessionStore {
           String(idleExpiresAt),
           owner,
           score,
+          version,
         ),
-      )) as ['ok' | 'missing' | 'moved', string | null | undefined]
+      )) as ['ok' | 'missing' | 'conflict' | 'moved', string | null | undefined]
       if (result !== 'moved') return result === 'ok'
       const userId = user ?? null
       owner = userId === null ? '' : `=${userId}`

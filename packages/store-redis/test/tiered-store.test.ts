@@ -214,7 +214,7 @@ describe.skipIf(redisGate.skip || postgresGate.skip)('tiered (redis over postgre
         return cacheOne.create(r)
       },
       update: (r, v) => cacheOne.update(r, v),
-      touch: (id, seen, idle) => cacheOne.touch(id, seen, idle),
+      touch: (id, seen, idle, version) => cacheOne.touch(id, seen, idle, version),
       delete: (id) => cacheOne.delete(id),
       listByUser: (u) => cacheOne.listByUser(u),
       deleteByUser: (u, e) => cacheOne.deleteByUser(u, e),

@@ -76,7 +76,8 @@ const BUSY_TIMEOUT_MS = 2000
  * Guarantees: `create` is an atomic insert-if-absent and `update` an atomic
  * compare-and-set, also across several connections or processes on the same file, as
  * SQLite serialises writers. `touch` rewrites only `lastSeenAt`/`idleExpiresAt` and
- * `expires_at`, never `version`. Expired rows are invisible to every read from the
+ * `expires_at`, never `version`; given an `expectedVersion`, its one `UPDATE` also
+ * matches only that `version`. Expired rows are invisible to every read from the
  * instant they expire; `deleteExpired` removes them in batches. Methods return promises
  * for the contract, but run synchronously: a slow query blocks the event loop.
  *
@@ -220,9 +221,19 @@ export class SqliteStore implements SessionStore {
     return this.#writing(record.id).compareAndSet(record, expectedVersion, this.#clock())
   }
 
-  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+  async touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean> {
     const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
-    const { changes } = this.#writing(id).touch.run(...json, idleExpiresAt, id, this.#clock())
+    const statements = this.#writing(id)
+    const args = [...json, idleExpiresAt, id, this.#clock()] as const
+    const { changes } =
+      expectedVersion === undefined
+        ? statements.touch.run(...args)
+        : statements.touchVersion.run(...args, expectedVersion)
     return changes === 1
   }
 
@@ -367,6 +378,12 @@ function prepareStatements(db: Database.Database, t: string) {
   const exists = db
     .prepare<[string, number], number>(`SELECT 1 FROM ${t} WHERE id = ? AND expires_at > ?`)
     .pluck()
+  // json_set leaves version and data alone, so sliding expiry never conflicts with a
+  // concurrent update; json(?) takes the numbers as JSON text, so none is rounded.
+  const touch = `UPDATE ${t}
+     SET record = json_set(record, '$.lastSeenAt', json(?), '$.idleExpiresAt', json(?)),
+         expires_at = min(?, json_extract(record, '$.absoluteExpiresAt'))
+     WHERE id = ? AND expires_at > ?`
 
   // Insert-if-absent, where an expired row no longer counts as present. Both steps in
   // one IMMEDIATE transaction, or another connection could slip a live row in between.
@@ -403,13 +420,11 @@ function prepareStatements(db: Database.Database, t: string) {
     create: (record: SessionRecord, now: number): boolean => create.immediate(record, now),
     compareAndSet: (record: SessionRecord, expected: number, now: number): UpdateResult =>
       compareAndSet.immediate(record, expected, now),
-    // json_set leaves version and data alone, so sliding expiry never conflicts with a
-    // concurrent update; json(?) takes the numbers as JSON text, so none is rounded.
-    touch: db.prepare<[string, string, number, string, number]>(
-      `UPDATE ${t}
-       SET record = json_set(record, '$.lastSeenAt', json(?), '$.idleExpiresAt', json(?)),
-           expires_at = min(?, json_extract(record, '$.absoluteExpiresAt'))
-       WHERE id = ? AND expires_at > ?`,
+    touch: db.prepare<[string, string, number, string, number]>(touch),
+    // The same, only while the row holds the version the caller loaded: one statement,
+    // so a compare-and-set as `update`'s.
+    touchVersion: db.prepare<[string, string, number, string, number, number]>(
+      `${touch} AND version = ?`,
     ),
     delete: db.prepare<[string]>(`DELETE FROM ${t} WHERE id = ?`),
     listByUser: db

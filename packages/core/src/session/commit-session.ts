@@ -24,10 +24,11 @@ const NOTHING: CommitResult = Object.freeze({
 /**
  * Django's `SessionMiddleware.process_response`: deletes a flushed session, creates a
  * new one worth storing, saves a modified one, slides the idle expiry of a read one at
- * most once per renewal interval, and says which headers the response needs. A read
- * session's cookie (renewed, or a session JWT re-issued) is sent only while the store
- * still holds the credential the request loaded with: one store read on those paths,
- * none on a read that needs neither. In the `jwt` format with the manager's `users`, a
+ * most once per renewal interval (only while the store still holds the version the
+ * request loaded), and says which headers the response needs. A read session's cookie
+ * (renewed, or a session JWT re-issued) is sent only while the store still holds the
+ * credential the request loaded with: one store read on those paths, none on a read
+ * that needs neither. In the `jwt` format with the manager's `users`, a
  * session JWT is sent to a logged-in session only while its user passes
  * `getSessionUser`'s check (one `findById` on those paths and on saves, none on a plain
  * read); otherwise the session is flushed instead.
@@ -73,7 +74,12 @@ export async function commitSession(state: SessionState): Promise<CommitResult> 
   if (!credential) return out
   if (now - base.lastSeenAt >= o.renewalMs) {
     const idleExpiresAt = now + idleMsOf(o, base.meta)
-    const touched = await loader.call('touch', (store) => store.touch(base.id, now, idleExpiresAt))
+    // Only the version this request loaded: another request that wrote since (a
+    // `setExpiry(60)` among others) set the idle deadline it chose and sent the cookie,
+    // and the deadline this request computed from the old metadata must not undo it.
+    const touched = await loader.call('touch', (store) =>
+      store.touch(base.id, now, idleExpiresAt, base.version),
+    )
     if (!touched) return out
   } else if (!state.jwtReissue) return out
   // Renewal (the touched session) or an expired, ageing or old-key JWT (a fresh token, no

@@ -27,10 +27,11 @@ export interface MemoryStoreOptions {
  * balancer users appear to be logged out at random.
  *
  * Guarantees: every method runs to completion without yielding between its read and
- * its write, so `create` is an atomic insert-if-absent and `update` an atomic
- * compare-and-set, exactly as the contract demands of real stores. Records are deep
- * copied on the way in and out: mutating an object passed to or returned from the store
- * never changes what it holds. A record is held as the JSON the SQLite and Redis stores
+ * its write, so `create` is an atomic insert-if-absent, `update` an atomic
+ * compare-and-set and `touch` with an `expectedVersion` touches only that version,
+ * exactly as the contract demands of real stores. Records are deep copied on the way
+ * in and out: mutating an object passed to or returned from the store never changes
+ * what it holds. A record is held as the JSON the SQLite and Redis stores
  * would hand back (one JSON round trip when it is written), frozen all the way down;
  * `get`, `listByUser` and `scan` copy it (`copyJson`, cheaper than `JSON.parse` or
  * `structuredClone`), while `getNow` — the manager's per-request read, which never
@@ -86,9 +87,15 @@ export class MemoryStore implements SessionStore {
     return 'ok'
   }
 
-  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
+  async touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean> {
     const stored = this.#live(id, this.#clock())
     if (!stored) return false
+    if (expectedVersion !== undefined && stored.version !== expectedVersion) return false
     // The held record is frozen (getNow hands it out): a new one replaces it.
     this.#records.set(id, Object.freeze({ ...stored, lastSeenAt, idleExpiresAt }))
     return true

@@ -37,7 +37,10 @@ export type UpdateResult = 'ok' | 'conflict' | 'missing'
  *   (`'ok'`), otherwise changes nothing and answers `'conflict'`, or `'missing'` when
  *   there is no live record. The caller sets `record.version` to `expectedVersion + 1`.
  * - `touch` moves `lastSeenAt`/`idleExpiresAt` of a live record without changing its
- *   version, so sliding expiry never causes write conflicts.
+ *   version, so sliding expiry never causes write conflicts. Given `expectedVersion`,
+ *   it does so only while the stored version is exactly that, in the same atomic step
+ *   (else it answers `false` and changes nothing): a renewal never undoes the idle
+ *   deadline a concurrent write set (`setExpiry`).
  * - `listByUser`/`deleteByUser` see exactly the live records whose `userId` matches.
  * - `deleteExpired` removes expired records and returns how many; stores that expire
  *   natively (Redis TTLs) may return 0.
@@ -88,7 +91,26 @@ export interface SessionStore {
   getShared?(id: string): Promise<SessionRecord | null>
   create(record: SessionRecord): Promise<boolean>
   update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult>
-  touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean>
+  /**
+   * Sliding expiry: sets `lastSeenAt` and `idleExpiresAt` of the live record `id` (its
+   * expiry still capped by `absoluteExpiresAt`), leaving its version, data and every
+   * other field alone. Answers `true` when it moved a live record, `false` (and changes
+   * nothing) when there is none: unknown, deleted or expired ids are never created.
+   *
+   * With `expectedVersion`, it touches only while the stored `version` is exactly that,
+   * checked in the same atomic operation as the write (a compare-and-set as `update`'s),
+   * and answers `false` otherwise. The manager's renewal passes the version it loaded:
+   * a session another request wrote since (a `setExpiry(60)` among others) already has
+   * the idle deadline that writer chose, which a late renewal must not move. Without
+   * it, the touch is unconditional, as before; a store written before the argument
+   * existed ignores it and keeps working, only without that protection.
+   */
+  touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean>
   delete(id: string): Promise<void>
   listByUser(userId: string): Promise<SessionRecord[]>
   /** Deletes the user's sessions, keeping `exceptId` when given; returns how many went. */

@@ -149,13 +149,20 @@ class Tiered implements SessionStore {
     return 'ok'
   }
 
-  async touch(id: string, lastSeenAt: number, idleExpiresAt: number): Promise<boolean> {
-    if (!(await this.#primary.touch(id, lastSeenAt, idleExpiresAt))) {
+  async touch(
+    id: string,
+    lastSeenAt: number,
+    idleExpiresAt: number,
+    expectedVersion?: number,
+  ): Promise<boolean> {
+    if (!(await this.#primary.touch(id, lastSeenAt, idleExpiresAt, expectedVersion))) {
       await this.#invalidate(id)
       return false
     }
     try {
-      await this.#cache.touch(id, lastSeenAt, idleExpiresAt)
+      // With the version too: a write that moved both stores since the primary touch
+      // keeps its own idle deadline in the copy (a refused cache touch is fine).
+      await this.#cache.touch(id, lastSeenAt, idleExpiresAt, expectedVersion)
     } catch (error) {
       await this.#invalidate(id, error)
     }
@@ -261,8 +268,11 @@ class Tiered implements SessionStore {
  *   `'conflict'`/`'missing'` from the primary the cache copy is deleted (it was probably
  *   what made the caller stale) and the primary's answer is returned, so the caller's
  *   re-read comes from the primary.
- * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine). When
- *   the primary has no live record, the cache copy is deleted.
+ * - `touch`: `primary.touch`, then `cache.touch` (a cache without a copy is fine), both
+ *   with the caller's `expectedVersion` when given, so neither moves a version the
+ *   caller did not load: an update that ran between the two keeps its idle deadline
+ *   in the copy too. When the primary has no live record, or another version, the
+ *   cache copy is deleted.
  * - `delete` (revocation): `cache.delete`, `primary.delete`, `cache.delete`. The first
  *   cache delete makes an unreachable cache fail the revocation *before* the primary
  *   changes, so a failed revocation never looks done in `listByUser` while a copy is

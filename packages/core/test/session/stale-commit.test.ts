@@ -83,4 +83,55 @@ describe('a read-only commit', () => {
     expect((await manager.commit(session)).setCookie).toEqual([])
     expect(store.calls).toEqual(['touch'])
   })
+
+  it('that renews a session written meanwhile (setExpiry) moves nothing and sends nothing', async () => {
+    const { manager, store, clock } = harness({ idleTimeout: 3600, renewalInterval: 300 })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+    clock.advance(301_000)
+    const session = manager.open({ cookie, secure: false })
+    await session.get('a')
+    const written = await request(manager, cookie, (s) => s.setExpiry(60))
+    expect(cookieFrom(written)).toBe(cookie) // the write sent the cookie, with 60 s
+    store.calls.length = 0
+    expect((await manager.commit(session)).setCookie).toEqual([])
+    expect(store.calls).toEqual(['touch'])
+    // The cookie's value is `<id>.<secret>`.
+    const record = await store.get(cookie.split('=')[1]?.split('.')[0] as string)
+    expect(record?.meta.idleTimeout).toBe(60)
+    expect(record?.idleExpiresAt).toBe(clock.now() + 60_000)
+  })
+
+  it('over a store whose touch ignores the version (written before it), still renews', async () => {
+    const clock = new ManualClock(T0)
+    const inner = new MemoryStore({ clock: clock.now })
+    const seen: number[] = []
+    const store: SessionStore = {
+      get: (id) => inner.get(id),
+      create: (record) => inner.create(record),
+      update: (record, expectedVersion) => inner.update(record, expectedVersion),
+      // The three-argument touch of a third-party store.
+      touch: (id: string, lastSeenAt: number, idleExpiresAt: number) => {
+        seen.push(idleExpiresAt)
+        return inner.touch(id, lastSeenAt, idleExpiresAt)
+      },
+      delete: (id) => inner.delete(id),
+      listByUser: (userId) => inner.listByUser(userId),
+      deleteByUser: (userId, exceptId) => inner.deleteByUser(userId, exceptId),
+      deleteExpired: () => inner.deleteExpired(),
+    }
+    const manager = new SessionManager({
+      store,
+      secret: SECRET,
+      clock: clock.now,
+      idleTimeout: 3600,
+      renewalInterval: 300,
+    })
+    const cookie = cookieFrom(await request(manager, undefined, (s) => s.set('a', 1)))
+    clock.advance(301_000)
+    const renewed = await request(manager, cookie, async (s) => {
+      await s.get('a')
+    })
+    expect(cookieFrom(renewed)).toBe(cookie)
+    expect(seen).toEqual([clock.now() + 3600_000])
+  })
 })

@@ -33,7 +33,8 @@ function requiredOnly(store: MemoryStore): RequiredOnly {
     get: (id) => store.get(id),
     create: (record) => store.create(record),
     update: (record, expectedVersion) => store.update(record, expectedVersion),
-    touch: (id, lastSeenAt, idleExpiresAt) => store.touch(id, lastSeenAt, idleExpiresAt),
+    touch: (id, lastSeenAt, idleExpiresAt, expectedVersion) =>
+      store.touch(id, lastSeenAt, idleExpiresAt, expectedVersion),
     delete: (id) => store.delete(id),
     listByUser: (userId) => store.listByUser(userId),
     deleteByUser: (userId, exceptId) => store.deleteByUser(userId, exceptId),

@@ -67,14 +67,16 @@ return {'ok', cur[4], cur[5]}
 
 /**
  * Sliding expiry without a version change. KEYS: session. ARGV: now, lastSeenAt,
- * idleExpiresAt, expectedUid ('' for anonymous, else '=' .. uid), isc ('' for none).
- * Returns {'ok'}, {'missing'}, or {'moved', uid|nil} when the owner is not the expected
- * one (the caller indexes that owner first and calls again).
+ * idleExpiresAt, expectedUid ('' for anonymous, else '=' .. uid), isc ('' for none),
+ * expectedVersion ('' for any). Returns {'ok'}, {'missing'}, {'conflict'} when `ver` is
+ * not the expected version (nothing changed), or {'moved', uid|nil} when the owner is
+ * not the expected one (the caller indexes that owner first and calls again).
  */
 export const TOUCH = `${WRITE}
 local now = tonumber(ARGV[1])
-local cur = redis.call('HMGET', KEYS[1], 'idle', 'abs', 'uid')
+local cur = redis.call('HMGET', KEYS[1], 'idle', 'abs', 'uid', 'ver')
 if not live(cur[1], cur[2], now) then return {'missing'} end
+if ARGV[6] ~= '' and tonumber(cur[4]) ~= tonumber(ARGV[6]) then return {'conflict'} end
 local owner = cur[3] and ('=' .. cur[3]) or ''
 if owner ~= ARGV[4] then return {'moved', cur[3]} end
 redis.call('HSET', KEYS[1], 'seen', ARGV[2], 'idle', ARGV[3])

@@ -35,8 +35,9 @@ export interface SessionStoreSuiteOptions {
  *
  * It checks every guarantee documented on `SessionStore`: round-tripping of whole
  * records (nested JSON, unicode, metadata, credentials), atomic insert-if-absent,
- * compare-and-set updates under contention, version-preserving `touch`, expiry at the
- * exact boundary of `min(idleExpiresAt, absoluteExpiresAt)`, the per-user index, and
+ * compare-and-set updates under contention, version-preserving `touch` (touching only
+ * an `expectedVersion` when given one, also racing an update), expiry at the exact
+ * boundary of `min(idleExpiresAt, absoluteExpiresAt)`, the per-user index, and
  * `deleteExpired`, session data keys such as `__proto__` and `constructor` staying plain
  * data through a `SessionManager` over the store, the commits of a request that loaded
  * before another one wrote, logged in or logged out (no write lost, no dead credential or

@@ -48,5 +48,36 @@ export function concurrencyCases(ctx: SuiteContext): void {
       for (let i = 0; i < n; i++) expected[`writer${i}`] = i
       expect(final?.data).toEqual(expected)
     })
+
+    it(`${ctx.concurrency} updates racing a touch of the version they replace: the update's deadline stands`, async () => {
+      // A renewal of a request that loaded version 1, racing a write of version 2 that
+      // shortens the idle deadline (setExpiry): whichever lands first, the record ends
+      // as the write left it, and expires on its deadline.
+      const now = ctx.clock.now()
+      const records = Array.from({ length: ctx.concurrency }, (_, i) =>
+        ctx.make({ userId: `u${i % 3}`, data: { i }, idleExpiresAt: now + 30 * 60_000 }),
+      )
+      for (const record of records) await ctx.store.create(record)
+      const written = records.map(
+        (record): SessionRecord => ({
+          ...record,
+          data: { ...record.data, written: true },
+          idleExpiresAt: now + 60_000,
+          version: record.version + 1,
+        }),
+      )
+      const results = await Promise.all(
+        records.flatMap((record, i) => {
+          const update = () => ctx.store.update(written[i] as SessionRecord, record.version)
+          const touch = () => ctx.store.touch(record.id, now, now + 60 * 60_000, record.version)
+          // Half start with the touch, half with the update.
+          return i % 2 === 0 ? [touch(), update()] : [update(), touch()]
+        }),
+      )
+      expect(results.filter((r) => r === 'ok')).toHaveLength(ctx.concurrency)
+      for (const record of written) expect(await ctx.store.get(record.id)).toEqual(record)
+      ctx.clock.set(now + 60_000)
+      for (const record of written) expect(await ctx.store.get(record.id)).toBeNull()
+    })
   })
 }

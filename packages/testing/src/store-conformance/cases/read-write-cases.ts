@@ -248,6 +248,73 @@ export function readWriteCases(ctx: SuiteContext): void {
       expect(await ctx.store.touch(expired.id, later, later + 60_000)).toBe(false)
       expect(await ctx.store.get(expired.id)).toBeNull()
     })
+
+    it('with the current expectedVersion moves the times like a plain touch, capped by absoluteExpiresAt', async () => {
+      const record = richRecord(ctx)
+      await ctx.store.create(record)
+      ctx.clock.advance(5000)
+      const lastSeenAt = ctx.clock.now()
+      const idleExpiresAt = lastSeenAt + 45 * 60_000
+      const touched = await ctx.store.touch(record.id, lastSeenAt, idleExpiresAt, record.version)
+      expect(touched).toBe(true)
+      expect(await ctx.store.get(record.id)).toEqual({ ...record, lastSeenAt, idleExpiresAt })
+      // An idle deadline beyond the absolute one does not count here either.
+      const beyond = record.absoluteExpiresAt + 60_000
+      expect(await ctx.store.touch(record.id, lastSeenAt, beyond, record.version)).toBe(true)
+      ctx.clock.set(record.absoluteExpiresAt - 1)
+      expect((await ctx.store.get(record.id))?.version).toBe(record.version)
+      ctx.clock.set(record.absoluteExpiresAt)
+      expect(await ctx.store.get(record.id)).toBeNull()
+    })
+
+    it('with a stale expectedVersion answers false and changes nothing', async () => {
+      const now = ctx.clock.now()
+      const record = ctx.make({ userId: 'u1', idleExpiresAt: now + 30 * 60_000, version: 4 })
+      await ctx.store.create(record)
+      // Another request wrote since: its own, shorter idle deadline ("setExpiry(60)").
+      const written: SessionRecord = {
+        ...record,
+        data: { written: true },
+        meta: { idleTimeout: 60 },
+        idleExpiresAt: now + 60_000,
+        version: 5,
+      }
+      expect(await ctx.store.update(written, 4)).toBe('ok')
+      ctx.clock.advance(1000)
+      const later = ctx.clock.now()
+      // The version loaded before the write, and one the store never held.
+      for (const stale of [4, 6, 0]) {
+        expect(await ctx.store.touch(record.id, later, later + 60 * 60_000, stale)).toBe(false)
+        expect(await ctx.store.get(record.id)).toEqual(written)
+      }
+      expect(await ctx.store.listByUser('u1')).toEqual([written])
+      // The write's deadline stands: the record expires on it, not an hour later.
+      ctx.clock.set(now + 60_000 - 1)
+      expect(await ctx.store.get(record.id)).toEqual(written)
+      ctx.clock.set(now + 60_000)
+      expect(await ctx.store.get(record.id)).toBeNull()
+      expect(await ctx.store.listByUser('u1')).toEqual([])
+    })
+
+    it('with an expectedVersion answers false for an unknown, deleted or expired id', async () => {
+      const now = ctx.clock.now()
+      const unknown = ctx.make()
+      expect(await ctx.store.touch(unknown.id, now, now + 60_000, unknown.version)).toBe(false)
+      expect(await ctx.store.get(unknown.id)).toBeNull()
+
+      const deleted = ctx.make()
+      await ctx.store.create(deleted)
+      await ctx.store.delete(deleted.id)
+      expect(await ctx.store.touch(deleted.id, now, now + 60_000, deleted.version)).toBe(false)
+      expect(await ctx.store.get(deleted.id)).toBeNull()
+
+      const expired = ctx.make({ idleExpiresAt: now + 1000 })
+      await ctx.store.create(expired)
+      ctx.clock.advance(1000)
+      const later = ctx.clock.now()
+      expect(await ctx.store.touch(expired.id, later, later + 60_000, expired.version)).toBe(false)
+      expect(await ctx.store.get(expired.id)).toBeNull()
+    })
   })
 
   describe('delete', () => {
