@@ -176,7 +176,8 @@ export class SessionJwtCodec {
    * The header, then the signature, then the claims. Every segment must be canonical
    * unpadded base64url, so one token has one spelling: jose's decoder also reads
    * padding, whitespace and unused trailing bits, which let one token be sent under
-   * endless spellings, each verified and cached on its own.
+   * endless spellings, each verified and cached on its own. (ES256 keeps two: ECDSA's
+   * `s` and `n − s` both verify, as they do in jose. Two copies cannot fill the cache.)
    */
   async #verify(token: string, now: number): Promise<Verified | null> {
     const o = this.#o
