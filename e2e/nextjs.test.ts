@@ -84,6 +84,27 @@ async function wrongPasswordBurst(app: ServiceProcess): Promise<number[]> {
 
 const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length
 
+/** Logs in as admin through the route handlers; the `sessionid=…` pair to send back. */
+async function loginThroughRoutes(app: ServiceProcess): Promise<string> {
+  const send = (path: string, init: RequestInit = {}) =>
+    rawHttpFetch(new Request(`${app.url}${path}`, init), port(app.url))
+  const jar = (res: Response) => res.headers.getSetCookie().map((c) => c.split(';')[0])
+  const csrf = await send('/api/csrf/')
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string }
+  const login = await send('/api/login/', {
+    method: 'POST',
+    headers: {
+      cookie: jar(csrf).join('; '),
+      origin: app.url,
+      'content-type': 'application/json',
+      'x-csrftoken': csrfToken,
+    },
+    body: JSON.stringify({ username: 'admin', password: 'admin' }),
+  })
+  expect(login.status, await login.clone().text()).toBe(200)
+  return jar(login).find((c) => c?.startsWith('sessionid=')) as string
+}
+
 describe.skipIf(gate.skip)('Next.js example in Chromium (SQLite)', () => {
   let app: ServiceProcess
   let evil: EvilServer
@@ -200,6 +221,18 @@ describe.skipIf(gate.skip)('Next.js example in Chromium (SQLite)', () => {
     const statuses = await wrongPasswordBurst(app)
     expect(countOf(statuses, 401)).toBe(THROTTLE_LIMIT)
     expect(countOf(statuses, 429)).toBe(BURST - THROTTLE_LIMIT)
+  })
+
+  test('route handler answers about a logged-in user are no-store, never heuristically cacheable', async () => {
+    const cookie = await loginThroughRoutes(app)
+    for (const path of ['/api/me/', '/api/hello/', '/api/csrf/']) {
+      const res = await rawHttpFetch(
+        new Request(`${app.url}${path}`, { headers: { cookie } }),
+        port(app.url),
+      )
+      expect(res.status, path).toBe(200)
+      expect(`${path} ${res.headers.get('cache-control')}`).toMatch(/ (.*, )?no-store(,|$)/)
+    }
   })
 
   test('log out through the page: the old cookie is dead and the page redirects again', async () => {

@@ -17,6 +17,7 @@ export interface RouteContext {
  * methods: `withSession` from `@tessera/web` with `allowedHosts` and `csrf`, built on the
  * first request (not at import, which `next build` does) and reused after. A `Host`
  * outside `ALLOWED_HOSTS` gets `400 {"code": "DISALLOWED_HOST"}` before anything else.
+ * Every other answer is `Cache-Control: no-store`.
  *
  * @example
  * ```ts
@@ -59,6 +60,28 @@ export function route(
       signal: request.signal,
       duplex: 'half',
     }
-    return wrapped(new Request(new URL(pathname + search, origin.url), init))
+    const response = await wrapped(new Request(new URL(pathname + search, origin.url), init))
+    return noStore(response)
+  }
+}
+
+/**
+ * Every answer of a route handler is about one visitor's session (`/api/me/`, a CSRF
+ * token): `no-store`, as the demo's API, since `Vary: Cookie` alone does not stop a disk
+ * cache or one that ignores `Vary`, and Next.js adds no `Cache-Control` to route handlers.
+ * An answer that already says `no-store` (`private, no-store` for header tokens) is kept.
+ */
+function noStore(response: Response): Response {
+  if (/(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('cache-control') ?? '')) {
+    return response
+  }
+  try {
+    response.headers.set('cache-control', 'no-store')
+    return response
+  } catch {
+    // Immutable headers (Response.redirect()): a copy takes the header.
+    const copy = new Response(response.body, response)
+    copy.headers.set('cache-control', 'no-store')
+    return copy
   }
 }
