@@ -1,6 +1,7 @@
 import { ConfigError, StoreError } from '@tessera/core'
 import type pg from 'pg'
 import type { DemoUsers } from './demo-users.js'
+import { isUserId } from './user-id.js'
 import type { DemoUser } from './users.js'
 
 interface Row {
@@ -90,7 +91,7 @@ export class PostgresUsers implements DemoUsers {
   }
 
   async findById(id: string): Promise<DemoUser | null> {
-    if (!/^\d{1,15}$/.test(id)) return null
+    if (!isUserId(id)) return null
     const rows = await this.#query<Row>('findById', `SELECT * FROM ${this.#table} WHERE id = $1`, [
       id,
     ])
@@ -98,7 +99,7 @@ export class PostgresUsers implements DemoUsers {
   }
 
   async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
-    if (!/^\d{1,15}$/.test(id)) return false
+    if (!isUserId(id)) return false
     const rows = await this.#query(
       'replacePasswordHash',
       `UPDATE ${this.#table} SET password = $1 WHERE id = $2 AND password = $3 RETURNING id`,

@@ -2,6 +2,7 @@ import type { AuthUser } from '@tessera/core'
 import { endTurnReads, TurnReadTransaction } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import type { DemoUsers } from './demo-users.js'
+import { isUserId } from './user-id.js'
 
 /** A user of the demo: what the auth helpers need and nothing else. */
 export type DemoUser = AuthUser
@@ -58,14 +59,14 @@ export class SqliteUsers implements DemoUsers {
   }
 
   async findById(id: string): Promise<DemoUser | null> {
-    if (!/^\d{1,15}$/.test(id)) return null
+    if (!isUserId(id)) return null
     this.#reads?.enter()
     const row = this.#byId.get(Number(id))
     return row ? toUser(row) : null
   }
 
   async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
-    if (!/^\d{1,15}$/.test(id)) return false
+    if (!isUserId(id)) return false
     endTurnReads()
     const { changes } = this.#db
       .prepare('UPDATE users SET password = ? WHERE id = ? AND password = ?')
