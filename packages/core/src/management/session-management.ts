@@ -337,10 +337,11 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   /**
    * Changes the session user's password after checking the old one: stores the new hash
    * (`users.replacePasswordHash`, over the hash the old password was checked against:
-   * of two changes at once, the second answers `invalidPassword`), keeps this session (new credential, new session auth
-   * hash, fresh again) and ends every other session of the user — deleted through the
-   * user index now, and dead through the session auth hash anyway. Validating the new
-   * password (length, breach lists) is the app's job, before calling this.
+   * of two changes at once, the second answers `invalidPassword`), keeps this session
+   * (new credential, new session auth hash, fresh again) and ends every other session of
+   * the user — deleted through the user index now, and dead through the session auth
+   * hash anyway. Validating the new password (length, breach lists) is the app's job,
+   * before calling this.
    */
   async changePassword(
     session: Session,
@@ -386,7 +387,7 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
     const at = sessionClock(session)
     const id = await currentSessionId(session)
     // The hash checked, kept: a provider may hand out an object it updates.
-    const checked = { ...user, passwordHash: user.passwordHash }
+    const checked = { ...user }
     if ((await this.#hasher.verify(password, checked.passwordHash)).valid) {
       return { user: checked, id, at }
     }
