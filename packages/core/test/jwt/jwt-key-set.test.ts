@@ -200,26 +200,25 @@ describe("verify-only key sets (django-session-jwt's hybrid)", () => {
 })
 
 describe('rotation with a grace period', () => {
-  it('a retired key is published and verifies until retiredAt + grace, then neither', async () => {
+  const retiredAt = 1_800_000_000
+  /** "next" signs; "old" was retired at `retiredAt`, with 600 s of grace. */
+  async function retiredOldKey(): Promise<JwtKeySet> {
     const next = await keyPair('EdDSA', 'next')
     const old = await keyPair('EdDSA', 'old')
-    const retiredAt = 1_800_000_000
-    const keys = await JwtKeySet.fromJson(
+    return JwtKeySet.fromJson(
       { keys: [next.privateJwk, { ...old.publicJwk, retiredAt }] },
       { grace: 600 },
     )
+  }
+
+  it('a retired key is published and verifies until retiredAt + grace, then neither', async () => {
+    const keys = await retiredOldKey()
     expect(keys.jwks((retiredAt + 599) * 1000).keys.map((k) => k.kid)).toEqual(['next', 'old'])
     expect(keys.jwks((retiredAt + 600) * 1000).keys.map((k) => k.kid)).toEqual(['next'])
   })
 
   it('the JWKS answer is cacheable no longer than the next retired key has left of its grace', async () => {
-    const next = await keyPair('EdDSA', 'next')
-    const old = await keyPair('EdDSA', 'old')
-    const retiredAt = 1_800_000_000
-    const keys = await JwtKeySet.fromJson(
-      { keys: [next.privateJwk, { ...old.publicJwk, retiredAt }] },
-      { grace: 600 },
-    )
+    const keys = await retiredOldKey()
     const at = (s: number) =>
       new SessionManager({
         store: new MemoryStore(),
