@@ -117,7 +117,7 @@ export async function demo(adapter: DemoAdapter = 'hono', options: DemoOptions =
   const store = new MemoryStore({ clock })
   const manager = new SessionManager({ store, secret: SECRET, clock })
   const users = new SqliteUsers(':memory:')
-  const scrypt = createPasswordHasher({ scrypt: { N: 1024, r: 8, p: 1 } })
+  const scrypt = createPasswordHasher({ scrypt: { N: 1024, r: 8, p: 1, allowWeak: true } })
   const { hasher, counts } = countingHasher(options.wrapHasher?.(scrypt) ?? scrypt)
   const throttle = new LoginThrottle({
     store: options.rateLimitStore ?? new MemoryRateLimitStore(),

@@ -27,6 +27,14 @@ export interface PasswordHasherOptions {
      * @default 67108864 (64 MiB)
      */
     maxmem?: number
+    /**
+     * Accept N, r and p below the floor (N·r ≥ 2^16, i.e. 8 MiB per hash, and N·r·p ≥
+     * 2^17, Django 4.0's N = 2^14, r = 8, p = 1), which otherwise throw a
+     * {@link ConfigError}. For tests, which hash thousands of passwords; a hash written
+     * with weak parameters is that weak for as long as it is stored.
+     * @default false
+     */
+    allowWeak?: boolean
   }
   /**
    * Most PBKDF2 iterations a stored `pbkdf2_*` hash may ask for; a hash asking for more
@@ -49,6 +57,10 @@ const DEFAULT_MAX_PBKDF2_ITERATIONS = 10_000_000
 // Ceiling on N·r·p, which scrypt's running time is proportional to: 12.8 times the
 // default (~2.4 s on the reference 2-core machine). A stored hash beyond it is refused.
 const MAX_SCRYPT_WORK = 2 ** 23
+// The floor on new hashes' parameters: 8 MiB of memory (OWASP's smallest, N = 2^13 with
+// r = 8) and Django 4.0's work (N = 2^14, r = 8, p = 1), a fifth of the default's.
+const MIN_SCRYPT_NR = 2 ** 16
+const MIN_SCRYPT_WORK = 2 ** 17
 // Node's pbkdf2 takes a signed 32-bit iteration count.
 const MAX_INT32 = 2 ** 31 - 1
 const SCRYPT_KEY_LENGTH = 64 // Django's dklen
@@ -80,6 +92,12 @@ const NOTHING: Spent = { algorithm: 'scrypt', work: 0 }
  * 2-core machine (see the README); raise N (and `maxmem`) if your hardware allows.
  * Keep N < 2^17 and r, p < 10 if Django must store the result: longer numbers push the
  * string past Django's 128-character `password` column.
+ *
+ * **A floor**: parameters under 8 MiB per hash (N·r < 2^16) or under Django 4.0's work
+ * (N·r·p < 2^17, its N = 2^14, r = 8, p = 1) throw a {@link ConfigError}, so a test's
+ * cheap setting copied into production fails at startup instead of writing hashes a
+ * GPU cracks. Tests pass `scrypt.allowWeak: true`. Django itself has no floor; a stored
+ * hash under it still verifies (with `needsRehash`).
  *
  * **Verification** accepts Django's `pbkdf2_sha256$…` (PBKDF2-HMAC-SHA256, 32-byte
  * key), `pbkdf2_sha1$…` (PBKDF2-HMAC-SHA1, 20-byte key) and `scrypt$…`, always compared
@@ -132,7 +150,7 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   }
   const maxmem = options.scrypt?.maxmem ?? DEFAULT_MAXMEM
   const maxIterations = options.pbkdf2Iterations ?? DEFAULT_MAX_PBKDF2_ITERATIONS
-  validate(current, maxmem, maxIterations)
+  validate(current, maxmem, maxIterations, options.scrypt?.allowWeak === true)
   const derive = options.derive ?? nodeKeyDerivation
   if (typeof derive?.scrypt !== 'function' || typeof derive.pbkdf2 !== 'function') {
     throw new ConfigError('derive must have scrypt and pbkdf2 functions')
@@ -239,7 +257,12 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
   }
 }
 
-function validate(current: ScryptParams, maxmem: number, maxIterations: number): void {
+function validate(
+  current: ScryptParams,
+  maxmem: number,
+  maxIterations: number,
+  allowWeak: boolean,
+): void {
   if (!Number.isSafeInteger(current.N) || !isPowerOfTwo(current.N)) {
     throw new ConfigError('scrypt.N must be a power of two greater than 1')
   }
@@ -250,6 +273,16 @@ function validate(current: ScryptParams, maxmem: number, maxIterations: number):
   }
   if (scryptWork(current) > MAX_SCRYPT_WORK) {
     throw new ConfigError(`scrypt N·r·p must be at most ${MAX_SCRYPT_WORK}`)
+  }
+  if (
+    !allowWeak &&
+    (current.N * current.r < MIN_SCRYPT_NR || scryptWork(current) < MIN_SCRYPT_WORK)
+  ) {
+    throw new ConfigError(
+      `scrypt N·r must be at least ${MIN_SCRYPT_NR} and N·r·p at least ${MIN_SCRYPT_WORK} ` +
+        '(N=16384, r=8, p=1 or stronger; the default is p=5); scrypt.allowWeak: true ' +
+        'lowers it for tests only',
+    )
   }
   if (!Number.isSafeInteger(maxmem) || maxmem < scryptMemory(current)) {
     throw new ConfigError(

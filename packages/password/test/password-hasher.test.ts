@@ -6,7 +6,7 @@ import { createPasswordHasher } from '../src/index.js'
 import { countingDerive } from './counting-derive.js'
 
 // Cheap parameters wherever the point is not the cost.
-const cheap = createPasswordHasher({ scrypt: { N: 16, r: 1, p: 1 } })
+const cheap = createPasswordHasher({ scrypt: { N: 16, r: 1, p: 1, allowWeak: true } })
 const REFUSED = { valid: false, needsRehash: false }
 
 const SALT22 = /[A-Za-z0-9]{22}/.source
@@ -164,7 +164,7 @@ describe('createPasswordHasher', () => {
 
   describe('needsRehash', () => {
     const scryptWith = (N: number, r: number, p: number) =>
-      createPasswordHasher({ scrypt: { N, r, p } }).hash('pw')
+      createPasswordHasher({ scrypt: { N, r, p, allowWeak: true } }).hash('pw')
 
     it('is false for a scrypt hash with the current parameters and a full salt', async () => {
       expect(await cheap.verify('pw', await scryptWith(16, 1, 1))).toEqual({
@@ -272,7 +272,10 @@ describe('createPasswordHasher', () => {
         // Counted, not timed: the only derivation is the dummy one with the current
         // parameters that every refusal runs (equal-work.test.ts).
         const { derive, take } = countingDerive()
-        const counted = createPasswordHasher({ scrypt: { N: 16, r: 1, p: 1 }, derive })
+        const counted = createPasswordHasher({
+          scrypt: { N: 16, r: 1, p: 1, allowWeak: true },
+          derive,
+        })
         expect(await counted.verify('tessera-cross-check', encoded as string)).toEqual(REFUSED)
         expect(take()).toEqual([{ kdf: 'scrypt', N: 16, r: 1, p: 1 }])
       },
@@ -286,11 +289,16 @@ describe('createPasswordHasher', () => {
 
     it('applies the configured caps to stored hashes', async () => {
       // 30,000 iterations is above a cap of 1,000: refused without computing.
-      const capped = createPasswordHasher({ scrypt: { N: 16, r: 1, p: 1 }, pbkdf2Iterations: 1000 })
+      const capped = createPasswordHasher({
+        scrypt: { N: 16, r: 1, p: 1, allowWeak: true },
+        pbkdf2Iterations: 1000,
+      })
       expect((await capped.verify('tessera-cross-check', PYTHON_PBKDF2)).valid).toBe(true)
       expect(await capped.verify(DJANGO_PASSWORD, DJANGO_VECTORS[4][1])).toEqual(REFUSED)
       // Django's N=2^14, r=8 scrypt needs ~16 MiB: refused under a 1 MiB maxmem.
-      const small = createPasswordHasher({ scrypt: { N: 16, r: 1, p: 1, maxmem: 1024 * 1024 } })
+      const small = createPasswordHasher({
+        scrypt: { N: 16, r: 1, p: 1, maxmem: 1024 * 1024, allowWeak: true },
+      })
       expect(await small.verify(DJANGO_PASSWORD, DJANGO_VECTORS[7][1])).toEqual(REFUSED)
     })
   })
@@ -310,6 +318,39 @@ describe('createPasswordHasher', () => {
       ['derive without pbkdf2', { derive: { scrypt: async () => new Uint8Array() } as never }],
     ])('throws CONFIG_INVALID for %s', (_name, options) => {
       expect(configError(() => createPasswordHasher(options)).code).toBe('CONFIG_INVALID')
+    })
+
+    // A test's cheap setting copied into production: refused at startup, with the floor.
+    it.each([
+      ['a test fixture’s N=1024, r=8, p=1', { N: 1024, r: 8, p: 1 }],
+      ['under 8 MiB however many passes (N=2^12, r=8, p=64)', { N: 2 ** 12, r: 8, p: 64 }],
+      ['8 MiB but under Django 4.0’s work (N=2^13, r=8, p=1)', { N: 2 ** 13, r: 8, p: 1 }],
+      ['4 MiB with r=1 (N=2^15, p=8)', { N: 2 ** 15, r: 1, p: 8 }],
+    ])('refuses weak new-hash parameters: %s', (_name, scrypt) => {
+      const error = configError(() => createPasswordHasher({ scrypt }))
+      expect(error.code).toBe('CONFIG_INVALID')
+      expect(error.message).toBe(
+        'scrypt N·r must be at least 65536 and N·r·p at least 131072 (N=16384, r=8, p=1 ' +
+          'or stronger; the default is p=5); scrypt.allowWeak: true lowers it for tests only',
+      )
+      expect(() => createPasswordHasher({ scrypt: { ...scrypt, allowWeak: true } })).not.toThrow()
+    })
+
+    it('accepts the floor itself, OWASP’s settings and the default', async () => {
+      for (const scrypt of [
+        { N: 2 ** 14, r: 8, p: 1 }, // Django 4.0–5.0
+        { N: 2 ** 13, r: 8, p: 10 }, // OWASP's smallest memory
+        { N: 2 ** 16, r: 8, p: 2, maxmem: 2 ** 28 },
+        {},
+      ]) {
+        expect(() => createPasswordHasher({ scrypt })).not.toThrow()
+      }
+      // The floor is on new hashes: a stored weaker one verifies and asks to be replaced.
+      const stored = await cheap.hash('pw')
+      expect(await createPasswordHasher().verify('pw', stored)).toEqual({
+        valid: true,
+        needsRehash: true,
+      })
     })
   })
 })
