@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Keyring, publicSessionId, TieredStore } from '@tessera/core'
 import { PostgresStore } from '@tessera/store-postgres'
 import { RedisStore } from '@tessera/store-redis'
+import Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -181,6 +185,41 @@ describe.skipIf(gate.skip)('tessera on PostgreSQL (the real binary)', () => {
     expect(rest).toEqual([])
     expect(line).toMatch(/^tessera: cannot use postgres:\/\/nobody_\w+:\*\*\*@/)
     expect(line).not.toContain('pw-do-not-print-0123')
+  })
+
+  it('import-django-users carries a bigint key beyond 2^53 exactly and refuses a UUID key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-pg-import-'))
+    try {
+      const [bigints, uuids] = [freshTable(), freshTable()]
+      const columns = 'username text, password text, is_active boolean'
+      await pool.query(`CREATE TABLE ${bigints} (id bigint PRIMARY KEY, ${columns})`)
+      await pool.query(`INSERT INTO ${bigints} VALUES (9007199254740993, 'ada', '!a', true)`)
+      await pool.query(`CREATE TABLE ${uuids} (id uuid PRIMARY KEY, ${columns})`)
+      const uuid = '4f8e2a56-1c1b-4d6a-9a55-0f3b7f2d9c11'
+      await pool.query(`INSERT INTO ${uuids} VALUES ('${uuid}', 'eve', '!e', true)`)
+      const to = join(dir, 'app.sqlite3')
+      new Database(to).exec(
+        'CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT, password TEXT, is_active INTEGER)',
+      )
+      const run = (table: string) =>
+        tessera(['import-django-users', '--from', URL, '--from-table', table, '--to', to])
+
+      expect((await run(bigints)).code).toBe(0)
+      const refused = await run(uuids)
+      expect(refused.stderr).toBe(
+        `tessera: ${uuids} has the id "${uuid}", not a positive integer key: the target ` +
+          "table's id is an integer (a user model with UUID keys needs its own import); " +
+          'nothing was imported\n',
+      )
+      expect(refused.code).toBe(1)
+      const db = new Database(to, { readonly: true })
+      expect(db.prepare('SELECT id, username FROM users').safeIntegers(true).all()).toEqual([
+        { id: 9007199254740993n, username: 'ada' },
+      ])
+      db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it.skipIf(redis.gate.skip)(

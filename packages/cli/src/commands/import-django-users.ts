@@ -28,6 +28,8 @@ demo's data/app.sqlite3, table users). The Django database is only read. Ids and
 hashes are kept: users log in with their old passwords, and the login re-hashes
 them with scrypt. Users already in the target (same username or id) are left as
 they are, so the import can be run again.
+Ids must be integers (up to 2^63 - 1, kept exactly); a table keyed on UUIDs is
+refused before anything is written.
 
 Hashes Tessera verifies: pbkdf2_sha256 (Django's default), pbkdf2_sha1, scrypt.
 Users with another hash (argon2, bcrypt_sha256, md5, …) are not imported and are

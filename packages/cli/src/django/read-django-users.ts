@@ -5,7 +5,8 @@ import type { StoreUrl } from '../stores/store-url.js'
 
 /** One row of Django's `auth_user`: what a login needs, nothing else. */
 export interface DjangoUser {
-  id: number
+  /** The integer primary key, in decimal, exactly (a bigint key may exceed 2^53). */
+  id: string
   username: string
   /** Django's encoded hash, `<algorithm>$…` (or `!…` for an unusable password). */
   password: string
@@ -16,17 +17,37 @@ export interface DjangoUser {
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/
 
 interface Row {
-  id: number | string
+  id: number | bigint | string
   username: string
   password: string
-  is_active: boolean | number
+  is_active: boolean | number | bigint
 }
 
-const toUser = (row: Row): DjangoUser => ({
-  id: Number(row.id),
+// SQLite's INTEGER and PostgreSQL's bigint: what the target's integer key can hold.
+const MAX_ID = 2n ** 63n - 1n
+
+/**
+ * The row's id as an exact decimal, or a refusal: a UUID key (a custom user model) or a
+ * bigint beyond 2^53 read as a JavaScript number would be stored under another id.
+ */
+function exactId(id: Row['id'], table: string): string {
+  const decimal = typeof id === 'string' ? id : String(id)
+  if (typeof id !== 'number' || Number.isSafeInteger(id)) {
+    if (/^[1-9]\d{0,18}$/.test(decimal) && BigInt(decimal) <= MAX_ID) return decimal
+  }
+  throw new CliError(
+    'failure',
+    `${table} has the id ${JSON.stringify(decimal.slice(0, 64))}, not a positive integer ` +
+      "key: the target table's id is an integer (a user model with UUID keys needs its " +
+      'own import); nothing was imported',
+  )
+}
+
+const toUser = (row: Row, table: string): DjangoUser => ({
+  id: exactId(row.id, table),
   username: row.username,
   password: row.password,
-  isActive: row.is_active === true || row.is_active === 1,
+  isActive: row.is_active === true || row.is_active === 1 || row.is_active === 1n,
 })
 
 /**
@@ -50,13 +71,19 @@ export async function readDjangoUsers(from: StoreUrl, table: string): Promise<Dj
     .map((part) => `"${part}"`)
     .join('.')
   const sql = `SELECT id, username, password, is_active FROM ${quoted} ORDER BY id`
+  const rows = await readRows(from, table, sql)
+  return rows.map((row) => toUser(row, table))
+}
+
+async function readRows(from: StoreUrl, table: string, sql: string): Promise<Row[]> {
   if (from.kind === 'sqlite') {
     if (!existsSync(from.path)) throw new CliError('failure', `no SQLite database at ${from.path}`)
     const { default: Database } = await import('better-sqlite3')
     let db: InstanceType<typeof Database> | undefined
     try {
       db = new Database(from.path, { readonly: true, fileMustExist: true })
-      return db.prepare<[], Row>(sql).all().map(toUser)
+      // Integers as bigint: a key beyond 2^53 must not be rounded before exactId sees it.
+      return db.prepare<[], Row>(sql).safeIntegers(true).all()
     } catch (error) {
       throw driverFailure(`cannot read ${table} from ${from.display}`, error)
     } finally {
@@ -70,8 +97,8 @@ export async function readDjangoUsers(from: StoreUrl, table: string): Promise<Dj
     const password = typeof client.password === 'string' ? client.password : undefined
     try {
       await client.connect()
-      const { rows } = await client.query<Row>(sql)
-      return rows.map(toUser)
+      // pg hands bigint (int8) columns over as strings: exact.
+      return (await client.query<Row>(sql)).rows
     } catch (error) {
       throw driverFailure(`cannot read ${table} from ${from.display}`, error, [password])
     } finally {

@@ -44,7 +44,7 @@ export function writeUsersSqlite(path: string, table: string, users: DjangoUser[
     if (present === undefined) {
       throw new CliError('failure', `no table "${table}" in ${path} (another --to-table?)`)
     }
-    const taken = db.prepare<[number, string], number>(
+    const taken = db.prepare<[bigint, string], number>(
       `SELECT 1 FROM "${table}" WHERE id = ? OR username = ?`,
     )
     const insert = db.prepare(
@@ -53,11 +53,12 @@ export function writeUsersSqlite(path: string, table: string, users: DjangoUser[
     const result: WriteResult = { imported: 0, existing: [] }
     db.transaction(() => {
       for (const user of users) {
-        if (taken.pluck().get(user.id, user.username) !== undefined) {
+        const id = BigInt(user.id)
+        if (taken.pluck().get(id, user.username) !== undefined) {
           result.existing.push(user.username)
           continue
         }
-        insert.run(user.id, user.username, user.password, user.isActive ? 1 : 0)
+        insert.run(id, user.username, user.password, user.isActive ? 1 : 0)
         result.imported++
       }
     })()
