@@ -1,9 +1,9 @@
+export type { ClientSideCacheOptions } from './client-side-cache-options.js'
 export {
   RedisRateLimitStore,
   type RedisRateLimitStoreOptions,
 } from './redis-rate-limit-store.js'
 export {
-  type ClientSideCacheOptions,
   type IndexPruneResult,
   RedisStore,
   type RedisStoreOptions,

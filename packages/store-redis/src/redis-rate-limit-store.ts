@@ -5,8 +5,9 @@ import {
   type RateLimitStore,
 } from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
-import { defineScript, type RedisClient, type ScriptCall } from './lib/define-script.js'
+import { defineScript, type ScriptCall } from './lib/define-script.js'
 import { RATE_LIMIT_HIT, RATE_LIMIT_RELEASE, RATE_LIMIT_RESERVE } from './lib/lua.js'
+import type { RedisClient } from './lib/redis-client.js'
 
 /** Options of {@link RedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions {

@@ -11,9 +11,10 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import type { Cluster, Redis } from 'ioredis'
+import type { ClientSideCacheOptions } from './client-side-cache-options.js'
 import { corkUntilTurnEnds } from './lib/cork-until-turn-ends.js'
 import { decimalTime } from './lib/decimal-time.js'
-import { defineScript, type RedisClient, type ScriptCall } from './lib/define-script.js'
+import { defineScript, type ScriptCall } from './lib/define-script.js'
 import {
   CREATE,
   DELETE,
@@ -25,6 +26,7 @@ import {
   UPDATE,
 } from './lib/lua.js'
 import { openClientSideCache } from './lib/open-client-side-cache.js'
+import type { RedisClient } from './lib/redis-client.js'
 import { scanKeys } from './lib/scan-keys.js'
 import type { Row, TrackedRows } from './lib/tracked-rows.js'
 
@@ -68,23 +70,6 @@ export interface RedisStoreOptions {
    * @default false
    */
   clientSideCache?: boolean | ClientSideCacheOptions
-}
-
-/** The limits of {@link RedisStoreOptions.clientSideCache}. */
-export interface ClientSideCacheOptions {
-  /**
-   * The longest a kept session is answered for after it was read, by the store's
-   * clock, in milliseconds (a whole number from 1 to 60,000): the bound on how stale an
-   * answer can be when invalidations stop arriving without either connection closing.
-   * @default 1000
-   */
-  maxAgeMs?: number
-  /**
-   * How many sessions are kept at most (a whole number from 1 to 1,000,000); the one
-   * first kept longest ago makes room.
-   * @default 10000
-   */
-  maxEntries?: number
 }
 
 // Commands in flight at once when walking a user's sessions or a SCAN page.

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { RedisClient } from './define-script.js'
+import type { RedisClient } from './redis-client.js'
 
 /** Connections corked now, each until its `setImmediate` below runs. */
 const corked = new WeakSet<Writable>()

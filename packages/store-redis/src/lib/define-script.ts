@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Cluster, Redis } from 'ioredis'
 import { corkUntilTurnEnds } from './cork-until-turn-ends.js'
-
-/** A standalone, Sentinel or Cluster client of ioredis. */
-export type RedisClient = Redis | Cluster
+import type { RedisClient } from './redis-client.js'
 
 /** Runs one single-key script: EVALSHA, falling back to EVAL when the server lacks it. */
 export type ScriptCall = (key: string, ...args: string[]) => Promise<unknown>

@@ -1,7 +1,7 @@
 import { ConfigError } from '@tessera/core'
 import type { Redis } from 'ioredis'
-import type { ClientSideCacheOptions } from '../redis-store.js'
-import type { RedisClient } from './define-script.js'
+import type { ClientSideCacheOptions } from '../client-side-cache-options.js'
+import type { RedisClient } from './redis-client.js'
 import { TrackedRows } from './tracked-rows.js'
 
 const MAX_AGE_MS = 1000

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis'
-import type { RedisClient } from './define-script.js'
+import type { RedisClient } from './redis-client.js'
 
 /**
  * Yields, page by page, the keys of Redis type `type` matching `prefix*`, as the client
