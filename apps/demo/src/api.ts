@@ -14,10 +14,9 @@ import {
   SESSION_CHALLENGE,
 } from './api-handler.js'
 import { createCartApi } from './cart-api.js'
-import type { DemoUsers } from './demo-users.js'
+import type { DemoUser, DemoUsers } from './demo-users.js'
 import { readJsonObject } from './read-json.js'
 import { createSessionsApi } from './sessions-api.js'
-import type { DemoUser } from './users.js'
 
 /** What the demo API needs. */
 export interface ApiDeps {

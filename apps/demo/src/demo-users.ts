@@ -1,5 +1,7 @@
-import type { UserProvider } from '@tessera/core'
-import type { DemoUser } from './users.js'
+import type { AuthUser, UserProvider } from '@tessera/core'
+
+/** A user of the demo: what the auth helpers need and nothing else. */
+export type DemoUser = AuthUser
 
 /**
  * The demo's user table, wherever it lives: SQLite under `DATA_DIR` (`SqliteUsers`) or

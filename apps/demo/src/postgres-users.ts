@@ -1,8 +1,7 @@
 import { ConfigError, StoreError } from '@tessera/core'
 import type pg from 'pg'
-import type { DemoUsers } from './demo-users.js'
+import type { DemoUser, DemoUsers } from './demo-users.js'
 import { isUserId } from './user-id.js'
-import type { DemoUser } from './users.js'
 
 interface Row {
   id: string

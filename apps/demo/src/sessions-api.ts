@@ -12,9 +12,8 @@ import {
   json,
   notAuthenticated,
 } from './api-handler.js'
-import type { DemoUsers } from './demo-users.js'
+import type { DemoUser, DemoUsers } from './demo-users.js'
 import { readJsonObject } from './read-json.js'
-import type { DemoUser } from './users.js'
 
 /** What the session-management endpoints need. */
 export interface SessionsApiDeps {

@@ -1,11 +1,7 @@
-import type { AuthUser } from '@tessera/core'
 import { endTurnReads, TurnReadTransaction } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
-import type { DemoUsers } from './demo-users.js'
+import type { DemoUser, DemoUsers } from './demo-users.js'
 import { isUserId } from './user-id.js'
-
-/** A user of the demo: what the auth helpers need and nothing else. */
-export type DemoUser = AuthUser
 
 interface Row {
   id: number
