@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { MemoryRateLimitStore, type PasswordHasher, type RateLimitStore } from '@tessera/core'
 import { PostgresRateLimitStore } from '@tessera/store-postgres'
 import { RedisRateLimitStore } from '@tessera/store-redis'
 import { SqliteRateLimitStore } from '@tessera/store-sqlite'
+import Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { deleteRedisKeys } from '../../../test-support/delete-redis-keys.js'
+import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis-keys.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
 import { serviceGate } from '../../../test-support/require-service.js'
@@ -194,4 +198,76 @@ describe.each(STORES)('a burst of wrong passwords (%s rate-limit store)', (_name
       expect(countOf(answers, 429)).toBe(BURST - counts.verify)
     },
   )
+})
+
+/** A rate-limit store beside a way to count the counters it keeps, read from outside. */
+const COUNTED: Array<
+  [name: string, skip: boolean, make: () => { store: RateLimitStore; rows(): Promise<number> }]
+> = [
+  [
+    'sqlite',
+    false,
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tessera-rl-'))
+      const path = join(dir, 'limits.sqlite3')
+      const store = new SqliteRateLimitStore({ path })
+      return {
+        store,
+        rows: async () => {
+          const db = new Database(path, { readonly: true })
+          const { n } = db.prepare('SELECT count(*) AS n FROM tessera_rate_limits').get() as {
+            n: number
+          }
+          db.close()
+          await store.close()
+          rmSync(dir, { recursive: true, force: true })
+          return n
+        },
+      }
+    },
+  ],
+  [
+    'redis',
+    redisGate.skip,
+    () => {
+      const prefix = `tessera-test:burst:${run}:${made++}:`
+      return {
+        store: new RedisRateLimitStore({ client: redis as Redis, prefix }),
+        rows: async () => (await redisKeysOf(redis as Redis, prefix)).length,
+      }
+    },
+  ],
+  [
+    'postgres',
+    pgGate.skip,
+    () => {
+      const table = `rl_burst_${run}_${made++}`
+      tables.push(table)
+      return {
+        store: new PostgresRateLimitStore({ pool: pool as pg.Pool, table }),
+        rows: async () =>
+          Number((await (pool as pg.Pool).query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n),
+      }
+    },
+  ],
+]
+
+describe.each(COUNTED)('logins refused by the throttle (%s rate-limit store)', (_n, skip, make) => {
+  it.skipIf(skip)('leave no counter behind, whatever username they name', async () => {
+    const { store, rows } = make()
+    const { app, counts } = await demo('hono', { rateLimitStore: store })
+    const browser = new Client(app)
+    await browser.request('/api/csrf/')
+    const login = (username: string) =>
+      browser.request('/api/login/', { json: { username, password: 'wrong' } })
+    // 20 wrong logins, each for another username, fill this client's counter (20 per 15
+    // min): one client counter, plus an account and an account-and-client counter each.
+    for (let i = 0; i < 20; i++) expect((await login(`user${i}`)).status).toBe(401)
+    // Refused before any password check, they must store nothing either: else each 429
+    // leaves two counters behind, one request each, as fast as the attacker can send.
+    for (let i = 0; i < 100; i++) expect((await login(`spray${i}`)).status).toBe(429)
+    // Unknown users: each 401 cost one dummy hash, each 429 none.
+    expect(counts.hash + counts.verify).toBe(20)
+    expect(await rows()).toBe(1 + 20 * 2)
+  })
 })

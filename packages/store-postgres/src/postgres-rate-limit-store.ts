@@ -105,7 +105,16 @@ export class PostgresRateLimitStore implements RateLimitStore {
   }
 
   async release(key: string, resetAt: number): Promise<void> {
-    await this.#query(this.#sql.release, [key, expiryParam(resetAt)])
+    const { rows } = await this.#query<{ count: number }>(this.#sql.release, [
+      key,
+      expiryParam(resetAt),
+    ])
+    // A window that counts nothing is removed: every refused login releases its places,
+    // and each may name a new username. The delete checks again under the row lock, so
+    // a reservation that landed in between keeps the row.
+    if (rows[0] && rows[0].count <= 0) {
+      await this.#query(this.#sql.removeEmpty, [key, expiryParam(resetAt)])
+    }
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {
@@ -170,7 +179,9 @@ function statements(t: string) {
       WHERE r.reset_at <= $3 OR r.count < $4
       RETURNING count, reset_at`,
     current: `SELECT count, reset_at FROM ${t} WHERE key = $1`,
-    release: `UPDATE ${t} SET count = count - 1 WHERE key = $1 AND reset_at = $2 AND count > 0`,
+    release: `UPDATE ${t} SET count = count - 1 WHERE key = $1 AND reset_at = $2 AND count > 0
+      RETURNING count`,
+    removeEmpty: `DELETE FROM ${t} WHERE key = $1 AND reset_at = $2 AND count <= 0`,
     peek: `SELECT count, reset_at FROM ${t} WHERE key = $1 AND reset_at > $2`,
     reset: `DELETE FROM ${t} WHERE key = $1`,
     deleteExpired: `DELETE FROM ${t} WHERE reset_at <= $1`,

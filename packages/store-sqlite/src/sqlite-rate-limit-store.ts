@@ -21,7 +21,8 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * A hit, a reservation and a release are each one atomic statement, so concurrent calls
  * from several processes each act once; a reservation decides in its upsert (the
  * `WHERE` of `DO UPDATE`) whether the window still has room.
- * The table is created on first use; rows of ended windows are reused in place.
+ * The table is created on first use; rows of ended windows are reused in place, and a
+ * window released down to nothing is removed.
  *
  * @example
  * ```ts
@@ -36,7 +37,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   readonly #owned: boolean
   readonly #hit: Database.Statement<[{ reset: number; now: number; key: string }], RateLimitCount>
   readonly #reserve: (key: string, max: number, reset: number, now: number) => RateLimitReservation
-  readonly #release: Database.Statement<[string, number]>
+  readonly #release: (key: string, resetAt: number) => void
   readonly #peek: Database.Statement<[string, number], RateLimitCount>
   readonly #reset: Database.Statement<[string]>
 
@@ -88,9 +89,17 @@ export class SqliteRateLimitStore implements RateLimitStore {
       if (row) return { reserved: true, ...row }
       return { reserved: false, ...(current.get(key) as RateLimitCount) }
     })
-    this.#release = this.#db.prepare(
+    const release = this.#db.prepare<[string, number]>(
       `UPDATE ${t} SET count = count - 1 WHERE key = ? AND reset_at = ? AND count > 0`,
     )
+    // A window that counts nothing is removed: every refused login releases its places,
+    // and each may name a new username.
+    const removeEmpty = this.#db.prepare<[string, number]>(
+      `DELETE FROM ${t} WHERE key = ? AND reset_at = ? AND count <= 0`,
+    )
+    this.#release = this.#db.transaction((key: string, resetAt: number) => {
+      if (release.run(key, resetAt).changes > 0) removeEmpty.run(key, resetAt)
+    })
     this.#peek = this.#db.prepare(
       `SELECT count, reset_at AS resetAt FROM ${t} WHERE key = ? AND reset_at > ?`,
     )
@@ -111,7 +120,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async release(key: string, resetAt: number): Promise<void> {
-    this.#release.run(key, resetAt)
+    this.#release(key, resetAt)
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {

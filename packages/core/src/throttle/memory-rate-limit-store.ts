@@ -43,7 +43,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async release(key: string, resetAt: number): Promise<void> {
     const current = this.#counts.get(key)
     if (current && current.resetAt === resetAt && current.count > 0) {
-      this.#counts.set(key, { count: current.count - 1, resetAt })
+      if (current.count === 1) this.#counts.delete(key)
+      else this.#counts.set(key, { count: current.count - 1, resetAt })
     }
   }
 

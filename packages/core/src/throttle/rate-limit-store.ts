@@ -35,7 +35,9 @@ export interface RateLimitStore {
   /**
    * Takes back one event reserved in the window that ends at `resetAt`. Does nothing
    * when that window is gone (ended and restarted, or reset) or its count is zero, so a
-   * late release never lowers a newer window.
+   * late release never lowers a newer window. A window that no longer counts anything
+   * is removed (as by `reset`): the throttle releases every refused attempt, and each
+   * may name a new username, so empty counters would pile up without end.
    */
   release(key: string, resetAt: number): Promise<void>
   /** The current count, or `null` when there is none or its window ended. */

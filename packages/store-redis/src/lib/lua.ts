@@ -185,12 +185,13 @@ return {1, 1, ARGV[3]}
 
 /**
  * KEYS[1] the counter hash; ARGV[1] the resetAt of the window the event was reserved
- * in. Takes one back only from that same window and never below zero.
+ * in. Takes one back only from that same window and never below zero; a window left
+ * counting nothing is deleted.
  */
 export const RATE_LIMIT_RELEASE = `
 local cur = redis.call('HMGET', KEYS[1], 'c', 'r')
 if cur[1] and cur[2] == ARGV[1] and tonumber(cur[1]) > 0 then
-  redis.call('HINCRBY', KEYS[1], 'c', -1)
+  if redis.call('HINCRBY', KEYS[1], 'c', -1) <= 0 then redis.call('DEL', KEYS[1]) end
 end
 return 0
 `
