@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keyring, publicSessionId, TieredStore } from '@tessera/core'
-import { PostgresStore } from '@tessera/store-postgres'
+import { PostgresRateLimitStore, PostgresStore } from '@tessera/store-postgres'
 import { RedisStore } from '@tessera/store-redis'
 import Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
@@ -103,7 +103,12 @@ describe.skipIf(gate.skip)('tessera on PostgreSQL (the real binary)', () => {
     for (const r of live) expect(await store.create(r)).toBe(true)
     expect(await rows(table)).toBe(100_003)
 
-    const run = await tessera(['clearsessions', '--store', URL, '--table', table])
+    // A login-throttle table that is not there is skipped (the shared database's default
+    // one may hold other tests' counters).
+    const run = await tessera([
+      'clearsessions',
+      ...['--store', URL, '--table', table, '--rate-limit-table', `${schema}.absent`],
+    ])
     expect(run.code).toBe(0)
     expect(run.stdout).toBe(`deleted 100000 expired sessions from ${URL} (table ${table})\n`)
     expect(lines(run.stderr).at(-1)).toBe(
@@ -113,6 +118,28 @@ describe.skipIf(gate.skip)('tessera on PostgreSQL (the real binary)', () => {
     for (const r of live) expect(await store.get(r.id)).toEqual(r)
     // 100,000 rows through a real process: generous on a loaded 2-core machine.
   }, 120_000)
+
+  it('clearsessions also deletes the login-throttle counters whose window ended', async () => {
+    const table = freshTable()
+    const limitTable = freshTable()
+    expect((await tessera(['migrate', '--store', URL, '--table', table])).code).toBe(0)
+    const limits = new PostgresRateLimitStore({ pool, table: limitTable })
+    const now = Date.now()
+    for (let i = 0; i < 30; i++) await limits.reserve(`ended${i}`, 5, 900_000, now - 3_600_000)
+    for (let i = 0; i < 2; i++) await limits.reserve(`live${i}`, 5, 900_000, now)
+    expect(await rows(limitTable)).toBe(32)
+
+    const run = await tessera([
+      'clearsessions',
+      ...['--store', URL, '--table', table, '--rate-limit-table', limitTable],
+    ])
+    expect(run.code).toBe(0)
+    expect(await rows(limitTable)).toBe(2)
+    expect(run.stdout).toBe(
+      `deleted 0 expired sessions from ${URL} (table ${table})\n` +
+        `deleted 30 ended login-throttle counters (table ${limitTable})\n`,
+    )
+  })
 
   it('sessions list and revoke; a missing table names tessera migrate and is not created', async () => {
     const table = freshTable()

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keyring, publicSessionId, type SessionRecord } from '@tessera/core'
-import { SqliteStore } from '@tessera/store-sqlite'
+import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { onPath } from '../../../test-support/require-service.js'
@@ -90,6 +90,33 @@ describe('tessera on SQLite (the real binary)', () => {
     expect(again.stderr).toBe('')
     // 100,000 rows through a real process: generous on a loaded 2-core machine.
   }, 120_000)
+
+  it('clearsessions also deletes the login-throttle counters whose window ended', async () => {
+    // The demo keeps SqliteRateLimitStore's table in the sessions file: one row per
+    // username (and per username and client) ever tried, so nothing else bounds it.
+    const { file, store, url } = await freshStore()
+    await store.close()
+    const limits = new SqliteRateLimitStore({ path: file })
+    const now = Date.now()
+    for (let i = 0; i < 30; i++) await limits.reserve(`ended${i}`, 5, 900_000, now - 3_600_000)
+    for (let i = 0; i < 2; i++) await limits.reserve(`live${i}`, 5, 900_000, now)
+    await limits.close()
+    const counters = () => {
+      const db = new Database(file, { readonly: true })
+      const n = db.prepare('SELECT count(*) FROM tessera_rate_limits').pluck().get() as number
+      db.close()
+      return n
+    }
+    expect(counters()).toBe(32)
+
+    const run = await tessera(['clearsessions', '--store', url])
+    expect(run.code).toBe(0)
+    expect(counters()).toBe(2)
+    expect(run.stdout).toBe(
+      `deleted 0 expired sessions from ${url} (table tessera_sessions)\n` +
+        `deleted 30 ended login-throttle counters (table tessera_rate_limits)\n`,
+    )
+  })
 
   it('clearsessions runs without importing jose; only the key commands load it', async () => {
     const { file, store, url } = await freshStore()

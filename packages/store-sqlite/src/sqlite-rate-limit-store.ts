@@ -21,8 +21,10 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
  * A hit, a reservation and a release are each one atomic statement, so concurrent calls
  * from several processes each act once; a reservation decides in its upsert (the
  * `WHERE` of `DO UPDATE`) whether the window still has room.
- * The table is created on first use; rows of ended windows are reused in place, and a
- * window released down to nothing is removed.
+ * The table is created on first use; rows of ended windows are reused by the next hit
+ * on their key and are otherwise left behind (run
+ * {@link SqliteRateLimitStore.deleteExpired} now and then, or `tessera clearsessions`);
+ * a window released down to nothing is removed.
  *
  * @example
  * ```ts
@@ -40,6 +42,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   readonly #release: (key: string, resetAt: number) => void
   readonly #peek: Database.Statement<[string, number], RateLimitCount>
   readonly #reset: Database.Statement<[string]>
+  readonly #deleteExpired: Database.Statement<[number]>
 
   constructor(options: SqliteRateLimitStoreOptions) {
     if ((options.path === undefined) === (options.database === undefined)) {
@@ -104,6 +107,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
       `SELECT count, reset_at AS resetAt FROM ${t} WHERE key = ? AND reset_at > ?`,
     )
     this.#reset = this.#db.prepare(`DELETE FROM ${t} WHERE key = ?`)
+    this.#deleteExpired = this.#db.prepare(`DELETE FROM ${t} WHERE reset_at <= ?`)
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
@@ -129,6 +133,21 @@ export class SqliteRateLimitStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     this.#reset.run(key)
+  }
+
+  /**
+   * Deletes the counters whose window ended by `now` and answers how many. Not part of
+   * the `RateLimitStore` contract: a maintenance call for a timer or a command
+   * (`tessera clearsessions` runs it). Each username ever tried leaves a row until then.
+   *
+   * @example
+   * ```ts
+   * const sweep = () => void limits.deleteExpired(Date.now()).catch(console.error)
+   * setInterval(sweep, 3600_000).unref()
+   * ```
+   */
+  async deleteExpired(now: number): Promise<number> {
+    return this.#deleteExpired.run(now).changes
   }
 
   /** Closes the connection when the store opened it from `path`. */

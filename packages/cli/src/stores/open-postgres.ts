@@ -1,4 +1,4 @@
-import { PostgresStore } from '@tessera/store-postgres'
+import { PostgresRateLimitStore, PostgresStore } from '@tessera/store-postgres'
 import pg from 'pg'
 import { CliError } from '../cli-error.js'
 import { hideInErrors } from '../output/redact.js'
@@ -58,6 +58,10 @@ export async function openPostgres(
     display: `${url.display} (table ${table})`,
     store,
     pool,
+    rateLimits: async (name) => {
+      const limits = new PostgresRateLimitStore({ pool, table: name, migrate: false })
+      return (await tableExists(pool, name)) ? limits : undefined
+    },
     close,
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { SqliteStore } from '@tessera/store-sqlite'
+import { SqliteRateLimitStore, SqliteStore } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import { CliError } from '../cli-error.js'
 import { driverFailure } from './driver-failure.js'
@@ -19,12 +19,13 @@ export function openSqlite(path: string, table: string): OpenedStore {
   } catch (error) {
     throw driverFailure(`cannot open the SQLite database at ${path}`, error)
   }
-  try {
-    const found = db
+  const hasTable = (name: string) =>
+    db
       .prepare<[string], number>(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
       .pluck()
-      .get(table)
-    if (found === undefined) {
+      .get(name) !== undefined
+  try {
+    if (!hasTable(table)) {
       throw new CliError('failure', `no table "${table}" in ${path} (another --table?)`)
     }
   } catch (error) {
@@ -35,6 +36,11 @@ export function openSqlite(path: string, table: string): OpenedStore {
     kind: 'sqlite',
     display: `sqlite:${path} (table ${table})`,
     store: new SqliteStore({ database: db, table }),
+    rateLimits: async (name) => {
+      // Validates the name (a ConfigError, so a usage error) on a database of its own.
+      await new SqliteRateLimitStore({ path: ':memory:', table: name }).close()
+      return hasTable(name) ? new SqliteRateLimitStore({ database: db, table: name }) : undefined
+    },
     close: async () => {
       if (db.open) db.close()
     },

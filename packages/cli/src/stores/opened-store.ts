@@ -28,6 +28,11 @@ export interface OpenedStore {
   cache?: RedisStore
   /** Set for PostgreSQL stores: `migrate` runs on it. */
   pool?: pg.Pool
+  /**
+   * Set for SQLite and PostgreSQL stores: the login-throttle counters in `table` of the
+   * same database, or `undefined` when there is no such table (nothing is created).
+   */
+  rateLimits?(table: string): Promise<{ deleteExpired(now: number): Promise<number> } | undefined>
   /** Closes the connection, file or pool. Never throws. */
   close(): Promise<void>
 }
