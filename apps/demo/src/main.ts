@@ -109,12 +109,20 @@ mountWeb(app, await ensureWebBuild(), {
   frameAncestors: config.frameAncestors,
 })
 
-// Expired rows are invisible already; this only reclaims their space.
+// Expired rows are invisible already; this only reclaims their space. The throttle's
+// counters of ended windows are swept at start too: a demo restarted more often than
+// hourly would otherwise keep every username ever tried.
+const sweepCounters = () =>
+  stores
+    .deleteEndedCounters(Date.now())
+    .catch((e: unknown) => console.error('counter sweep failed:', (e as Error).message))
+await sweepCounters()
 const sweep = setInterval(
   () => {
     store
       .deleteExpired()
       .catch((e: unknown) => console.error('session sweep failed:', (e as Error).message))
+    void sweepCounters()
   },
   60 * 60 * 1000,
 )

@@ -13,6 +13,11 @@ export interface DemoStores {
   store: SessionStore
   /** Where the login-throttle counters live. */
   rateLimits: RateLimitStore
+  /**
+   * Deletes the counters whose window ended by `now` (SQLite and PostgreSQL keep them
+   * otherwise: one per username ever tried); Redis expires them by itself.
+   */
+  deleteEndedCounters(now: number): Promise<number>
   /** One line for the startup log, without credentials. */
   describe: string
   /** The PostgreSQL pool when `DATABASE_URL` is set: the users table shares it. */
@@ -62,7 +67,7 @@ export function openStores(config: DemoConfig): DemoStores {
       const primary = new PostgresStore({ pool, table: config.sessionTable })
       return {
         store: new TieredStore({ cache: onRedis, primary }),
-        rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
+        ...counters(new PostgresRateLimitStore({ pool, table: config.rateLimitTable })),
         describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${where}`,
         postgres: pool,
         close,
@@ -71,6 +76,7 @@ export function openStores(config: DemoConfig): DemoStores {
     return {
       store: onRedis,
       rateLimits: new RedisRateLimitStore({ client: redis, prefix: config.redisPrefix }),
+      deleteEndedCounters: async () => 0,
       describe: `Redis at ${where}`,
       close,
     }
@@ -78,7 +84,7 @@ export function openStores(config: DemoConfig): DemoStores {
   if (pool) {
     return {
       store: new PostgresStore({ pool, table: config.sessionTable }),
-      rateLimits: new PostgresRateLimitStore({ pool, table: config.rateLimitTable }),
+      ...counters(new PostgresRateLimitStore({ pool, table: config.rateLimitTable })),
       describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable})`,
       postgres: pool,
       close: closeAll,
@@ -89,12 +95,19 @@ export function openStores(config: DemoConfig): DemoStores {
   const rateLimits = new SqliteRateLimitStore({ path })
   return {
     store,
-    rateLimits,
+    ...counters(rateLimits),
     describe: `SQLite at ${path}`,
     close: async () => {
       await Promise.all([store.close(), rateLimits.close()])
     },
   }
+}
+
+/** `rateLimits` and its sweep, for the counter stores that keep ended windows. */
+function counters(
+  rateLimits: SqliteRateLimitStore | PostgresRateLimitStore,
+): Pick<DemoStores, 'rateLimits' | 'deleteEndedCounters'> {
+  return { rateLimits, deleteEndedCounters: (now) => rateLimits.deleteExpired(now) }
 }
 
 /**
