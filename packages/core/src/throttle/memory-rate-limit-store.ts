@@ -1,8 +1,15 @@
 import type { RateLimitCount, RateLimitReservation, RateLimitStore } from './rate-limit-store.js'
 
+// The map is swept of ended windows whenever it has doubled since the last sweep (and
+// holds at least this many): amortised O(1) per event, and never more than about twice
+// the live counters however many usernames an attacker names.
+const FIRST_SWEEP_AT = 1024
+
 /**
  * A {@link RateLimitStore} in process memory: for tests and single-instance development
- * only — limits do not hold across instances and reset on restart.
+ * only — limits do not hold across instances and reset on restart. Counters of ended
+ * windows are dropped by itself (when the map has doubled since it last looked), so a
+ * client naming a new username per attempt cannot grow it without end.
  *
  * @example
  * ```ts
@@ -11,6 +18,7 @@ import type { RateLimitCount, RateLimitReservation, RateLimitStore } from './rat
  */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #counts = new Map<string, RateLimitCount>()
+  #sweepAt = FIRST_SWEEP_AT
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
     const current = this.#counts.get(key)
@@ -18,7 +26,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       current && current.resetAt > now
         ? { count: current.count + 1, resetAt: current.resetAt }
         : { count: 1, resetAt: now + windowMs }
-    this.#counts.set(key, next)
+    this.#set(key, next, now)
     return { ...next }
   }
 
@@ -36,7 +44,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const next = live
       ? { count: live.count + 1, resetAt: live.resetAt }
       : { count: 1, resetAt: now + windowMs }
-    this.#counts.set(key, next)
+    this.#set(key, next, now)
     return { reserved: true, ...next }
   }
 
@@ -60,5 +68,37 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     this.#counts.delete(key)
+  }
+
+  /**
+   * Deletes the counters whose window ended by `now`, as the SQL stores'
+   * `deleteExpired` do, and answers how many. Not needed for a bound (the store sweeps
+   * itself as it grows); for an app that wants the memory back sooner.
+   *
+   * @example
+   * ```ts
+   * setInterval(() => void limits.deleteExpired(Date.now()), 3600_000).unref()
+   * ```
+   */
+  async deleteExpired(now: number): Promise<number> {
+    return this.#sweep(now)
+  }
+
+  #set(key: string, count: RateLimitCount, now: number): void {
+    this.#counts.set(key, count)
+    if (this.#counts.size < this.#sweepAt) return
+    this.#sweep(now)
+    this.#sweepAt = Math.max(FIRST_SWEEP_AT, 2 * this.#counts.size)
+  }
+
+  #sweep(now: number): number {
+    let deleted = 0
+    for (const [key, count] of this.#counts) {
+      if (count.resetAt <= now) {
+        this.#counts.delete(key)
+        deleted++
+      }
+    }
+    return deleted
   }
 }
