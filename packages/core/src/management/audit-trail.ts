@@ -45,7 +45,7 @@ const SESSION_PURPOSE = 'tessera.event-id'
  * ```ts
  * const audit = new AuditTrail({ keys: manager.keys, sink: { write: (e) => console.log(JSON.stringify(e)) } })
  * audit.watch(manager)
- * const management = new SessionManagement({ store, keys: manager.keys, users, hasher, audit })
+ * const management = new SessionManagement({ store, users, hasher, audit })
  * ```
  */
 export class AuditTrail {
