@@ -18,7 +18,7 @@ export interface JwksSource {
  *
  * @example
  * ```ts
- * app.use(jwks(manager, { path: '/keys.json', maxAge: 60 } satisfies JwksOptions))
+ * app.use(session(manager, { jwks: { path: '/keys.json', maxAge: 60 } satisfies JwksOptions }))
  * ```
  */
 export interface JwksOptions {
