@@ -138,8 +138,10 @@ const NOTHING: Spent = { algorithm: 'scrypt', work: 0 }
  * const passwords = createPasswordHasher()
  * const encoded = await passwords.hash('correct horse battery staple')
  * // "scrypt$16384$Xb3…$8$5$…" — store it as is
- * const { valid, needsRehash } = await passwords.verify(input, user.password)
- * if (valid && needsRehash) await users.update(user.id, { password: await passwords.hash(input) })
+ * const { valid, needsRehash } = await passwords.verify(input, user.passwordHash)
+ * if (valid && needsRehash) {
+ *   await users.replacePasswordHash(user.id, user.passwordHash, await passwords.hash(input))
+ * }
  * ```
  */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {

@@ -21,9 +21,11 @@
  *
  * @example
  * ```ts
- * const { valid, needsRehash } = await hasher.verify(password, user.password)
+ * const { valid, needsRehash } = await hasher.verify(password, user.passwordHash)
  * if (!valid) return refuseLogin()
- * if (needsRehash) await users.setPassword(user.id, await hasher.hash(password))
+ * if (needsRehash) {
+ *   await users.replacePasswordHash(user.id, user.passwordHash, await hasher.hash(password))
+ * }
  * ```
  */
 export interface PasswordHasher {
