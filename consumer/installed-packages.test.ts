@@ -22,11 +22,20 @@ import { probePostgres } from '../test-support/postgres-probe.js'
 import { pingRedis } from '../test-support/redis-ping.js'
 import { serviceGate } from '../test-support/require-service.js'
 import { type Run, run, visitServerTwice } from './consumer-project.js'
+import {
+  collectSnippets,
+  docFiles,
+  parseContexts,
+  toDocLocations,
+  type Written,
+  writeSnippets,
+} from './doc-snippets.js'
 
 // The consumer check: every package packed as `npm pack` packs it for the registry, the
 // tarballs installed into a fresh project outside the repository, and that project used
 // as a new user would (the README's quickstart, Express + Redis, Fastify + PostgreSQL,
-// require() from CommonJS, strict tsc, the `tessera` command, Bun and Deno).
+// require() from CommonJS, strict tsc, the `tessera` command, Bun and Deno), and every
+// ```ts block of the documentation compiled against it.
 
 const repo = fileURLToPath(new URL('..', import.meta.url))
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
@@ -152,6 +161,9 @@ const STRICT = [
 ]
 let compiled: Run
 let misused: Run
+let documented: Run
+/** The documentation's blocks as compiled, to point tsc's errors back at the Markdown. */
+let docSnippets: Written[]
 
 async function npmInstall(dir: string, specs: string[]): Promise<void> {
   mkdirSync(dir, { recursive: true })
@@ -216,11 +228,26 @@ beforeAll(async () => {
   const quickstart = /## Quickstart \(Hono\)\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1]
   if (quickstart === undefined) throw new Error('README.md has no "Quickstart (Hono)" ts block')
   writeFileSync(join(app, 'quickstart.ts'), quickstart)
+  const contexts = readFileSync(join(fixtures, 'doc-snippet-contexts.md'), 'utf8')
+  docSnippets = writeSnippets(
+    join(app, 'doc-snippets'),
+    collectSnippets(repo, docFiles(repo)),
+    parseContexts(contexts),
+  )
   // The consumer's TypeScript, compiled once as a user would (strict, skipLibCheck as
   // most projects have it; types-ok.ts proves the adapters' types are not `any`).
-  ;[compiled, misused] = await Promise.all([
+  // Each documentation block is a module of its own (--moduleDetection force).
+  ;[compiled, misused, documented] = await Promise.all([
     tsc(...STRICT, '--outDir', 'build', 'quickstart.ts', 'types-ok.ts'),
     tsc(...STRICT, '--noEmit', 'types-misuse.ts'),
+    tsc(
+      ...STRICT,
+      '--noEmit',
+      '--moduleDetection',
+      'force',
+      'doc-snippets/ambient.d.ts',
+      ...docSnippets.map((w) => `doc-snippets/${w.name}`),
+    ),
   ])
   console.log(
     `consumer check in ${tmp}: packed at ${packedAt} s, installed at ${installedAt} s, compiled at ${seconds()} s`,
@@ -300,6 +327,12 @@ describe('installed from the tarballs', () => {
     expect(misused.stdout).toMatch(
       /^types-misuse\.ts\(\d+,\d+\): error TS2322: Type 'number \| undefined' is not assignable to type 'string \| undefined'/m,
     )
+  })
+
+  it('d. every ts block of the READMEs and guides compiles under strict tsc against the installed packages', () => {
+    expect(docSnippets.length).toBeGreaterThan(50)
+    expect(toDocLocations(documented.stdout + documented.stderr, docSnippets)).toBe('')
+    expect(documented.code).toBe(0)
   })
 
   it('e. npx tessera --help and tessera clearsessions on SQLite, with no TypeScript loader', async () => {
