@@ -32,7 +32,7 @@ export type CsrfFailureCode =
  *
  * @example
  * ```ts
- * const failure = await checkCsrf(request, session, options)
+ * const failure = await checkCsrf(csrfRequest, session, options)
  * if (failure) console.warn('csrf', failure.code)
  * ```
  */
@@ -50,7 +50,7 @@ export interface CsrfFailure {
  *
  * @example
  * ```ts
- * const failure = await checkCsrf(request, session, options)
+ * const failure = await checkCsrf(csrfRequest, session, options)
  * if (failure) return csrfFailureResponse(failure)
  * ```
  */

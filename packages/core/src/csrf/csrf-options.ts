@@ -123,7 +123,7 @@ const CSRF_COOKIE_AGE = 31_449_600
  * @example
  * ```ts
  * const options = resolveCsrfOptions({ trustedOrigins: ['https://admin.example.com'] })
- * const failure = await checkCsrf(request, session, options)
+ * const failure = await checkCsrf(csrfRequest, session, options)
  * ```
  */
 export function resolveCsrfOptions(options: CsrfOptions = {}): ResolvedCsrfOptions {
