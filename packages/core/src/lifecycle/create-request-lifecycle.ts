@@ -62,9 +62,9 @@ export interface RequestLifecycle<U extends AuthUser = AuthUser> {
  *   if (scope instanceof Response) return scope
  *   const response = (await scope.admit()) ?? (await app(request, scope.session))
  *   const done = await scope.finish({ status: response.status })
- *   if (done instanceof Response) return done
- *   if (done) writeSessionHeaders(response.headers, done)
- *   return response
+ *   if (done === undefined || done instanceof Response) return done ?? response
+ *   // A copy when the headers are immutable (Response.redirect()): setting them throws.
+ *   return editResponseHeaders(response, (headers) => writeSessionHeaders(headers, done))
  * }
  * ```
  */
