@@ -45,7 +45,9 @@ const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
  *
  * @example
  * ```ts
- * app.post('/introspect', requireServiceCredential, async (c) => {
+ * const isService = serviceCredentialChecker([process.env.INTROSPECTION_CREDENTIAL!])
+ * app.post('/introspect', async (c) => {
+ *   if (!(await isService(c.req.header('authorization')))) return c.body(null, 401)
  *   const form = await c.req.parseBody()
  *   return c.json(await introspectSessionJwt(manager, String(form.token ?? ''), users))
  * })
