@@ -29,21 +29,24 @@ export function withDeploymentHeaders(
   headers: DeploymentHeaders,
 ): typeof createServer {
   const base = create ?? createServer
-  const wrap =
-    (listener: RequestListener): RequestListener =>
-    (req, res) => {
-      if (headers.instanceName !== undefined) res.setHeader('X-Instance', headers.instanceName)
-      if (headers.hstsSeconds > 0) {
-        const header = (name: string) => {
-          const value = req.headers[name]
-          return Array.isArray(value) ? value.join(',') : value
-        }
-        // The socket is plain HTTP: only a trusted proxy can say the client used HTTPS.
-        if (proxyView(header, headers.trustProxy, { secure: false }).secure)
-          res.setHeader('Strict-Transport-Security', `max-age=${headers.hstsSeconds}`)
+  const addHeaders: RequestListener = (req, res) => {
+    if (headers.instanceName !== undefined) res.setHeader('X-Instance', headers.instanceName)
+    if (headers.hstsSeconds > 0) {
+      const header = (name: string) => {
+        const value = req.headers[name]
+        return Array.isArray(value) ? value.join(',') : value
       }
-      return listener(req, res)
+      // The socket is plain HTTP: only a trusted proxy can say the client used HTTPS.
+      if (proxyView(header, headers.trustProxy, { secure: false }).secure)
+        res.setHeader('Strict-Transport-Security', `max-age=${headers.hstsSeconds}`)
     }
-  return ((options: ServerOptions, listener: RequestListener) =>
-    base(options, wrap(listener))) as unknown as typeof createServer
+  }
+  return ((options: ServerOptions, listener: RequestListener) => {
+    const server = base(options, listener)
+    // First of the server's request listeners, not a wrap of `listener`: `create` may
+    // route some requests past it (the adapter wiring sends `/api` to Express, Fastify
+    // or the fetch handler), and those answers need the headers too.
+    server.prependListener('request', addHeaders)
+    return server
+  }) as unknown as typeof createServer
 }

@@ -122,6 +122,20 @@ describe('the demo behind a TLS proxy', () => {
     expect((await browser.request('/api/hello/')).status).toBe(401)
   }, 60_000)
 
+  it.each(['express', 'fastify', 'web'])(
+    'with DEMO_ADAPTER=%s the API’s answers carry HSTS and X-Instance too',
+    async (adapter) => {
+      const demo = await start({ TRUST_PROXY: '1', INSTANCE_NAME: 'one', DEMO_ADAPTER: adapter })
+      const browser = new Client(viaProxy(demo, '198.51.100.7'), PUBLIC)
+      for (const path of ['/', '/api/csrf/', '/api/me/', '/api/nothing-here/']) {
+        const res = await browser.request(path)
+        expect(res.headers.get('strict-transport-security'), path).toBe('max-age=31536000')
+        expect(res.headers.get('x-instance'), path).toBe('one')
+      }
+    },
+    60_000,
+  )
+
   it('the throttle counts the address the proxy saw', async () => {
     const demo = await start({ TRUST_PROXY: '1' })
     const wrong = async (address: string, username: string) => {
