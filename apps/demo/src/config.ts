@@ -76,9 +76,10 @@ export interface DemoConfig {
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]']
 
 /**
- * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated). Without a secret, one is
- * generated into `DATA_DIR/secret` (mode 0600) on first start and reused after, so
- * restarting the demo logs nobody out.
+ * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated).
+ * A missing `DATA_DIR` is created with mode 0700. Without a secret, one is generated into
+ * `DATA_DIR/secret` (mode 0600) on first start and reused after, so restarting the demo
+ * logs nobody out.
  *
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`, and `REDIS_CLIENT_SIDE_CACHE=1` for `RedisStore`'s `clientSideCache`),
@@ -106,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
     throw new Error(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`)
   }
   const dataDir = resolve(env.DATA_DIR || 'data')
-  mkdirSync(dataDir, { recursive: true })
+  // Owner only: it holds the secret, the users' password hashes and the audit log.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const trustedOrigins = commaList(env, 'TRUSTED_ORIGINS')
   const allowedHosts = loadAllowedHosts(env)
   const trustProxy = flag(env, 'TRUST_PROXY', false)

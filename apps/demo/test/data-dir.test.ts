@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
+
+// DATA_DIR holds the generated secret, the users' password hashes (app.sqlite3), the
+// sessions and the audit log: other users of the machine must not read any of them.
+
+const parent = mkdtempSync(join(tmpdir(), 'tessera-demo-data-'))
+const demos: DemoProcess[] = []
+afterAll(async () => {
+  await Promise.all(demos.map((d) => d.stop()))
+  rmSync(parent, { recursive: true, force: true })
+})
+
+describe('the DATA_DIR the demo creates', () => {
+  it('is readable by its owner only, with the secret mode 0600', async () => {
+    const dataDir = join(parent, 'srv', 'demo')
+    demos.push(await startDemoProcess({ DATA_DIR: dataDir }))
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700)
+    expect(statSync(join(parent, 'srv')).mode & 0o077).toBe(0)
+    expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600)
+  }, 60_000)
+})
