@@ -11,6 +11,7 @@ import { withDeploymentHeaders } from './deployment-headers.js'
 import { jwtSessionOptions, withJwtRoutes } from './jwt-sessions.js'
 import { pageSessionToken } from './page-session-token.js'
 import { PostgresUsers } from './postgres-users.js'
+import { checkSharedSecret } from './secret-check.js'
 import { demoSharedSessions } from './shared-sessions.js'
 import { openStores } from './stores.js'
 import { SqliteUsers } from './users.js'
@@ -43,6 +44,18 @@ const tessera = createTessera({
   ...(config.hostCookies ? { cookie: { name: '__Host-sessionid', secure: true } } : {}),
 })
 const { manager } = tessera
+// Instances on one store with different secrets would each keep their own login-throttle
+// counters (N instances, N times the guesses): the second such instance stops here.
+await checkSharedSecret(
+  {
+    keys: manager.keys,
+    ...(stores.postgres ? { postgres: stores.postgres } : {}),
+    tables: [config.sessionTable, config.rateLimitTable],
+    ...(stores.redis ? { redis: stores.redis } : {}),
+    redisPrefix: config.redisPrefix,
+  },
+  config.storeTimeoutMs,
+)
 const hasher = createPasswordHasher()
 const throttle = tessera.loginThrottle({ store: stores.rateLimits })
 

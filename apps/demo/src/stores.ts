@@ -22,6 +22,8 @@ export interface DemoStores {
   describe: string
   /** The PostgreSQL pool when `DATABASE_URL` is set: the users table shares it. */
   postgres?: pg.Pool
+  /** The Redis client when `REDIS_URL` is set. */
+  redis?: Redis
   /** Closes the stores and the connections they were given. */
   close(): Promise<void>
 }
@@ -70,6 +72,7 @@ export function openStores(config: DemoConfig): DemoStores {
         ...counters(new PostgresRateLimitStore({ pool, table: config.rateLimitTable })),
         describe: `PostgreSQL at ${redactUrl(config.databaseUrl as string)} (table ${config.sessionTable}) with a Redis cache at ${where}`,
         postgres: pool,
+        redis,
         close,
       }
     }
@@ -78,6 +81,7 @@ export function openStores(config: DemoConfig): DemoStores {
       rateLimits: new RedisRateLimitStore({ client: redis, prefix: config.redisPrefix }),
       deleteEndedCounters: async () => 0,
       describe: `Redis at ${where}`,
+      redis,
       close,
     }
   }

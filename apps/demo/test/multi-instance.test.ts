@@ -146,6 +146,64 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
   },
 )
 
+describe.skipIf(redisGate.skip || pgGate.skip)(
+  'two demo instances with different secrets on one store',
+  () => {
+    // The secret keys the login-throttle counters: an instance with its own secret counts
+    // every client afresh, so N such instances behind one proxy allow N times the guesses.
+    const prefix = `tessera-test:demo-multi:${run}:secrets:`
+    const sessionTable = `tessera_demo_secrets_${run}`
+    const rateLimitTable = `tessera_demo_secrets_rl_${run}`
+    const usersTable = `tessera_demo_secrets_users_${run}`
+    afterAll(async () => {
+      await Promise.all([
+        deleteRedisKeys(prefix),
+        dropTables(sessionTable, rateLimitTable, usersTable),
+        withClient((c) =>
+          c.query('DELETE FROM tessera_demo_secret_checks WHERE name = ANY($1)', [
+            [sessionTable, rateLimitTable],
+          ]),
+        ).catch(() => undefined),
+      ])
+    })
+
+    it.each([
+      [
+        'PostgreSQL',
+        { DATABASE_URL: PG_URL },
+        `row "${sessionTable}" of tessera_demo_secret_checks`,
+      ],
+      ['Redis', { REDIS_URL, REDIS_PREFIX: prefix }, `Redis key ${prefix}secret-check`],
+    ])(
+      'on %s the second refuses to start',
+      async (_name, store, where) => {
+        const env = {
+          ...store,
+          SESSION_TABLE: sessionTable,
+          RATE_LIMIT_TABLE: rateLimitTable,
+          USERS_TABLE: usersTable,
+        }
+        const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'tessera-demo-secrets-')))
+        const demos: DemoProcess[] = []
+        try {
+          demos.push(await startDemo({ ...env, DATA_DIR: dirs[0] as string }))
+          // The same secret again: welcome.
+          demos.push(await startDemo({ ...env, DATA_DIR: dirs[1] as string }))
+          await expect(
+            startDemo({ ...env, DATA_DIR: dirs[2] as string, TESSERA_SECRET: `other-${SECRET}` }),
+          ).rejects.toThrow(
+            `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR)`,
+          )
+        } finally {
+          await Promise.all(demos.map((d) => d.stop()))
+          for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+        }
+      },
+      60_000,
+    )
+  },
+)
+
 async function redisKeys(pattern: string): Promise<string[]> {
   const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
   const found: string[] = []
