@@ -226,6 +226,32 @@ describe('tessera keys (the real binary) with the library’s JWT sessions', () 
     expect(piped.stderr).toBe(`generated EdDSA key ${set.keys[0].kid}\n`)
   })
 
+  it('refuses a --public-out that names the private file, however spelled, and keeps the keys', async () => {
+    const file = join(dir, 'same.json')
+    expect((await tessera(['keys', 'generate', '--alg', 'EdDSA', '--out', file])).code).toBe(0)
+    const before = await readFile(file, 'utf8')
+    const spelled = join(dir, '.', 'same.json').replace('same.json', './same.json')
+    const rotate = await tessera(['keys', 'rotate', '--file', file, '--public-out', spelled])
+    expect(rotate.code).toBe(2)
+    expect(rotate.stderr).toBe('tessera: --public-out must differ from --file\n')
+    expect(await readFile(file, 'utf8')).toBe(before)
+    const generate = await tessera([
+      'keys',
+      'generate',
+      '--alg',
+      'EdDSA',
+      '--out',
+      file,
+      '--public-out',
+      spelled,
+      '--force',
+    ])
+    expect(generate.code).toBe(2)
+    expect(generate.stderr).toBe('tessera: --public-out must differ from --out\n')
+    expect(await readFile(file, 'utf8')).toBe(before)
+    expect((await json(file)).keys[0].d).toEqual(expect.any(String))
+  })
+
   it('keys rotate refuses what is not a key set file, in one line without key material', async () => {
     const cases: [string, string, RegExp][] = [
       ['missing.json', '', /^tessera: cannot read the key set file .*missing\.json \(ENOENT\)$/],

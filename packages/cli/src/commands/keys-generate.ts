@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { CliError } from '../cli-error.js'
 import { writePrivateFile } from '../keys/key-set-file.js'
 import { parseAlgorithm, parseKid } from '../keys/parse-algorithm.js'
@@ -84,7 +85,10 @@ Examples:
       throw new CliError('usage', `--format must be one of ${FORMATS.join(', ')}`)
     const overwrite = args.values.force === true
     const publicOut = v['public-out'] ?? (v.out === '-' ? undefined : publicPathFor(v.out))
-    if (publicOut === v.out) throw new CliError('usage', '--public-out must differ from --out')
+    // Compared as paths: with --force, `./keys.json` for `keys.json` would replace the
+    // private half by the public one.
+    if (publicOut !== undefined && v.out !== '-' && resolve(publicOut) === resolve(v.out))
+      throw new CliError('usage', '--public-out must differ from --out')
 
     const key = await generateSigningKey(alg, kid)
     const files = render(key, format)

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { CliError } from '../cli-error.js'
 import { type KeySet, readKeySet, writePrivateFile } from '../keys/key-set-file.js'
 import { parseAlgorithm, parseKid } from '../keys/parse-algorithm.js'
@@ -54,6 +55,9 @@ Example:
     const v = args.values as Record<string, string | undefined>
     if (v.file === undefined)
       throw new CliError('usage', '--file FILE is required (a key set file)')
+    // The public JWKS written over the key set file would leave no private key at all.
+    if (v['public-out'] !== undefined && resolve(v['public-out']) === resolve(v.file))
+      throw new CliError('usage', '--public-out must differ from --file')
     const kid = v.kid === undefined ? undefined : parseKid(v.kid)
     let alg = v.alg === undefined ? undefined : parseAlgorithm(v.alg)
     const set = readKeySet(v.file)
