@@ -53,6 +53,7 @@ await checkSharedSecret(
     tables: [config.sessionTable, config.rateLimitTable],
     ...(stores.redis ? { redis: stores.redis } : {}),
     redisPrefix: config.redisPrefix,
+    ...(stores.sqlite ? { sqliteDir: config.dataDir } : {}),
   },
   config.storeTimeoutMs,
 )

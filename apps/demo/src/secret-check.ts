@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ConfigError, type Keyring } from '@tessera/core'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
@@ -14,14 +17,16 @@ export interface SharedStoreSecret {
   tables: string[]
   redis?: Redis
   redisPrefix: string
+  /** `DATA_DIR`, when sessions and throttle counters are in SQLite there. */
+  sqliteDir?: string
 }
 
 /**
  * Refuses to run an instance whose `TESSERA_SECRET` differs from the one the instances
- * already on its shared store (`DATABASE_URL`, `REDIS_URL`) use. The secret keys the
- * login throttle's counters, so such an instance would count every client and account
- * afresh: behind a proxy that spreads requests over N instances, N times the limit of
- * password guesses. The first instance leaves an HMAC of a constant under its secret
+ * already on its shared store (`DATABASE_URL`, `REDIS_URL`, or SQLite in one `DATA_DIR`)
+ * use. The secret keys the login throttle's counters, so such an instance would count
+ * every client and account afresh: behind a proxy that spreads requests over N
+ * instances, N times the limit of password guesses. The first instance leaves an HMAC of a constant under its secret
  * (never the secret); a later one with another secret stops with a `ConfigError`.
  * Changing the secret of every instance takes stopping them all and deleting that mark.
  *
@@ -38,6 +43,7 @@ export interface SharedStoreSecret {
  */
 export async function checkSharedSecret(shared: SharedStoreSecret, waitMs: number): Promise<void> {
   const mark = await shared.keys.sign('tessera.demo.secret-check', 'one secret per store')
+  if (shared.sqliteDir !== undefined) checkFile(join(shared.sqliteDir, 'secret-check'), mark)
   if (shared.postgres) await checkPostgres(shared.postgres, shared.tables, mark)
   const redis = shared.redis
   if (!redis) return
@@ -97,8 +103,23 @@ async function checkPostgres(pool: pg.Pool, tables: string[], mark: string): Pro
   }
 }
 
+function checkFile(file: string, mark: string): void {
+  // Written whole beside it, then linked into place: the link fails if the file exists,
+  // so two first starts never read a half-written mark or replace each other's.
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(temp, mark, { mode: 0o600, flag: 'wx' })
+  try {
+    linkSync(temp, file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    rmSync(temp, { force: true })
+  }
+  if (readFileSync(file, 'utf8') !== mark) throw mismatch(file)
+}
+
 function mismatch(where: string): ConfigError {
   return new ConfigError(
-    `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR)`,
+    `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
   )
 }

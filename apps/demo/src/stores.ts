@@ -24,6 +24,8 @@ export interface DemoStores {
   postgres?: pg.Pool
   /** The Redis client when `REDIS_URL` is set. */
   redis?: Redis
+  /** Whether sessions and throttle counters are in SQLite under `DATA_DIR`. */
+  sqlite?: true
   /** Closes the stores and the connections they were given. */
   close(): Promise<void>
 }
@@ -101,6 +103,7 @@ export function openStores(config: DemoConfig): DemoStores {
     store,
     ...counters(rateLimits),
     describe: `SQLite at ${path}`,
+    sqlite: true,
     close: async () => {
       await Promise.all([store.close(), rateLimits.close()])
     },

@@ -192,7 +192,7 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
           await expect(
             startDemo({ ...env, DATA_DIR: dirs[2] as string, TESSERA_SECRET: `other-${SECRET}` }),
           ).rejects.toThrow(
-            `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR)`,
+            `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
           )
         } finally {
           await Promise.all(demos.map((d) => d.stop()))
@@ -203,6 +203,25 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
     )
   },
 )
+
+describe('two demo instances with different secrets on one DATA_DIR (SQLite)', () => {
+  it('the second refuses to start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-secrets-'))
+    const demos: DemoProcess[] = []
+    try {
+      demos.push(await startDemo({ DATA_DIR: dataDir }))
+      demos.push(await startDemo({ DATA_DIR: dataDir }))
+      await expect(
+        startDemo({ DATA_DIR: dataDir, TESSERA_SECRET: `other-${SECRET}` }),
+      ).rejects.toThrow(
+        `TESSERA_SECRET differs from the one the other instances on this store use (see ${join(dataDir, 'secret-check')}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
+      )
+    } finally {
+      await Promise.all(demos.map((d) => d.stop()))
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
 
 async function redisKeys(pattern: string): Promise<string[]> {
   const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
