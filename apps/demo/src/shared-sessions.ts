@@ -60,7 +60,10 @@ export function demoSharedSessions(
   const others = (c: Context<SessionEnv>): string[] => {
     const url = new URL(c.req.url)
     const self = `${info(c).secure ? 'https:' : 'http:'}//${url.host}`
-    return (shared?.sites ?? []).filter((site) => site !== self)
+    const sites = shared?.sites ?? []
+    // Only a shared site's pages load the others' loaders: a host outside the list (the
+    // public name, while the default sites are loopback) must not trust their scripts.
+    return sites.includes(self) ? sites.filter((site) => site !== self) : []
   }
 
   return {

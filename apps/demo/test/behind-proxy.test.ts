@@ -136,6 +136,16 @@ describe('the demo behind a TLS proxy', () => {
     60_000,
   )
 
+  it('a page of the public host lets no other site’s scripts in (the default shared sites are loopback)', async () => {
+    // Without SHARED_SITES the demo shares sessions between http://localhost:<port> and
+    // http://127.0.0.1:<port>; neither is this site, so its pages load no loader script.
+    const demo = await start({ TRUST_PROXY: '1' })
+    const browser = new Client(viaProxy(demo, '198.51.100.7'), PUBLIC)
+    const csp = (await browser.request('/')).headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).not.toMatch(/localhost|127\.0\.0\.1/)
+  }, 60_000)
+
   it('the throttle counts the address the proxy saw', async () => {
     const demo = await start({ TRUST_PROXY: '1' })
     const wrong = async (address: string, username: string) => {
