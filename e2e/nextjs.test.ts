@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -298,4 +301,22 @@ describe.skipIf(gate.skip || redis.gate.skip)('Next.js example on Redis (REDIS_U
     expect(countOf(statuses, 401)).toBe(THROTTLE_LIMIT)
     expect(countOf(statuses, 429)).toBe(BURST - THROTTLE_LIMIT)
   })
+})
+
+describe.skipIf(gate.skip)('Next.js example: the DATA_DIR it creates', () => {
+  test('is readable by its owner only: it holds the secret and the password hashes', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'tessera-next-data-'))
+    const dataDir = join(parent, 'srv', 'data')
+    const app = await startNextExample({ DATA_DIR: dataDir })
+    try {
+      // The example opens its stores on the first request.
+      expect((await fetch(`${app.url}/api/csrf/`)).status).toBe(200)
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700)
+      expect(statSync(join(parent, 'srv')).mode & 0o077).toBe(0)
+      expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600)
+    } finally {
+      await app.stop()
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }, 120_000)
 })

@@ -94,7 +94,8 @@ function create(env: NodeJS.ProcessEnv): Tessera {
   // Run-time data, not code: without the hint Turbopack traces the whole project into
   // the server output because it cannot tell where a variable path points.
   const dataDir = resolve(/* turbopackIgnore: true */ env.DATA_DIR || '.data')
-  mkdirSync(dataDir, { recursive: true })
+  // Owner only: it holds the secret and the users' password hashes.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const { store, rateLimits, connected } = openStores(env, dataDir)
   const manager = new SessionManager({
     store,
