@@ -189,9 +189,14 @@ describe.skipIf(redisGate.skip || pgGate.skip)(
           demos.push(await startDemo({ ...env, DATA_DIR: dirs[0] as string }))
           // The same secret again: welcome.
           demos.push(await startDemo({ ...env, DATA_DIR: dirs[1] as string }))
-          await expect(
-            startDemo({ ...env, DATA_DIR: dirs[2] as string, TESSERA_SECRET: `other-${SECRET}` }),
-          ).rejects.toThrow(
+          const other = startDemo({
+            ...env,
+            DATA_DIR: dirs[2] as string,
+            TESSERA_SECRET: `other-${SECRET}`,
+          })
+          // Should it start after all, it is stopped with the others.
+          other.then((d) => demos.push(d)).catch(() => undefined)
+          await expect(other).rejects.toThrow(
             `TESSERA_SECRET differs from the one the other instances on this store use (see ${where}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
           )
         } finally {
@@ -211,9 +216,10 @@ describe('two demo instances with different secrets on one DATA_DIR (SQLite)', (
     try {
       demos.push(await startDemo({ DATA_DIR: dataDir }))
       demos.push(await startDemo({ DATA_DIR: dataDir }))
-      await expect(
-        startDemo({ DATA_DIR: dataDir, TESSERA_SECRET: `other-${SECRET}` }),
-      ).rejects.toThrow(
+      const other = startDemo({ DATA_DIR: dataDir, TESSERA_SECRET: `other-${SECRET}` })
+      // Should it start after all, it is stopped with the others.
+      other.then((d) => demos.push(d)).catch(() => undefined)
+      await expect(other).rejects.toThrow(
         `TESSERA_SECRET differs from the one the other instances on this store use (see ${join(dataDir, 'secret-check')}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
       )
     } finally {
