@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError, resolveAllowedHosts } from '@tessera/core'
 import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
@@ -79,7 +79,7 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * Reads `HOST`, `PORT`, `DATA_DIR`, `TESSERA_SECRET` and `TRUSTED_ORIGINS` (comma-separated).
  * A missing `DATA_DIR` is created with mode 0700. Without a secret, one is generated into
  * `DATA_DIR/secret` (mode 0600) on first start and reused after, so restarting the demo
- * logs nobody out.
+ * logs nobody out; a secret file other users may read draws a warning.
  *
  * The session store (see `stores.ts`): `REDIS_URL` (with `REDIS_PREFIX`, default
  * `tessera:`, and `REDIS_CLIENT_SIDE_CACHE=1` for `RedisStore`'s `clientSideCache`),
@@ -246,7 +246,14 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 
 function readOrCreateSecret(dataDir: string): string {
   const file = resolve(dataDir, 'secret')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  if (existsSync(file)) {
+    if ((statSync(file).mode & 0o077) !== 0) {
+      console.warn(
+        `WARNING: ${file} holds the app secret but other users may read it (chmod 600 it).`,
+      )
+    }
+    return readFileSync(file, 'utf8').trim()
+  }
   const secret = randomBytes(32).toString('base64url')
   writeFileSync(file, `${secret}\n`, { mode: 0o600 })
   return secret
