@@ -28,6 +28,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
+import { checkMalformedRecordsRefused } from '../../../test-support/malformed-session-record.js'
 import { probePostgres } from '../../../test-support/postgres-probe.js'
 import { serviceGate } from '../../../test-support/require-service.js'
 import { checkSharedRecordReads } from '../../../test-support/shared-record-reads.js'
@@ -82,6 +83,23 @@ describe.skipIf(gate.skip)('postgresql store', () => {
     const [schemaName, name] = table.split('.') as [string, string]
     const quoted = `"${schemaName}"."${name}"`
     await checkLegacyRecordLoads(new PostgresStore({ pool, table }), {
+      write: async (id, json) => {
+        await pool.query(`UPDATE ${quoted} SET record = $1::jsonb WHERE id = $2`, [json, id])
+      },
+      read: async (id) => {
+        const { rows } = await pool.query(`SELECT record::text AS r FROM ${quoted} WHERE id = $1`, [
+          id,
+        ])
+        return rows[0].r as string
+      },
+    })
+  })
+
+  it('reads a row of the wrong shape planted in the table as a store failure, never a crash', async () => {
+    const table = freshTable()
+    const [schemaName, name] = table.split('.') as [string, string]
+    const quoted = `"${schemaName}"."${name}"`
+    await checkMalformedRecordsRefused(new PostgresStore({ pool, table }), {
       write: async (id, json) => {
         await pool.query(`UPDATE ${quoted} SET record = $1::jsonb WHERE id = $2`, [json, id])
       },

@@ -14,6 +14,7 @@ import { deleteRedisKeys, redisKeysOf } from '../../../test-support/delete-redis
 import { hundredWriters } from '../../../test-support/hundred-writers.js'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
+import { checkMalformedRecordsRefused } from '../../../test-support/malformed-session-record.js'
 import { type RedisCluster, startRedisCluster } from '../../../test-support/redis-cluster.js'
 import { redisGates } from '../../../test-support/redis-gates.js'
 import { checkSharedRecordReads } from '../../../test-support/shared-record-reads.js'
@@ -77,6 +78,16 @@ describe.skipIf(gate.skip)('redis (standalone)', () => {
   it('loads a hash written before the CSRF secret, login time and JWT claims were record fields', async () => {
     const prefix = freshPrefix()
     await checkLegacyRecordLoads(new RedisStore({ client, prefix }), {
+      write: async (id, json) => {
+        await client.hset(`${prefix}s:{${id}}`, 'rec', json)
+      },
+      read: async (id) => (await client.hget(`${prefix}s:{${id}}`, 'rec')) as string,
+    })
+  })
+
+  it('reads a hash of the wrong shape planted in Redis as a store failure, never a crash', async () => {
+    const prefix = freshPrefix()
+    await checkMalformedRecordsRefused(new RedisStore({ client, prefix }), {
       write: async (id, json) => {
         await client.hset(`${prefix}s:{${id}}`, 'rec', json)
       },

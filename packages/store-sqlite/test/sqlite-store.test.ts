@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { checkLegacyRecordLoads } from '../../../test-support/legacy-session-record.js'
 import { loginBurst } from '../../../test-support/login-burst.js'
+import { checkMalformedRecordsRefused } from '../../../test-support/malformed-session-record.js'
 import { useTempDatabase } from './support/temp-database.js'
 
 describeSessionStore('sqlite store (in-memory database)', () => {
@@ -36,6 +37,21 @@ describe('sqlite store › setup and operations', () => {
     const db = new Database(':memory:')
     const store = new SqliteStore({ database: db })
     await checkLegacyRecordLoads(store, {
+      write: async (id, json) => {
+        db.prepare('UPDATE tessera_sessions SET record = ? WHERE id = ?').run(json, id)
+      },
+      read: async (id) =>
+        db
+          .prepare<[string], string>('SELECT record FROM tessera_sessions WHERE id = ?')
+          .pluck()
+          .get(id) as string,
+    })
+    db.close()
+  })
+
+  it('reads a row of the wrong shape planted in the table as a store failure, never a crash', async () => {
+    const db = new Database(':memory:')
+    await checkMalformedRecordsRefused(new SqliteStore({ database: db }), {
       write: async (id, json) => {
         db.prepare('UPDATE tessera_sessions SET record = ? WHERE id = ?').run(json, id)
       },

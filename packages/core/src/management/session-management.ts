@@ -12,6 +12,7 @@ import { constantTimeEqual } from '../lib/constant-time-equal.js'
 import type { Session } from '../session/session.js'
 import { keysOf } from '../session/session-state.js'
 import { callStore, outageLogOption, type StoreCallPolicy } from '../store/call-store.js'
+import { checkRecords } from '../store/check-record.js'
 import type { SessionRecord } from '../store/session-record.js'
 import type { Clock, SessionStore } from '../store/session-store.js'
 import type { StoreOutageLog } from '../store/store-outage-log.js'
@@ -400,7 +401,9 @@ export class SessionManagement<U extends AuthUser = AuthUser> {
   }
 
   #listByUser(userId: string): Promise<SessionRecord[]> {
-    return callStore(this.#calls, 'listByUser', () => this.#store.listByUser(userId))
+    return callStore(this.#calls, 'listByUser', async () =>
+      checkRecords(await this.#store.listByUser(userId)),
+    )
   }
 
   #delete(id: string): Promise<void> {

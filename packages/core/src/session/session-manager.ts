@@ -5,6 +5,7 @@ import { Keyring } from '../keys/keyring.js'
 import { sha256, sha256Now } from '../lib/sha256.js'
 import { TurnQueue } from '../lib/turn-queue.js'
 import { callStore, callStoreNow } from '../store/call-store.js'
+import { checkRecord } from '../store/check-record.js'
 import { companionRead } from '../store/companion-read.js'
 import type { CommitResult } from './commit-result.js'
 import { commitNow, commitSession } from './commit-session.js'
@@ -73,9 +74,10 @@ export class SessionManager {
       tokenOf: (request) => readHeaderToken(request, o),
       clock: () => o.clock(),
       call: (operation, run) => callStore(o, operation, () => run(o.store)),
-      getNow: getNow && ((id) => callStoreNow(o, 'get', () => getNow(id))),
+      getNow: getNow && ((id) => callStoreNow(o, 'get', () => checkRecord(getNow(id)))),
       turn: o.batchLoads && getNow !== undefined ? new TurnQueue() : null,
-      read: (id) => callStore(o, 'get', () => getShared?.(id) ?? o.store.get(id)),
+      read: (id) =>
+        callStore(o, 'get', async () => checkRecord(await (getShared?.(id) ?? o.store.get(id)))),
       emit: (event) => this.#events.emit(event),
       jwt: o.jwt && new SessionJwtCodec(o.jwt, o.cookieName),
     }
