@@ -125,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
   if (redisUrl !== undefined && !/^rediss?:\/\//i.test(redisUrl)) {
     throw new Error('REDIS_URL must start with redis:// or rediss://')
   }
+  // ioredis would throw Node's URL error, which carries the whole URL, password included.
+  if (redisUrl !== undefined && !URL.canParse(redisUrl)) {
+    throw new Error('REDIS_URL is not a URL (not shown: it may hold a password)')
+  }
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// or postgresql://')

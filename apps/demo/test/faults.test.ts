@@ -94,6 +94,31 @@ describe.skipIf(pgGate.skip)('the demo on PostgreSQL that restarts', () => {
   }, 50_000)
 })
 
+// A start that fails must not print the password of the store it could not open: an
+// unparseable REDIS_URL used to reach ioredis, whose TypeError carries it as `input`.
+describe('the demo given a store URL it cannot parse', () => {
+  it('refuses to start without printing the password in REDIS_URL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-bad-url-'))
+    try {
+      const failure = await startDemo({
+        REDIS_URL: 'redis://:S3cret-redis-pw@127.0.0.1:notaport/0',
+        DATA_DIR: dataDir,
+      }).then(
+        async (demo) => {
+          await demo.stop()
+          return new Error('the demo started')
+        },
+        (e: unknown) => e as Error,
+      )
+      expect(failure.message).toMatch(/exited \(1\) before listening/)
+      expect(failure.message).not.toContain('S3cret-redis-pw')
+      expect(failure.message).toMatch(/REDIS_URL is not a URL/)
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
 interface Outcome {
   status: number
   ms: number
