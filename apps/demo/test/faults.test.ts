@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keyring, LoginThrottle, StoreError } from '@tessera/core'
 import { RedisRateLimitStore } from '@tessera/store-redis'
+import Database from 'better-sqlite3'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoProcess, startDemoProcess } from '../../../test-support/demo-process.js'
@@ -92,6 +93,61 @@ describe.skipIf(pgGate.skip)('the demo on PostgreSQL that restarts', () => {
   it('answers 503 while PostgreSQL is down and resumes the session after', async () => {
     await survivesRestart({ DATABASE_URL: postgres.url }, /Sessions: PostgreSQL at /, postgres)
   }, 50_000)
+})
+
+// better-sqlite3 waits for another process's lock synchronously (busy_timeout), so the
+// whole process waits with it. Each login used to wait 2 s per write in turn: eight
+// logins while an operator's transaction held the file kept every request, even one
+// that never touches the store, waiting for most of a minute.
+describe('the demo on a SQLite file another process holds locked', () => {
+  it('answers every login 503 and every other request in bounded time', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-sqlite-lock-'))
+    const demo = await startDemo({ DATA_DIR: dataDir })
+    const locker = new Database(join(dataDir, 'sessions.sqlite3'))
+    try {
+      const csrf = await fetch(`${demo.url}/api/csrf/`)
+      const cookie = csrf.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ')
+      const token = /(?:^|; )csrftoken=([^;]*)/.exec(cookie)?.[1] ?? ''
+      const login = async (): Promise<Outcome> => {
+        const started = performance.now()
+        const res = await fetch(`${demo.url}/api/login/`, {
+          method: 'POST',
+          headers: {
+            cookie,
+            'content-type': 'application/json',
+            'x-csrftoken': token,
+            origin: demo.url,
+          },
+          body: JSON.stringify({ username: 'admin', password: 'admin' }),
+          signal: AbortSignal.timeout(60_000),
+        })
+        return { status: res.status, ms: performance.now() - started, body: await res.json() }
+      }
+      locker.exec('BEGIN IMMEDIATE')
+      const [logins, csrfAgain] = await Promise.all([
+        Promise.all(Array.from({ length: 8 }, login)),
+        sleep(100).then(() => timed(`${demo.url}/api/csrf/`, '')),
+      ])
+      for (const o of logins) {
+        expect(o).toMatchObject({ status: 503, body: { code: 'STORE_UNAVAILABLE' } })
+      }
+      expect(logins.filter((o) => o.ms >= ANSWER_WITHIN_MS).map((o) => Math.round(o.ms))).toEqual(
+        [],
+      )
+      expect(csrfAgain.status).toBe(200)
+      expect(csrfAgain.ms).toBeLessThan(ANSWER_WITHIN_MS)
+      // The lock released: the next login goes through, without a restart.
+      locker.exec('ROLLBACK')
+      expect(await login()).toMatchObject({ status: 200 })
+    } finally {
+      locker.close()
+      await demo.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
 
 // A start that fails must not print the password of the store it could not open: an

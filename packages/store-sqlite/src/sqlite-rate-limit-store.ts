@@ -5,6 +5,7 @@ import {
   type RateLimitStore,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
+import { BusyWait } from './lib/busy-wait.js'
 
 /** Options of {@link SqliteRateLimitStore}. Give exactly one of `path` and `database`. */
 export interface SqliteRateLimitStoreOptions {
@@ -37,6 +38,7 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 export class SqliteRateLimitStore implements RateLimitStore {
   readonly #db: Database.Database
   readonly #owned: boolean
+  readonly #busy: BusyWait
   readonly #hit: Database.Statement<[{ reset: number; now: number; key: string }], RateLimitCount>
   readonly #reserve: (key: string, max: number, reset: number, now: number) => RateLimitReservation
   readonly #release: (key: string, resetAt: number) => void
@@ -57,7 +59,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
     this.#owned = options.database === undefined
     this.#db = options.database ?? new Database(options.path as string)
     if (!this.#db.memory) this.#db.pragma('journal_mode = WAL')
-    this.#db.pragma('busy_timeout = 2000')
+    this.#busy = new BusyWait(this.#db)
     const t = `"${table}"`
     this.#db.exec(
       `CREATE TABLE IF NOT EXISTS ${t} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, reset_at INTEGER NOT NULL)`,
@@ -111,7 +113,9 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async hit(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
-    return this.#hit.get({ reset: now + windowMs, now, key }) as RateLimitCount
+    return this.#busy.run(
+      () => this.#hit.get({ reset: now + windowMs, now, key }) as RateLimitCount,
+    )
   }
 
   async reserve(
@@ -120,11 +124,11 @@ export class SqliteRateLimitStore implements RateLimitStore {
     windowMs: number,
     now: number,
   ): Promise<RateLimitReservation> {
-    return this.#reserve(key, max, now + windowMs, now)
+    return this.#busy.run(() => this.#reserve(key, max, now + windowMs, now))
   }
 
   async release(key: string, resetAt: number): Promise<void> {
-    this.#release(key, resetAt)
+    this.#busy.run(() => this.#release(key, resetAt))
   }
 
   async peek(key: string, now: number): Promise<RateLimitCount | null> {
@@ -132,7 +136,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
   }
 
   async reset(key: string): Promise<void> {
-    this.#reset.run(key)
+    this.#busy.run(() => this.#reset.run(key))
   }
 
   /**
@@ -147,7 +151,7 @@ export class SqliteRateLimitStore implements RateLimitStore {
    * ```
    */
   async deleteExpired(now: number): Promise<number> {
-    return this.#deleteExpired.run(now).changes
+    return this.#busy.run(() => this.#deleteExpired.run(now).changes)
   }
 
   /** Closes the connection when the store opened it from `path`. */

@@ -14,6 +14,7 @@ import {
   type UpdateResult,
 } from '@tessera/core'
 import Database from 'better-sqlite3'
+import { BusyWait } from './lib/busy-wait.js'
 import { endTurnReads, TurnReadTransaction } from './lib/turn-read-transaction.js'
 
 /** Options of {@link SqliteStore}. Give exactly one of `path` and `database`. */
@@ -60,9 +61,6 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 // The most records getNow answers from memory; past it, it starts over.
 const CURRENT_CAPACITY = 4096
 const BATCH = 1000
-// better-sqlite3 waits synchronously: a busy database blocks this process's event loop
-// for up to this long, so keep it well below any request timeout.
-const BUSY_TIMEOUT_MS = 2000
 
 /**
  * A {@link SessionStore} in one SQLite table, on better-sqlite3: the embedded default.
@@ -100,6 +98,8 @@ export class SqliteStore implements SessionStore {
   readonly #shareTurnReads: boolean
   #db: Database.Database | undefined
   #statements: Statements | undefined
+  // Set with the statements, on the connection they were prepared on.
+  #busy: BusyWait | undefined
   #turn: TurnReadTransaction | undefined
   // The sessions getNow parsed last (4,096 at most): the ones in use now.
   readonly #parsed = new ParsedRecordCache()
@@ -214,11 +214,11 @@ export class SqliteStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<boolean> {
-    return this.#writing(record.id).create(record, this.#clock())
+    return this.#write(record.id, (s) => s.create(record, this.#clock()))
   }
 
   async update(record: SessionRecord, expectedVersion: number): Promise<UpdateResult> {
-    return this.#writing(record.id).compareAndSet(record, expectedVersion, this.#clock())
+    return this.#write(record.id, (s) => s.compareAndSet(record, expectedVersion, this.#clock()))
   }
 
   async touch(
@@ -228,17 +228,17 @@ export class SqliteStore implements SessionStore {
     expectedVersion?: number,
   ): Promise<boolean> {
     const json = [JSON.stringify(lastSeenAt), JSON.stringify(idleExpiresAt)] as const
-    const statements = this.#writing(id)
     const args = [...json, idleExpiresAt, id, this.#clock()] as const
-    const { changes } =
+    const { changes } = this.#write(id, (s) =>
       expectedVersion === undefined
-        ? statements.touch.run(...args)
-        : statements.touchVersion.run(...args, expectedVersion)
+        ? s.touch.run(...args)
+        : s.touchVersion.run(...args, expectedVersion),
+    )
     return changes === 1
   }
 
   async delete(id: string): Promise<void> {
-    this.#writing(id).delete.run(id)
+    this.#write(id, (s) => s.delete.run(id))
   }
 
   async listByUser(userId: string): Promise<SessionRecord[]> {
@@ -250,20 +250,18 @@ export class SqliteStore implements SessionStore {
   async deleteByUser(userId: string, exceptId?: string): Promise<number> {
     const now = this.#clock()
     // Expired rows of the user go too (they are dead weight), but only live ones count.
-    return this.#writing()
-      .deleteByUser.all(userId, exceptId ?? null)
-      .filter((expires) => expires > now).length
+    return this.#write(undefined, (s) => s.deleteByUser.all(userId, exceptId ?? null)).filter(
+      (expires) => expires > now,
+    ).length
   }
 
   async deleteExpired(options: DeleteExpiredOptions = {}): Promise<number> {
-    const statement = this.#use().deleteExpired
     const now = this.#clock()
     let total = 0
     for (;;) {
       // One short write transaction per batch: a single DELETE over millions of rows
       // would hold the write lock, and this process's event loop, for its whole run.
-      this.#changing()
-      const { changes } = statement.run(now, BATCH)
+      const { changes } = this.#write(undefined, (s) => s.deleteExpired.run(now, BATCH))
       total += changes
       if (changes > 0) options.onProgress?.(total)
       if (changes < BATCH) return total
@@ -306,15 +304,18 @@ export class SqliteStore implements SessionStore {
   }
 
   /**
-   * The statements, for a write: every turn read transaction of the process is committed
-   * first, or better-sqlite3 would run the write as a SAVEPOINT inside this connection's,
-   * and other stores here would keep reading their snapshot. `data_version` does not
-   * move for a connection's own commits, so the records getNow holds are forgotten here:
-   * only `id`'s when the write touches that row alone, all of them otherwise.
+   * Runs one write with the statements, through {@link BusyWait} (a database another
+   * process keeps locked stops the event loop once, not once per write). Every turn read
+   * transaction of the process is committed first, or better-sqlite3 would run the write
+   * as a SAVEPOINT inside this connection's, and other stores here would keep reading
+   * their snapshot. `data_version` does not move for a connection's own commits, so the
+   * records getNow holds are forgotten here: only `id`'s when the write touches that row
+   * alone, all of them otherwise.
    */
-  #writing(id?: string): Statements {
+  #write<T>(id: string | undefined, write: (statements: Statements) => T): T {
     this.#changing(id)
-    return this.#use()
+    const statements = this.#use()
+    return (this.#busy as BusyWait).run(() => write(statements))
   }
 
   /** Ends the turn reads, and forgets `id`'s record (every record without an `id`). */
@@ -336,7 +337,7 @@ export class SqliteStore implements SessionStore {
     // NORMAL is durable against application crashes in WAL mode; a power loss may drop
     // the last transactions, which for sessions means a few users log in again.
     db.pragma('synchronous = NORMAL')
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    this.#busy = new BusyWait(db)
     const t = `"${this.#table}"`
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t} (
