@@ -1,3 +1,4 @@
+import { StoreError } from '@tessera/core'
 import { endTurnReads, TurnReadTransaction } from '@tessera/store-sqlite'
 import Database from 'better-sqlite3'
 import type { DemoUser, DemoUsers } from './demo-users.js'
@@ -49,57 +50,91 @@ export class SqliteUsers implements DemoUsers {
   }
 
   async findByUsername(username: string): Promise<DemoUser | null> {
-    this.#reads?.enter()
-    const row = this.#byUsername.get(username)
+    const row = this.#run('findByUsername', () => {
+      this.#reads?.enter()
+      return this.#byUsername.get(username)
+    })
     return row ? toUser(row) : null
   }
 
   async findById(id: string): Promise<DemoUser | null> {
     if (!isUserId(id)) return null
-    this.#reads?.enter()
-    const row = this.#byId.get(Number(id))
+    const row = this.#run('findById', () => {
+      this.#reads?.enter()
+      return this.#byId.get(Number(id))
+    })
     return row ? toUser(row) : null
   }
 
   async replacePasswordHash(id: string, previous: string, passwordHash: string): Promise<boolean> {
     if (!isUserId(id)) return false
-    endTurnReads()
-    const { changes } = this.#db
-      .prepare('UPDATE users SET password = ? WHERE id = ? AND password = ?')
-      .run(passwordHash, Number(id), previous)
+    const { changes } = this.#write('replacePasswordHash', () =>
+      this.#db
+        .prepare('UPDATE users SET password = ? WHERE id = ? AND password = ?')
+        .run(passwordHash, Number(id), previous),
+    )
     return changes === 1
   }
 
   /** Adds a user with an already encoded password hash (new, or imported from Django). */
   async create(username: string, passwordHash: string): Promise<DemoUser> {
-    endTurnReads()
-    const info = this.#db
-      .prepare('INSERT INTO users (username, password) VALUES (?, ?)')
-      .run(username, passwordHash)
+    const info = this.#write('create', () =>
+      this.#db
+        .prepare('INSERT INTO users (username, password) VALUES (?, ?)')
+        .run(username, passwordHash),
+    )
     return { id: String(info.lastInsertRowid), username, passwordHash, isActive: true }
   }
 
   async createIfAbsent(username: string, passwordHash: string): Promise<boolean> {
-    endTurnReads()
-    const info = this.#db
-      .prepare(
-        'INSERT INTO users (username, password) VALUES (?, ?) ON CONFLICT (username) DO NOTHING',
-      )
-      .run(username, passwordHash)
+    const info = this.#write('createIfAbsent', () =>
+      this.#db
+        .prepare(
+          'INSERT INTO users (username, password) VALUES (?, ?) ON CONFLICT (username) DO NOTHING',
+        )
+        .run(username, passwordHash),
+    )
     return info.changes === 1
   }
 
   async setActive(id: string, active: boolean): Promise<void> {
-    endTurnReads()
-    this.#db.prepare('UPDATE users SET is_active = ? WHERE id = ?').run(active ? 1 : 0, Number(id))
+    this.#write('setActive', () =>
+      this.#db
+        .prepare('UPDATE users SET is_active = ? WHERE id = ?')
+        .run(active ? 1 : 0, Number(id)),
+    )
   }
 
   async count(): Promise<number> {
-    return this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0
+    return this.#run(
+      'count',
+      () => this.#db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users').get()?.n ?? 0,
+    )
   }
 
   close(): void {
     this.#reads?.end()
     this.#db.close()
+  }
+
+  /** A write: the turn's read transaction ends first (see `#reads`). */
+  #write<T>(operation: string, write: () => T): T {
+    return this.#run(operation, () => {
+      endTurnReads()
+      return write()
+    })
+  }
+
+  /**
+   * One query; a driver failure (a file locked by another process, read-only, gone) is a
+   * `StoreError` (`STORE_UNAVAILABLE`, operation `users.<name>`), answered 503 like a
+   * session store outage, as `PostgresUsers` does, rather than a 500 with a stack.
+   */
+  #run<T>(operation: string, query: () => T): T {
+    try {
+      return query()
+    } catch (cause) {
+      throw new StoreError('STORE_UNAVAILABLE', `users.${operation}`, { cause })
+    }
   }
 }

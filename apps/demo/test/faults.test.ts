@@ -150,6 +150,44 @@ describe('the demo on a SQLite file another process holds locked', () => {
   }, 120_000)
 })
 
+// The users table fails like the session store: a failing SQLite users query (here a
+// write while another process holds the file) is a 503 JSON with a store code, as
+// PostgresUsers' is, not a 500 with a driver stack in the log.
+describe('the demo on a SQLite users table another process holds locked', () => {
+  it('answers a password change 503 JSON and changes nothing', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-users-lock-'))
+    const demo = await startDemo({ DATA_DIR: dataDir })
+    const locker = new Database(join(dataDir, 'app.sqlite3'))
+    try {
+      const cookie = await loginCookie(demo.url)
+      const change = (): Promise<Response> =>
+        fetch(`${demo.url}/api/password/`, {
+          method: 'POST',
+          headers: {
+            cookie,
+            'content-type': 'application/json',
+            'x-csrftoken': /(?:^|; )csrftoken=([^;]*)/.exec(cookie)?.[1] ?? '',
+            origin: demo.url,
+          },
+          body: JSON.stringify({ oldPassword: 'admin', newPassword: 'another-password' }),
+          signal: AbortSignal.timeout(20_000),
+        })
+      locker.exec('BEGIN IMMEDIATE')
+      const res = await change()
+      locker.exec('ROLLBACK')
+      expect(res.status).toBe(503)
+      expect(await res.json()).toMatchObject({ code: 'STORE_UNAVAILABLE' })
+      expect(demo.stderr()).not.toMatch(/SqliteError/)
+      // The old password still logs in: nothing was changed.
+      expect(await loginCookie(demo.url)).toContain('sessionid=')
+    } finally {
+      locker.close()
+      await demo.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
 // A start that fails must not print the password of the store it could not open: an
 // unparseable REDIS_URL used to reach ioredis, whose TypeError carries it as `input`.
 describe('the demo given a store URL it cannot parse', () => {
