@@ -23,7 +23,7 @@ const stores = openStores(config)
 const { store } = stores
 // Users follow DATABASE_URL, so every instance on that database shares them; else SQLite.
 const users: DemoUsers = stores.postgres
-  ? await PostgresUsers.open(stores.postgres, config.usersTable)
+  ? await PostgresUsers.open(stores.postgres, config.usersTable, { timeout: config.storeTimeoutMs })
   : new SqliteUsers(join(config.dataDir, 'app.sqlite3'))
 // One composition root: the store, secret, storeTimeout and outage log are given once;
 // management, throttling, audit and shared sessions are built from it.

@@ -30,25 +30,35 @@ const TABLE = /^(?:[a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/
 export class PostgresUsers implements DemoUsers {
   readonly #pool: pg.Pool
   readonly #table: string
+  readonly #timeout: number | undefined
 
-  private constructor(pool: pg.Pool, table: string) {
+  private constructor(pool: pg.Pool, table: string, timeout: number | undefined) {
     this.#pool = pool
     this.#table = table
+    this.#timeout = timeout
   }
 
   /**
    * Creates `table` when missing and returns the users in it. `CREATE TABLE IF NOT EXISTS`
    * is not atomic in PostgreSQL (two first starts can both fail on a duplicate `pg_type`
    * row), so it runs under a transaction-scoped advisory lock: first starts take turns.
+   * `timeout` (ms) bounds each later query on the client side: a PostgreSQL that stops
+   * answering without closing the connection (a frozen host, a stuck proxy) cancels
+   * nothing server-side, and a user lookup without a deadline held its request (and a
+   * pool slot) until TCP gave up; past it the query fails as a `StoreError` (503).
    *
    * @throws `ConfigError` when `table` is not a plain identifier; the driver's error when
    *   PostgreSQL cannot be reached (startup fails).
    * @example
    * ```ts
-   * const users = await PostgresUsers.open(pool, 'demo_users')
+   * const users = await PostgresUsers.open(pool, 'demo_users', { timeout: 1000 })
    * ```
    */
-  static async open(pool: pg.Pool, table: string): Promise<PostgresUsers> {
+  static async open(
+    pool: pg.Pool,
+    table: string,
+    options: { timeout?: number } = {},
+  ): Promise<PostgresUsers> {
     if (!TABLE.test(table)) {
       throw new ConfigError(
         `USERS_TABLE must be "name" or "schema.name" in lowercase letters, digits and "_", got ${JSON.stringify(table.slice(0, 100))}`,
@@ -74,7 +84,7 @@ export class PostgresUsers implements DemoUsers {
     } finally {
       client.release(broken)
     }
-    return new PostgresUsers(pool, table)
+    return new PostgresUsers(pool, table, options.timeout)
   }
 
   async findByUsername(username: string): Promise<DemoUser | null> {
@@ -151,7 +161,9 @@ export class PostgresUsers implements DemoUsers {
     values: unknown[] = [],
   ): Promise<R[]> {
     try {
-      return (await this.#pool.query(sql, values)).rows as R[]
+      // query_timeout per query works in pg; its types list it for the client only.
+      const query = { text: sql, values, query_timeout: this.#timeout } as pg.QueryConfig
+      return (await this.#pool.query(query)).rows as R[]
     } catch (cause) {
       throw new StoreError('STORE_UNAVAILABLE', `users.${operation}`, { cause })
     }

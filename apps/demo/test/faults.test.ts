@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keyring, LoginThrottle, StoreError } from '@tessera/core'
@@ -149,6 +150,51 @@ describe('the demo on a SQLite file another process holds locked', () => {
     }
   }, 120_000)
 })
+
+// A PostgreSQL that stops answering without closing its connections (a frozen host, a
+// stuck proxy) is not a refused connection: with sessions read from the Redis cache, the
+// users table was the only call on PostgreSQL, and it had no deadline: every logged-in
+// request hung until TCP gave up.
+describe.skipIf(redisGate.skip || pgGate.skip)(
+  'the demo on PostgreSQL behind a Redis cache, when PostgreSQL stops answering',
+  () => {
+    let redis: PrivateRedis
+    let postgres: PrivatePostgres
+    beforeAll(async () => {
+      ;[redis, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()])
+    }, 60_000)
+    afterAll(async () => {
+      await Promise.all([redis?.destroy(), postgres?.destroy()])
+    })
+
+    it('answers 503 within the timeout, and again once it answers', async () => {
+      const proxy = await stallingProxy(postgres.port)
+      const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-pg-stall-'))
+      const demo = await startDemo({
+        REDIS_URL: redis.url,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/postgres`,
+        DATA_DIR: dataDir,
+      })
+      try {
+        const cookie = await loginCookie(demo.url)
+        const hello = (): Promise<Outcome> => timed(`${demo.url}/api/hello/`, cookie)
+        expect(await hello()).toMatchObject({ status: 200 })
+        proxy.stall()
+        const stalled = await Promise.all([hello(), hello(), hello()])
+        for (const o of stalled) {
+          expect(o.ms).toBeLessThan(ANSWER_WITHIN_MS)
+          expect(o).toMatchObject({ status: 503, body: { code: 'STORE_UNAVAILABLE' } })
+        }
+        proxy.resume()
+        expect(await hello()).toMatchObject({ status: 200, body: { message: 'Hello admin' } })
+      } finally {
+        await demo.stop()
+        proxy.close()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    }, 60_000)
+  },
+)
 
 // The users table fails like the session store: a failing SQLite users query (here a
 // write while another process holds the file) is a 503 JSON with a store code, as
@@ -370,6 +416,51 @@ async function logsOutageBriefly(redis: PrivateRedis, adapter: string): Promise<
   } finally {
     await demo.stop()
     rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A TCP proxy to `port` on 127.0.0.1 that can stop passing bytes either way while
+ * keeping every connection open, new ones included (`stall`), as a frozen server does,
+ * and pass them again (`resume`, what was held included).
+ */
+async function stallingProxy(
+  port: number,
+): Promise<{ port: number; stall(): void; resume(): void; close(): void }> {
+  const sockets = new Set<Socket>()
+  let stalled = false
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1')
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from)
+      from.pipe(to)
+      // A connection opened while stalled stalls too.
+      if (stalled) from.pause()
+      from.on('error', () => to.destroy())
+      from.on('close', () => {
+        sockets.delete(from)
+        to.destroy()
+      })
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    stall: () => {
+      stalled = true
+      for (const s of sockets) s.pause()
+    },
+    resume: () => {
+      stalled = false
+      for (const s of sockets) s.resume()
+    },
+    close: () => {
+      server.close()
+      for (const s of sockets) s.destroy()
+    },
   }
 }
 
