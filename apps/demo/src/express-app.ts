@@ -25,6 +25,9 @@ const express = expressModule as unknown as () => Express
  */
 export function createExpressApp(deps: AppDeps): Express {
   const app = express()
+  // Express names itself on every answer; a banner helps no user and tells scanners what
+  // to try.
+  app.disable('x-powered-by')
   const dispatch = createApiDispatcher(createApi(deps), deps)
   app.use(
     session(deps.manager, {

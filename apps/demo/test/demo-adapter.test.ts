@@ -25,6 +25,7 @@ describe.each(['express', 'fastify', 'web'])('DEMO_ADAPTER=%s', (adapter) => {
       const browser = new Client({ request: (input, init) => fetch(input, init) }, demo.url)
       const login = await browser.login('admin', 'admin')
       expect(login.status).toBe(200)
+      expect(login.headers.get('x-powered-by'), 'no framework banner').toBeNull()
       expect(await (await browser.request('/api/hello/')).json()).toEqual({
         message: 'Hello admin',
       })
@@ -41,6 +42,7 @@ describe.each(['express', 'fastify', 'web'])('DEMO_ADAPTER=%s', (adapter) => {
       expect(await viaToken.json()).toEqual({ message: 'Hello admin' })
       const missing = await fetch(`${demo.url}/api/nope/`)
       expect(missing.status).toBe(404)
+      expect(missing.headers.get('x-powered-by')).toBeNull()
       expect(await missing.json()).toEqual({ detail: 'Not found' })
       expect(demo.stderr()).not.toMatch(/unhandled|uncaught/i)
     } finally {
