@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError, resolveAllowedHosts } from '@tessera/core'
 import { DEMO_ADAPTERS, type DemoAdapter } from './adapter-server.js'
+import { createFileOnce } from './create-file-once.js'
 import { type JwtDemoConfig, loadJwtConfig } from './jwt-config.js'
 
 /** The demo's settings, read once from the environment at startup. */
@@ -258,7 +259,7 @@ function readOrCreateSecret(dataDir: string): string {
     }
     return readFileSync(file, 'utf8').trim()
   }
-  const secret = randomBytes(32).toString('base64url')
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 })
-  return secret
+  // Two instances starting together on a new DATA_DIR end up with one secret: the
+  // first one's (a second secret would be refused by the store's mark for good).
+  return createFileOnce(file, `${randomBytes(32).toString('base64url')}\n`).trim()
 }

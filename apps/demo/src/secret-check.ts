@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, type Keyring } from '@tessera/core'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
+import { createFileOnce } from './create-file-once.js'
 
 /** The table, in `DATABASE_URL`'s database, holding each shared table's secret mark. */
 export const SECRET_CHECK_TABLE = 'tessera_demo_secret_checks'
@@ -104,18 +103,7 @@ async function checkPostgres(pool: pg.Pool, tables: string[], mark: string): Pro
 }
 
 function checkFile(file: string, mark: string): void {
-  // Written whole beside it, then linked into place: the link fails if the file exists,
-  // so two first starts never read a half-written mark or replace each other's.
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(temp, mark, { mode: 0o600, flag: 'wx' })
-  try {
-    linkSync(temp, file)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  } finally {
-    rmSync(temp, { force: true })
-  }
-  if (readFileSync(file, 'utf8') !== mark) throw mismatch(file)
+  if (createFileOnce(file, mark) !== mark) throw mismatch(file)
 }
 
 function mismatch(where: string): ConfigError {

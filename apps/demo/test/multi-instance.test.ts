@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
@@ -222,6 +222,35 @@ describe('two demo instances with different secrets on one DATA_DIR (SQLite)', (
       await expect(other).rejects.toThrow(
         `TESSERA_SECRET differs from the one the other instances on this store use (see ${join(dataDir, 'secret-check')}): give every instance the same TESSERA_SECRET (a generated one is per DATA_DIR), or, to change it, stop them all and delete that mark`,
       )
+    } finally {
+      await Promise.all(demos.map((d) => d.stop()))
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
+
+describe('three demo instances starting at once on a new DATA_DIR', () => {
+  // The generated secret and JWT keys are created whole, once: every first start ends up
+  // with the first one's, where a later write used to replace an earlier one's secret
+  // (and the store's mark then refused one instance at every start).
+  it('all start, with one secret and one JWT signing key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-demo-together-'))
+    const started = await Promise.allSettled(
+      [1, 2, 3].map(() => startDemoProcess({ DATA_DIR: dataDir, SESSION_FORMAT: 'jwt' })),
+    )
+    const demos = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+    try {
+      expect(started.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+      const kids = await Promise.all(
+        demos.map(async (d) => {
+          const jwks = (await (await fetch(`${d.url}/.well-known/jwks.json`)).json()) as {
+            keys: { kid: string }[]
+          }
+          return jwks.keys.map((k) => k.kid).join()
+        }),
+      )
+      expect(new Set(kids).size).toBe(1)
+      expect(readdirSync(dataDir).filter((f) => f.endsWith('.tmp'))).toEqual([])
     } finally {
       await Promise.all(demos.map((d) => d.stop()))
       rmSync(dataDir, { recursive: true, force: true })
