@@ -1,6 +1,7 @@
 import { ConfigError, StoreError } from '@tessera/core'
 import type pg from 'pg'
 import type { DemoUser, DemoUsers } from './demo-users.js'
+import { inLockedTransaction } from './locked-transaction.js'
 import { isUserId } from './user-id.js'
 
 interface Row {
@@ -64,26 +65,14 @@ export class PostgresUsers implements DemoUsers {
         `USERS_TABLE must be "name" or "schema.name" in lowercase letters, digits and "_", got ${JSON.stringify(table.slice(0, 100))}`,
       )
     }
-    const client = await pool.connect()
-    let broken: Error | undefined
-    try {
-      await client.query('BEGIN')
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tessera-demo:${table}`])
-      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
+    await inLockedTransaction(pool, `tessera-demo:${table}`, (client) =>
+      client.query(`CREATE TABLE IF NOT EXISTS ${table} (
         id bigserial PRIMARY KEY,
         username text NOT NULL UNIQUE,
         password text NOT NULL,
         is_active boolean NOT NULL DEFAULT true
-      )`)
-      await client.query('COMMIT')
-    } catch (error) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken = e
-      })
-      throw error
-    } finally {
-      client.release(broken)
-    }
+      )`),
+    )
     return new PostgresUsers(pool, table, options.timeout)
   }
 

@@ -4,6 +4,7 @@ import { ConfigError, type Keyring } from '@tessera/core'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import { createFileOnce } from './create-file-once.js'
+import { inLockedTransaction } from './locked-transaction.js'
 
 /** The table, in `DATABASE_URL`'s database, holding each shared table's secret mark. */
 export const SECRET_CHECK_TABLE = 'tessera_demo_secret_checks'
@@ -74,12 +75,7 @@ export async function checkSharedSecret(shared: SharedStoreSecret, waitMs: numbe
 }
 
 async function checkPostgres(pool: pg.Pool, tables: string[], mark: string): Promise<void> {
-  const client = await pool.connect()
-  let broken: Error | undefined
-  try {
-    // Instances starting together take turns: CREATE TABLE IF NOT EXISTS is not atomic.
-    await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SECRET_CHECK_TABLE])
+  await inLockedTransaction(pool, SECRET_CHECK_TABLE, async (client) => {
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${SECRET_CHECK_TABLE} (name text PRIMARY KEY, mark text NOT NULL)`,
     )
@@ -91,15 +87,7 @@ async function checkPostgres(pool: pg.Pool, tables: string[], mark: string): Pro
       )
       if (rows[0]?.mark !== mark) throw mismatch(`row "${name}" of ${SECRET_CHECK_TABLE}`)
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch((e: Error) => {
-      broken = e
-    })
-    throw error
-  } finally {
-    client.release(broken)
-  }
+  })
 }
 
 function checkFile(file: string, mark: string): void {
